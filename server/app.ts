@@ -1,0 +1,81 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { bodyLimit } from 'hono/body-limit'
+import { secureHeaders } from 'hono/secure-headers'
+import { randomUUID } from 'node:crypto'
+import { loadSessions } from './middleware/auth.js'
+import type { AppEnv } from './middleware/env.js'
+import { errorJson, onError } from './middleware/errors.js'
+import { checkOrigin, limitPerMinute } from './middleware/security.js'
+import { customerRoutes } from './routes/customer.js'
+import { healthRoutes } from './routes/health.js'
+import { merchantRoutes } from './routes/merchant.js'
+import { posRoutes } from './routes/pos.js'
+import { setupRoutes } from './routes/setup.js'
+import { staffRoutes } from './routes/staff.js'
+import type { Deps } from './services/deps.js'
+import { serveClient } from './static.js'
+
+/** Largest JSON body any route takes; logo uploads (later) get their own limit. */
+export const MAX_BODY_BYTES = 32 * 1024
+
+function buildApi(deps: Deps) {
+  const { rateLimits: r, trustProxy } = deps.config
+  const api = new OpenAPIHono<AppEnv>()
+  api.use('*', async (c, next) => {
+    c.set('deps', deps)
+    c.set('requestId', randomUUID())
+    await next()
+  })
+  api.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => errorJson(c, 413, 'payload_too_large', 'The request body is too large.') }))
+  api.use('*', checkOrigin(deps.config.origin))
+  api.use('*', loadSessions)
+  api.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', { type: 'http', scheme: 'bearer' })
+  const routes = api
+    .route('/', healthRoutes)
+    .route('/', setupRoutes)
+    .route('/', customerRoutes(limitPerMinute(r.joinPerMinute, trustProxy)))
+    .route(
+      '/',
+      staffRoutes({
+        login: limitPerMinute(r.loginPerMinute, trustProxy),
+        scan: limitPerMinute(r.scanPerMinute, trustProxy, (c) => `staff:${c.var.actor?.staffId ?? 'anon'}`),
+      }),
+    )
+    .route('/', merchantRoutes)
+    .route('/', posRoutes)
+  api.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Loyalty Wallet API',
+      version: '1.0.0',
+      description:
+        'Errors are `{ error: { code, message, details? } }`. Retryable writes take an `Idempotency-Key` header: the first answer is stored and replayed; the same key with another body is 409 idempotency_conflict.',
+    },
+  })
+  api.onError(onError)
+  return routes
+}
+
+export function createApp(deps: Deps) {
+  const app = new OpenAPIHono<AppEnv>()
+  app.use('*', secureHeaders({ crossOriginEmbedderPolicy: false, contentSecurityPolicy: undefined }))
+  if (deps.config.logRequests) {
+    app.use('*', async (c, next) => {
+      const t = performance.now()
+      await next()
+      console.log(`${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - t).toFixed(1)}ms`)
+    })
+  }
+  const api = buildApi(deps)
+  const root = app.route('/api', api)
+  app.onError(onError)
+  app.notFound((c) =>
+    c.req.path.startsWith('/api/') || c.req.path === '/api'
+      ? errorJson(c, 404, 'not_found', `No API route ${c.req.method} ${c.req.path}.`)
+      : c.text('Not found', 404),
+  )
+  serveClient(app, deps.config.distDir)
+  return root
+}
+
+export type AppType = ReturnType<typeof createApp>

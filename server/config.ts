@@ -1,0 +1,78 @@
+import path from 'node:path'
+import { z } from 'zod'
+
+/** The only reader of process.env. Parsed once; a bad value stops the boot with a message naming it. */
+const Env = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./data'),
+  PUBLIC_URL: z.url().optional(),
+  /** Trust X-Forwarded-For for client addresses (only behind a proxy you run). */
+  TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).default('0'),
+  RATE_LIMIT_JOIN_PER_MIN: z.coerce.number().int().positive().default(20),
+  RATE_LIMIT_LOGIN_PER_MIN: z.coerce.number().int().positive().default(10),
+  RATE_LIMIT_SCAN_PER_MIN: z.coerce.number().int().positive().default(120),
+  LOG_REQUESTS: z.enum(['0', '1']).default('0'),
+})
+
+export interface RateLimits {
+  joinPerMinute: number
+  loginPerMinute: number
+  scanPerMinute: number
+}
+
+export interface Config {
+  env: 'development' | 'production' | 'test'
+  port: number
+  host: string
+  dataDir: string
+  dbFile: string
+  publicUrl: string
+  /** Origin allowed on unsafe requests carrying cookies. */
+  origin: string
+  secureCookies: boolean
+  trustProxy: boolean
+  rateLimits: RateLimits
+  logRequests: boolean
+  distDir: string
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(env)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
+  }
+  const e = parsed.data
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '')
+  const url = new URL(publicUrl)
+  if (e.NODE_ENV === 'production') {
+    if (url.protocol !== 'https:') {
+      throw new ConfigError(
+        `Refusing to start in production: PUBLIC_URL must be https:// (got ${publicUrl}); session cookies would travel in clear text.`,
+      )
+    }
+  }
+  const dataDir = path.resolve(e.DATA_DIR)
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    dbFile: path.join(dataDir, 'loyalty.sqlite'),
+    publicUrl,
+    origin: url.origin,
+    secureCookies: url.protocol === 'https:',
+    trustProxy: e.TRUST_PROXY === '1' || e.TRUST_PROXY === 'true',
+    rateLimits: {
+      joinPerMinute: e.RATE_LIMIT_JOIN_PER_MIN,
+      loginPerMinute: e.RATE_LIMIT_LOGIN_PER_MIN,
+      scanPerMinute: e.RATE_LIMIT_SCAN_PER_MIN,
+    },
+    logRequests: e.LOG_REQUESTS === '1',
+    distDir: path.resolve('dist'),
+  }
+}

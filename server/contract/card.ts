@@ -1,0 +1,55 @@
+import { z } from 'zod'
+import { Email, IsoDate, Slug } from './common.js'
+import { MerchantPublic } from './merchant.js'
+
+export const LedgerKind = z.enum(['earn', 'redeem', 'expire', 'adjust', 'reversal', 'bonus'])
+export type LedgerKind = z.infer<typeof LedgerKind>
+
+export const LedgerEntry = z
+  .object({
+    id: z.string(),
+    kind: LedgerKind,
+    points: z.number().int(),
+    balanceAfter: z.number().int(),
+    reason: z.string(),
+    amountMinor: z.number().int().nullable(),
+    currency: z.string().nullable(),
+    reversesEntryId: z.string().nullable(),
+    reversed: z.boolean(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'LedgerEntry' })
+export type LedgerEntry = z.infer<typeof LedgerEntry>
+
+/** A card as its owner sees it: includes the TOTP secret so the rotating code renders offline. */
+export const WalletCard = z
+  .object({
+    id: z.string(),
+    cardNumber: z.string(),
+    balance: z.number().int(),
+    totpSecret: z.string(),
+    totpPeriod: z.number().int(),
+    memberName: z.string(),
+    joinedAt: z.string(),
+    updatedAt: z.string(),
+    merchant: MerchantPublic,
+  })
+  .meta({ id: 'WalletCard' })
+export type WalletCard = z.infer<typeof WalletCard>
+
+export const WalletCards = z.object({ cards: z.array(WalletCard) })
+export const CardDetail = z.object({ card: WalletCard, history: z.array(LedgerEntry) })
+export type CardDetail = z.infer<typeof CardDetail>
+
+export const JoinRequest = z.object({
+  slug: Slug,
+  name: z.string().trim().min(1, 'required').max(80),
+  email: z.union([Email, z.literal('')]).optional(),
+  birthday: z.union([IsoDate, z.literal('')]).optional(),
+  marketingConsent: z.boolean().default(false),
+  /** The signup link code (from ?via=) the member came through. */
+  via: z.string().max(40).optional(),
+})
+export type JoinRequest = z.infer<typeof JoinRequest>
+export const JoinResponse = z.object({ card: WalletCard, alreadyMember: z.boolean() })
+export type JoinResponse = z.infer<typeof JoinResponse>

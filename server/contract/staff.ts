@@ -1,0 +1,83 @@
+import { z } from 'zod'
+import { Email } from './common.js'
+import { LedgerEntry } from './card.js'
+
+export const Role = z.enum(['owner', 'manager', 'cashier'])
+export type Role = z.infer<typeof Role>
+
+export const LoginRequest = z.object({ email: Email, password: z.string().min(1).max(200) })
+export const StaffMe = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    email: z.string(),
+    role: Role,
+    merchant: z.object({
+      slug: z.string(),
+      name: z.string(),
+      currency: z.string(),
+      brandColor: z.string(),
+      pointsPerUnit: z.number().int(),
+      unitMinor: z.number().int(),
+    }),
+  })
+  .meta({ id: 'StaffMe' })
+export type StaffMe = z.infer<typeof StaffMe>
+
+export const ScanRequest = z.object({
+  /** The QR payload ("LW1:<card>:<code>") or the typed short code ("ABCD2345 123456"). */
+  code: z.string().trim().min(1).max(200),
+})
+export const CardSummary = z
+  .object({
+    cardId: z.string(),
+    cardNumber: z.string(),
+    memberName: z.string(),
+    balance: z.number().int(),
+    joinedAt: z.string(),
+    recent: z.array(LedgerEntry),
+  })
+  .meta({ id: 'CardSummary' })
+export type CardSummary = z.infer<typeof CardSummary>
+export const ScanResponse = z.object({
+  /** Short-lived handle for the operations that follow the scan (award, undo, redeem). */
+  handle: z.string(),
+  handleExpiresAt: z.string(),
+  card: CardSummary,
+})
+export type ScanResponse = z.infer<typeof ScanResponse>
+
+const MAX_PURCHASE_MINOR = 100_000_000
+export const EarnRequest = z.object({
+  handle: z.string().min(1).max(100),
+  amountMinor: z.number().int().positive().max(MAX_PURCHASE_MINOR),
+})
+export const AdjustRequest = z.object({
+  handle: z.string().min(1).max(100),
+  points: z
+    .number()
+    .int()
+    .min(-100_000)
+    .max(100_000)
+    .refine((n) => n !== 0, 'must not be zero'),
+  reason: z.string().trim().min(3).max(200),
+})
+export const UndoRequest = z.object({
+  handle: z.string().min(1).max(100),
+  entryId: z.string().min(1).max(64),
+})
+export const AwardResponse = z
+  .object({ entry: LedgerEntry, balance: z.number().int() })
+  .meta({ id: 'AwardResponse' })
+export type AwardResponse = z.infer<typeof AwardResponse>
+
+export const PosEarnRequest = z.object({
+  /** The card number printed under the QR, or the full rotating code scanned at the till. */
+  cardNumber: z.string().trim().min(4).max(32).optional(),
+  code: z.string().trim().min(1).max(200).optional(),
+  amountMinor: z.number().int().positive().max(MAX_PURCHASE_MINOR),
+  reference: z.string().max(100).optional(),
+}).refine((b) => Boolean(b.cardNumber) !== Boolean(b.code), {
+  message: 'give exactly one of cardNumber or code',
+  path: ['cardNumber'],
+})

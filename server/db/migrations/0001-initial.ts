@@ -1,0 +1,156 @@
+import type { Kysely } from 'kysely'
+
+/* Migrations are append-only: never edit one that has shipped; add the next number. */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('merchants')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('slug', 'text', (c) => c.notNull().unique())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('brand_color', 'text', (c) => c.notNull())
+    .addColumn('accent_color', 'text', (c) => c.notNull())
+    .addColumn('logo_url', 'text')
+    .addColumn('timezone', 'text', (c) => c.notNull())
+    .addColumn('currency', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute()
+
+  await db.schema
+    .createTable('program_versions')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('merchant_id', 'text', (c) => c.notNull().references('merchants.id'))
+    .addColumn('version', 'integer', (c) => c.notNull())
+    .addColumn('points_per_unit', 'integer', (c) => c.notNull())
+    .addColumn('unit_minor', 'integer', (c) => c.notNull())
+    .addColumn('rounding', 'text', (c) => c.notNull())
+    .addColumn('effective_from', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addUniqueConstraint('program_versions_merchant_version', ['merchant_id', 'version'])
+    .execute()
+
+  await db.schema
+    .createTable('staff')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('merchant_id', 'text', (c) => c.notNull().references('merchants.id'))
+    .addColumn('email', 'text', (c) => c.notNull().unique())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('role', 'text', (c) => c.notNull())
+    .addColumn('password_hash', 'text', (c) => c.notNull())
+    .addColumn('active', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute()
+
+  await db.schema
+    .createTable('customers')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('email', 'text')
+    .addColumn('birthday', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute()
+
+  await db.schema
+    .createTable('signup_links')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('merchant_id', 'text', (c) => c.notNull().references('merchants.id'))
+    .addColumn('code', 'text', (c) => c.notNull())
+    .addColumn('campaign', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addUniqueConstraint('signup_links_merchant_code', ['merchant_id', 'code'])
+    .execute()
+
+  await db.schema
+    .createTable('cards')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('customer_id', 'text', (c) => c.notNull().references('customers.id'))
+    .addColumn('merchant_id', 'text', (c) => c.notNull().references('merchants.id'))
+    .addColumn('card_number', 'text', (c) => c.notNull().unique())
+    .addColumn('totp_secret', 'text', (c) => c.notNull())
+    .addColumn('balance', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('last_code_step', 'integer')
+    .addColumn('marketing_consent', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('signup_link_id', 'text', (c) => c.references('signup_links.id'))
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addUniqueConstraint('cards_customer_merchant', ['customer_id', 'merchant_id'])
+    .execute()
+  await db.schema.createIndex('cards_merchant').on('cards').columns(['merchant_id', 'created_at']).execute()
+
+  await db.schema
+    .createTable('api_keys')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('merchant_id', 'text', (c) => c.notNull().references('merchants.id'))
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('prefix', 'text', (c) => c.notNull())
+    .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+    .addColumn('created_by', 'text', (c) => c.notNull().references('staff.id'))
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('last_used_at', 'text')
+    .addColumn('revoked_at', 'text')
+    .execute()
+
+  await db.schema
+    .createTable('ledger_entries')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('card_id', 'text', (c) => c.notNull().references('cards.id'))
+    .addColumn('merchant_id', 'text', (c) => c.notNull().references('merchants.id'))
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('points', 'integer', (c) => c.notNull())
+    .addColumn('balance_after', 'integer', (c) => c.notNull())
+    .addColumn('reason', 'text', (c) => c.notNull())
+    .addColumn('amount_minor', 'integer')
+    .addColumn('currency', 'text')
+    .addColumn('staff_id', 'text', (c) => c.references('staff.id'))
+    .addColumn('api_key_id', 'text', (c) => c.references('api_keys.id'))
+    .addColumn('reverses_entry_id', 'text', (c) => c.references('ledger_entries.id').unique())
+    .addColumn('lot_expires_at', 'text')
+    .addColumn('program_version', 'integer')
+    .addColumn('idempotency_key', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute()
+  await db.schema.createIndex('ledger_card_time').on('ledger_entries').columns(['card_id', 'created_at']).execute()
+  await db.schema
+    .createIndex('ledger_merchant_time')
+    .on('ledger_entries')
+    .columns(['merchant_id', 'created_at'])
+    .execute()
+
+  await db.schema
+    .createTable('sessions')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('customer_id', 'text', (c) => c.references('customers.id'))
+    .addColumn('staff_id', 'text', (c) => c.references('staff.id'))
+    .addColumn('user_agent', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('last_seen_at', 'text', (c) => c.notNull())
+    .addColumn('expires_at', 'text', (c) => c.notNull())
+    .execute()
+
+  await db.schema
+    .createTable('idempotency_records')
+    .addColumn('merchant_id', 'text', (c) => c.notNull().references('merchants.id'))
+    .addColumn('scope', 'text', (c) => c.notNull())
+    .addColumn('key', 'text', (c) => c.notNull())
+    .addColumn('request_hash', 'text', (c) => c.notNull())
+    .addColumn('status', 'integer', (c) => c.notNull())
+    .addColumn('body', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('idempotency_records_pk', ['merchant_id', 'scope', 'key'])
+    .execute()
+
+  await db.schema
+    .createTable('scan_handles')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('card_id', 'text', (c) => c.notNull().references('cards.id'))
+    .addColumn('merchant_id', 'text', (c) => c.notNull().references('merchants.id'))
+    .addColumn('staff_id', 'text', (c) => c.references('staff.id'))
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('expires_at', 'text', (c) => c.notNull())
+    .execute()
+}
+
+export async function down(): Promise<void> {
+  throw new Error('migrations are append-only; restore from a backup instead')
+}

@@ -1,0 +1,105 @@
+import type { Insertable } from 'kysely'
+import type { Tx } from '../connection.js'
+import type { CardTable, LedgerEntryTable } from '../schema.js'
+
+export const insertCard = (db: Tx, row: Insertable<CardTable>) => db.insertInto('cards').values(row).execute()
+
+export const cardById = (db: Tx, id: string) => db.selectFrom('cards').selectAll().where('id', '=', id).executeTakeFirst()
+
+export const cardByNumber = (db: Tx, cardNumber: string) =>
+  db.selectFrom('cards').selectAll().where('card_number', '=', cardNumber).executeTakeFirst()
+
+export const cardOfCustomerAtMerchant = (db: Tx, customerId: string, merchantId: string) =>
+  db
+    .selectFrom('cards')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .where('merchant_id', '=', merchantId)
+    .executeTakeFirst()
+
+/** Cards with their member's name and merchant, for the wallet. */
+function walletCardsQuery(db: Tx) {
+  return db
+    .selectFrom('cards as c')
+    .innerJoin('customers as cu', 'cu.id', 'c.customer_id')
+    .innerJoin('merchants as m', 'm.id', 'c.merchant_id')
+    .select([
+      'c.id',
+      'c.card_number',
+      'c.balance',
+      'c.totp_secret',
+      'c.created_at',
+      'c.updated_at',
+      'c.merchant_id',
+      'cu.name as member_name',
+      'm.slug',
+      'm.name as merchant_name',
+      'm.brand_color',
+      'm.accent_color',
+      'm.logo_url',
+      'm.currency',
+      'm.timezone',
+    ])
+}
+export type WalletCardRow = Awaited<ReturnType<ReturnType<typeof walletCardsQuery>['executeTakeFirstOrThrow']>>
+
+export const walletCards = (db: Tx, customerId: string) =>
+  walletCardsQuery(db).where('c.customer_id', '=', customerId).orderBy('c.created_at', 'asc').execute()
+
+export const walletCard = (db: Tx, customerId: string, cardId: string) =>
+  walletCardsQuery(db).where('c.customer_id', '=', customerId).where('c.id', '=', cardId).executeTakeFirst()
+
+/**
+ * Marks a TOTP step as used. One atomic UPDATE that must change exactly one row:
+ * a second scan of the same (or an earlier) step changes none.
+ */
+export async function consumeCodeStep(db: Tx, cardId: string, step: number): Promise<boolean> {
+  const res = await db
+    .updateTable('cards')
+    .set({ last_code_step: step })
+    .where('id', '=', cardId)
+    .where((eb) => eb.or([eb('last_code_step', 'is', null), eb('last_code_step', '<', step)]))
+    .executeTakeFirst()
+  return Number(res.numUpdatedRows) === 1
+}
+
+/** Appends an entry and moves the cached balance in the same transaction (the caller's). */
+export async function appendLedgerEntry(db: Tx, row: Insertable<LedgerEntryTable>, now: string): Promise<void> {
+  await db.insertInto('ledger_entries').values(row).execute()
+  await db
+    .updateTable('cards')
+    .set({ balance: row.balance_after, updated_at: now })
+    .where('id', '=', row.card_id)
+    .execute()
+}
+
+/** History newest first, each entry with whether a reversal row points at it. */
+export const ledgerForCard = (db: Tx, cardId: string, limit = 200) =>
+  db
+    .selectFrom('ledger_entries as e')
+    .leftJoin('ledger_entries as r', 'r.reverses_entry_id', 'e.id')
+    .selectAll('e')
+    .select((eb) => eb.fn.count<number>('r.id').as('reversed_count'))
+    .where('e.card_id', '=', cardId)
+    .groupBy('e.id')
+    .orderBy('e.created_at', 'desc')
+    .orderBy('e.id', 'desc')
+    .limit(limit)
+    .execute()
+
+export const ledgerEntryById = (db: Tx, id: string) =>
+  db.selectFrom('ledger_entries').selectAll().where('id', '=', id).executeTakeFirst()
+
+export async function isReversed(db: Tx, entryId: string): Promise<boolean> {
+  const r = await db.selectFrom('ledger_entries').select('id').where('reverses_entry_id', '=', entryId).executeTakeFirst()
+  return r !== undefined
+}
+
+export async function ledgerSumForCard(db: Tx, cardId: string): Promise<number> {
+  const r = await db
+    .selectFrom('ledger_entries')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('points'), eb.lit(0)).as('total'))
+    .where('card_id', '=', cardId)
+    .executeTakeFirstOrThrow()
+  return Number(r.total)
+}

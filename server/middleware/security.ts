@@ -1,0 +1,53 @@
+import type { MiddlewareHandler } from 'hono'
+import { getConnInfo } from '@hono/node-server/conninfo'
+import { rateLimiter } from 'hono-rate-limiter'
+import type { Context } from 'hono'
+import { errorJson } from './errors.js'
+import type { AppEnv } from './env.js'
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+/**
+ * Unsafe requests from a browser must come from our own origin. Requests without an Origin header
+ * (a POS, curl) carry no ambient cookies of a victim, so they pass; their auth is checked per route.
+ */
+export function checkOrigin(allowed: string): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (UNSAFE.has(c.req.method)) {
+      const origin = c.req.header('origin')
+      const site = c.req.header('sec-fetch-site')
+      const own = new URL(c.req.url).origin
+      if ((origin && origin !== allowed && origin !== own) || site === 'cross-site') {
+        return errorJson(c, 403, 'origin_mismatch', 'This request came from another site and was refused.')
+      }
+    }
+    await next()
+  }
+}
+
+export function clientAddress(c: Context, trustProxy: boolean): string {
+  if (trustProxy) {
+    const fwd = c.req.header('x-forwarded-for')?.split(',')[0]?.trim()
+    if (fwd) return fwd
+  }
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown'
+  } catch {
+    return 'unknown'
+  }
+}
+
+/** A per-minute limit on an abusable action; keyed by address unless a key function is given. */
+export function limitPerMinute(
+  limit: number,
+  trustProxy: boolean,
+  key?: (c: Context<AppEnv>) => string,
+): MiddlewareHandler<AppEnv> {
+  return rateLimiter<AppEnv>({
+    windowMs: 60_000,
+    limit,
+    standardHeaders: 'draft-6',
+    keyGenerator: (c) => key?.(c) ?? clientAddress(c, trustProxy),
+    handler: (c) => errorJson(c, 429, 'rate_limited', 'Too many attempts. Please wait a minute and try again.'),
+  })
+}

@@ -1,0 +1,126 @@
+import { createRoute } from '@hono/zod-openapi'
+import type { MiddlewareHandler } from 'hono'
+import { getCookie } from 'hono/cookie'
+import { IdempotencyHeaders } from '../contract/common.js'
+import { AdjustRequest, AwardResponse, EarnRequest, LoginRequest, ScanRequest, ScanResponse, StaffMe, UndoRequest } from '../contract/staff.js'
+import { clearSessionCookie, requireStaff, setSessionCookie, STAFF_COOKIE } from '../middleware/auth.js'
+import type { AppEnv } from '../middleware/env.js'
+import { adjustAtTill, earnAtTill, undoAward } from '../services/award-points.js'
+import { scanCard } from '../services/scan-card.js'
+import { createSession, endSession } from '../services/sessions.js'
+import { checkStaffCredentials, staffMe } from '../services/staff-auth.js'
+import { E400, E401, E403, E404, E409, E410, E422, E429, json, jsonBody, router } from './openapi.js'
+
+const award = (summary: string) => ({
+  201: json(AwardResponse, `${summary}. A replay of the same Idempotency-Key and body returns the first answer`),
+  ...E400,
+  ...E401,
+  ...E403,
+  ...E404,
+  ...E409,
+  ...E410,
+  ...E422,
+})
+
+/** Staff sign-in and the till: scan a card, then award, adjust or undo on the handle the scan gave. */
+export const staffRoutes = (limits: { login: MiddlewareHandler<AppEnv>; scan: MiddlewareHandler<AppEnv> }) =>
+  router()
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/staff/login',
+        tags: ['staff'],
+        middleware: [limits.login] as const,
+        request: { body: jsonBody(LoginRequest) },
+        responses: { 200: json(StaffMe, 'Signed in'), ...E400, ...E401, ...E429 },
+      }),
+      async (c) => {
+        const { email, password } = c.req.valid('json')
+        const deps = c.var.deps
+        const staffId = await checkStaffCredentials(deps, email, password)
+        const s = await createSession(deps.db, { kind: 'staff', staffId }, deps.clock.now(), c.req.header('user-agent') ?? null)
+        setSessionCookie(c, STAFF_COOKIE, s.token, s.expiresAt)
+        return c.json(await staffMe(deps, staffId), 200)
+      },
+    )
+    .openapi(
+      createRoute({ method: 'post', path: '/staff/logout', tags: ['staff'], responses: { 204: { description: 'Signed out' } } }),
+      async (c) => {
+        const token = getCookie(c, STAFF_COOKIE)
+        if (token) await endSession(c.var.deps.db, token)
+        clearSessionCookie(c, STAFF_COOKIE)
+        return c.body(null, 204)
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/staff/me',
+        tags: ['staff'],
+        middleware: [requireStaff()] as const,
+        responses: { 200: json(StaffMe, 'The signed-in staff member'), ...E401 },
+      }),
+      async (c) => c.json(await staffMe(c.var.deps, c.var.actor.staffId!), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/staff/scan',
+        tags: ['till'],
+        middleware: [requireStaff(), limits.scan] as const,
+        request: { body: jsonBody(ScanRequest) },
+        responses: {
+          200: json(ScanResponse, 'The card, and a short-lived handle for the operations that follow'),
+          ...E400,
+          ...E401,
+          ...E409,
+          ...E429,
+        },
+      }),
+      async (c) => {
+        const a = c.var.actor
+        return c.json(await scanCard(c.var.deps, { id: a.staffId!, merchantId: a.merchantId }, c.req.valid('json').code), 200)
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/staff/earn',
+        tags: ['till'],
+        middleware: [requireStaff()] as const,
+        request: { headers: IdempotencyHeaders, body: jsonBody(EarnRequest) },
+        responses: award('Points for a purchase'),
+      }),
+      async (c) => {
+        const r = await earnAtTill(c.var.deps, c.var.actor, c.req.valid('json'), c.req.valid('header')['idempotency-key'])
+        return c.json(r.body, 201)
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/staff/adjust',
+        tags: ['till'],
+        middleware: [requireStaff('owner', 'manager')] as const,
+        request: { headers: IdempotencyHeaders, body: jsonBody(AdjustRequest) },
+        responses: award('A manual adjustment with a reason (owner and manager)'),
+      }),
+      async (c) => {
+        const r = await adjustAtTill(c.var.deps, c.var.actor, c.req.valid('json'), c.req.valid('header')['idempotency-key'])
+        return c.json(r.body, 201)
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/staff/undo',
+        tags: ['till'],
+        middleware: [requireStaff()] as const,
+        request: { headers: IdempotencyHeaders, body: jsonBody(UndoRequest) },
+        responses: award('A reversal of a recent award (within 10 minutes)'),
+      }),
+      async (c) => {
+        const r = await undoAward(c.var.deps, c.var.actor, c.req.valid('json'), c.req.valid('header')['idempotency-key'])
+        return c.json(r.body, 201)
+      },
+    )

@@ -1,0 +1,98 @@
+import { writeTx } from '../db/connection.js'
+import { cardById } from '../db/queries/cards.js'
+import { merchantBySlug } from '../db/queries/merchants.js'
+import { staffByEmail, insertStaff } from '../db/queries/people.js'
+import { FixedClock } from '../domain/clock.js'
+import { newId } from '../domain/ids.js'
+import { postEntry } from '../services/award-points.js'
+import type { Deps } from '../services/deps.js'
+import { joinProgram } from '../services/join-program.js'
+import { createApiKey } from '../services/merchant-admin.js'
+import { hashPassword } from '../services/passwords.js'
+import { createMerchant } from '../services/setup-merchant.js'
+
+export const DEMO_SLUG = 'demo'
+export const DEMO_STAFF = [
+  { role: 'owner', email: 'owner@demo.test', password: 'demo-owner-pass', name: 'Olivia Owner' },
+  { role: 'manager', email: 'manager@demo.test', password: 'demo-manager-pass', name: 'Max Manager' },
+  { role: 'cashier', email: 'cashier@demo.test', password: 'demo-cashier-pass', name: 'Casey Cashier' },
+] as const
+
+const CUSTOMERS: Array<{ name: string; email: string; purchases: Array<[daysAgo: number, amountMinor: number]> }> = [
+  { name: 'Anna Nowak', email: 'anna@example.test', purchases: [[60, 1250], [45, 890], [30, 2400], [12, 560], [3, 1780]] },
+  { name: 'Ben Carter', email: 'ben@example.test', purchases: [[90, 450], [70, 620], [20, 1340]] },
+  { name: 'Chloé Martin', email: 'chloe@example.test', purchases: [[40, 3200], [5, 980]] },
+  { name: 'Dawid Kowalski', email: 'dawid@example.test', purchases: [[120, 750]] },
+  { name: 'Emma Schmidt', email: 'emma@example.test', purchases: [[8, 1520], [1, 430]] },
+]
+
+export interface DemoInfo {
+  slug: string
+  staff: Array<{ role: string; email: string; password: string }>
+  /** Only on the run that created the merchant: keys are shown once. */
+  posKey: string | null
+}
+
+/** Seeds the demo café once; running it again changes nothing and prints the same logins. */
+export async function seedDemo(deps: Deps): Promise<DemoInfo> {
+  const info = (posKey: string | null): DemoInfo => ({
+    slug: DEMO_SLUG,
+    staff: DEMO_STAFF.map(({ role, email, password }) => ({ role, email, password })),
+    posKey,
+  })
+  if (await merchantBySlug(deps.db, DEMO_SLUG)) return info(null)
+
+  const now = deps.clock.now()
+  const created = new Date(now.getTime() - 180 * 86_400_000)
+  const owner = DEMO_STAFF[0]
+  const { merchantId, ownerId } = await createMerchant(
+    deps.db,
+    {
+      slug: DEMO_SLUG,
+      name: 'Demo Café',
+      currency: 'EUR',
+      timezone: 'Europe/Warsaw',
+      brandColor: '#7c3aed',
+      accentColor: '#fde68a',
+      pointsPerUnit: 1,
+      unitMinor: 100,
+      owner: { name: owner.name, email: owner.email, password: owner.password },
+    },
+    created,
+  )
+  for (const s of DEMO_STAFF.slice(1)) {
+    if (await staffByEmail(deps.db, s.email)) continue
+    await insertStaff(deps.db, {
+      id: newId(),
+      merchant_id: merchantId,
+      email: s.email,
+      name: s.name,
+      role: s.role,
+      password_hash: await hashPassword(s.password),
+      created_at: created.toISOString(),
+    })
+  }
+
+  for (const c of CUSTOMERS) {
+    const first = c.purchases[0]![0]
+    const clock = new FixedClock(new Date(now.getTime() - (first + 1) * 86_400_000))
+    const joined = await joinProgram({ ...deps, clock }, { slug: DEMO_SLUG, name: c.name, email: c.email, marketingConsent: true, via: 'main' }, null)
+    for (const [daysAgo, amountMinor] of c.purchases) {
+      const at = new Date(now.getTime() - daysAgo * 86_400_000)
+      await writeTx(deps.db, async (tx) => {
+        const card = (await cardById(tx, joined.card.id))!
+        const points = Math.floor(amountMinor / 100)
+        await postEntry(
+          tx,
+          card,
+          { merchantId, staffId: ownerId, apiKeyId: null, role: 'owner' },
+          { kind: 'earn', points, reason: `Purchase of ${(amountMinor / 100).toFixed(2)} EUR`, amountMinor, currency: 'EUR', programVersion: 1 },
+          null,
+          at,
+        )
+      })
+    }
+  }
+  const key = await createApiKey({ ...deps, clock: new FixedClock(now) }, { id: ownerId, merchantId }, 'Demo POS')
+  return info(key.key)
+}
