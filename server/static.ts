@@ -15,6 +15,12 @@ export function serveClient(app: Hono<any>, distDir: string): void {
     await next()
     if (c.res.ok) c.header('Cache-Control', 'public, max-age=31536000, immutable')
   })
+  if (!fs.existsSync(distDir)) {
+    app.get('*', (c) =>
+      c.req.path.startsWith('/api/') ? c.notFound() : c.text('The client is not built yet: run `npm run build` (npm start does it for you).', 503),
+    )
+    return
+  }
   app.use(
     '*',
     serveStatic({
@@ -26,9 +32,6 @@ export function serveClient(app: Hono<any>, distDir: string): void {
   )
   app.get('*', (c) => {
     if (c.req.path === '/api' || c.req.path.startsWith('/api/')) return c.notFound()
-    if (!fs.existsSync(indexFile)) {
-      return c.text('The client is not built yet: run `npm run build` (npm start does it for you).', 503)
-    }
     c.header('Cache-Control', 'no-cache')
     return c.html(fs.readFileSync(indexFile, 'utf8'))
   })

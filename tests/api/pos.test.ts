@@ -1,0 +1,79 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { currentCode, idemKey, joinedCustomer, merchantWithOwner } from '../helpers/factories.js'
+import { makeTestApp, type TestApp } from '../helpers/test-app.js'
+
+let t: TestApp
+beforeEach(async () => {
+  t = await makeTestApp()
+})
+afterEach(() => t.close())
+
+async function withKey() {
+  const m = await merchantWithOwner(t, { pointsPerUnit: 10 })
+  const created = await m.owner.post('/api/merchant/api-keys', { name: 'Till 1' })
+  const { card } = await joinedCustomer(t, m.slug)
+  const pos = t.client()
+  const earn = (body: unknown, key = idemKey(), apiKey = created.body.key as string) =>
+    pos.post('/api/pos/v1/earn', body, { authorization: `Bearer ${apiKey}`, 'idempotency-key': key })
+  return { ...m, apiKey: created.body, card, earn }
+}
+
+describe('POS API', () => {
+  it('shows the key once and stores only its hash', async () => {
+    const { apiKey, owner } = await withKey()
+    expect(apiKey.key).toMatch(/^lw_live_/)
+    const listed = await owner.get('/api/merchant/api-keys')
+    expect(JSON.stringify(listed.body)).not.toContain(apiKey.key)
+    const raw = t.sqlite.prepare('select * from api_keys').all()
+    expect(JSON.stringify(raw)).not.toContain(apiKey.key)
+  })
+
+  it('earns by card number, and replays the first answer for the same key and body', async () => {
+    const { card, earn } = await withKey()
+    const key = idemKey()
+    const first = await earn({ cardNumber: card.cardNumber, amountMinor: 1234 }, key)
+    expect(first.status).toBe(201)
+    expect(first.body).toMatchObject({ balance: 123, entry: { points: 123 } })
+    const replay = await earn({ cardNumber: card.cardNumber, amountMinor: 1234 }, key)
+    expect(replay).toMatchObject({ status: 201, body: first.body })
+    expect((t.sqlite.prepare('select count(*) n from ledger_entries').get() as { n: number }).n).toBe(1)
+  })
+
+  it('answers 409 saying so when the same key comes with another body', async () => {
+    const { card, earn } = await withKey()
+    const key = idemKey()
+    await earn({ cardNumber: card.cardNumber, amountMinor: 1234 }, key)
+    const res = await earn({ cardNumber: card.cardNumber, amountMinor: 999 }, key)
+    expect(res.status).toBe(409)
+    expect(res.body.error.message).toMatch(/Idempotency-Key was already used for a different request/)
+  })
+
+  it('earns by a scanned rotating code, once per code', async () => {
+    const { card, earn } = await withKey()
+    const code = currentCode(t, card)
+    expect((await earn({ code, amountMinor: 500 })).status).toBe(201)
+    const reuse = await earn({ code, amountMinor: 500 })
+    expect(reuse.body.error.code).toBe('code_used')
+  })
+
+  it('refuses a revoked key, a missing key and another merchant\'s card', async () => {
+    const { card, earn, owner, apiKey } = await withKey()
+    const other = await merchantWithOwner(t)
+    const otherKey = (await other.owner.post('/api/merchant/api-keys', { name: 'X' })).body.key
+    const foreign = await earn({ cardNumber: card.cardNumber, amountMinor: 500 }, idemKey(), otherKey)
+    expect(foreign.status).toBe(404)
+    expect(foreign.body.error.code).toBe('card_not_found')
+    expect((await earn({ cardNumber: card.cardNumber, amountMinor: 500 }, idemKey(), 'lw_live_wrong')).status).toBe(401)
+    expect((await owner.delete(`/api/merchant/api-keys/${apiKey.id}`)).status).toBe(204)
+    const revoked = await earn({ cardNumber: card.cardNumber, amountMinor: 500 })
+    expect(revoked.status).toBe(401)
+    expect((t.sqlite.prepare('select count(*) n from ledger_entries').get() as { n: number }).n).toBe(0)
+  })
+
+  it('needs exactly one of cardNumber or code', async () => {
+    const { card, earn } = await withKey()
+    const both = await earn({ cardNumber: card.cardNumber, code: 'LW1:X', amountMinor: 500 })
+    expect(both.status).toBe(400)
+    expect((await earn({ amountMinor: 500 })).status).toBe(400)
+  })
+})

@@ -1,0 +1,85 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { createApp } from '../../server/app.js'
+import { loadConfig } from '../../server/config.js'
+import { migrate, openDb } from '../../server/db/connection.js'
+import { FixedClock } from '../../server/domain/clock.js'
+import type { Deps } from '../../server/services/deps.js'
+
+export const T0 = new Date('2026-03-10T12:00:00.000Z')
+export const SETUP_TOKEN = 'test-setup-token-0123456789'
+
+/** The real app over a fresh SQLite file made from the migrations; a fixed clock the test moves. */
+export async function makeTestApp(env: Record<string, string> = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lw-test-'))
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dir,
+    PUBLIC_URL: 'http://localhost:3000',
+    RATE_LIMIT_JOIN_PER_MIN: '1000',
+    RATE_LIMIT_LOGIN_PER_MIN: '1000',
+    RATE_LIMIT_SCAN_PER_MIN: '1000',
+    ...env,
+  })
+  const opened = openDb(config.dbFile)
+  await migrate(opened.db)
+  const clock = new FixedClock(T0)
+  const deps: Deps = { db: opened.db, clock, config, setupToken: SETUP_TOKEN }
+  const app = createApp(deps)
+  return {
+    app,
+    deps,
+    clock,
+    db: opened.db,
+    sqlite: opened.sqlite,
+    dbFile: config.dbFile,
+    /** A browser-like client with its own cookie jar. */
+    client: () => new TestClient(app),
+    async close() {
+      await opened.close()
+      fs.rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+export type TestApp = Awaited<ReturnType<typeof makeTestApp>>
+
+export interface Res<T = any> {
+  status: number
+  body: T
+  headers: Headers
+}
+
+export class TestClient {
+  private cookies = new Map<string, string>()
+  constructor(private app: { request: (input: string, init?: RequestInit) => Response | Promise<Response> }) {}
+
+  async req<T = any>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res<T>> {
+    const h: Record<string, string> = { ...headers }
+    if (this.cookies.size) h.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+    let payload: string | undefined
+    if (body !== undefined) {
+      payload = typeof body === 'string' ? body : JSON.stringify(body)
+      h['content-type'] ??= 'application/json'
+    }
+    const res = await this.app.request(`http://localhost:3000${url}`, { method, headers: h, body: payload })
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';')
+      const [k, v] = pair!.split('=')
+      if (/max-age=0|expires=thu, 01 jan 1970/i.test(c) || !v) this.cookies.delete(k!)
+      else this.cookies.set(k!, v)
+    }
+    const text = await res.text()
+    let parsed: unknown = text
+    try {
+      parsed = text ? JSON.parse(text) : null
+    } catch {
+      /* not JSON: keep the text */
+    }
+    return { status: res.status, body: parsed as T, headers: res.headers }
+  }
+  get = <T = any>(url: string, headers?: Record<string, string>) => this.req<T>('GET', url, undefined, headers)
+  post = <T = any>(url: string, body?: unknown, headers?: Record<string, string>) => this.req<T>('POST', url, body ?? {}, headers)
+  delete = <T = any>(url: string) => this.req<T>('DELETE', url)
+  hasCookie = (name: string) => this.cookies.has(name)
+}
