@@ -15,6 +15,29 @@ export interface OpenedDb {
   close(): Promise<void>
 }
 
+const STATEMENT_CACHE_SIZE = 500
+
+/**
+ * Kysely's SQLite driver prepares every query anew; preparing costs more than running a small
+ * query. Queries are parameterised, so the SQL text repeats and its statement can be reused
+ * (better-sqlite3 statements are reusable once a call has returned, and calls are synchronous).
+ */
+function withStatementCache(sqlite: BetterSqlite3.Database) {
+  const cache = new Map<string, BetterSqlite3.Statement>()
+  return {
+    close: () => sqlite.close(),
+    prepare(source: string) {
+      let stmt = cache.get(source)
+      if (!stmt) {
+        stmt = sqlite.prepare(source)
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!)
+        cache.set(source, stmt)
+      }
+      return stmt
+    },
+  }
+}
+
 export function openDb(file: string): OpenedDb {
   fs.mkdirSync(path.dirname(file), { recursive: true })
   const sqlite = new BetterSqlite3(file)
@@ -22,7 +45,7 @@ export function openDb(file: string): OpenedDb {
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
   return {
     db,
     sqlite,

@@ -24,7 +24,13 @@ export function pointsForPurchase(amountMinor: number, rule: EarnRule): number {
   }
 }
 
+const digitsCache = new Map<string, number>()
 /** Minor-unit digits of a currency (EUR 2, JPY 0, KWD 3). */
 export function minorDigits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
+  let d = digitsCache.get(currency)
+  if (d === undefined) {
+    d = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
+    digitsCache.set(currency, d)
+  }
+  return d
 }

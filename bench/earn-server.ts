@@ -1,0 +1,65 @@
+/**
+ * A server process for the earn benchmark: `real` is the whole app (POS earn with API key,
+ * validation, idempotency, ledger), `baseline` is a bare Hono route doing one insert and one
+ * update in one SQLite transaction. It prints one JSON line with what the client needs.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { serve } from '@hono/node-server'
+import { Hono } from 'hono'
+import { createApp } from '../server/app.js'
+import { loadConfig } from '../server/config.js'
+import { migrate, openDb } from '../server/db/connection.js'
+import { systemClock } from '../server/domain/clock.js'
+import { newId } from '../server/domain/ids.js'
+import type { Deps } from '../server/services/deps.js'
+import { joinProgram } from '../server/services/join-program.js'
+import { createApiKey } from '../server/services/merchant-admin.js'
+import { createMerchant } from '../server/services/setup-merchant.js'
+
+const mode = process.argv[2]
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lw-bench-'))
+const config = loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://bench.invalid', DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1' })
+const opened = openDb(config.dbFile)
+await migrate(opened.db)
+const deps: Deps = { db: opened.db, clock: systemClock, config, setupToken: null }
+const { merchantId, ownerId } = await createMerchant(
+  opened.db,
+  { slug: 'bench', name: 'Bench', currency: 'EUR', timezone: 'UTC', brandColor: '#000000', owner: { name: 'B', email: 'b@bench.test', password: 'bench-password' } },
+  new Date(),
+)
+const { card } = await joinProgram(deps, { slug: 'bench', name: 'Bench member', marketingConsent: false }, null)
+const { key } = await createApiKey(deps, { id: ownerId, merchantId }, 'bench')
+
+let fetchHandler: (req: Request) => Response | Promise<Response>
+if (mode === 'real') {
+  fetchHandler = createApp(deps).fetch
+} else {
+  const sqlite = opened.sqlite
+  const insert = sqlite.prepare(
+    `insert into ledger_entries (id, card_id, merchant_id, kind, points, balance_after, reason, created_at)
+     values (?, ?, ?, 'earn', ?, 0, 'bench', ?)`,
+  )
+  const update = sqlite.prepare('update cards set balance = balance + ?, updated_at = ? where id = ?')
+  const tx = sqlite.transaction((points: number, at: string) => {
+    insert.run(newId(), card.id, merchantId, points, at)
+    update.run(points, at, card.id)
+  })
+  const bare = new Hono()
+  bare.post('/earn', async (c) => {
+    const body = await c.req.json<{ amountMinor: number }>()
+    const points = Math.floor(body.amountMinor / 100)
+    tx(points, new Date().toISOString())
+    return c.json({ points }, 201)
+  })
+  fetchHandler = bare.fetch
+}
+
+serve({ fetch: fetchHandler, port: 0, hostname: '127.0.0.1' }, (info) => {
+  console.log(JSON.stringify({ port: info.port, apiKey: key, cardNumber: card.cardNumber }))
+})
+process.on('SIGTERM', () => {
+  fs.rmSync(dir, { recursive: true, force: true })
+  process.exit(0)
+})

@@ -1,0 +1,49 @@
+/**
+ * npm run bench: each figure beside a baseline measured in the same run, printed as a ratio and
+ * written to bench/results.json. Benchmarks never fail on a time; they report.
+ */
+import fs from 'node:fs'
+import { benchEarnHttp } from './earn-http.js'
+import { cardRouteJsGzip } from './bundle-size.js'
+
+interface Result {
+  name: string
+  value: number
+  unit: string
+  baseline: number
+  ratio: number
+  note?: string
+}
+
+const results: Result[] = []
+const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10)
+console.log(`earn-http: ${seconds}s per run, 32 connections, loopback…`)
+const earn = await benchEarnHttp(seconds)
+for (const [label, r] of Object.entries(earn)) {
+  console.log(`  ${label.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}  non-2xx ${r.non2xx}`)
+}
+results.push({
+  name: 'earn-http',
+  value: round(earn.real.rps, 0),
+  unit: 'req/s',
+  baseline: round(earn.baseline.rps, 0),
+  ratio: round(earn.real.rps / earn.baseline.rps),
+  note: `p50 ${earn.real.p50} ms, p99 ${earn.real.p99} ms (baseline p50 ${earn.baseline.p50} ms, p99 ${earn.baseline.p99} ms); non-2xx ${earn.real.non2xx}`,
+})
+console.log(`  ratio real/baseline: ${results.at(-1)!.ratio} (target >= 5000 req/s and >= 0.5)`)
+
+const js = cardRouteJsGzip()
+results.push({
+  name: 'card-js-gzip',
+  value: round(js.bytes / 1024, 1),
+  unit: 'kB',
+  baseline: 90,
+  ratio: round(js.bytes / 1024 / 90),
+  note: `gzipped JS the card route loads: ${js.files.join(', ')}; baseline is the 90 kB budget`,
+})
+console.log(`card-js-gzip: ${(js.bytes / 1024).toFixed(1)} kB gzipped over ${js.files.length} files (budget 90 kB, ratio ${results.at(-1)!.ratio})`)
+
+fs.writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`)
+console.log('wrote bench/results.json')
