@@ -32,7 +32,7 @@ export async function makeTestApp(env: Record<string, string> = {}) {
     deps,
     clock,
     db: opened.db,
-    sqlite: opened.sqlite,
+    sqlite: opened.sqlite as import('better-sqlite3').Database,
     dbFile: config.dbFile,
     /** A browser-like client with its own cookie jar. */
     client: () => new TestClient(app),
