@@ -1,0 +1,62 @@
+import { computed, onScopeDispose, ref, watch, type Ref } from 'vue'
+// otpauth's bare build plus our HMAC-SHA-1: the full build carries every SHA-2/3 variant.
+import { Secret, TOTP } from 'otpauth/bare'
+import { TOTP_PERIOD_SECONDS, formatShortCode, qrPayload } from '../../server/contract/card-code.js'
+import type { WalletCard } from '../api/client.js'
+import { otpHmac } from '../lib/hmac-sha1.js'
+import { usePageVisible } from './use-online.js'
+
+export interface RotatingCode {
+  /** Text for the QR code: LW1:<card number>:<6 digits>. */
+  payload: Ref<string | null>
+  /** "ABCD 2345 · 123 456" for typing at the till. */
+  shortCode: Ref<string | null>
+  totp: Ref<string | null>
+  /** Whole seconds until the next code. */
+  secondsLeft: Ref<number>
+  period: Ref<number>
+}
+
+/**
+ * The card's rotating code, computed on the device (RFC 6238, SHA-1, 6 digits) from the card's
+ * secret, so it works offline. Ticks once a second while the page is visible; the code itself is
+ * recomputed only when the time step changes.
+ */
+export function useRotatingCode(card: Ref<WalletCard | null | undefined>): RotatingCode {
+  const now = ref(Date.now())
+  const visible = usePageVisible()
+
+  const period = computed(() => card.value?.totpPeriod || TOTP_PERIOD_SECONDS)
+  const generator = computed(() => {
+    const c = card.value
+    if (!c?.totpSecret) return null
+    try {
+      return new TOTP({ secret: Secret.fromBase32(c.totpSecret), algorithm: 'SHA1', digits: 6, period: period.value, hmac: otpHmac })
+    } catch {
+      return null
+    }
+  })
+  const step = computed(() => Math.floor(now.value / 1000 / period.value))
+  const totp = computed(() => generator.value?.generate({ timestamp: step.value * period.value * 1000 }) ?? null)
+  const payload = computed(() => (card.value && totp.value ? qrPayload(card.value.cardNumber, totp.value) : null))
+  const shortCode = computed(() =>
+    card.value && totp.value ? formatShortCode(card.value.cardNumber, totp.value) : null,
+  )
+  const secondsLeft = computed(() => {
+    const elapsed = (now.value / 1000) % period.value
+    return Math.max(1, Math.ceil(period.value - elapsed))
+  })
+
+  let timer: ReturnType<typeof setTimeout> | undefined
+  function schedule() {
+    clearTimeout(timer)
+    now.value = Date.now()
+    if (!visible.value) return
+    // Wake just after the next whole second so the countdown and the step change line up.
+    timer = setTimeout(schedule, 1000 - (now.value % 1000) + 15)
+  }
+  watch(visible, schedule, { immediate: true })
+  onScopeDispose(() => clearTimeout(timer))
+
+  return { payload, shortCode, totp, secondsLeft, period }
+}

@@ -1,0 +1,65 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { useSessionStore } from './stores/session.js'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** customer: bottom nav; staff: staff header (from StaffLayout); bare: no chrome. */
+    layout?: 'customer' | 'staff' | 'bare'
+    /** i18n key of the document title. */
+    title?: string
+    requiresStaff?: boolean
+  }
+}
+
+const StaffLayout = () => import('./views/staff/StaffLayout.vue')
+
+const routes: RouteRecordRaw[] = [
+  { path: '/', name: 'wallet', component: () => import('./views/WalletView.vue'), meta: { layout: 'customer', title: 'wallet.title' } },
+  { path: '/cards/:id', name: 'card', component: () => import('./views/CardView.vue'), meta: { layout: 'customer', title: 'card.title' } },
+  { path: '/cards/:id/history', name: 'history', component: () => import('./views/HistoryView.vue'), meta: { layout: 'customer', title: 'history.title' } },
+  { path: '/join/:slug', name: 'join', component: () => import('./views/JoinView.vue'), meta: { layout: 'customer', title: 'join.title' } },
+  { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue'), meta: { layout: 'customer', title: 'settings.title' } },
+  { path: '/setup', name: 'setup', component: () => import('./views/SetupView.vue'), meta: { layout: 'bare', title: 'setup.title' } },
+  { path: '/staff/login', name: 'staff-login', component: () => import('./views/staff/StaffLoginView.vue'), meta: { layout: 'bare', title: 'staffLogin.title' } },
+  {
+    path: '/staff',
+    component: StaffLayout,
+    meta: { layout: 'staff', requiresStaff: true },
+    children: [
+      { path: '', redirect: { name: 'staff-scan' } },
+      { path: 'scan', name: 'staff-scan', component: () => import('./views/staff/ScannerView.vue'), meta: { title: 'scan.title' } },
+    ],
+  },
+  {
+    path: '/merchant',
+    component: StaffLayout,
+    meta: { layout: 'staff', requiresStaff: true },
+    children: [
+      { path: '', redirect: { name: 'merchant-api-keys' } },
+      { path: 'api-keys', name: 'merchant-api-keys', component: () => import('./views/merchant/ApiKeysView.vue'), meta: { title: 'apiKeys.title' } },
+      { path: 'signup-links', name: 'merchant-signup-links', component: () => import('./views/merchant/SignupLinksView.vue'), meta: { title: 'links.title' } },
+    ],
+  },
+  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { layout: 'customer', title: 'notFound.title' } },
+]
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes,
+  scrollBehavior(to, _from, saved) {
+    if (saved) return saved
+    if (to.hash) return { el: to.hash }
+    return { top: 0 }
+  },
+})
+
+router.beforeEach(async (to) => {
+  if (!to.matched.some((r) => r.meta.requiresStaff)) return true
+  const session = useSessionStore()
+  try {
+    if (await session.ensure()) return true
+  } catch {
+    // Server unreachable: the login page explains, and retrying from there is one tap.
+  }
+  return { name: 'staff-login', query: { redirect: to.fullPath } }
+})
