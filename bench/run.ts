@@ -19,7 +19,7 @@ const results: Result[] = []
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)
-console.log(`earn-http: ${seconds}s per run, 32 connections, loopback…`)
+console.log(`earn-http: ${seconds}s each side in alternating rounds, 32 connections, loopback…`)
 const earn = await benchEarnHttp(seconds)
 for (const [label, r] of Object.entries(earn)) {
   console.log(`  ${label.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}  non-2xx ${r.non2xx}`)

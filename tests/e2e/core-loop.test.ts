@@ -97,9 +97,7 @@ describe('the core loop in Chromium at 390x844', () => {
     await card.getByTestId('card-qr').waitFor()
     const balance = pointsIn(await card.getByTestId('card-balance').textContent())
     // The service worker must be active and holding the app shell before the network goes away.
-    await card.evaluate(async () => {
-      await navigator.serviceWorker.ready
-    })
+    expect(await card.evaluate('navigator.serviceWorker.ready.then((r) => !!r.active)')).toBe(true)
     await customer.setOffline(true)
     try {
       await card.reload()
