@@ -5,17 +5,19 @@ import { currentProgram, merchantById } from '../db/queries/merchants.js'
 import { customerById } from '../db/queries/people.js'
 import {
   bonusGrant,
+  cardByReferralCode,
   cardTier,
   insertBonusGrant,
   insertTierChange,
   setCardTier,
+  setReferral,
   tierEarnings,
 } from '../db/queries/program.js'
 import type { Card, Merchant } from '../db/schema.js'
 import { referralRefusal } from '../domain/bonuses.js'
 import { DomainError } from '../domain/errors.js'
 import { lotExpiry } from '../domain/expiry.js'
-import { newId } from '../domain/ids.js'
+import { newId, newLinkCode } from '../domain/ids.js'
 import { rulesFromVersion } from '../domain/program-rules.js'
 import { earnedInWindow, onEarnDecision, qualifyingTier, tierIndex, windowStart } from '../domain/tiers.js'
 import { postEntry } from './award-points.js'
@@ -122,4 +124,19 @@ export async function grantReferralBonuses(tx: Db, friend: Card, ctx: ProgramCon
   const points = ctx.rules.referralBonus
   await grantBonus(tx, referrer.id, ctx, { kind: 'referral', period: friend.id, points, reason: 'Referral bonus: a friend you invited made their first purchase' }, now)
   await grantBonus(tx, friend.id, ctx, { kind: 'referral', period: 'referred', points, reason: 'Referral bonus: welcome from the friend who invited you' }, now)
+}
+
+/** At join: the member's own referral code, who referred them (never themselves), and the welcome bonus. */
+export async function onJoined(tx: Db, cardId: string, merchantId: string, customerId: string, ref: string | undefined, now: Date): Promise<void> {
+  let referredBy: string | null = null
+  if (ref) {
+    const referrer = await cardByReferralCode(tx, merchantId, ref.toLowerCase())
+    if (referrer) {
+      const [a, b] = await Promise.all([customerById(tx, referrer.customer_id), customerById(tx, customerId)])
+      if (a && b && !referralRefusal({ customerId: a.id, email: a.email }, { customerId: b.id, email: b.email })) referredBy = referrer.id
+    }
+  }
+  await setReferral(tx, cardId, newLinkCode(), referredBy)
+  const ctx = await programContext(tx, merchantId, now)
+  await grantBonus(tx, cardId, ctx, { kind: 'welcome', period: 'join', points: ctx.rules.welcomeBonus, reason: 'Welcome bonus' }, now)
 }
