@@ -1,5 +1,5 @@
 import type { Tier, TierWindow } from '../contract/program.js'
-import { addLocalMonths, DAY_MS, localParts, zonedToUtc } from './zoned-time.js'
+import { addLocalMonths, DAY_MS, localDate, localParts, zonedToUtc } from './zoned-time.js'
 
 /** A movement that counts towards a tier: an earn or bonus, or (negative) the reversal of one. */
 export interface Earning {
@@ -100,13 +100,19 @@ export function retentionGoal(
   const inWindow = earnings
     .filter((e) => Date.parse(e.at) > from && Date.parse(e.at) <= now.getTime())
     .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
+  // Points of one local day leave the window together, so a day's earnings are dropped as one.
   let remaining = earned
-  for (const e of inWindow) {
-    remaining -= e.points
+  for (let i = 0; i < inWindow.length; i++) {
+    const day = localDate(new Date(inWindow[i]!.at), tz)
+    let dropped = 0
+    let j = i
+    while (j < inWindow.length && localDate(new Date(inWindow[j]!.at), tz) === day) dropped += inWindow[j++]!.points
+    remaining -= dropped
     if (remaining < tier.threshold) {
-      const leaves = addLocalMonths(new Date(e.at), window.months, tz)
+      const leaves = addLocalMonths(new Date(inWindow[i]!.at), window.months, tz)
       return { points: tier.threshold - remaining, by: new Date(leaves.getTime() - 1).toISOString() }
     }
+    i = j - 1
   }
   return { points: tier.threshold, by: now.toISOString() }
 }

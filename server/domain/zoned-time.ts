@@ -53,11 +53,11 @@ function offsetMs(at: Date, tz: string): number {
 }
 
 /** The instant a local wall-clock time happens; months and days may overflow (month 13 is January next year). */
-export function zonedToUtc(tz: string, year: number, month: number, day: number, hour = 0, minute = 0): Date {
-  const wall = Date.UTC(year, month - 1, day, hour, minute)
-  const first = offsetMs(new Date(wall), tz)
-  const second = offsetMs(new Date(wall - first), tz)
-  return new Date(wall - second)
+export function zonedToUtc(tz: string, year: number, month: number, day: number, hour = 0, minute = 0, second = 0): Date {
+  const wall = Date.UTC(year, month - 1, day, hour, minute, second)
+  const guess = offsetMs(new Date(wall), tz)
+  const settled = offsetMs(new Date(wall - guess), tz)
+  return new Date(wall - settled)
 }
 
 /** Local date as YYYY-MM-DD. */
@@ -80,7 +80,16 @@ export function addLocalMonths(at: Date, months: number, tz: string): Date {
   const total = p.year * 12 + (p.month - 1) + months
   const y = Math.floor(total / 12)
   const m = (total % 12) + 1
-  return zonedToUtc(tz, y, m, Math.min(p.day, daysIn(y, m)), p.hour, p.minute)
+  const out = zonedToUtc(tz, y, m, Math.min(p.day, daysIn(y, m)), p.hour, p.minute, p.second)
+  return new Date(out.getTime() + at.getUTCMilliseconds())
 }
 
 export const DAY_MS = 86_400_000
+
+/** Whether YYYY-MM-DD names a real calendar day (no 30 February). */
+export function isRealDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s)
+  if (!m) return false
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])]
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysIn(y, mo)
+}

@@ -2,6 +2,7 @@ import { customerById } from '../db/queries/people.js'
 import { setCustomerBirthday } from '../db/queries/program.js'
 import { birthdayChangeAllowed } from '../domain/bonuses.js'
 import { DomainError } from '../domain/errors.js'
+import { isRealDate } from '../domain/zoned-time.js'
 import type { Deps } from './deps.js'
 
 export async function getBirthday(deps: Deps, customerId: string) {
@@ -16,7 +17,7 @@ export async function setBirthday(deps: Deps, customerId: string, birthday: stri
   const now = deps.clock.now()
   const c = await customerById(deps.db, customerId)
   if (!c) throw new DomainError('not_found', 'No such member.')
-  if (Number.isNaN(Date.parse(`${birthday}T00:00:00Z`)) || birthday > now.toISOString().slice(0, 10) || birthday < '1900-01-01') {
+  if (!isRealDate(birthday) || birthday > now.toISOString().slice(0, 10) || birthday < '1900-01-01') {
     throw new DomainError('validation_failed', 'birthday: not a real date', [{ path: 'birthday', message: 'not a real date' }])
   }
   if (c.birthday === birthday) return getBirthday(deps, customerId)
