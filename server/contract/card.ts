@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { Email, IsoDate, Slug } from './common.js'
 import { MerchantPublic } from './merchant.js'
+import { CardStatus } from './program.js'
 
 export const LedgerKind = z.enum(['earn', 'redeem', 'expire', 'adjust', 'reversal', 'bonus'])
 export type LedgerKind = z.infer<typeof LedgerKind>
@@ -33,6 +34,8 @@ export const WalletCard = z
     joinedAt: z.string(),
     updatedAt: z.string(),
     merchant: MerchantPublic,
+    /** Tier, progress, retention goal, next expiry and referral code (program engine). */
+    status: CardStatus.nullable().optional(),
   })
   .meta({ id: 'WalletCard' })
 export type WalletCard = z.infer<typeof WalletCard>
@@ -49,6 +52,8 @@ export const JoinRequest = z.object({
   marketingConsent: z.boolean().default(false),
   /** The signup link code (from ?via=) the member came through. */
   via: z.string().max(40).optional(),
+  /** The referral code (from ?ref=) of the member who invited this one. */
+  ref: z.string().max(40).optional(),
 })
 export type JoinRequest = z.infer<typeof JoinRequest>
 export const JoinResponse = z.object({ card: WalletCard, alreadyMember: z.boolean() })

@@ -48,10 +48,19 @@ export const ScanResponse = z.object({
 export type ScanResponse = z.infer<typeof ScanResponse>
 
 const MAX_PURCHASE_MINOR = 100_000_000
-export const EarnRequest = z.object({
-  handle: z.string().min(1).max(100),
-  amountMinor: z.number().int().positive().max(MAX_PURCHASE_MINOR),
-})
+/** The part of a purchase paid with a reward (a coupon, a redeemed discount): it earns no points. */
+const DiscountMinor = z.number().int().min(0).max(MAX_PURCHASE_MINOR).optional()
+const discountNotAboveAmount = {
+  message: 'must not be more than amountMinor',
+  path: ['discountMinor'],
+}
+export const EarnRequest = z
+  .object({
+    handle: z.string().min(1).max(100),
+    amountMinor: z.number().int().positive().max(MAX_PURCHASE_MINOR),
+    discountMinor: DiscountMinor,
+  })
+  .refine((b) => (b.discountMinor ?? 0) <= b.amountMinor, discountNotAboveAmount)
 export const AdjustRequest = z.object({
   handle: z.string().min(1).max(100),
   points: z
@@ -76,8 +85,9 @@ export const PosEarnRequest = z.object({
   cardNumber: z.string().trim().min(4).max(32).optional(),
   code: z.string().trim().min(1).max(200).optional(),
   amountMinor: z.number().int().positive().max(MAX_PURCHASE_MINOR),
+  discountMinor: DiscountMinor,
   reference: z.string().max(100).optional(),
 }).refine((b) => Boolean(b.cardNumber) !== Boolean(b.code), {
   message: 'give exactly one of cardNumber or code',
   path: ['cardNumber'],
-})
+}).refine((b) => (b.discountMinor ?? 0) <= b.amountMinor, discountNotAboveAmount)

@@ -23,6 +23,8 @@ export interface ProgramVersionTable {
   points_per_unit: number
   unit_minor: number
   rounding: 'floor' | 'round' | 'ceil'
+  /** ProgramRules as JSON (0002); null on older versions, which earn by the columns above only. */
+  rules: ColumnType<string | null, string | null | undefined, string | null>
   effective_from: Iso
   created_at: Iso
 }
@@ -43,6 +45,7 @@ export interface CustomerTable {
   name: string
   email: string | null
   birthday: string | null
+  birthday_set_at: ColumnType<Iso | null, Iso | null | undefined, Iso | null>
   created_at: Iso
 }
 
@@ -58,6 +61,8 @@ export interface CardTable {
   last_code_step: number | null
   marketing_consent: number
   signup_link_id: string | null
+  referral_code: ColumnType<string | null, string | null | undefined, string | null>
+  referred_by_card_id: ColumnType<string | null, string | null | undefined, string | null>
   created_at: Iso
   updated_at: Iso
 }
@@ -78,6 +83,8 @@ export interface LedgerEntryTable {
   /** When the points of an earn lot expire (set by the program engine). */
   lot_expires_at: Iso | null
   program_version: number | null
+  /** On an 'expire' entry: the lot (earn/bonus entry) it expires. */
+  expires_entry_id: ColumnType<string | null, string | null | undefined, string | null>
   idempotency_key: string | null
   created_at: Iso
 }
@@ -133,6 +140,34 @@ export interface ScanHandleTable {
   expires_at: Iso
 }
 
+export interface CardTierTable {
+  card_id: string
+  merchant_id: string
+  tier: string
+  achieved_at: Iso
+  below_since: Iso | null
+}
+
+export interface TierChangeTable {
+  id: string
+  card_id: string
+  merchant_id: string
+  from_tier: string | null
+  to_tier: string | null
+  direction: 'up' | 'down'
+  created_at: Iso
+}
+
+export interface BonusGrantTable {
+  id: string
+  card_id: string
+  merchant_id: string
+  kind: 'welcome' | 'birthday' | 'referral'
+  period: string
+  entry_id: string | null
+  created_at: Iso
+}
+
 export interface Database {
   merchants: MerchantTable
   program_versions: ProgramVersionTable
@@ -145,6 +180,9 @@ export interface Database {
   signup_links: SignupLinkTable
   api_keys: ApiKeyTable
   scan_handles: ScanHandleTable
+  card_tiers: CardTierTable
+  tier_changes: TierChangeTable
+  bonus_grants: BonusGrantTable
 }
 
 export type Merchant = Selectable<MerchantTable>

@@ -20,6 +20,7 @@ export const ERROR_STATUS = {
   setup_done: 409,
   slug_taken: 409,
   email_taken: 409,
+  birthday_locked: 409,
   handle_expired: 410,
   payload_too_large: 413,
   undo_window_passed: 422,

@@ -1,5 +1,6 @@
 import type { Deps } from '../services/deps.js'
 import { purgeExpiredHandles } from './housekeeping.js'
+import { expirePoints, grantBirthdayBonuses, reevaluateTiers } from './program-jobs.js'
 
 export interface Scheduler {
   stop(): void
@@ -14,6 +15,13 @@ export function startScheduler(deps: Deps): Scheduler {
     t.unref()
     return t
   }
-  const timers = [every(10 * 60_000, () => purgeExpiredHandles(deps.db, deps.clock))]
+  const hourly = (job: (d: Deps) => Promise<number>) => every(60 * 60_000, async () => void (await job(deps)))
+  const timers = [
+    every(10 * 60_000, () => purgeExpiredHandles(deps.db, deps.clock)),
+    // Program engine jobs are idempotent, so running them hourly only catches up promptly.
+    hourly(expirePoints),
+    hourly(reevaluateTiers),
+    hourly(grantBirthdayBonuses),
+  ]
   return { stop: () => timers.forEach(clearInterval) }
 }

@@ -1,6 +1,11 @@
 import { writeTx } from '../db/connection.js'
 import { cardById } from '../db/queries/cards.js'
-import { merchantBySlug } from '../db/queries/merchants.js'
+import { insertProgramVersion, merchantBySlug } from '../db/queries/merchants.js'
+import { cardTier } from '../db/queries/program.js'
+import { earnForPurchase } from '../domain/earning-rules.js'
+import { lotExpiry } from '../domain/expiry.js'
+import { defaultRules } from '../domain/program-rules.js'
+import { tierIndex } from '../domain/tiers.js'
 import { staffByEmail, insertStaff } from '../db/queries/people.js'
 import { FixedClock } from '../domain/clock.js'
 import { newId } from '../domain/ids.js'
@@ -9,6 +14,7 @@ import type { Deps } from '../services/deps.js'
 import { joinProgram } from '../services/join-program.js'
 import { createApiKey } from '../services/merchant-admin.js'
 import { hashPassword } from '../services/passwords.js'
+import { programContext, upgradeIfQualified } from '../services/program-engine.js'
 import { createMerchant } from '../services/setup-merchant.js'
 
 export const DEMO_SLUG = 'demo'
@@ -25,6 +31,27 @@ const CUSTOMERS: Array<{ name: string; email: string; purchases: Array<[daysAgo:
   { name: 'Dawid Kowalski', email: 'dawid@example.test', purchases: [[120, 750]] },
   { name: 'Emma Schmidt', email: 'emma@example.test', purchases: [[8, 1520], [1, 430]] },
 ]
+
+/** Demo Café's program: Silver and Gold, 12-month expiry to the end of the month, welcome and birthday bonuses, a Tuesday promo. */
+export const DEMO_RULES = defaultRules({
+  pointsPerUnit: 1,
+  unitMinor: 100,
+  pointsPerVisit: 1,
+  promotions: [
+    { name: 'Tuesday afternoon', multiplier: 2, weekdays: [2], startTime: '14:00', endTime: '17:00' },
+  ],
+  tiers: [
+    { name: 'Silver', threshold: 40, multiplier: 1.25, perks: 'Free oat milk' },
+    { name: 'Gold', threshold: 100, multiplier: 1.5, perks: 'Free refill on filter coffee' },
+  ],
+  tierWindow: { kind: 'rolling', months: 12 },
+  tierGraceDays: 30,
+  expiry: { mode: 'afterEarn', months: 12, roundTo: 'month' },
+  welcomeBonus: 10,
+  birthdayBonus: 25,
+  birthdayWindowDays: 7,
+  referralBonus: 15,
+})
 
 export interface DemoInfo {
   slug: string
@@ -60,6 +87,17 @@ export async function seedDemo(deps: Deps): Promise<DemoInfo> {
     },
     created,
   )
+  await insertProgramVersion(deps.db, {
+    id: newId(),
+    merchant_id: merchantId,
+    version: 2,
+    points_per_unit: DEMO_RULES.pointsPerUnit,
+    unit_minor: DEMO_RULES.unitMinor,
+    rounding: DEMO_RULES.rounding,
+    rules: JSON.stringify(DEMO_RULES),
+    effective_from: created.toISOString(),
+    created_at: created.toISOString(),
+  })
   for (const s of DEMO_STAFF.slice(1)) {
     if (await staffByEmail(deps.db, s.email)) continue
     await insertStaff(deps.db, {
@@ -81,15 +119,26 @@ export async function seedDemo(deps: Deps): Promise<DemoInfo> {
       const at = new Date(now.getTime() - daysAgo * 86_400_000)
       await writeTx(deps.db, async (tx) => {
         const card = (await cardById(tx, joined.card.id))!
-        const points = Math.floor(amountMinor / 100)
+        const ctx = await programContext(tx, merchantId, at)
+        const tier = ctx.rules.tiers[tierIndex((await cardTier(tx, card.id))?.tier, ctx.rules.tiers)] ?? null
+        const earned = earnForPurchase({ amountMinor, discountMinor: 0, at, timezone: 'Europe/Warsaw', currency: 'EUR', rules: ctx.rules, tier, earnedToday: 0 })
         await postEntry(
           tx,
           card,
           { merchantId, staffId: ownerId, apiKeyId: null, role: 'owner' },
-          { kind: 'earn', points, reason: `Purchase of ${(amountMinor / 100).toFixed(2)} EUR`, amountMinor, currency: 'EUR', programVersion: 1 },
+          {
+            kind: 'earn',
+            points: earned.points,
+            reason: earned.reason,
+            amountMinor,
+            currency: 'EUR',
+            programVersion: ctx.version,
+            lotExpiresAt: lotExpiry(at, ctx.rules.expiry, 'Europe/Warsaw'),
+          },
           null,
           at,
         )
+        await upgradeIfQualified(tx, card.id, ctx, at)
       })
     }
   }

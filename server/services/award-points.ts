@@ -1,16 +1,20 @@
 import type { LedgerKind } from '../contract/card.js'
 import type { AwardResponse } from '../contract/staff.js'
 import type { Db } from '../db/connection.js'
-import { appendLedgerEntry, cardByNumber, isReversed, ledgerEntryById } from '../db/queries/cards.js'
-import { currentProgram, merchantById } from '../db/queries/merchants.js'
+import { appendLedgerEntry, cardById, cardByNumber, isReversed, ledgerEntryById } from '../db/queries/cards.js'
+import { cardTier, earnedSince, purchaseCount } from '../db/queries/program.js'
 import type { Card } from '../db/schema.js'
-import { pointsForPurchase, minorDigits } from '../domain/earning.js'
+import { earnForPurchase } from '../domain/earning-rules.js'
+import { lotExpiry } from '../domain/expiry.js'
+import { tierIndex } from '../domain/tiers.js'
+import { startOfLocalDay } from '../domain/zoned-time.js'
 import { DomainError } from '../domain/errors.js'
 import { newId } from '../domain/ids.js'
 import { balanceAfter, reversalPoints } from '../domain/ledger.js'
 import type { Actor, Deps } from './deps.js'
 import { toLedgerEntry } from './dto.js'
 import { runIdempotent, type Outcome } from './idempotency.js'
+import { grantReferralBonuses, programContext, upgradeIfQualified } from './program-engine.js'
 import { cardForHandle, consumeRotatingCode } from './scan-card.js'
 
 interface Posting {
@@ -21,6 +25,10 @@ interface Posting {
   currency?: string | null
   reversesEntryId?: string | null
   programVersion?: number | null
+  /** When this lot expires (earn and bonus entries), set by the program engine. */
+  lotExpiresAt?: string | null
+  /** On an 'expire' entry: the lot it expires. */
+  expiresEntryId?: string | null
 }
 
 /** The one way points move: an appended entry and the cached balance, in the caller's transaction. */
@@ -46,8 +54,9 @@ export async function postEntry(
     staff_id: actor.staffId,
     api_key_id: actor.apiKeyId,
     reverses_entry_id: p.reversesEntryId ?? null,
-    lot_expires_at: null,
+    lot_expires_at: p.lotExpiresAt ?? null,
     program_version: p.programVersion ?? null,
+    expires_entry_id: p.expiresEntryId ?? null,
     idempotency_key: idempotencyKey,
     created_at: at,
   }
@@ -55,44 +64,56 @@ export async function postEntry(
   return { status: 201, body: { entry: toLedgerEntry(row), balance: row.balance_after } }
 }
 
-function formatMoney(amountMinor: number, currency: string): string {
-  const digits = minorDigits(currency)
-  return `${(amountMinor / 10 ** digits).toFixed(digits)} ${currency}`
-}
-
-async function earnOnCard(tx: Db, card: Card, actor: Actor, amountMinor: number, key: string, now: Date) {
-  const merchant = await merchantById(tx, card.merchant_id)
-  const program = await currentProgram(tx, card.merchant_id, now.toISOString())
-  if (!merchant || !program) throw new DomainError('not_found', 'The merchant has no program set up.')
-  const points = pointsForPurchase(amountMinor, {
-    pointsPerUnit: program.points_per_unit,
-    unitMinor: program.unit_minor,
-    rounding: program.rounding,
+/**
+ * Points for a purchase under the rules in force: rate, visit points, minimum spend, promotions, tier
+ * multiplier, daily cap, and nothing on the part paid with a reward. Then, in the same transaction:
+ * an immediate tier upgrade, and the referral bonuses after a referred member's first purchase.
+ */
+async function earnOnCard(tx: Db, card: Card, actor: Actor, amountMinor: number, discountMinor: number, key: string, now: Date) {
+  const ctx = await programContext(tx, card.merchant_id, now)
+  const tz = ctx.merchant.timezone
+  const tierRow = await cardTier(tx, card.id)
+  const tier = ctx.rules.tiers[tierIndex(tierRow?.tier, ctx.rules.tiers)] ?? null
+  const firstPurchase = (await purchaseCount(tx, card.id)) === 0
+  const earned = earnForPurchase({
+    amountMinor,
+    discountMinor,
+    at: now,
+    timezone: tz,
+    currency: ctx.merchant.currency,
+    rules: ctx.rules,
+    tier,
+    earnedToday: await earnedSince(tx, card.id, startOfLocalDay(now, tz).toISOString()),
   })
-  return postEntry(
+  const outcome = await postEntry(
     tx,
     card,
     actor,
     {
       kind: 'earn',
-      points,
-      reason: `Purchase of ${formatMoney(amountMinor, merchant.currency)}`,
+      points: earned.points,
+      reason: earned.reason,
       amountMinor,
-      currency: merchant.currency,
-      programVersion: program.version,
+      currency: ctx.merchant.currency,
+      programVersion: ctx.version,
+      lotExpiresAt: earned.points > 0 ? lotExpiry(now, ctx.rules.expiry, tz) : null,
     },
     key,
     now,
   )
+  await upgradeIfQualified(tx, card.id, ctx, now)
+  if (firstPurchase) await grantReferralBonuses(tx, card, ctx, now)
+  const after = await cardById(tx, card.id)
+  return { ...outcome, body: { ...outcome.body, balance: after?.balance ?? outcome.body.balance } }
 }
 
 /** Points for a purchase, at the till, on the card a scan opened. */
-export function earnAtTill(deps: Deps, actor: Actor, req: { handle: string; amountMinor: number }, key: string) {
+export function earnAtTill(deps: Deps, actor: Actor, req: { handle: string; amountMinor: number; discountMinor?: number | undefined }, key: string) {
   const now = deps.clock.now()
   return runIdempotent(
     deps.db,
     { merchantId: actor.merchantId, scope: 'staff:earn', key, request: req, now: now.toISOString() },
-    async (tx) => earnOnCard(tx, await cardForHandle(tx, actor.merchantId, req.handle, now), actor, req.amountMinor, key, now),
+    async (tx) => earnOnCard(tx, await cardForHandle(tx, actor.merchantId, req.handle, now), actor, req.amountMinor, req.discountMinor ?? 0, key, now),
   )
 }
 
@@ -147,7 +168,13 @@ export function undoAward(deps: Deps, actor: Actor, req: { handle: string; entry
 export function earnFromPos(
   deps: Deps,
   actor: Actor,
-  req: { cardNumber?: string | undefined; code?: string | undefined; amountMinor: number; reference?: string | undefined },
+  req: {
+    cardNumber?: string | undefined
+    code?: string | undefined
+    amountMinor: number
+    discountMinor?: number | undefined
+    reference?: string | undefined
+  },
   key: string,
 ) {
   const now = deps.clock.now()
@@ -164,7 +191,7 @@ export function earnFromPos(
           throw new DomainError('card_not_found', 'No card with this number in your program.')
         }
       }
-      return earnOnCard(tx, card, actor, req.amountMinor, key, now)
+      return earnOnCard(tx, card, actor, req.amountMinor, req.discountMinor ?? 0, key, now)
     },
   )
 }

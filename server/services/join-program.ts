@@ -7,7 +7,9 @@ import { customerById, insertCustomer } from '../db/queries/people.js'
 import { DomainError } from '../domain/errors.js'
 import { newCardNumber, newId } from '../domain/ids.js'
 import { newTotpSecret } from '../domain/rotating-code.js'
+import { cardStatus } from './card-status.js'
 import type { Deps } from './deps.js'
+import { onJoined } from './program-engine.js'
 import { toMerchantPublic, toWalletCard } from './dto.js'
 
 export async function merchantPublic(deps: Deps, slug: string): Promise<MerchantPublic> {
@@ -19,7 +21,7 @@ export async function merchantPublic(deps: Deps, slug: string): Promise<Merchant
 export async function loadWalletCard(db: Db, customerId: string, cardId: string, now: Date): Promise<WalletCard> {
   const row = await walletCard(db, customerId, cardId)
   if (!row) throw new DomainError('card_not_found', 'This card is not in your wallet.')
-  return toWalletCard(row, await currentProgram(db, row.merchant_id, now.toISOString()))
+  return { ...toWalletCard(row, await currentProgram(db, row.merchant_id, now.toISOString())), status: await cardStatus(db, row.id, now) }
 }
 
 /**
@@ -68,6 +70,7 @@ export async function joinProgram(
       created_at: at,
       updated_at: at,
     })
+    await onJoined(tx, cardId, merchant.id, customerId, req.ref, now)
     return { customerId, cardId, alreadyMember: false, newCustomer }
   })
 

@@ -2,6 +2,7 @@ import type { CardDetail, WalletCard } from '../contract/card.js'
 import { ledgerForCard, walletCards } from '../db/queries/cards.js'
 import { currentProgram } from '../db/queries/merchants.js'
 import type { ProgramVersion } from '../db/schema.js'
+import { cardStatus } from './card-status.js'
 import type { Deps } from './deps.js'
 import { toLedgerEntry, toWalletCard } from './dto.js'
 import { loadWalletCard } from './join-program.js'
@@ -14,7 +15,10 @@ export async function listWallet(deps: Deps, customerId: string): Promise<Wallet
   for (const r of rows) {
     if (!programs.has(r.merchant_id)) programs.set(r.merchant_id, await currentProgram(deps.db, r.merchant_id, now))
   }
-  return rows.map((r) => toWalletCard(r, programs.get(r.merchant_id)))
+  const at = deps.clock.now()
+  const cards: WalletCard[] = []
+  for (const r of rows) cards.push({ ...toWalletCard(r, programs.get(r.merchant_id)), status: await cardStatus(deps.db, r.id, at) })
+  return cards
 }
 
 export async function cardDetail(deps: Deps, customerId: string, cardId: string): Promise<CardDetail> {
