@@ -269,8 +269,9 @@ describe('redeeming a coupon at the till', () => {
   })
 
   it('refuses an expired coupon and does not consume it', async () => {
-    const { cashier, coupon } = await withCoupon(2)
+    const { coupon, merchantId } = await withCoupon(2)
     t.clock.advance(2 * 86_400_000)
+    const cashier = await addStaff(t, merchantId, 'cashier') // staff sessions last hours, not days
     const res = await redeemCode(cashier, coupon.code)
     expect(res.status).toBe(422)
     expect(res.body.error.details.reason).toBe('expired')
