@@ -11,6 +11,7 @@ import { healthRoutes } from './routes/health.js'
 import { merchantRoutes } from './routes/merchant.js'
 import { posRoutes } from './routes/pos.js'
 import { programRoutes } from './routes/program.js'
+import { rewardRoutes } from './routes/rewards.js'
 import { setupRoutes } from './routes/setup.js'
 import { staffRoutes } from './routes/staff.js'
 import type { Deps } from './services/deps.js'
@@ -45,6 +46,7 @@ function buildApi(deps: Deps) {
     .route('/', merchantRoutes)
     .route('/', posRoutes)
     .route('/', programRoutes)
+    .route('/', rewardRoutes)
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {

@@ -168,6 +168,83 @@ export interface BonusGrantTable {
   created_at: Iso
 }
 
+export interface RewardTable {
+  id: string
+  merchant_id: string
+  name: string
+  terms: string
+  /** An emoji or an image URL. */
+  image: string | null
+  points_cost: number
+  /** Left in stock; null is unlimited. Taken by an UPDATE ... WHERE stock > 0. */
+  stock: number | null
+  per_member_limit: number | null
+  /** Days the issued coupon stays valid. */
+  valid_days: number
+  active: number
+  created_at: Iso
+  updated_at: Iso
+}
+
+export interface CouponTable {
+  id: string
+  merchant_id: string
+  card_id: string
+  code: string
+  source: 'reward' | 'stamps' | 'campaign' | 'automation'
+  reward_id: string | null
+  ledger_entry_id: string | null
+  title: string
+  description: string | null
+  image: string | null
+  valid_from: Iso
+  valid_until: Iso | null
+  /** Bit (weekday - 1) set for each ISO weekday (Mon = 1) it is valid on; null is every day. */
+  weekdays: number | null
+  /** Minutes after local midnight (merchant timezone) from which / until which it is valid. */
+  minute_from: number | null
+  minute_until: number | null
+  max_uses: number
+  uses: number
+  /** Consumed by one UPDATE ... WHERE state = 'active' AND uses < max_uses. */
+  state: 'active' | 'used' | 'void'
+  last_redeemed_at: Iso | null
+  created_at: Iso
+}
+
+export interface CouponRedemptionTable {
+  id: string
+  coupon_id: string
+  merchant_id: string
+  staff_id: string | null
+  api_key_id: string | null
+  created_at: Iso
+}
+
+export interface StampCardTable {
+  id: string
+  merchant_id: string
+  stamps_required: number
+  reward_title: string
+  reward_terms: string
+  reward_valid_days: number
+  daily_limit: number
+  cooldown_minutes: number
+  active: number
+  created_at: Iso
+  updated_at: Iso
+}
+
+export interface StampTable {
+  id: string
+  card_id: string
+  merchant_id: string
+  staff_id: string | null
+  /** The coupon these stamps were exchanged for; null while they still count on the card. */
+  coupon_id: string | null
+  created_at: Iso
+}
+
 export interface Database {
   merchants: MerchantTable
   program_versions: ProgramVersionTable
@@ -183,6 +260,11 @@ export interface Database {
   card_tiers: CardTierTable
   tier_changes: TierChangeTable
   bonus_grants: BonusGrantTable
+  rewards: RewardTable
+  coupons: CouponTable
+  coupon_redemptions: CouponRedemptionTable
+  stamp_cards: StampCardTable
+  stamps: StampTable
 }
 
 export type Merchant = Selectable<MerchantTable>
@@ -195,3 +277,6 @@ export type NewLedgerRow = Insertable<LedgerEntryTable>
 export type Session = Selectable<SessionTable>
 export type ApiKey = Selectable<ApiKeyTable>
 export type SignupLink = Selectable<SignupLinkTable>
+export type Reward = Selectable<RewardTable>
+export type Coupon = Selectable<CouponTable>
+export type StampCard = Selectable<StampCardTable>

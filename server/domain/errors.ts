@@ -27,6 +27,15 @@ export const ERROR_STATUS = {
   not_reversible: 422,
   insufficient_balance: 422,
   rate_limited: 429,
+  // Rewards, coupons, stamp cards (4b)
+  coupon_not_found: 404,
+  coupon_already_used: 409,
+  coupon_not_valid_now: 422,
+  reward_out_of_stock: 409,
+  reward_limit_reached: 409,
+  stamps_not_enabled: 422,
+  stamp_daily_limit: 422,
+  stamp_cooldown: 422,
 } as const
 
 export type ErrorCode = keyof typeof ERROR_STATUS

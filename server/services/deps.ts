@@ -11,10 +11,10 @@ export interface Deps {
   setupToken: string | null
 }
 
-/** Who is acting on a merchant's books: a staff member at the till or a POS API key. */
+/** Who is acting on a merchant's books: a staff member at the till, a POS API key, or the member (redeeming a reward). */
 export interface Actor {
   merchantId: string
   staffId: string | null
   apiKeyId: string | null
-  role: 'owner' | 'manager' | 'cashier' | 'pos'
+  role: 'owner' | 'manager' | 'cashier' | 'pos' | 'customer'
 }
