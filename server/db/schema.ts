@@ -133,6 +133,27 @@ export interface ScanHandleTable {
   expires_at: Iso
 }
 
+/** One-time invitation of a staff member; only the SHA-256 of the token is kept. */
+export interface StaffInviteTable {
+  id: string
+  merchant_id: string
+  staff_id: string
+  token_hash: string
+  created_by: string
+  created_at: Iso
+  expires_at: Iso
+  used_at: Iso | null
+}
+
+/** The merchant's processed logo; merchants.logo_url points at it with ?v=<version>. */
+export interface MerchantLogoTable {
+  merchant_id: string
+  version: number
+  content_type: string
+  data: Uint8Array
+  created_at: Iso
+}
+
 export interface Database {
   merchants: MerchantTable
   program_versions: ProgramVersionTable
@@ -145,6 +166,8 @@ export interface Database {
   signup_links: SignupLinkTable
   api_keys: ApiKeyTable
   scan_handles: ScanHandleTable
+  staff_invites: StaffInviteTable
+  merchant_logos: MerchantLogoTable
 }
 
 export type Merchant = Selectable<MerchantTable>
