@@ -3,6 +3,8 @@ import { contrastRatio, parseHex, readableTextOn } from '../../lib/color.js'
 /** WCAG 2 thresholds for normal text. */
 export const AA = 4.5
 export const AAA = 7
+/** Below this the card passes AA only narrowly (mid-tones with black text): worth a warning. */
+export const COMFORTABLE = 5.5
 
 /** The contrast of the card's text (white or dark, whichever readableTextOn picks) on `background`. */
 export const textContrast = (background: string): number => contrastRatio(readableTextOn(background), background)
