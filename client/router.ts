@@ -35,12 +35,18 @@ const routes: RouteRecordRaw[] = [
     component: StaffLayout,
     meta: { layout: 'staff', requiresStaff: true },
     children: [
-      { path: '', redirect: { name: 'merchant-api-keys' } },
+      { path: '', name: 'merchant-home', component: () => import('./views/merchant/ConsoleHomeView.vue'), meta: { title: 'console.home.title' } },
       { path: 'api-keys', name: 'merchant-api-keys', component: () => import('./views/merchant/ApiKeysView.vue'), meta: { title: 'apiKeys.title' } },
       { path: 'signup-links', name: 'merchant-signup-links', component: () => import('./views/merchant/SignupLinksView.vue'), meta: { title: 'links.title' } },
       { path: 'program', name: 'merchant-program', component: () => import('./views/merchant/ProgramView.vue'), meta: { title: 'program.title' } },
+      { path: 'branding', name: 'merchant-branding', component: () => import('./views/merchant/BrandingView.vue'), meta: { title: 'console.branding.title' } },
+      { path: 'staff', name: 'merchant-staff', component: () => import('./views/merchant/StaffView.vue'), meta: { title: 'console.staff.title' } },
+      { path: 'customers', name: 'merchant-customers', component: () => import('./views/merchant/CustomersView.vue'), meta: { title: 'console.customers.title' } },
+      { path: 'customers/:id', name: 'merchant-customer', component: () => import('./views/merchant/CustomerDetailView.vue'), meta: { title: 'console.customer.title' } },
     ],
   },
+  { path: '/merchant/signup-links/:id/poster', name: 'merchant-poster', component: () => import('./views/merchant/SignupLinkPosterView.vue'), meta: { layout: 'bare', requiresStaff: true, title: 'console.poster.title' } },
+  { path: '/staff/invite', name: 'staff-invite', component: () => import('./views/staff/StaffInviteView.vue'), meta: { layout: 'bare', title: 'console.invite.title' } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { layout: 'customer', title: 'notFound.title' } },
 ]
 

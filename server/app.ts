@@ -6,6 +6,7 @@ import { loadSessions } from './middleware/auth.js'
 import type { AppEnv } from './middleware/env.js'
 import { errorJson, onError } from './middleware/errors.js'
 import { checkOrigin, limitPerMinute } from './middleware/security.js'
+import { consoleRoutes, LOGO_UPLOAD_PATH } from './routes/console.js'
 import { customerRoutes } from './routes/customer.js'
 import { healthRoutes } from './routes/health.js'
 import { merchantRoutes } from './routes/merchant.js'
@@ -17,7 +18,7 @@ import { staffRoutes } from './routes/staff.js'
 import type { Deps } from './services/deps.js'
 import { serveClient } from './static.js'
 
-/** Largest JSON body any route takes; logo uploads (later) get their own limit. */
+/** Largest JSON body any route takes; the logo upload has its own limit (routes/console.ts). */
 export const MAX_BODY_BYTES = 32 * 1024
 
 function buildApi(deps: Deps) {
@@ -28,7 +29,9 @@ function buildApi(deps: Deps) {
     c.set('requestId', randomUUID())
     await next()
   })
-  api.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => errorJson(c, 413, 'payload_too_large', 'The request body is too large.') }))
+  const jsonLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => errorJson(c, 413, 'payload_too_large', 'The request body is too large.') })
+  // Routes with a body limit of their own (the logo upload) skip the JSON one.
+  api.use('*', (c, next) => (c.req.path === `/api${LOGO_UPLOAD_PATH}` ? next() : jsonLimit(c, next)))
   api.use('*', checkOrigin(deps.config.origin))
   api.use('*', loadSessions)
   api.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', { type: 'http', scheme: 'bearer' })
@@ -47,6 +50,7 @@ function buildApi(deps: Deps) {
     .route('/', posRoutes)
     .route('/', programRoutes)
     .route('/', rewardRoutes)
+    .route('/', consoleRoutes(limitPerMinute(r.loginPerMinute, trustProxy)))
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {

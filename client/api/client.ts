@@ -32,16 +32,18 @@ interface RequestOptions {
   signal?: AbortSignal
 }
 
+/** One API call; a Blob body (a logo upload) is sent as is, with its own type. */
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers }
-  if (opts.body !== undefined) headers['Content-Type'] = 'application/json'
+  const raw = typeof Blob !== 'undefined' && opts.body instanceof Blob
+  if (opts.body !== undefined && !raw) headers['Content-Type'] = 'application/json'
   let res: Response
   try {
     res = await fetch(BASE + path, {
       method,
       headers,
       credentials: 'same-origin',
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: opts.body === undefined ? undefined : raw ? (opts.body as Blob) : JSON.stringify(opts.body),
       signal: opts.signal,
     })
   } catch (e) {

@@ -24,6 +24,10 @@ export const ERROR_CODES = [
   'setup_token_invalid',
   'slug_taken',
   'email_taken',
+  'unsupported_image',
+  'last_owner',
+  'invite_pending',
+  'invite_invalid',
   'internal_error',
   // Client-only:
   'network_error',

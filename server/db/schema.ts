@@ -245,6 +245,27 @@ export interface StampTable {
   created_at: Iso
 }
 
+/** One-time invitation of a staff member; only the SHA-256 of the token is kept. */
+export interface StaffInviteTable {
+  id: string
+  merchant_id: string
+  staff_id: string
+  token_hash: string
+  created_by: string
+  created_at: Iso
+  expires_at: Iso
+  used_at: Iso | null
+}
+
+/** The merchant's processed logo; merchants.logo_url points at it with ?v=<version>. */
+export interface MerchantLogoTable {
+  merchant_id: string
+  version: number
+  content_type: string
+  data: Uint8Array
+  created_at: Iso
+}
+
 export interface Database {
   merchants: MerchantTable
   program_versions: ProgramVersionTable
@@ -265,6 +286,8 @@ export interface Database {
   coupon_redemptions: CouponRedemptionTable
   stamp_cards: StampCardTable
   stamps: StampTable
+  staff_invites: StaffInviteTable
+  merchant_logos: MerchantLogoTable
 }
 
 export type Merchant = Selectable<MerchantTable>

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely'
 import * as m0001 from './0001-initial.js'
 import * as m0002 from './0002-program-engine.js'
 import * as m0003 from './0003-rewards-coupons-stamps.js'
+import * as m0004 from './0004-console-admin.js'
 
 /** Numbered, append-only. Add the next file and list it here; never edit a shipped one. */
 export const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-program-engine': m0002,
   '0003-rewards-coupons-stamps': m0003,
+  '0004-console-admin': m0004,
 }

@@ -1,0 +1,34 @@
+import type { RouteLocationRaw } from 'vue-router'
+import type { Role } from '../../api/client.js'
+import type { IconName } from '../../components/common/icons.js'
+
+export interface ConsoleLink {
+  /** Route name. */
+  to: string
+  /** i18n key of the label. */
+  label: string
+  icon: IconName
+  /** Who sees the link; the server checks the same roles. */
+  roles: readonly Role[]
+  testid: string
+}
+
+const ALL: readonly Role[] = ['owner', 'manager', 'cashier']
+const MANAGERS: readonly Role[] = ['owner', 'manager']
+
+/**
+ * The console's screens, in nav order: the staff header and the console home both list these.
+ * A new console screen adds one line here.
+ */
+export const CONSOLE_LINKS: ConsoleLink[] = [
+  { to: 'staff-scan', label: 'nav.scan', icon: 'scan', roles: ALL, testid: 'nav-scan' },
+  { to: 'merchant-customers', label: 'console.nav.customers', icon: 'users', roles: ALL, testid: 'nav-customers' },
+  { to: 'merchant-program', label: 'program.nav', icon: 'card', roles: MANAGERS, testid: 'nav-program' },
+  { to: 'merchant-branding', label: 'console.nav.branding', icon: 'palette', roles: MANAGERS, testid: 'nav-branding' },
+  { to: 'merchant-signup-links', label: 'nav.signupLinks', icon: 'link', roles: MANAGERS, testid: 'nav-links' },
+  { to: 'merchant-staff', label: 'console.nav.staff', icon: 'store', roles: MANAGERS, testid: 'nav-staff' },
+  { to: 'merchant-api-keys', label: 'nav.apiKeys', icon: 'key', roles: ['owner'], testid: 'nav-api-keys' },
+]
+
+export const linksFor = (role: Role | null): ConsoleLink[] => (role ? CONSOLE_LINKS.filter((l) => l.roles.includes(role)) : [])
+export const routeOf = (l: ConsoleLink): RouteLocationRaw => ({ name: l.to })

@@ -1,0 +1,278 @@
+import { createRoute } from '@hono/zod-openapi'
+import type { MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import QRCode from 'qrcode'
+import { z } from 'zod'
+import { IdempotencyHeaders, Slug } from '../contract/common.js'
+import {
+  AcceptInvite,
+  Branding,
+  ConsoleAdjust,
+  CustomerDetail,
+  CustomerPage,
+  CustomerQuery,
+  InviteInfo,
+  InviteStaff,
+  InviteToken,
+  LOGO_TYPES,
+  MAX_LOGO_BYTES,
+  StaffInvitation,
+  StaffMember,
+  UpdateBranding,
+  UpdateStaff,
+} from '../contract/console.js'
+import { AwardResponse, StaffMe } from '../contract/staff.js'
+import { requireStaff, setSessionCookie, STAFF_COOKIE } from '../middleware/auth.js'
+import type { AppEnv } from '../middleware/env.js'
+import { errorJson } from '../middleware/errors.js'
+import { getBranding, logoForSlug, removeLogo, updateBranding, uploadLogo } from '../services/branding.js'
+import { adjustFromConsole, customerDetail, findCustomers } from '../services/console-customers.js'
+import { listSignupLinks } from '../services/merchant-admin.js'
+import { createSession } from '../services/sessions.js'
+import { acceptInvite, inviteInfo, inviteStaff, listStaff, updateStaff } from '../services/staff-admin.js'
+import { staffMe } from '../services/staff-auth.js'
+import { DomainError } from '../domain/errors.js'
+import { E400, E401, E403, E404, E409, E422, E429, json, jsonBody, router } from './openapi.js'
+
+const owner = requireStaff('owner')
+const ownerOrManager = requireStaff('owner', 'manager')
+const anyStaff = requireStaff()
+
+/** The logo upload takes a raw image body, so it skips the app's 32 kB JSON limit and has this one. */
+export const LOGO_UPLOAD_PATH = '/merchant/branding/logo'
+const logoLimit = bodyLimit({
+  maxSize: MAX_LOGO_BYTES,
+  onError: (c) => errorJson(c, 413, 'payload_too_large', `The logo may be at most ${MAX_LOGO_BYTES / 1024 / 1024} MB.`),
+})
+const binary = (description: string, types: readonly string[]) => ({
+  content: Object.fromEntries(types.map((t) => [t, { schema: z.string().meta({ format: 'binary' }) }])),
+  description,
+})
+const idParam = z.object({ id: z.string().min(1).max(64) })
+
+/** Merchant console admin: branding and logo, QR downloads, staff, customers; and accepting a staff invitation. */
+export const consoleRoutes = (inviteLimit: MiddlewareHandler<AppEnv>) =>
+  router()
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/merchant/branding',
+        tags: ['merchant'],
+        middleware: [ownerOrManager] as const,
+        responses: { 200: json(Branding, 'Name, colours and logo'), ...E401, ...E403 },
+      }),
+      async (c) => c.json(await getBranding(c.var.deps, c.var.actor.merchantId), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'put',
+        path: '/merchant/branding',
+        tags: ['merchant'],
+        middleware: [ownerOrManager] as const,
+        request: { body: jsonBody(UpdateBranding) },
+        responses: { 200: json(Branding, 'Saved'), ...E400, ...E401, ...E403 },
+      }),
+      async (c) => c.json(await updateBranding(c.var.deps, c.var.actor.merchantId, c.req.valid('json')), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: LOGO_UPLOAD_PATH,
+        tags: ['merchant'],
+        summary: 'Upload the logo as the raw request body (PNG, JPEG or WebP, at most 2 MB)',
+        description: 'The type is told by the file\'s bytes, not its Content-Type. It is stored resized to 256x256 WebP without metadata.',
+        middleware: [ownerOrManager, logoLimit] as const,
+        request: { body: { ...binary('The image', LOGO_TYPES), required: true } },
+        responses: {
+          200: json(Branding, 'Saved; logoUrl has a new ?v='),
+          413: json(z.object({ error: z.object({ code: z.string(), message: z.string() }) }), 'Larger than 2 MB'),
+          415: json(z.object({ error: z.object({ code: z.string(), message: z.string() }) }), 'Not a PNG, JPEG or WebP image'),
+          ...E401,
+          ...E403,
+        },
+      }),
+      async (c) => {
+        const bytes = new Uint8Array(await c.req.arrayBuffer())
+        return c.json(await uploadLogo(c.var.deps, c.var.actor.merchantId, bytes), 200)
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'delete',
+        path: LOGO_UPLOAD_PATH,
+        tags: ['merchant'],
+        middleware: [ownerOrManager] as const,
+        responses: { 200: json(Branding, 'The logo is removed'), ...E401, ...E403 },
+      }),
+      async (c) => c.json(await removeLogo(c.var.deps, c.var.actor.merchantId), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/merchants/{slug}/logo',
+        tags: ['customer'],
+        summary: 'The merchant\'s logo; with ?v= of the current version it may be cached for a year',
+        request: { params: z.object({ slug: Slug }), query: z.object({ v: z.coerce.number().int().optional() }) },
+        responses: { 200: binary('The logo', ['image/webp']), ...E404 },
+      }),
+      async (c) => {
+        const logo = await logoForSlug(c.var.deps, c.req.valid('param').slug)
+        const current = c.req.valid('query').v === logo.version
+        c.header('Content-Type', logo.contentType)
+        c.header('Cache-Control', current ? 'public, max-age=31536000, immutable' : 'no-cache')
+        c.header('ETag', `"logo-${logo.version}"`)
+        return c.body(new Uint8Array(logo.data), 200)
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/merchant/signup-links/{id}/qr',
+        tags: ['merchant'],
+        summary: 'The QR code of a signup link as a PNG (1024 px) or SVG download',
+        middleware: [ownerOrManager] as const,
+        request: { params: idParam, query: z.object({ format: z.enum(['png', 'svg']).default('png') }) },
+        responses: { 200: binary('The QR code', ['image/png', 'image/svg+xml']), ...E401, ...E403, ...E404 },
+      }),
+      async (c) => {
+        const { id } = c.req.valid('param')
+        const { format } = c.req.valid('query')
+        const link = (await listSignupLinks(c.var.deps, c.var.actor.merchantId)).find((l) => l.id === id)
+        if (!link) throw new DomainError('not_found', 'No signup link with this id.')
+        const name = `qr-${link.campaign.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase() || link.code}.${format}`
+        c.header('Content-Disposition', `attachment; filename="${name}"`)
+        c.header('Cache-Control', 'private, no-cache')
+        // Error correction Q: a poster survives some dirt, tape or a logo sticker over a corner.
+        const opts = { errorCorrectionLevel: 'Q' as const, margin: 4, color: { dark: '#000000', light: '#ffffff' } }
+        if (format === 'svg') {
+          c.header('Content-Type', 'image/svg+xml')
+          return c.body(await QRCode.toString(link.url, { ...opts, type: 'svg' }), 200)
+        }
+        c.header('Content-Type', 'image/png')
+        return c.body(new Uint8Array(await QRCode.toBuffer(link.url, { ...opts, type: 'png', width: 1024 })), 200)
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/merchant/staff',
+        tags: ['merchant'],
+        middleware: [ownerOrManager] as const,
+        responses: { 200: json(z.object({ staff: z.array(StaffMember) }), 'Everyone on the staff, invited and deactivated included'), ...E401, ...E403 },
+      }),
+      async (c) => c.json({ staff: await listStaff(c.var.deps, c.var.actor.merchantId) }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/merchant/staff',
+        tags: ['merchant'],
+        middleware: [owner] as const,
+        request: { body: jsonBody(InviteStaff) },
+        responses: { 201: json(StaffInvitation, 'Invited; the link is shown only in this answer'), ...E400, ...E401, ...E403, ...E409 },
+      }),
+      async (c) => c.json(await inviteStaff(c.var.deps, c.var.actor, c.req.valid('json')), 201),
+    )
+    .openapi(
+      createRoute({
+        method: 'patch',
+        path: '/merchant/staff/{id}',
+        tags: ['merchant'],
+        summary: 'Change the role or deactivate (ends their sessions); the last active owner stays an owner',
+        middleware: [owner] as const,
+        request: { params: idParam, body: jsonBody(UpdateStaff) },
+        responses: { 200: json(StaffMember, 'Updated'), ...E400, ...E401, ...E403, ...E404, ...E409 },
+      }),
+      async (c) => c.json(await updateStaff(c.var.deps, c.var.actor, c.req.valid('param').id, c.req.valid('json')), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/staff/invite/info',
+        tags: ['staff'],
+        middleware: [inviteLimit] as const,
+        request: { body: jsonBody(InviteToken) },
+        responses: {
+          200: json(InviteInfo, 'Who the invitation is for'),
+          410: json(z.object({ error: z.object({ code: z.string(), message: z.string() }) }), 'Expired or already used'),
+          ...E400,
+          ...E429,
+        },
+      }),
+      async (c) => c.json(await inviteInfo(c.var.deps, c.req.valid('json').token), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/staff/invite/accept',
+        tags: ['staff'],
+        middleware: [inviteLimit] as const,
+        request: { body: jsonBody(AcceptInvite) },
+        responses: {
+          200: json(StaffMe, 'Password set and signed in'),
+          410: json(z.object({ error: z.object({ code: z.string(), message: z.string() }) }), 'Expired or already used'),
+          ...E400,
+          ...E429,
+        },
+      }),
+      async (c) => {
+        const deps = c.var.deps
+        const { token, password } = c.req.valid('json')
+        const staffId = await acceptInvite(deps, token, password)
+        const s = await createSession(deps.db, { kind: 'staff', staffId }, deps.clock.now(), c.req.header('user-agent') ?? null)
+        setSessionCookie(c, STAFF_COOKIE, s.token, s.expiresAt)
+        return c.json(await staffMe(deps, staffId), 200)
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/merchant/customers',
+        tags: ['merchant'],
+        summary: 'Members whose name or email contains q, or whose card number is q; paginated',
+        middleware: [anyStaff] as const,
+        request: { query: CustomerQuery },
+        responses: { 200: json(CustomerPage, 'A page of members'), ...E400, ...E401 },
+      }),
+      async (c) => c.json(await findCustomers(c.var.deps, c.var.actor.merchantId, c.req.valid('query')), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/merchant/customers/{id}',
+        tags: ['merchant'],
+        middleware: [anyStaff] as const,
+        request: { params: idParam },
+        responses: { 200: json(CustomerDetail, 'The member\'s card and its history'), ...E401, ...E404 },
+      }),
+      async (c) => c.json(await customerDetail(c.var.deps, c.var.actor.merchantId, c.req.valid('param').id), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/merchant/customers/{id}/adjust',
+        tags: ['merchant'],
+        summary: 'A manual adjustment with a reason (owner, manager); never below zero',
+        middleware: [ownerOrManager] as const,
+        request: { params: idParam, headers: IdempotencyHeaders, body: jsonBody(ConsoleAdjust) },
+        responses: {
+          201: json(AwardResponse, 'Posted. A replay of the same Idempotency-Key and body returns the first answer'),
+          ...E400,
+          ...E401,
+          ...E403,
+          ...E404,
+          ...E409,
+          ...E422,
+        },
+      }),
+      async (c) => {
+        const r = await adjustFromConsole(
+          c.var.deps,
+          c.var.actor,
+          c.req.valid('param').id,
+          c.req.valid('json'),
+          c.req.valid('header')['idempotency-key'],
+        )
+        return c.json(r.body, 201)
+      },
+    )
