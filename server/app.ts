@@ -10,6 +10,7 @@ import { customerRoutes } from './routes/customer.js'
 import { healthRoutes } from './routes/health.js'
 import { merchantRoutes } from './routes/merchant.js'
 import { posRoutes } from './routes/pos.js'
+import { pushRoutes } from './routes/push.js'
 import { setupRoutes } from './routes/setup.js'
 import { staffRoutes } from './routes/staff.js'
 import type { Deps } from './services/deps.js'
@@ -43,6 +44,7 @@ function buildApi(deps: Deps) {
     )
     .route('/', merchantRoutes)
     .route('/', posRoutes)
+    .route('/', pushRoutes)
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {

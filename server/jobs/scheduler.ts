@@ -1,5 +1,6 @@
 import type { Deps } from '../services/deps.js'
 import { purgeExpiredHandles } from './housekeeping.js'
+import { startPushJobs } from './push-jobs.js'
 
 export interface Scheduler {
   stop(): void
@@ -15,5 +16,12 @@ export function startScheduler(deps: Deps): Scheduler {
     return t
   }
   const timers = [every(10 * 60_000, () => purgeExpiredHandles(deps.db, deps.clock))]
-  return { stop: () => timers.forEach(clearInterval) }
+  // issue-4b: pass { coupons: { issue: (tx, r) => issueCoupon(tx, ...) } } to attach birthday/win-back coupons.
+  const push = startPushJobs(deps)
+  return {
+    stop: () => {
+      timers.forEach(clearInterval)
+      push.stop()
+    },
+  }
 }

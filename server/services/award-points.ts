@@ -11,6 +11,7 @@ import { balanceAfter, reversalPoints } from '../domain/ledger.js'
 import type { Actor, Deps } from './deps.js'
 import { toLedgerEntry } from './dto.js'
 import { runIdempotent, type Outcome } from './idempotency.js'
+import { queueEarnedPush } from './push-queue.js'
 import { cardForHandle, consumeRotatingCode } from './scan-card.js'
 
 interface Posting {
@@ -69,7 +70,7 @@ async function earnOnCard(tx: Db, card: Card, actor: Actor, amountMinor: number,
     unitMinor: program.unit_minor,
     rounding: program.rounding,
   })
-  return postEntry(
+  const outcome = await postEntry(
     tx,
     card,
     actor,
@@ -84,6 +85,8 @@ async function earnOnCard(tx: Db, card: Card, actor: Actor, amountMinor: number,
     key,
     now,
   )
+  await queueEarnedPush(tx, card.id, points, outcome.body.balance, now)
+  return outcome
 }
 
 /** Points for a purchase, at the till, on the card a scan opened. */
