@@ -109,12 +109,14 @@ export function inQuietHours(minutes: number, quietStart: string, quietEnd: stri
 /** Now, or the end of the quiet hours (merchant time) when now falls inside them. */
 export function nextSendTime(now: Date, timeZone: string, quietStart: string, quietEnd: string): Date {
   let t = now
-  // Twice at most: a daylight-saving change inside the quiet hours can leave us an hour short.
   for (let i = 0; i < 3; i++) {
     const { minutes } = localParts(t, timeZone)
     if (!inQuietHours(minutes, quietStart, quietEnd)) return t
     const wait = (toMinutes(quietEnd) - minutes + 1440) % 1440 || 1440
     t = new Date(Math.floor(t.getTime() / 60_000) * 60_000 + wait * 60_000)
+    // A daylight-saving change in between moves the wall clock: land on the end exactly.
+    const drift = toMinutes(quietEnd) - localParts(t, timeZone).minutes
+    if (drift !== 0 && Math.abs(drift) <= 120) t = new Date(t.getTime() + drift * 60_000)
   }
   return t
 }
