@@ -38,6 +38,7 @@ const routes: RouteRecordRaw[] = [
       { path: '', redirect: { name: 'merchant-api-keys' } },
       { path: 'api-keys', name: 'merchant-api-keys', component: () => import('./views/merchant/ApiKeysView.vue'), meta: { title: 'apiKeys.title' } },
       { path: 'signup-links', name: 'merchant-signup-links', component: () => import('./views/merchant/SignupLinksView.vue'), meta: { title: 'links.title' } },
+      { path: 'push', name: 'merchant-push', component: () => import('./views/merchant/PushView.vue'), meta: { title: 'pushConsole.title' } },
     ],
   },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { layout: 'customer', title: 'notFound.title' } },
