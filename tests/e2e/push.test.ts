@@ -13,6 +13,10 @@ import { expectNoAxeViolations, launch, phoneContext, screenshot, startServer, t
  * makes, lets the real server send a real encrypted push to it, and hands the decrypted payload
  * to our service worker through the DevTools protocol (ServiceWorker.deliverPushMessage).
  */
+// Browser globals used inside page.evaluate callbacks (this file compiles with Node's types only).
+declare const navigator: any
+declare const Notification: any
+
 let server: RunningServer
 let browser: Browser
 let service: Awaited<ReturnType<typeof startPushService>>
@@ -50,7 +54,7 @@ describe('push in Chromium', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ slug: 'demo', name: 'Ada Lovelace', marketingConsent: true }),
       })
-      return (await r.json()).card as { id: string; cardNumber: string }
+      return ((await r.json()) as { card: { id: string; cardNumber: string } }).card
     })
     await page.goto(`/cards/${card.id}`)
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined))
@@ -78,7 +82,7 @@ describe('push in Chromium', () => {
     await screenshot(page, 'push-card-optin')
 
     // The subscription the flow registers, pointing at the mock push service.
-    const { publicKey } = await page.evaluate(() => fetch('/api/push/public-key').then((r) => r.json()))
+    const { publicKey } = (await page.evaluate(() => fetch('/api/push/public-key').then((r) => r.json()))) as { publicKey: string }
     const sub = await service.subscribe(publicKey)
     const status = await page.evaluate(
       (body) => fetch('/api/me/push/subscriptions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.status),
@@ -107,7 +111,12 @@ describe('push in Chromium', () => {
     const shown = async () =>
       page.evaluate(async () => {
         const reg = await navigator.serviceWorker.ready
-        return (await reg.getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data }))
+        return ((await reg.getNotifications()) as Array<{ title: string; body: string; tag: string; data: unknown }>).map((n) => ({
+          title: n.title,
+          body: n.body,
+          tag: n.tag,
+          data: n.data,
+        }))
       })
     await expect.poll(async () => (await shown()).length).toBe(1)
     const [n] = await shown()
@@ -122,9 +131,9 @@ describe('push in Chromium', () => {
     // dispatches notificationclick with the real notification inside the service worker.
     const sw = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'))
     await sw.evaluate(async () => {
-      const g = self as unknown as ServiceWorkerGlobalScope
+      const g = globalThis as any
       const [note] = await g.registration.getNotifications()
-      g.dispatchEvent(new NotificationEvent('notificationclick', { notification: note! }))
+      g.dispatchEvent(new g.NotificationEvent('notificationclick', { notification: note }))
     })
     await page.waitForURL(`**/cards/${card.id}`)
     await page.getByTestId('card').waitFor()
@@ -146,8 +155,7 @@ describe('push in Chromium', () => {
     await page.goto('/join/demo')
     const cardId = await page.evaluate(async () => {
       const r = await fetch('/api/join', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ slug: 'demo', name: 'Bea' }) })
-      const id = (await r.json()).card.id as string
-      return id
+      return ((await r.json()) as { card: { id: string } }).card.id
     })
     await page.goto(`/cards/${cardId}`)
     await page.getByTestId('card').waitFor()
