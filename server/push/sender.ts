@@ -1,3 +1,5 @@
+import http from 'node:http'
+import https from 'node:https'
 import webpush from 'web-push'
 import { writeTx } from '../db/connection.js'
 import {
@@ -5,8 +7,8 @@ import {
   deleteSubscription,
   dueOutbox,
   failInterrupted,
-  insertAttempt,
-  markSubscriptionSuccess,
+  insertAttempts,
+  markSent,
   updateOutbox,
   type DueRow,
 } from '../db/queries/push.js'
@@ -24,6 +26,36 @@ const DEFAULT_RETRY_AFTER_MS = 60_000
 const REQUEST_TIMEOUT_MS = 15_000
 
 export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: Uint8Array | null; signal?: AbortSignal }) => Promise<{ status: number; headers: Headers; text(): Promise<string> }>
+
+const agents = {
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }),
+}
+
+/**
+ * POST over node:http(s) with keep-alive, headers and body in one write. (The global fetch
+ * measured 10x slower here on a local endpoint: it writes the body separately.)
+ */
+export const nodeFetch: FetchLike = (url, init) =>
+  new Promise((resolve, reject) => {
+    const u = new URL(url)
+    const mod = u.protocol === 'https:' ? https : http
+    const agent = u.protocol === 'https:' ? agents['https:'] : agents['http:']
+    const headers: Record<string, string> = { ...init.headers, 'content-length': String(init.body?.length ?? 0) }
+    const req = mod.request(u, { method: init.method, headers, agent, signal: init.signal }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('error', reject)
+      res.on('end', () => {
+        const h = new Headers()
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v)
+        resolve({ status: res.statusCode ?? 0, headers: h, text: async () => Buffer.concat(chunks).toString('utf8') })
+      })
+    })
+    req.on('error', reject)
+    req.setNoDelay(true)
+    req.end(init.body ? Buffer.from(init.body.buffer, init.body.byteOffset, init.body.byteLength) : undefined)
+  })
 
 export interface SenderOptions {
   concurrency?: number
@@ -79,7 +111,7 @@ export class PushSender {
     opts: SenderOptions = {},
   ) {
     this.keys = opts.keys ?? vapidKeys(deps.config.dataDir)
-    this.fetch = opts.fetch ?? (fetch as unknown as FetchLike)
+    this.fetch = opts.fetch ?? nodeFetch
     this.concurrency = opts.concurrency ?? deps.config.push.concurrency
     this.batch = opts.batch ?? Math.max(this.concurrency * 16, 64)
   }
@@ -192,39 +224,42 @@ export class PushSender {
     const now = this.deps.clock.now()
     const at = now.toISOString()
     const problems: string[] = []
+    const sent: Outcome[] = []
+    const attempts: Parameters<typeof insertAttempts>[1] = []
+    const rest: Array<() => Promise<unknown>> = []
     await writeTx(this.deps.db, async (tx) => {
       for (const o of outcomes) {
-        const attempts = o.row.attempts + 1
+        const tries = o.row.attempts + 1
         const sentToService = !(o.status === 0 && o.error && /^(gone|refused)/.test(o.error))
-        if (sentToService) {
-          await insertAttempt(tx, { id: newId(), outbox_id: o.row.id, status: o.status, error: o.error, duration_ms: o.ms, created_at: at })
-        }
-        const base = { attempts, last_status: o.status, last_error: o.error }
+        if (sentToService) attempts.push({ id: newId(), outbox_id: o.row.id, status: o.status, error: o.error, duration_ms: o.ms, created_at: at })
+        const base = { attempts: tries, last_status: o.status, last_error: o.error }
         if (o.status >= 200 && o.status < 300) {
-          await updateOutbox(tx, o.row.id, { ...base, state: 'sent', sent_at: at })
-          if (o.row.subscription_id) await markSubscriptionSuccess(tx, o.row.subscription_id, at)
+          sent.push(o) // written together below: the common case of a fan-out
           report.sent++
         } else if (o.status === 404 || o.status === 410) {
           // The device is gone: drop it (its other queued rows lose their subscription and fail).
-          await updateOutbox(tx, o.row.id, { ...base, state: 'failed' })
-          if (o.row.subscription_id) await deleteSubscription(tx, { id: o.row.subscription_id })
+          rest.push(() => updateOutbox(tx, o.row.id, { ...base, state: 'failed' }))
+          if (o.row.subscription_id) rest.push(() => deleteSubscription(tx, { id: o.row.subscription_id! }))
           report.failed++
           report.pruned++
         } else if (o.status === 429 || o.status >= 500 || (o.status === 0 && sentToService)) {
-          if (attempts >= MAX_ATTEMPTS) {
-            await updateOutbox(tx, o.row.id, { ...base, state: 'failed' })
+          if (tries >= MAX_ATTEMPTS) {
+            rest.push(() => updateOutbox(tx, o.row.id, { ...base, state: 'failed' }))
             report.failed++
           } else {
-            const wait = o.status === 429 ? o.retryAfterMs! : backoffMs(attempts)
-            await updateOutbox(tx, o.row.id, { ...base, state: 'queued', not_before: new Date(now.getTime() + wait).toISOString() })
+            const wait = o.status === 429 ? o.retryAfterMs! : backoffMs(tries)
+            rest.push(() => updateOutbox(tx, o.row.id, { ...base, state: 'queued', not_before: new Date(now.getTime() + wait).toISOString() }))
             report.retried++
           }
         } else {
-          await updateOutbox(tx, o.row.id, { ...base, state: 'failed' })
+          rest.push(() => updateOutbox(tx, o.row.id, { ...base, state: 'failed' }))
           report.failed++
           if (o.status >= 400 || o.error?.startsWith('refused')) problems.push(`${o.row.id}: ${o.status} ${o.error}`)
         }
       }
+      await insertAttempts(tx, attempts)
+      await markSent(tx, sent.map((o) => ({ id: o.row.id, attempts: o.row.attempts + 1, status: o.status, subscriptionId: o.row.subscription_id })), at)
+      for (const write of rest) await write()
     })
     // Rejections other than "gone" mean our request is wrong (a bad VAPID key, a malformed
     // payload): operators must hear about them.

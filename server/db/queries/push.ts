@@ -181,8 +181,44 @@ export async function claimOutbox(db: Tx, ids: string[], now: string): Promise<n
 export const updateOutbox = (db: Tx, id: string, set: Partial<Pick<PushOutboxTable, 'state' | 'not_before' | 'sent_at' | 'last_status' | 'last_error'>> & { attempts?: number }) =>
   db.updateTable('push_outbox').set(set).where('id', '=', id).execute()
 
-export const insertAttempt = (db: Tx, row: { id: string; outbox_id: string; status: number; error: string | null; duration_ms: number; created_at: string }) =>
-  db.insertInto('push_attempts').values(row).execute()
+const CHUNK = 400
+
+/** Attempts in multi-row inserts (a fan-out writes thousands per round). */
+export async function insertAttempts(
+  db: Tx,
+  rows: Array<{ id: string; outbox_id: string; status: number; error: string | null; duration_ms: number; created_at: string }>,
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) await db.insertInto('push_attempts').values(rows.slice(i, i + CHUNK)).execute()
+}
+
+/** Delivered rows, grouped by their attempt count and status so each group is one UPDATE. */
+export async function markSent(
+  db: Tx,
+  rows: Array<{ id: string; attempts: number; status: number; subscriptionId: string | null }>,
+  now: string,
+): Promise<void> {
+  const groups = new Map<string, string[]>()
+  for (const r of rows) {
+    const k = `${r.attempts}:${r.status}`
+    const list = groups.get(k) ?? []
+    list.push(r.id)
+    groups.set(k, list)
+  }
+  for (const [k, ids] of groups) {
+    const [attempts, status] = k.split(':').map(Number)
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      await db
+        .updateTable('push_outbox')
+        .set({ state: 'sent', sent_at: now, attempts: attempts!, last_status: status!, last_error: null })
+        .where('id', 'in', ids.slice(i, i + CHUNK))
+        .execute()
+    }
+  }
+  const subs = [...new Set(rows.map((r) => r.subscriptionId).filter((s): s is string => s !== null))]
+  for (let i = 0; i < subs.length; i += CHUNK) {
+    await db.updateTable('push_subscriptions').set({ last_success_at: now }).where('id', 'in', subs.slice(i, i + CHUNK)).execute()
+  }
+}
 
 /**
  * Rows left in `sending` by a process that stopped mid-send may already have been delivered:
@@ -196,9 +232,6 @@ export async function failInterrupted(db: Tx, now: string): Promise<number> {
     .executeTakeFirst()
   return Number(r.numUpdatedRows)
 }
-
-export const markSubscriptionSuccess = (db: Tx, id: string, now: string) =>
-  db.updateTable('push_subscriptions').set({ last_success_at: now }).where('id', '=', id).execute()
 
 export async function recordClick(db: Tx, notificationId: string, now: string): Promise<boolean> {
   const r = await db
