@@ -43,6 +43,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'staff', name: 'merchant-staff', component: () => import('./views/merchant/StaffView.vue'), meta: { title: 'console.staff.title' } },
       { path: 'customers', name: 'merchant-customers', component: () => import('./views/merchant/CustomersView.vue'), meta: { title: 'console.customers.title' } },
       { path: 'customers/:id', name: 'merchant-customer', component: () => import('./views/merchant/CustomerDetailView.vue'), meta: { title: 'console.customer.title' } },
+      { path: 'push', name: 'merchant-push', component: () => import('./views/merchant/PushView.vue'), meta: { title: 'pushConsole.title' } },
     ],
   },
   { path: '/merchant/signup-links/:id/poster', name: 'merchant-poster', component: () => import('./views/merchant/SignupLinkPosterView.vue'), meta: { layout: 'bare', requiresStaff: true, title: 'console.poster.title' } },

@@ -13,6 +13,7 @@ import { merchantRoutes } from './routes/merchant.js'
 import { posRoutes } from './routes/pos.js'
 import { programRoutes } from './routes/program.js'
 import { rewardRoutes } from './routes/rewards.js'
+import { pushRoutes } from './routes/push.js'
 import { setupRoutes } from './routes/setup.js'
 import { staffRoutes } from './routes/staff.js'
 import type { Deps } from './services/deps.js'
@@ -51,6 +52,7 @@ function buildApi(deps: Deps) {
     .route('/', programRoutes)
     .route('/', rewardRoutes)
     .route('/', consoleRoutes(limitPerMinute(r.loginPerMinute, trustProxy)))
+    .route('/', pushRoutes)
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {

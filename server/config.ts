@@ -14,6 +14,9 @@ const Env = z.object({
   RATE_LIMIT_LOGIN_PER_MIN: z.coerce.number().int().positive().default(10),
   RATE_LIMIT_SCAN_PER_MIN: z.coerce.number().int().positive().default(120),
   LOG_REQUESTS: z.enum(['0', '1']).default('0'),
+  /** Who push services contact about our pushes (VAPID `sub`): mailto: or https:. */
+  VAPID_SUBJECT: z.string().min(1).default('mailto:push@loyalty-wallet.invalid'),
+  PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
 })
 
 export interface RateLimits {
@@ -36,6 +39,24 @@ export interface Config {
   rateLimits: RateLimits
   logRequests: boolean
   distDir: string
+  push: { vapidSubject: string; concurrency: number }
+}
+
+/** Why a VAPID subject is unusable in production, or null when it is fine. */
+export function vapidSubjectProblem(subject: string): string | null {
+  let u: URL
+  try {
+    u = new URL(subject)
+  } catch {
+    return 'it is not a URL'
+  }
+  if (u.protocol !== 'mailto:' && u.protocol !== 'https:') return 'it must start with mailto: or https:'
+  const host = (u.protocol === 'mailto:' ? u.pathname.split('@').pop() ?? '' : u.hostname).toLowerCase().replace(/\.$/, '')
+  if (!host) return 'it names no domain'
+  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || host.endsWith('.invalid') || host === 'invalid' || host === 'local') {
+    return `push services cannot reach ${host}`
+  }
+  return null
 }
 
 export class ConfigError extends Error {}
@@ -53,6 +74,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (url.protocol !== 'https:') {
       throw new ConfigError(
         `Refusing to start in production: PUBLIC_URL must be https:// (got ${publicUrl}); session cookies would travel in clear text.`,
+      )
+    }
+    const problem = vapidSubjectProblem(e.VAPID_SUBJECT)
+    if (problem) {
+      throw new ConfigError(
+        `Refusing to start in production: VAPID_SUBJECT (${e.VAPID_SUBJECT}) is unusable: ${problem}. Set it to mailto:you@yourdomain or an https:// page of yours.`,
       )
     }
   }
@@ -74,5 +101,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     logRequests: e.LOG_REQUESTS === '1',
     distDir: path.resolve('dist'),
+    push: { vapidSubject: e.VAPID_SUBJECT, concurrency: e.PUSH_CONCURRENCY },
   }
 }

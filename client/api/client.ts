@@ -13,11 +13,13 @@ import type {
   SignupLink,
 } from '../../server/contract/merchant.js'
 import type { AwardResponse, LoginRequest, ScanResponse, StaffMe } from '../../server/contract/staff.js'
+import type { Offer, OfferSegment, PushFigures, PushPreferences, PushSettingsDto } from '../../server/contract/push.js'
 import { ApiError } from './errors.js'
 
 export type { CardDetail, JoinRequest, JoinResponse, WalletCard, MerchantPublic, AwardResponse, ScanResponse, StaffMe }
 export type { LedgerEntry } from '../../server/contract/card.js'
 export type { CardSummary, Role } from '../../server/contract/staff.js'
+export type { Offer, OfferSegment, PushFigures, PushPreferences, PushSettingsDto }
 export type ApiKey = z.infer<typeof ApiKeySummary>
 export type NewApiKey = z.infer<typeof CreatedApiKey>
 export type SignupLinkDto = z.infer<typeof SignupLink>
@@ -101,4 +103,17 @@ export const api = {
   revokeApiKey: (id: string) => request<void>('DELETE', `/merchant/api-keys/${seg(id)}`),
   signupLinks: () => request<{ links: SignupLinkDto[] }>('GET', '/merchant/signup-links'),
   createSignupLink: (campaign: string) => request<SignupLinkDto>('POST', '/merchant/signup-links', { body: { campaign } }),
+
+  pushPublicKey: () => request<{ publicKey: string }>('GET', '/push/public-key'),
+  pushSubscribe: (sub: PushSubscriptionJSON) => request<{ id: string }>('POST', '/me/push/subscriptions', { body: sub }),
+  pushUnsubscribe: (endpoint: string) => request<void>('POST', '/me/push/unsubscribe', { body: { endpoint } }),
+  pushPreferences: (cardId: string) => request<PushPreferences>('GET', `/me/cards/${seg(cardId)}/push-preferences`),
+  setPushPreferences: (cardId: string, body: PushPreferences) =>
+    request<PushPreferences>('PUT', `/me/cards/${seg(cardId)}/push-preferences`, { body }),
+  pushSettings: () => request<PushSettingsDto>('GET', '/merchant/push/settings'),
+  savePushSettings: (body: PushSettingsDto) => request<PushSettingsDto>('PUT', '/merchant/push/settings', { body }),
+  pushOffers: () => request<{ offers: Offer[] }>('GET', '/merchant/push/offers'),
+  createPushOffer: (body: { title: string; body: string; segment: OfferSegment; sendAt?: string | null }) =>
+    request<Offer>('POST', '/merchant/push/offers', { body }),
+  pushFigures: () => request<PushFigures>('GET', '/merchant/push/figures'),
 }

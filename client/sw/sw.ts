@@ -25,6 +25,7 @@ interface PushPayload {
   url?: string
   merchantName?: string
   merchant?: { name?: string }
+  notificationId?: string
   data?: { url?: string } & Record<string, unknown>
 }
 
@@ -38,38 +39,64 @@ function parsePayload(event: PushEvent): PushPayload {
   }
 }
 
+// The merchant's name is the title, so the member sees at a glance who wrote; the message follows.
 self.addEventListener('push', (event) => {
   const p = parsePayload(event)
-  const title = p.title || p.merchantName || p.merchant?.name || 'Loyalty Wallet'
+  const merchant = p.merchantName || p.merchant?.name
+  const title = merchant || p.title || 'Loyalty Wallet'
+  const body = merchant && p.title && p.title !== merchant ? `${p.title}\n${p.body ?? ''}`.trim() : (p.body ?? '')
   const url = p.data?.url || p.url || '/'
   const options: NotificationOptions = {
-    body: p.body ?? '',
+    body,
     icon: p.icon || '/pwa-192x192.png',
     badge: p.badge || '/favicon-32x32.png',
-    data: { ...p.data, url },
+    data: { ...p.data, url, notificationId: p.notificationId ?? null },
   }
+  // Same tag (merchant and kind): a newer notification replaces the older one.
   if (p.tag) options.tag = p.tag
   event.waitUntil(self.registration.showNotification(title, options))
 })
 
+/** Counts the click (once per notification on the server); never blocks opening the screen. */
+async function reportClick(notificationId: unknown): Promise<void> {
+  if (typeof notificationId !== 'string' || !notificationId) return
+  try {
+    await fetch('/api/push/clicks', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ notificationId }),
+      credentials: 'same-origin',
+    })
+  } catch {
+    /* offline: the click still opens the screen */
+  }
+}
+
 self.addEventListener('notificationclick', (event) => {
   event.notification.close()
-  const raw = (event.notification.data as { url?: string } | null)?.url || '/'
+  const data = (event.notification.data as { url?: string; notificationId?: string } | null) ?? {}
+  const raw = data.url || '/'
   const target = new URL(raw, self.location.origin)
   // Only our own pages: a payload must not be able to open arbitrary sites.
   if (target.origin !== self.location.origin) target.href = new URL('/', self.location.origin).href
 
-  event.waitUntil(
-    (async () => {
-      const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true })
-      const exact = windows.find((w) => w.url === target.href)
-      if (exact) return void (await exact.focus())
+  const work = (async () => {
+    const report = reportClick(data.notificationId)
+    const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true })
+    const exact = windows.find((w) => w.url === target.href)
+    if (exact) await exact.focus().catch(() => exact)
+    else {
       const ours = windows.find((w) => new URL(w.url).origin === target.origin)
       if (ours) {
-        const focused = await ours.focus()
-        return void (await focused.navigate(target.href).catch(() => self.clients.openWindow(target.href)))
-      }
-      await self.clients.openWindow(target.href)
-    })(),
-  )
+        const focused = await ours.focus().catch(() => ours)
+        await focused.navigate(target.href).catch(() => self.clients.openWindow(target.href))
+      } else await self.clients.openWindow(target.href)
+    }
+    await report
+  })()
+  try {
+    event.waitUntil(work)
+  } catch {
+    // Only an untrusted event (one a test dispatches) cannot be extended; the work still runs.
+  }
 })

@@ -266,6 +266,94 @@ export interface MerchantLogoTable {
   created_at: Iso
 }
 
+/* Web Push (migration 0005). */
+export interface PushSubscriptionTable {
+  id: string
+  customer_id: string
+  endpoint: string
+  p256dh: string
+  auth: string
+  user_agent: string | null
+  created_at: Iso
+  last_success_at: Iso | null
+}
+export interface PushPreferenceTable {
+  card_id: string
+  offers: number
+  birthday: number
+  expiring: number
+  tiers: number
+  reminders: number
+  updated_at: Iso
+}
+export interface PushSettingsTable {
+  merchant_id: string
+  quiet_start: string
+  quiet_end: string
+  daily_cap: number
+  automations: string
+  updated_at: Iso
+}
+export interface PushNotificationTable {
+  id: string
+  merchant_id: string
+  card_id: string
+  kind: string
+  category: string | null
+  marketing: number
+  payload: string
+  not_before: Iso
+  local_day: string
+  offer_id: string | null
+  created_at: Iso
+  clicked_at: Iso | null
+}
+export interface PushOutboxTable {
+  id: string
+  notification_id: string
+  merchant_id: string
+  subscription_id: string | null
+  state: 'queued' | 'sending' | 'sent' | 'failed'
+  not_before: Iso
+  attempts: ColumnType<number, number | undefined, number>
+  ttl: number
+  urgency: 'very-low' | 'low' | 'normal' | 'high'
+  topic: string
+  claimed_at: Iso | null
+  sent_at: Iso | null
+  last_status: number | null
+  last_error: string | null
+  created_at: Iso
+}
+export interface PushAttemptTable {
+  id: string
+  outbox_id: string
+  status: number
+  error: string | null
+  duration_ms: number
+  created_at: Iso
+}
+export interface PushAutomationRunTable {
+  card_id: string
+  kind: string
+  period: string
+  notification_id: string | null
+  created_at: Iso
+}
+export interface PushOfferTable {
+  id: string
+  merchant_id: string
+  title: string
+  body: string
+  segment: string
+  state: 'scheduled' | 'sending' | 'sent'
+  send_at: Iso
+  recipients: number | null
+  created_by: string | null
+  created_at: Iso
+  sent_at: Iso | null
+}
+
 export interface Database {
   merchants: MerchantTable
   program_versions: ProgramVersionTable
@@ -288,6 +376,14 @@ export interface Database {
   stamps: StampTable
   staff_invites: StaffInviteTable
   merchant_logos: MerchantLogoTable
+  push_subscriptions: PushSubscriptionTable
+  push_preferences: PushPreferenceTable
+  push_settings: PushSettingsTable
+  push_notifications: PushNotificationTable
+  push_outbox: PushOutboxTable
+  push_attempts: PushAttemptTable
+  push_automation_runs: PushAutomationRunTable
+  push_offers: PushOfferTable
 }
 
 export type Merchant = Selectable<MerchantTable>

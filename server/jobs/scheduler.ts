@@ -1,6 +1,7 @@
 import type { Deps } from '../services/deps.js'
 import { purgeExpiredHandles } from './housekeeping.js'
 import { expirePoints, grantBirthdayBonuses, reevaluateTiers } from './program-jobs.js'
+import { startPushJobs } from './push-jobs.js'
 
 export interface Scheduler {
   stop(): void
@@ -23,5 +24,12 @@ export function startScheduler(deps: Deps): Scheduler {
     hourly(reevaluateTiers),
     hourly(grantBirthdayBonuses),
   ]
-  return { stop: () => timers.forEach(clearInterval) }
+  // issue-4b: pass { coupons: { issue: (tx, r) => issueCoupon(tx, ...) } } to attach birthday/win-back coupons.
+  const push = startPushJobs(deps)
+  return {
+    stop: () => {
+      timers.forEach(clearInterval)
+      push.stop()
+    },
+  }
 }

@@ -15,6 +15,7 @@ import type { Actor, Deps } from './deps.js'
 import { toLedgerEntry } from './dto.js'
 import { runIdempotent, type Outcome } from './idempotency.js'
 import { grantReferralBonuses, programContext, upgradeIfQualified } from './program-engine.js'
+import { queueEarnedPush } from './push-queue.js'
 import { cardForHandle, consumeRotatingCode } from './scan-card.js'
 
 interface Posting {
@@ -104,7 +105,9 @@ async function earnOnCard(tx: Db, card: Card, actor: Actor, amountMinor: number,
   await upgradeIfQualified(tx, card.id, ctx, now)
   if (firstPurchase) await grantReferralBonuses(tx, card, ctx, now)
   const after = await cardById(tx, card.id)
-  return { ...outcome, body: { ...outcome.body, balance: after?.balance ?? outcome.body.balance } }
+  const balance = after?.balance ?? outcome.body.balance
+  await queueEarnedPush(tx, card.id, earned.points, balance, now)
+  return { ...outcome, body: { ...outcome.body, balance } }
 }
 
 /** Points for a purchase, at the till, on the card a scan opened. */

@@ -1,0 +1,173 @@
+/**
+ * Pure rules for Web Push: the merchant's local time, quiet hours, birthdays, lapses, message
+ * templates and payload limits. Every function takes `now`.
+ */
+
+export const MAX_PAYLOAD_BYTES = 3000
+
+export const PUSH_CATEGORIES = ['offers', 'birthday', 'expiring', 'tiers', 'reminders'] as const
+export type PushCategory = (typeof PUSH_CATEGORIES)[number]
+
+export const AUTOMATION_KINDS = ['welcome', 'birthday', 'expiring', 'tier_up', 'tier_at_risk', 'winback'] as const
+export type AutomationKind = (typeof AUTOMATION_KINDS)[number]
+
+export interface AutomationSetting {
+  enabled: boolean
+  title: string
+  body: string
+  /** expiring: days before; winback: days without a visit. */
+  days?: number
+  /** birthday, winback: attach a coupon when the coupon service is wired. */
+  withCoupon?: boolean
+}
+export type AutomationSettings = Record<AutomationKind, AutomationSetting>
+
+export interface PushSettings {
+  quietStart: string
+  quietEnd: string
+  /** Marketing pushes per member per (local) day. */
+  dailyCap: number
+  automations: AutomationSettings
+}
+
+/** Which switch governs a kind, and whether it is marketing (needs consent, counts against the cap). */
+export const KIND_RULES: Record<AutomationKind | 'earned' | 'offer', { category: PushCategory | null; marketing: boolean }> = {
+  earned: { category: null, marketing: false },
+  welcome: { category: null, marketing: false },
+  tier_up: { category: 'tiers', marketing: false },
+  tier_at_risk: { category: 'tiers', marketing: false },
+  expiring: { category: 'expiring', marketing: false },
+  birthday: { category: 'birthday', marketing: true },
+  winback: { category: 'reminders', marketing: true },
+  offer: { category: 'offers', marketing: true },
+}
+
+export const DEFAULT_PUSH_SETTINGS: PushSettings = {
+  quietStart: '21:00',
+  quietEnd: '09:00',
+  dailyCap: 1,
+  automations: {
+    welcome: { enabled: true, title: 'Welcome to {merchant}', body: 'Hi {name}! Your card is ready: show it at the till to collect points.' },
+    birthday: { enabled: true, title: 'Happy birthday, {name}!', body: '{merchant} has a treat for you today.', withCoupon: true },
+    expiring: { enabled: true, title: 'Points expiring soon', body: '{points} of your points at {merchant} expire soon. Use them before they go.', days: 14 },
+    tier_up: { enabled: true, title: 'You reached {tier}!', body: 'Thanks for visiting {merchant}, {name}. Enjoy your {tier} perks.' },
+    tier_at_risk: { enabled: true, title: 'Keep your {tier} status', body: 'A visit to {merchant} soon keeps you at {tier}.' },
+    winback: { enabled: true, title: 'We miss you, {name}', body: 'It has been a while. Come back to {merchant}: your {points} points are waiting.', days: 60, withCoupon: false },
+  },
+}
+
+/** Merges stored settings over the defaults, so a new kind added later has a value. */
+export function withDefaults(stored: Partial<PushSettings> | null): PushSettings {
+  const automations = { ...DEFAULT_PUSH_SETTINGS.automations }
+  for (const k of AUTOMATION_KINDS) {
+    const s = stored?.automations?.[k]
+    if (s) automations[k] = { ...automations[k], ...s }
+  }
+  return {
+    quietStart: stored?.quietStart ?? DEFAULT_PUSH_SETTINGS.quietStart,
+    quietEnd: stored?.quietEnd ?? DEFAULT_PUSH_SETTINGS.quietEnd,
+    dailyCap: stored?.dailyCap ?? DEFAULT_PUSH_SETTINGS.dailyCap,
+    automations,
+  }
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>()
+/** The wall-clock date and minute of the day in a time zone. */
+export function localParts(now: Date, timeZone: string): { date: string; minutes: number } {
+  let f = formatters.get(timeZone)
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+    formatters.set(timeZone, f)
+  }
+  const p = Object.fromEntries(f.formatToParts(now).map((x) => [x.type, x.value]))
+  return { date: `${p.year}-${p.month}-${p.day}`, minutes: Number(p.hour) * 60 + Number(p.minute) }
+}
+
+export const localDate = (now: Date, timeZone: string) => localParts(now, timeZone).date
+
+const toMinutes = (hhmm: string) => {
+  const [h, m] = hhmm.split(':').map(Number)
+  return h! * 60 + m!
+}
+
+/** Quiet hours may wrap midnight (21:00-09:00); equal start and end means none. */
+export function inQuietHours(minutes: number, quietStart: string, quietEnd: string): boolean {
+  const s = toMinutes(quietStart)
+  const e = toMinutes(quietEnd)
+  if (s === e) return false
+  return s < e ? minutes >= s && minutes < e : minutes >= s || minutes < e
+}
+
+/** Now, or the end of the quiet hours (merchant time) when now falls inside them. */
+export function nextSendTime(now: Date, timeZone: string, quietStart: string, quietEnd: string): Date {
+  let t = now
+  for (let i = 0; i < 3; i++) {
+    const { minutes } = localParts(t, timeZone)
+    if (!inQuietHours(minutes, quietStart, quietEnd)) return t
+    const wait = (toMinutes(quietEnd) - minutes + 1440) % 1440 || 1440
+    t = new Date(Math.floor(t.getTime() / 60_000) * 60_000 + wait * 60_000)
+    // A daylight-saving change in between moves the wall clock: land on the end exactly.
+    const drift = toMinutes(quietEnd) - localParts(t, timeZone).minutes
+    if (drift !== 0 && Math.abs(drift) <= 120) t = new Date(t.getTime() + drift * 60_000)
+  }
+  return t
+}
+
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
+
+/** Whether `localDay` (YYYY-MM-DD) is the birthday; 29 February is kept on 28 February in other years. */
+export function isBirthdayOn(birthday: string, localDay: string): boolean {
+  const [, bm, bd] = birthday.split('-')
+  const [y, m, d] = localDay.split('-')
+  if (bm === m && bd === d) return true
+  return bm === '02' && bd === '29' && !isLeap(Number(y)) && m === '02' && d === '28'
+}
+
+/**
+ * The birthday to celebrate now, if any: today in the merchant's time zone, or up to
+ * `catchUpDays` days ago when the server was down on the day. Returns the year it belongs to.
+ */
+export function birthdayDue(birthday: string | null, now: Date, timeZone: string, catchUpDays = 2): string | null {
+  if (!birthday) return null
+  for (let back = 0; back <= catchUpDays; back++) {
+    const day = localDate(new Date(now.getTime() - back * 86_400_000), timeZone)
+    if (isBirthdayOn(birthday, day)) return day.slice(0, 4)
+  }
+  return null
+}
+
+const DAY = 86_400_000
+
+/**
+ * Whether a member has lapsed: no visit for `afterDays`, or for more than twice their own usual
+ * gap (mean of their gaps, from three visits on, and never under a week). The lapse is named by
+ * its last visit, so it is reported once and a new visit starts a new one.
+ */
+export function lapse(visits: string[], now: Date, afterDays: number): { lapsed: boolean; lastVisit: string | null } {
+  if (visits.length === 0) return { lapsed: false, lastVisit: null }
+  const times = visits.map((v) => Date.parse(v)).sort((a, b) => a - b)
+  const last = times.at(-1)!
+  const lastVisit = new Date(last).toISOString()
+  const since = now.getTime() - last
+  if (since >= afterDays * DAY) return { lapsed: true, lastVisit }
+  if (times.length >= 3) {
+    const usual = (last - times[0]!) / (times.length - 1)
+    if (since > 2 * usual && since >= 7 * DAY) return { lapsed: true, lastVisit }
+  }
+  return { lapsed: false, lastVisit }
+}
+
+/** Fills {name}, {points}, {merchant}, {tier}; an unknown placeholder stays as written. */
+export function fillTemplate(text: string, vars: Record<string, string | number>): string {
+  return text.replace(/\{(\w+)\}/g, (whole, key: string) => (key in vars ? String(vars[key]) : whole))
+}
+
+export const payloadBytes = (payload: string) => new TextEncoder().encode(payload).length

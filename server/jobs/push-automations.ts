@@ -1,0 +1,202 @@
+import { writeTx } from '../db/connection.js'
+import {
+  dueOffers,
+  merchantIds,
+  pointsExpiringSoon,
+  pushTarget,
+  segmentMembers,
+  setOfferState,
+  subscribedMembers,
+  visitsOfConsentingMembers,
+} from '../db/queries/push.js'
+import { birthdayDue, fillTemplate, lapse, type AutomationKind, type PushSettings } from '../domain/push-rules.js'
+import type { Deps } from '../services/deps.js'
+import type { CouponIssuer } from '../services/push-coupons.js'
+import { loadPushSettings, queueNotification, type QueueResult } from '../services/push-queue.js'
+
+/*
+ * Automations: plain async functions the scheduler runs (and tests call with a FixedClock). Each is
+ * idempotent per member, kind and period through push_automation_runs, and looks back far enough
+ * to catch up after downtime.
+ */
+
+export interface AutomationOptions {
+  coupons?: CouponIssuer | null
+}
+export type Tally = Partial<Record<QueueResult['status'], number>>
+
+const WELCOME_WITHIN_DAYS = 7
+const DAY = 86_400_000
+
+async function forEachMerchant(deps: Deps, fn: (merchantId: string, settings: PushSettings) => Promise<void>) {
+  for (const { id } of await merchantIds(deps.db)) await fn(id, await loadPushSettings(deps.db, id))
+}
+
+/** One member's automation in its own transaction (so a long run keeps what it did). */
+async function queueFor(
+  deps: Deps,
+  tally: Tally,
+  cardId: string,
+  kind: AutomationKind,
+  period: string,
+  settings: PushSettings,
+  vars: Record<string, string | number> = {},
+  coupon?: { issuer: CouponIssuer | null | undefined; reason: 'birthday' | 'winback' },
+): Promise<void> {
+  const now = deps.clock.now()
+  const s = settings.automations[kind]
+  const res = await writeTx(deps.db, async (tx) => {
+    const target = await pushTarget(tx, cardId)
+    if (!target) return { status: 'no_card' } as const
+    const v = { name: target.member_name.split(' ')[0] ?? '', merchant: target.merchant_name, points: target.balance, ...vars }
+    const issuer = coupon?.issuer && s.withCoupon ? coupon.issuer : null
+    return queueNotification(
+      tx,
+      {
+        cardId,
+        kind,
+        title: fillTemplate(s.title, v),
+        body: fillTemplate(s.body, v),
+        run: { kind, period },
+        // The coupon is issued only when the push really goes out, in the same transaction.
+        attach: issuer
+          ? async (t) => {
+              const c = await issuer.issue(tx, { merchantId: t.merchant_id, cardId, reason: coupon!.reason, period, now })
+              return c ? { url: c.url, extra: { couponId: c.couponId } } : null
+            }
+          : undefined,
+      },
+      now,
+      { target, settings },
+    )
+  })
+  tally[res.status] = (tally[res.status] ?? 0) + 1
+}
+
+/** Welcome, once, to members who joined in the last week and have a device (they subscribe after joining). */
+export async function runWelcome(deps: Deps): Promise<Tally> {
+  const tally: Tally = {}
+  const since = new Date(deps.clock.now().getTime() - WELCOME_WITHIN_DAYS * DAY).toISOString()
+  await forEachMerchant(deps, async (merchantId, settings) => {
+    if (!settings.automations.welcome.enabled) return
+    for (const m of await subscribedMembers(deps.db, merchantId)) {
+      if (m.created_at >= since) await queueFor(deps, tally, m.card_id, 'welcome', 'once', settings)
+    }
+  })
+  return tally
+}
+
+/** Birthday on the day in the merchant's time zone (or up to two days late after downtime); once a year. */
+export async function runBirthdays(deps: Deps, opts: AutomationOptions = {}): Promise<Tally> {
+  const tally: Tally = {}
+  const now = deps.clock.now()
+  await forEachMerchant(deps, async (merchantId, settings) => {
+    if (!settings.automations.birthday.enabled) return
+    const tz = (await deps.db.selectFrom('merchants').select('timezone').where('id', '=', merchantId).executeTakeFirstOrThrow()).timezone
+    for (const m of await subscribedMembers(deps.db, merchantId)) {
+      const year = birthdayDue(m.birthday, now, tz)
+      if (year) await queueFor(deps, tally, m.card_id, 'birthday', year, settings, {}, { issuer: opts.coupons, reason: 'birthday' })
+    }
+  })
+  return tally
+}
+
+/** Points expiring within the merchant's N days; once per card and expiry date. */
+export async function runExpiring(deps: Deps): Promise<Tally> {
+  const tally: Tally = {}
+  const now = deps.clock.now()
+  await forEachMerchant(deps, async (merchantId, settings) => {
+    const s = settings.automations.expiring
+    if (!s.enabled) return
+    const until = new Date(now.getTime() + (s.days ?? 14) * DAY).toISOString()
+    for (const e of await pointsExpiringSoon(deps.db, merchantId, now.toISOString(), until)) {
+      if (e.points <= 0) continue
+      await queueFor(deps, tally, e.card_id, 'expiring', e.first_expiry.slice(0, 10), settings, { points: e.points })
+    }
+  })
+  return tally
+}
+
+/** Members who stopped coming (a set number of days, or twice their usual gap); once per lapse. */
+export async function runWinback(deps: Deps, opts: AutomationOptions = {}): Promise<Tally> {
+  const tally: Tally = {}
+  const now = deps.clock.now()
+  await forEachMerchant(deps, async (merchantId, settings) => {
+    const s = settings.automations.winback
+    if (!s.enabled) return
+    const visits = new Map<string, string[]>()
+    for (const v of await visitsOfConsentingMembers(deps.db, merchantId)) {
+      const list = visits.get(v.card_id) ?? []
+      list.push(v.created_at)
+      visits.set(v.card_id, list)
+    }
+    for (const [cardId, list] of visits) {
+      const l = lapse(list, now, s.days ?? 60)
+      if (l.lapsed) await queueFor(deps, tally, cardId, 'winback', l.lastVisit!, settings, {}, { issuer: opts.coupons, reason: 'winback' })
+    }
+  })
+  return tally
+}
+
+/** Offers whose time has come, to their segment; an offer cut short by a restart resumes. */
+export async function sendDueOffers(deps: Deps): Promise<Tally> {
+  const tally: Tally = {}
+  const now = deps.clock.now()
+  for (const offer of await dueOffers(deps.db, now.toISOString())) {
+    if (offer.state === 'scheduled') await setOfferState(deps.db, offer.id, { state: 'sending' })
+    const settings = await loadPushSettings(deps.db, offer.merchant_id)
+    let recipients = 0
+    for (const m of await segmentMembers(deps.db, offer.merchant_id, offer.segment, now)) {
+      const res = await writeTx(deps.db, async (tx) => {
+        const target = await pushTarget(tx, m.card_id)
+        if (!target) return { status: 'no_card' } as const
+        const v = { name: target.member_name.split(' ')[0] ?? '', merchant: target.merchant_name, points: target.balance }
+        return queueNotification(
+          tx,
+          { cardId: m.card_id, kind: 'offer', title: fillTemplate(offer.title, v), body: fillTemplate(offer.body, v), run: { kind: 'offer', period: offer.id }, offerId: offer.id },
+          now,
+          { target, settings },
+        )
+      })
+      tally[res.status] = (tally[res.status] ?? 0) + 1
+      if (res.status === 'queued' || res.status === 'duplicate') recipients++
+    }
+    await setOfferState(deps.db, offer.id, { state: 'sent', recipients, sent_at: now.toISOString() })
+  }
+  return tally
+}
+
+/**
+ * Tier changes (tiers are built on issue-4a, which calls this): `up` when a member reached `to`,
+ * `at_risk` when they are about to drop from `from` to `to`. Once per card, change and local day
+ * unless the caller names the period (e.g. the qualification window).
+ */
+export async function notifyTierChange(
+  deps: Deps,
+  cardId: string,
+  from: string | null,
+  to: string,
+  opts: { direction?: 'up' | 'at_risk'; period?: string } = {},
+): Promise<QueueResult['status']> {
+  const now = deps.clock.now()
+  const direction = opts.direction ?? 'up'
+  const kind = direction === 'up' ? 'tier_up' : 'tier_at_risk'
+  const target = await pushTarget(deps.db, cardId)
+  if (!target) return 'no_card'
+  const settings = await loadPushSettings(deps.db, target.merchant_id)
+  if (!settings.automations[kind].enabled) return 'switched_off'
+  const tier = direction === 'up' ? to : (from ?? to)
+  const period = `${from ?? '-'}>${to}:${opts.period ?? now.toISOString().slice(0, 10)}`
+  const tally: Tally = {}
+  await queueFor(deps, tally, cardId, kind, period, settings, { tier })
+  return (Object.keys(tally)[0] as QueueResult['status'] | undefined) ?? 'no_card'
+}
+
+/** Everything the scheduler runs on its slow tick. */
+export async function runAutomations(deps: Deps, opts: AutomationOptions = {}): Promise<void> {
+  await sendDueOffers(deps)
+  await runWelcome(deps)
+  await runBirthdays(deps, opts)
+  await runExpiring(deps)
+  await runWinback(deps, opts)
+}

@@ -1,0 +1,241 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { migrate, openDb } from '../../server/db/connection.js'
+import { appendLedgerEntry } from '../../server/db/queries/cards.js'
+import { newId } from '../../server/domain/ids.js'
+import {
+  notifyTierChange,
+  runBirthdays,
+  runExpiring,
+  runWelcome,
+  runWinback,
+  sendDueOffers,
+} from '../../server/jobs/push-automations.js'
+import { PushSender } from '../../server/push/sender.js'
+import type { CouponIssuer } from '../../server/services/push-coupons.js'
+import { addStaff, idemKey, merchantWithOwner, scan } from '../helpers/factories.js'
+import { addDevice, count, member } from '../helpers/push.js'
+import { startScriptedEndpoint } from '../helpers/push-service.js'
+import { makeTestApp, type TestApp } from '../helpers/test-app.js'
+
+let t: TestApp
+beforeEach(async () => {
+  t = await makeTestApp()
+})
+afterEach(() => t.close())
+
+const DAY = 86_400_000
+const payloads = (kind: string) =>
+  (t.sqlite.prepare('select payload from push_notifications where kind = ? order by created_at').all(kind) as { payload: string }[]).map((r) => JSON.parse(r.payload))
+
+async function subscribed(over: { birthday?: string; marketingConsent?: boolean; name?: string } = {}, slug?: string) {
+  const m = slug ? { slug } : await merchantWithOwner(t)
+  const mem = await member(t, m.slug, over)
+  await addDevice(mem.client)
+  return { ...m, ...mem }
+}
+
+describe('birthday', () => {
+  it('fires once per year on the day', async () => {
+    const { cardId } = await subscribed({ birthday: '1990-03-10' })
+    expect(await runBirthdays(t.deps)).toEqual({ queued: 1 })
+    expect(await runBirthdays(t.deps)).toEqual({ duplicate: 1 })
+    t.clock.advance(DAY)
+    expect(await runBirthdays(t.deps)).toEqual({ duplicate: 1 })
+    t.clock.advance(30 * DAY)
+    expect(await runBirthdays(t.deps)).toEqual({})
+    t.clock.set('2027-03-10T12:00:00Z')
+    expect(await runBirthdays(t.deps)).toEqual({ queued: 1 })
+    expect(count(t, 'select count(*) n from push_notifications where card_id = ? and kind = ?', cardId, 'birthday')).toBe(2)
+  })
+
+  it('fires at most once across a restart', async () => {
+    await subscribed({ birthday: '1990-03-10' })
+    expect(await runBirthdays(t.deps)).toEqual({ queued: 1 })
+    // A new process over the same database file.
+    const reopened = openDb(t.dbFile)
+    await migrate(reopened.db)
+    const deps2 = { ...t.deps, db: reopened.db }
+    expect(await runBirthdays(deps2)).toEqual({ duplicate: 1 })
+    await reopened.close()
+    expect(count(t, "select count(*) n from push_notifications where kind = 'birthday'")).toBe(1)
+  })
+
+  it('catches up a birthday missed while the server was down, but not one long past', async () => {
+    await subscribed({ birthday: '1990-03-08' })
+    expect(await runBirthdays(t.deps)).toEqual({ queued: 1 })
+    await subscribed({ birthday: '1990-03-01' })
+    expect(await runBirthdays(t.deps)).toEqual({ duplicate: 1 })
+  })
+
+  it('goes by the merchant\'s time zone and waits for the end of quiet hours', async () => {
+    // 23:30 UTC on the 9th is 00:30 on the 10th in Warsaw: the birthday, inside quiet hours (21-09).
+    t.clock.set('2026-03-09T23:30:00Z')
+    const ep = await startScriptedEndpoint([{ status: 201 }])
+    const m = await merchantWithOwner(t)
+    const mem = await member(t, m.slug, { birthday: '1990-03-10' })
+    await addDevice(mem.client, { endpoint: `${ep.url}/d`, keys: { p256dh: 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM', auth: 'tBHItJI5svbpez7KI4CCXg' } })
+    expect(await runBirthdays(t.deps)).toEqual({ queued: 1 })
+    expect(t.sqlite.prepare('select not_before from push_outbox').get()).toEqual({ not_before: '2026-03-10T08:00:00.000Z' })
+    const sender = new PushSender(t.deps)
+    expect(await sender.drain()).toMatchObject({ sent: 0 })
+    t.clock.set('2026-03-10T07:59:00Z')
+    expect(await sender.drain()).toMatchObject({ sent: 0 })
+    t.clock.set('2026-03-10T08:00:00Z')
+    expect(await sender.drain()).toMatchObject({ sent: 1 })
+    expect(ep.seen).toHaveLength(1)
+    await ep.close()
+  })
+
+  it('needs marketing consent and respects the member\'s birthday switch', async () => {
+    const m = await merchantWithOwner(t)
+    const noConsent = await member(t, m.slug, { birthday: '1990-03-10', marketingConsent: false })
+    await addDevice(noConsent.client)
+    const switchedOff = await member(t, m.slug, { birthday: '1990-03-10' })
+    await addDevice(switchedOff.client)
+    const prefs = { offers: true, birthday: false, expiring: true, tiers: true, reminders: true }
+    expect((await switchedOff.client.req('PUT', `/api/me/cards/${switchedOff.cardId}/push-preferences`, prefs)).status).toBe(200)
+    expect(await runBirthdays(t.deps)).toEqual({ no_consent: 1, switched_off: 1 })
+  })
+
+  it('attaches a coupon through the coupon step when one is wired, and the click opens it', async () => {
+    const { cardId } = await subscribed({ birthday: '1990-03-10' })
+    const issued: string[] = []
+    const coupons: CouponIssuer = {
+      async issue(_tx, req) {
+        issued.push(`${req.reason}:${req.cardId}:${req.period}`)
+        return { couponId: 'cp-1', url: '/coupons/cp-1' }
+      },
+    }
+    expect(await runBirthdays(t.deps, { coupons })).toEqual({ queued: 1 })
+    expect(await runBirthdays(t.deps, { coupons })).toEqual({ duplicate: 1 })
+    expect(issued).toEqual([`birthday:${cardId}:2026`])
+    expect(payloads('birthday')[0]).toMatchObject({ url: '/coupons/cp-1', couponId: 'cp-1' })
+  })
+})
+
+describe('the daily cap', () => {
+  it('holds one marketing push per member per day; transactional pushes are not capped', async () => {
+    const m = await merchantWithOwner(t)
+    const mem = await member(t, m.slug, { birthday: '1990-03-10' })
+    await addDevice(mem.client)
+    const offer = (title: string) => m.owner.post('/api/merchant/push/offers', { title, body: 'Two for one', segment: 'all' })
+    expect((await offer('First')).status).toBe(201)
+    expect(await sendDueOffers(t.deps)).toEqual({ queued: 1 })
+    expect(await runBirthdays(t.deps)).toEqual({ capped: 1 })
+    expect((await offer('Second')).status).toBe(201)
+    expect(await sendDueOffers(t.deps)).toEqual({ capped: 1 })
+
+    // Awards at the till each get their "you earned" push.
+    const cashier = await addStaff(t, m.merchantId, 'cashier')
+    for (const amount of [500, 700]) {
+      const handle = await scan(t, cashier, mem)
+      expect((await cashier.post('/api/staff/earn', { handle, amountMinor: amount }, { 'Idempotency-Key': idemKey() })).status).toBe(201)
+    }
+    expect(payloads('earned').map((p) => p.body)).toEqual(['You earned 5 points. Balance: 5.', 'You earned 7 points. Balance: 12.'])
+
+    // The next day the birthday catch-up gets through.
+    t.clock.advance(DAY)
+    expect(await runBirthdays(t.deps)).toEqual({ queued: 1 })
+  })
+})
+
+describe('win-back', () => {
+  // A fresh cashier each time: weeks pass between visits and staff sessions expire.
+  async function visit(merchantId: string, card: { cardNumber: string; totpSecret: string }) {
+    const cashier = await addStaff(t, merchantId, 'cashier')
+    const handle = await scan(t, cashier, card)
+    expect((await cashier.post('/api/staff/earn', { handle, amountMinor: 1000 }, { 'Idempotency-Key': idemKey() })).status).toBe(201)
+  }
+
+  it('fires once per lapse, when a member is away more than twice their usual gap', async () => {
+    const m = await merchantWithOwner(t)
+    const mem = await member(t, m.slug)
+    await addDevice(mem.client)
+    for (let i = 0; i < 3; i++) {
+      await visit(m.merchantId, mem)
+      t.clock.advance(10 * DAY)
+    }
+    // Last visit 10 days ago, usual gap 10 days: not lapsed yet.
+    expect(await runWinback(t.deps)).toEqual({})
+    t.clock.advance(11 * DAY)
+    expect(await runWinback(t.deps)).toEqual({ queued: 1 })
+    t.clock.advance(DAY)
+    expect(await runWinback(t.deps)).toEqual({ duplicate: 1 })
+    // They come back, then lapse again: a new lapse, a new push.
+    await visit(m.merchantId, mem)
+    expect(await runWinback(t.deps)).toEqual({})
+    t.clock.advance(40 * DAY)
+    expect(await runWinback(t.deps)).toEqual({ queued: 1 })
+    expect(payloads('winback')[0]).toMatchObject({ title: 'We miss you, Ada' })
+  })
+
+  it('fires after the merchant\'s set number of days for a member with too few visits to know their habit', async () => {
+    const m = await merchantWithOwner(t)
+    const mem = await member(t, m.slug)
+    await addDevice(mem.client)
+    await visit(m.merchantId, mem)
+    t.clock.advance(59 * DAY)
+    expect(await runWinback(t.deps)).toEqual({})
+    t.clock.advance(DAY)
+    expect(await runWinback(t.deps)).toEqual({ queued: 1 })
+  })
+})
+
+describe('other automations', () => {
+  it('welcomes a member once, after they enable push', async () => {
+    const m = await merchantWithOwner(t)
+    const mem = await member(t, m.slug, { marketingConsent: false })
+    expect(await runWelcome(t.deps)).toEqual({})
+    await addDevice(mem.client)
+    expect(await runWelcome(t.deps)).toEqual({ queued: 1 })
+    expect(await runWelcome(t.deps)).toEqual({ duplicate: 1 })
+    expect(payloads('welcome')[0].title).toBe(`Welcome to Shop ${/\d+/.exec(m.slug)![0]}`)
+  })
+
+  it('warns N days before points expire, once per expiry date, with the points', async () => {
+    const m = await merchantWithOwner(t)
+    const mem = await member(t, m.slug)
+    await addDevice(mem.client)
+    const at = t.clock.now().toISOString()
+    const expires = new Date(t.clock.now().getTime() + 20 * DAY).toISOString()
+    await appendLedgerEntry(t.db, {
+      id: newId(), card_id: mem.cardId, merchant_id: m.merchantId, kind: 'earn', points: 40, balance_after: 40, reason: 'test lot',
+      amount_minor: null, currency: null, staff_id: null, api_key_id: null, reverses_entry_id: null, lot_expires_at: expires,
+      program_version: 1, idempotency_key: null, created_at: at,
+    }, at)
+    expect(await runExpiring(t.deps)).toEqual({})
+    t.clock.advance(7 * DAY) // 13 days before: inside the default 14
+    expect(await runExpiring(t.deps)).toEqual({ queued: 1 })
+    expect(await runExpiring(t.deps)).toEqual({ duplicate: 1 })
+    expect(payloads('expiring')[0].body).toMatch(/^40 of your points at Shop \d+ expire soon/)
+  })
+
+  it('sends an offer to its segment only, and only to members who allow marketing', async () => {
+    const m = await merchantWithOwner(t)
+    const old = await subscribed({}, m.slug)
+    await subscribed({ marketingConsent: false }, m.slug)
+    t.clock.advance(40 * DAY)
+    const fresh = await subscribed({ name: 'Bea' }, m.slug)
+    const manager = await addStaff(t, m.merchantId, 'manager')
+    const res = await manager.post('/api/merchant/push/offers', { title: 'Hello {name}', body: 'New this week', segment: 'new_30d' })
+    expect(res.status).toBe(201)
+    expect(await sendDueOffers(t.deps)).toEqual({ queued: 1 })
+    expect(payloads('offer')).toEqual([expect.objectContaining({ title: 'Hello Bea', url: `/cards/${fresh.cardId}` })])
+    const all = await manager.post('/api/merchant/push/offers', { title: 'To all', body: 'Hi', segment: 'all', sendAt: new Date(t.clock.now().getTime() + DAY).toISOString() })
+    expect(await sendDueOffers(t.deps)).toEqual({})
+    t.clock.advance(DAY)
+    expect(await sendDueOffers(t.deps)).toEqual({ queued: 2 })
+    expect(payloads('offer').slice(1).map((p) => p.url).sort()).toEqual([`/cards/${old.cardId}`, `/cards/${fresh.cardId}`].sort())
+    const list = (await (await addStaff(t, m.merchantId, 'manager')).get('/api/merchant/push/offers')).body.offers
+    expect(list.find((o: { id: string }) => o.id === all.body.id)).toMatchObject({ state: 'sent', recipients: 2 })
+  })
+
+  it('tells a member about a tier change once (called by the tier engine)', async () => {
+    const { cardId } = await subscribed({ marketingConsent: false })
+    expect(await notifyTierChange(t.deps, cardId, 'Silver', 'Gold')).toBe('queued')
+    expect(await notifyTierChange(t.deps, cardId, 'Silver', 'Gold')).toBe('duplicate')
+    expect(await notifyTierChange(t.deps, cardId, 'Gold', 'Silver', { direction: 'at_risk', period: '2026-Q1' })).toBe('queued')
+    expect(payloads('tier_up')[0].title).toBe('You reached Gold!')
+    expect(payloads('tier_at_risk')[0].title).toBe('Keep your Gold status')
+  })
+})
