@@ -6,6 +6,7 @@ import { loadSessions } from './middleware/auth.js'
 import type { AppEnv } from './middleware/env.js'
 import { errorJson, onError } from './middleware/errors.js'
 import { checkOrigin, limitPerMinute } from './middleware/security.js'
+import { accountRoutes, signInRoutes } from './routes/account.js'
 import { customerRoutes } from './routes/customer.js'
 import { healthRoutes } from './routes/health.js'
 import { merchantRoutes } from './routes/merchant.js'
@@ -43,6 +44,8 @@ function buildApi(deps: Deps) {
     )
     .route('/', merchantRoutes)
     .route('/', posRoutes)
+    .route('/', signInRoutes(limitPerMinute(r.loginPerMinute, trustProxy)))
+    .route('/', accountRoutes)
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {

@@ -14,6 +14,13 @@ const Env = z.object({
   RATE_LIMIT_LOGIN_PER_MIN: z.coerce.number().int().positive().default(10),
   RATE_LIMIT_SCAN_PER_MIN: z.coerce.number().int().positive().default(120),
   LOG_REQUESTS: z.enum(['0', '1']).default('0'),
+  /** Outgoing mail (sign-in links): SMTP_URL, or SMTP_HOST with the rest; none prints links on the console. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'smtp:// or smtps:// URL').optional(),
+  SMTP_HOST: z.string().min(1).optional(),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  SMTP_USER: z.string().optional(),
+  SMTP_PASS: z.string().optional(),
+  SMTP_FROM: z.string().min(3).default('Loyalty Wallet <no-reply@localhost>'),
 })
 
 export interface RateLimits {
@@ -36,6 +43,20 @@ export interface Config {
   rateLimits: RateLimits
   logRequests: boolean
   distDir: string
+  /** null: no SMTP configured, sign-in links are printed on the console. */
+  smtp: SmtpConfig | null
+  /** WebAuthn relying party id: PUBLIC_URL's hostname. */
+  rpId: string
+}
+
+export interface SmtpConfig {
+  url: string | null
+  host: string | null
+  port: number
+  secure: boolean
+  user: string | null
+  pass: string | null
+  from: string
 }
 
 export class ConfigError extends Error {}
@@ -74,5 +95,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     logRequests: e.LOG_REQUESTS === '1',
     distDir: path.resolve('dist'),
+    smtp:
+      e.SMTP_URL || e.SMTP_HOST
+        ? {
+            url: e.SMTP_URL ?? null,
+            host: e.SMTP_HOST ?? null,
+            port: e.SMTP_PORT ?? 587,
+            secure: e.SMTP_PORT === 465,
+            user: e.SMTP_USER || null,
+            pass: e.SMTP_PASS || null,
+            from: e.SMTP_FROM,
+          }
+        : null,
+    rpId: url.hostname,
   }
 }

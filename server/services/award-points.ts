@@ -11,7 +11,7 @@ import { balanceAfter, reversalPoints } from '../domain/ledger.js'
 import type { Actor, Deps } from './deps.js'
 import { toLedgerEntry } from './dto.js'
 import { runIdempotent, type Outcome } from './idempotency.js'
-import { cardForHandle, consumeRotatingCode } from './scan-card.js'
+import { cardClosed, cardForHandle, consumeRotatingCode } from './scan-card.js'
 
 interface Posting {
   kind: LedgerKind
@@ -163,6 +163,7 @@ export function earnFromPos(
         if (!card || card.merchant_id !== actor.merchantId) {
           throw new DomainError('card_not_found', 'No card with this number in your program.')
         }
+        if (card.closed_at) throw cardClosed()
       }
       return earnOnCard(tx, card, actor, req.amountMinor, key, now)
     },
