@@ -32,7 +32,7 @@ interface RequestOptions {
   signal?: AbortSignal
 }
 
-async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers }
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json'
   let res: Response
