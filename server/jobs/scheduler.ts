@@ -1,4 +1,5 @@
 import type { Deps } from '../services/deps.js'
+import { purgeAccountTokens } from './account-housekeeping.js'
 import { purgeExpiredHandles } from './housekeeping.js'
 
 export interface Scheduler {
@@ -14,6 +15,9 @@ export function startScheduler(deps: Deps): Scheduler {
     t.unref()
     return t
   }
-  const timers = [every(10 * 60_000, () => purgeExpiredHandles(deps.db, deps.clock))]
+  const timers = [
+    every(10 * 60_000, () => purgeExpiredHandles(deps.db, deps.clock)),
+    every(10 * 60_000, () => purgeAccountTokens(deps.db, deps.clock)),
+  ]
   return { stop: () => timers.forEach(clearInterval) }
 }

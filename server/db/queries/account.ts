@@ -87,9 +87,9 @@ export async function signInRequestsSince(db: Tx, emailHash: string, since: stri
   return Number(r.n)
 }
 
-export const deleteOldSignInRows = async (db: Tx, before: string) => {
-  await db.deleteFrom('sign_in_requests').where('created_at', '<=', before).execute()
-  await db.deleteFrom('sign_in_links').where('expires_at', '<=', before).execute()
+export const deleteOldSignInRows = async (db: Tx, requestsBefore: string, linksExpiredBefore: string) => {
+  await db.deleteFrom('sign_in_requests').where('created_at', '<=', requestsBefore).execute()
+  await db.deleteFrom('sign_in_links').where('expires_at', '<=', linksExpiredBefore).execute()
 }
 
 /** The member an email signs in to: the oldest live wallet with that address. */
