@@ -114,3 +114,13 @@ describe('passkeys', () => {
     expect(stranger.body.error.code).toBe('passkey_not_found')
   })
 })
+
+describe('the OpenAPI document', () => {
+  it('lists the sign-in and account routes', async () => {
+    const doc = await t.client().get('/api/openapi.json')
+    const paths = Object.keys(doc.body.paths)
+    for (const p of ['/auth/passkey', '/auth/passkey/options', '/auth/email-link', '/auth/email-link/confirm', '/me/passkeys', '/me/devices', '/me/export', '/me/delete']) {
+      expect(paths).toContain(p)
+    }
+  })
+})
