@@ -173,9 +173,11 @@ export default defineConfig({
               name: 'app',
               priority: 10,
               minShareCount: 2,
-              // The QR component stays with its qrcode dependency, loaded only where a QR is drawn.
+              // The QR component stays with its qrcode dependency, loaded only where a QR is drawn;
+              // the account screens (passkeys, devices, privacy) load only when opened.
               test: (id: string) =>
-                /[\\/]client[\\/](lib|api|stores|composables|components|i18n[\\/]index)/.test(id) && !/QrCode\.vue/.test(id),
+                /[\\/]client[\\/](lib|api|stores|composables|components|i18n[\\/]index)/.test(id) &&
+                !/QrCode\.vue|[\\/]components[\\/]account[\\/]|[\\/]api[\\/]account|[\\/]stores[\\/]account|use-passkeys|user-agent/.test(id),
             },
           ],
         },

@@ -19,6 +19,8 @@ const routes: RouteRecordRaw[] = [
   { path: '/cards/:id/history', name: 'history', component: () => import('./views/HistoryView.vue'), meta: { layout: 'customer', title: 'history.title' } },
   { path: '/join/:slug', name: 'join', component: () => import('./views/JoinView.vue'), meta: { layout: 'customer', title: 'join.title' } },
   { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue'), meta: { layout: 'customer', title: 'settings.title' } },
+  { path: '/signin', name: 'signin', component: () => import('./views/SignInView.vue'), meta: { layout: 'customer', title: 'account.signIn.title' } },
+  { path: '/signin/email', name: 'signin-email', component: () => import('./views/EmailLinkView.vue'), meta: { layout: 'customer', title: 'account.link.title' } },
   { path: '/setup', name: 'setup', component: () => import('./views/SetupView.vue'), meta: { layout: 'bare', title: 'setup.title' } },
   { path: '/staff/login', name: 'staff-login', component: () => import('./views/staff/StaffLoginView.vue'), meta: { layout: 'bare', title: 'staffLogin.title' } },
   {

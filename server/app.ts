@@ -7,6 +7,7 @@ import type { AppEnv } from './middleware/env.js'
 import { errorJson, onError } from './middleware/errors.js'
 import { checkOrigin, limitPerMinute } from './middleware/security.js'
 import { consoleRoutes, LOGO_UPLOAD_PATH } from './routes/console.js'
+import { accountRoutes, signInRoutes } from './routes/account.js'
 import { customerRoutes } from './routes/customer.js'
 import { healthRoutes } from './routes/health.js'
 import { merchantRoutes } from './routes/merchant.js'
@@ -53,6 +54,8 @@ function buildApi(deps: Deps) {
     .route('/', rewardRoutes)
     .route('/', consoleRoutes(limitPerMinute(r.loginPerMinute, trustProxy)))
     .route('/', pushRoutes)
+    .route('/', signInRoutes(limitPerMinute(r.loginPerMinute, trustProxy)))
+    .route('/', accountRoutes)
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {

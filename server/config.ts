@@ -17,6 +17,13 @@ const Env = z.object({
   /** Who push services contact about our pushes (VAPID `sub`): mailto: or https:. */
   VAPID_SUBJECT: z.string().min(1).default('mailto:push@loyalty-wallet.invalid'),
   PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  /** Outgoing mail (sign-in links): SMTP_URL, or SMTP_HOST with the rest; none prints links on the console. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'smtp:// or smtps:// URL').optional(),
+  SMTP_HOST: z.string().min(1).optional(),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  SMTP_USER: z.string().optional(),
+  SMTP_PASS: z.string().optional(),
+  SMTP_FROM: z.string().min(3).default('Loyalty Wallet <no-reply@localhost>'),
 })
 
 export interface RateLimits {
@@ -40,6 +47,10 @@ export interface Config {
   logRequests: boolean
   distDir: string
   push: { vapidSubject: string; concurrency: number }
+  /** null: no SMTP configured, sign-in links are printed on the console. */
+  smtp: SmtpConfig | null
+  /** WebAuthn relying party id: PUBLIC_URL's hostname. */
+  rpId: string
 }
 
 /** Why a VAPID subject is unusable in production, or null when it is fine. */
@@ -57,6 +68,16 @@ export function vapidSubjectProblem(subject: string): string | null {
     return `push services cannot reach ${host}`
   }
   return null
+}
+
+export interface SmtpConfig {
+  url: string | null
+  host: string | null
+  port: number
+  secure: boolean
+  user: string | null
+  pass: string | null
+  from: string
 }
 
 export class ConfigError extends Error {}
@@ -102,5 +123,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logRequests: e.LOG_REQUESTS === '1',
     distDir: path.resolve('dist'),
     push: { vapidSubject: e.VAPID_SUBJECT, concurrency: e.PUSH_CONCURRENCY },
+    smtp:
+      e.SMTP_URL || e.SMTP_HOST
+        ? {
+            url: e.SMTP_URL ?? null,
+            host: e.SMTP_HOST ?? null,
+            port: e.SMTP_PORT ?? 587,
+            secure: e.SMTP_PORT === 465,
+            user: e.SMTP_USER || null,
+            pass: e.SMTP_PASS || null,
+            from: e.SMTP_FROM,
+          }
+        : null,
+    rpId: url.hostname,
   }
 }

@@ -3,7 +3,7 @@ import { Email, IsoDate, Slug } from './common.js'
 import { MerchantPublic } from './merchant.js'
 import { CardStatus } from './program.js'
 
-export const LedgerKind = z.enum(['earn', 'redeem', 'expire', 'adjust', 'reversal', 'bonus'])
+export const LedgerKind = z.enum(['earn', 'redeem', 'expire', 'adjust', 'reversal', 'bonus', 'transfer'])
 export type LedgerKind = z.infer<typeof LedgerKind>
 
 export const LedgerEntry = z
@@ -50,6 +50,8 @@ export const JoinRequest = z.object({
   email: z.union([Email, z.literal('')]).optional(),
   birthday: z.union([IsoDate, z.literal('')]).optional(),
   marketingConsent: z.boolean().default(false),
+  /** The consent sentence exactly as the member saw it; the consent log keeps it. */
+  consentWording: z.string().trim().max(600).optional(),
   /** The signup link code (from ?via=) the member came through. */
   via: z.string().max(40).optional(),
   /** The referral code (from ?ref=) of the member who invited this one. */

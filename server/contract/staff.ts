@@ -36,6 +36,8 @@ export const CardSummary = z
     balance: z.number().int(),
     joinedAt: z.string(),
     recent: z.array(LedgerEntry),
+    /** The member's current marketing consent for this merchant (from the consent log). */
+    marketingConsent: z.boolean(),
   })
   .meta({ id: 'CardSummary' })
 export type CardSummary = z.infer<typeof CardSummary>

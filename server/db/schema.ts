@@ -47,6 +47,10 @@ export interface CustomerTable {
   birthday: string | null
   birthday_set_at: ColumnType<Iso | null, Iso | null | undefined, Iso | null>
   created_at: Iso
+  /** Set when this wallet was merged into another (issue 7); the row then holds no personal data. */
+  merged_into_id: ColumnType<string | null, string | null | undefined, string | null>
+  /** Set when the member deleted their account; name, email and birthday are erased. */
+  deleted_at: ColumnType<Iso | null, Iso | null | undefined, Iso | null>
 }
 
 export interface CardTable {
@@ -65,13 +69,16 @@ export interface CardTable {
   referred_by_card_id: ColumnType<string | null, string | null | undefined, string | null>
   created_at: Iso
   updated_at: Iso
+  /** A closed card (merged into another, or of a deleted member) takes no more points. */
+  closed_at: ColumnType<Iso | null, Iso | null | undefined, Iso | null>
+  closed_into_card_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface LedgerEntryTable {
   id: string
   card_id: string
   merchant_id: string
-  kind: 'earn' | 'redeem' | 'expire' | 'adjust' | 'reversal' | 'bonus'
+  kind: 'earn' | 'redeem' | 'expire' | 'adjust' | 'reversal' | 'bonus' | 'transfer'
   points: number
   balance_after: number
   reason: string
@@ -257,6 +264,39 @@ export interface StaffInviteTable {
   used_at: Iso | null
 }
 
+export interface PasskeyTable {
+  id: string
+  customer_id: string
+  /** base64url credential id, as the browser reports it. */
+  credential_id: string
+  /** base64url COSE public key. */
+  public_key: string
+  counter: number
+  /** JSON array of transports, or null. */
+  transports: string | null
+  name: string
+  created_at: Iso
+  last_used_at: Iso | null
+}
+
+export interface WebauthnChallengeTable {
+  id: string
+  challenge: string
+  purpose: 'register' | 'authenticate'
+  customer_id: string | null
+  created_at: Iso
+  expires_at: Iso
+}
+
+export interface SignInLinkTable {
+  id: string
+  token_hash: string
+  customer_id: string
+  created_at: Iso
+  expires_at: Iso
+  used_at: Iso | null
+}
+
 /** The merchant's processed logo; merchants.logo_url points at it with ?v=<version>. */
 export interface MerchantLogoTable {
   merchant_id: string
@@ -354,6 +394,24 @@ export interface PushOfferTable {
   sent_at: Iso | null
 }
 
+export interface SignInRequestTable {
+  id: string
+  email_hash: string
+  created_at: Iso
+}
+
+export interface ConsentEventTable {
+  id: string
+  customer_id: string
+  card_id: string
+  merchant_id: string
+  granted: number
+  /** The exact words the member saw when giving or withdrawing consent. */
+  wording: string
+  source: 'join' | 'settings' | 'account_deleted'
+  created_at: Iso
+}
+
 export interface Database {
   merchants: MerchantTable
   program_versions: ProgramVersionTable
@@ -384,6 +442,11 @@ export interface Database {
   push_attempts: PushAttemptTable
   push_automation_runs: PushAutomationRunTable
   push_offers: PushOfferTable
+  passkeys: PasskeyTable
+  webauthn_challenges: WebauthnChallengeTable
+  sign_in_links: SignInLinkTable
+  sign_in_requests: SignInRequestTable
+  consent_events: ConsentEventTable
 }
 
 export type Merchant = Selectable<MerchantTable>
@@ -399,3 +462,4 @@ export type SignupLink = Selectable<SignupLinkTable>
 export type Reward = Selectable<RewardTable>
 export type Coupon = Selectable<CouponTable>
 export type StampCard = Selectable<StampCardTable>
+export type Passkey = Selectable<PasskeyTable>

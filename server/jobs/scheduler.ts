@@ -1,4 +1,5 @@
 import type { Deps } from '../services/deps.js'
+import { purgeAccountTokens } from './account-housekeeping.js'
 import { purgeExpiredHandles } from './housekeeping.js'
 import { expirePoints, grantBirthdayBonuses, reevaluateTiers } from './program-jobs.js'
 import { startPushJobs } from './push-jobs.js'
@@ -19,6 +20,7 @@ export function startScheduler(deps: Deps): Scheduler {
   const hourly = (job: (d: Deps) => Promise<number>) => every(60 * 60_000, async () => void (await job(deps)))
   const timers = [
     every(10 * 60_000, () => purgeExpiredHandles(deps.db, deps.clock)),
+    every(10 * 60_000, () => purgeAccountTokens(deps.db, deps.clock)),
     // Program engine jobs are idempotent, so running them hourly only catches up promptly.
     hourly(expirePoints),
     hourly(reevaluateTiers),

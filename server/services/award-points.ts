@@ -16,7 +16,7 @@ import { toLedgerEntry } from './dto.js'
 import { runIdempotent, type Outcome } from './idempotency.js'
 import { grantReferralBonuses, programContext, upgradeIfQualified } from './program-engine.js'
 import { queueEarnedPush } from './push-queue.js'
-import { cardForHandle, consumeRotatingCode } from './scan-card.js'
+import { cardClosed, cardForHandle, consumeRotatingCode } from './scan-card.js'
 
 interface Posting {
   kind: LedgerKind
@@ -193,6 +193,7 @@ export function earnFromPos(
         if (!card || card.merchant_id !== actor.merchantId) {
           throw new DomainError('card_not_found', 'No card with this number in your program.')
         }
+        if (card.closed_at) throw cardClosed()
       }
       return earnOnCard(tx, card, actor, req.amountMinor, req.discountMinor ?? 0, key, now)
     },

@@ -59,7 +59,7 @@ export function toWalletCard(row: WalletCardRow, program: ProgramVersion | undef
 }
 
 export function toCardSummary(
-  card: { id: string; card_number: string; balance: number; created_at: string },
+  card: { id: string; card_number: string; balance: number; created_at: string; marketing_consent: number },
   memberName: string,
   recent: LedgerEntry[],
 ): CardSummary {
@@ -70,5 +70,6 @@ export function toCardSummary(
     balance: card.balance,
     joinedAt: card.created_at,
     recent,
+    marketingConsent: card.marketing_consent === 1,
   }
 }

@@ -1,6 +1,7 @@
 import type { JoinRequest, JoinResponse, WalletCard } from '../contract/card.js'
 import type { MerchantPublic } from '../contract/merchant.js'
 import { writeTx, type Db } from '../db/connection.js'
+import { insertConsentEvent } from '../db/queries/account.js'
 import { cardOfCustomerAtMerchant, insertCard, walletCard } from '../db/queries/cards.js'
 import { currentProgram, merchantBySlug, signupLinkByCode } from '../db/queries/merchants.js'
 import { customerById, insertCustomer } from '../db/queries/people.js'
@@ -71,6 +72,18 @@ export async function joinProgram(
       updated_at: at,
     })
     await onJoined(tx, cardId, merchant.id, customerId, req.ref, now)
+    if (req.marketingConsent) {
+      await insertConsentEvent(tx, {
+        id: newId(),
+        customer_id: customerId,
+        card_id: cardId,
+        merchant_id: merchant.id,
+        granted: 1,
+        wording: req.consentWording || `Send me offers and news from ${merchant.name}. You can turn this off at any time.`,
+        source: 'join',
+        created_at: at,
+      })
+    }
     return { customerId, cardId, alreadyMember: false, newCustomer }
   })
 

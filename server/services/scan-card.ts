@@ -17,6 +17,10 @@ export const HANDLE_TTL_MS = 5 * 60 * 1000
 const invalid = () =>
   new DomainError('code_invalid', 'This card code is not valid. Ask the customer to show the card again.')
 
+/** A card merged into another or of a deleted account takes no more points. */
+export const cardClosed = () =>
+  new DomainError('card_closed', 'This card was closed (merged into another card or its account deleted). Ask for the member\'s current card.')
+
 /**
  * Checks a rotating code against the merchant's card and marks its step used (once, atomically).
  * A card of another merchant reads as an invalid code: staff learn nothing about other merchants.
@@ -26,6 +30,7 @@ export async function consumeRotatingCode(tx: Db, merchantId: string, code: stri
   if (!parsed) throw invalid()
   const card = await cardByNumber(tx, parsed.cardNumber)
   if (!card || card.merchant_id !== merchantId) throw invalid()
+  if (card.closed_at) throw cardClosed()
   const step = verifyCode(card.totp_secret, parsed.totp, now)
   if (!(await consumeCodeStep(tx, card.id, step))) {
     throw new DomainError(

@@ -82,4 +82,6 @@ export class TestClient {
   post = <T = any>(url: string, body?: unknown, headers?: Record<string, string>) => this.req<T>('POST', url, body ?? {}, headers)
   delete = <T = any>(url: string) => this.req<T>('DELETE', url)
   hasCookie = (name: string) => this.cookies.has(name)
+  cookie = (name: string) => this.cookies.get(name)
+  setCookie = (name: string, value: string) => void this.cookies.set(name, value)
 }

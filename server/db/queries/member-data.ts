@@ -1,0 +1,62 @@
+import { sql } from 'kysely'
+import type { Tx } from '../connection.js'
+
+/**
+ * Every table holding rows about a member, how to find them, and what deleting the account does
+ * to them. "Download my data" exports each table's rows; "delete my account" deletes the rows
+ * marked 'delete' (cards and ledgers stay, anonymised through the customer row, so the
+ * merchant's books still balance). A branch adding a member-owned table adds one line here.
+ */
+export interface MemberTable {
+  table: string
+  /** The column holding the member's customer id, or one of their card ids. */
+  column: string
+  via: 'customer' | 'card'
+  onDelete: 'delete' | 'keep'
+  /** Our own secrets (token hashes) left out of the export. */
+  omit?: readonly string[]
+}
+
+export const MEMBER_TABLES: readonly MemberTable[] = [
+  { table: 'customers', column: 'id', via: 'customer', onDelete: 'keep' },
+  { table: 'cards', column: 'customer_id', via: 'customer', onDelete: 'keep' },
+  { table: 'ledger_entries', column: 'card_id', via: 'card', onDelete: 'keep' },
+  { table: 'consent_events', column: 'customer_id', via: 'customer', onDelete: 'keep' },
+  { table: 'sessions', column: 'customer_id', via: 'customer', onDelete: 'delete', omit: ['token_hash'] },
+  { table: 'passkeys', column: 'customer_id', via: 'customer', onDelete: 'delete' },
+  { table: 'webauthn_challenges', column: 'customer_id', via: 'customer', onDelete: 'delete' },
+  { table: 'sign_in_links', column: 'customer_id', via: 'customer', onDelete: 'delete', omit: ['token_hash'] },
+  { table: 'scan_handles', column: 'card_id', via: 'card', onDelete: 'delete' },
+]
+
+export interface MemberIds {
+  customerIds: string[]
+  cardIds: string[]
+}
+
+/** The member's own id plus the wallets merged into it, and all their cards (open or closed). */
+export async function memberIds(db: Tx, customerId: string): Promise<MemberIds> {
+  const merged = await db.selectFrom('customers').select('id').where('merged_into_id', '=', customerId).execute()
+  const customerIds = [customerId, ...merged.map((r) => r.id)]
+  const cards = await db.selectFrom('cards').select('id').where('customer_id', 'in', customerIds).execute()
+  return { customerIds, cardIds: cards.map((r) => r.id) }
+}
+
+const idsFor = (t: MemberTable, ids: MemberIds) => (t.via === 'customer' ? ids.customerIds : ids.cardIds)
+
+export async function memberRows(db: Tx, t: MemberTable, ids: MemberIds): Promise<Record<string, unknown>[]> {
+  const list = idsFor(t, ids)
+  if (list.length === 0) return []
+  const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(t.table)} where ${sql.ref(t.column)} in (${sql.join(list)})`.execute(db)
+  return rows.map((r) => {
+    const out = { ...r }
+    for (const c of t.omit ?? []) delete out[c]
+    return out
+  })
+}
+
+export async function deleteMemberRows(db: Tx, t: MemberTable, ids: MemberIds): Promise<void> {
+  const list = idsFor(t, ids)
+  if (list.length === 0) return
+  await sql`delete from ${sql.table(t.table)} where ${sql.ref(t.column)} in (${sql.join(list)})`.execute(db)
+}

@@ -1,0 +1,77 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { addPasskey, earn, passkeySignIn, unbalancedCards } from '../helpers/account.js'
+import { currentCode, joinedCustomer, merchantWithOwner } from '../helpers/factories.js'
+import { makeTestApp, type TestApp } from '../helpers/test-app.js'
+
+let t: TestApp
+beforeEach(async () => {
+  t = await makeTestApp()
+})
+afterEach(() => t.close())
+
+const merchantTotal = (merchantId: string) =>
+  (t.sqlite.prepare('select coalesce(sum(points), 0) n from ledger_entries where merchant_id = ?').get(merchantId) as { n: number }).n
+
+describe('two wallets meeting', () => {
+  it('combines cards of different merchants and merges two cards of one merchant with transfer entries', async () => {
+    const cafe = await merchantWithOwner(t)
+    const bakery = await merchantWithOwner(t)
+    const salon = await merchantWithOwner(t)
+    // Phone 1: the account with a passkey, cards at the café and the bakery.
+    const phone1 = await joinedCustomer(t, cafe.slug, 'Ada')
+    const bakery1 = (await phone1.client.post('/api/join', { slug: bakery.slug, name: 'Ada' })).body.card
+    await earn(t, cafe.owner, phone1.card, 1200)
+    await earn(t, bakery.owner, bakery1, 300)
+    const { authenticator } = await addPasskey(phone1.client)
+    // Phone 2: joined separately, cards at the café and the salon.
+    const phone2 = await joinedCustomer(t, cafe.slug, 'Ada on phone 2')
+    const salon2 = (await phone2.client.post('/api/join', { slug: salon.slug, name: 'Ada' })).body.card
+    await earn(t, cafe.owner, phone2.card, 500)
+    await earn(t, salon.owner, salon2, 900)
+    const totals = [cafe, bakery, salon].map((m) => merchantTotal(m.merchantId))
+
+    const res = await passkeySignIn(phone2.client, authenticator)
+    expect(res.status).toBe(200)
+    expect(res.body).toEqual({ signedIn: true, movedCards: 1, mergedCards: 1 })
+
+    const wallet = (await phone2.client.get('/api/me/cards')).body.cards as { id: string; balance: number; merchant: { slug: string } }[]
+    const bySlug = Object.fromEntries(wallet.map((c) => [c.merchant.slug, c]))
+    expect(Object.keys(bySlug).sort()).toEqual([cafe.slug, bakery.slug, salon.slug].sort())
+    expect(bySlug[cafe.slug]).toMatchObject({ id: phone1.card.id, balance: 17 })
+    expect(bySlug[bakery.slug]).toMatchObject({ id: bakery1.id, balance: 3 })
+    expect(bySlug[salon.slug]).toMatchObject({ id: salon2.id, balance: 9 })
+    // Phone 1 sees the same wallet.
+    expect((await phone1.client.get('/api/me/cards')).body.cards).toHaveLength(3)
+
+    // Both ledgers tell the story; the old card is closed at 0, not deleted.
+    const into = (await phone2.client.get(`/api/me/cards/${phone1.card.id}`)).body.history[0]
+    expect(into).toMatchObject({ kind: 'transfer', points: 5, balanceAfter: 17, reason: `Moved from card ${phone2.card.cardNumber}` })
+    const old = t.sqlite.prepare('select balance, closed_at, closed_into_card_id from cards where id = ?').get(phone2.card.id)
+    expect(old).toEqual({ balance: 0, closed_at: t.clock.now().toISOString(), closed_into_card_id: phone1.card.id })
+    const out = t.sqlite
+      .prepare("select points, balance_after, reason from ledger_entries where card_id = ? and kind = 'transfer'")
+      .get(phone2.card.id)
+    expect(out).toEqual({ points: -5, balance_after: 0, reason: `Moved to card ${phone1.card.cardNumber}` })
+    expect(t.sqlite.prepare('select count(*) n from ledger_entries where card_id = ?').get(phone2.card.id)).toEqual({ n: 2 })
+
+    // Every ledger still sums to its balance and each merchant's books are unchanged.
+    expect(unbalancedCards(t)).toEqual([])
+    expect([cafe, bakery, salon].map((m) => merchantTotal(m.merchantId))).toEqual(totals)
+
+    // The merged-away wallet keeps no personal data; the closed card takes no more points.
+    expect(t.sqlite.prepare('select name, email, merged_into_id from customers where merged_into_id is not null').all()).toHaveLength(1)
+    const scan = await cafe.owner.post('/api/staff/scan', { code: currentCode(t, phone2.card) })
+    expect(scan.status).toBe(410)
+    expect(scan.body.error.code).toBe('card_closed')
+  })
+
+  it('does nothing to the wallet when the device is already signed in to that account', async () => {
+    const cafe = await merchantWithOwner(t)
+    const phone = await joinedCustomer(t, cafe.slug)
+    const { authenticator } = await addPasskey(phone.client)
+    const res = await passkeySignIn(phone.client, authenticator)
+    expect(res.body).toEqual({ signedIn: true, movedCards: 0, mergedCards: 0 })
+    expect((await phone.client.get('/api/me/cards')).body.cards).toHaveLength(1)
+    expect(t.sqlite.prepare('select count(*) n from customers').get()).toEqual({ n: 1 })
+  })
+})
