@@ -111,6 +111,17 @@ describe('program settings', () => {
   })
 })
 
+describe('OpenAPI', () => {
+  it('documents the program routes, the rules schema and the discount on earn', async () => {
+    const doc = (await t.client().get('/api/openapi.json')).body
+    for (const p of ['/merchant/program', '/merchant/program/preview', '/me/birthday']) expect(Object.keys(doc.paths)).toContain(p)
+    expect(doc.components.schemas.ProgramRules.properties.tiers).toBeDefined()
+    expect(doc.components.schemas.CardStatus).toBeDefined()
+    const earn = doc.paths['/staff/earn'].post.requestBody.content['application/json'].schema
+    expect(JSON.stringify(earn)).toContain('discountMinor')
+  })
+})
+
 describe('earning under the program rules', () => {
   it('applies the promotion, the tier multiplier, the daily cap and the reward discount, with reasons', async () => {
     const m = await merchantWithOwner(t)
