@@ -55,6 +55,13 @@ describe('program settings and the card', () => {
     expect(await page.getByTestId('invite-url').textContent()).toMatch(/\/join\/demo\?ref=[a-z0-9]+$/)
     await screenshot(page, 'card-tier')
     await expectNoAxeViolations(page)
+
+    await page.goto('/settings')
+    await page.getByTestId('birthday-input').fill('1990-12-30')
+    await page.getByTestId('birthday-save').click()
+    await page.getByText('Birthday saved.').waitFor()
+    await screenshot(page, 'settings-birthday')
+    await expectNoAxeViolations(page)
     await ctx.close()
   }, 90_000)
 })
