@@ -4,6 +4,7 @@ import { allMerchants, cardIdsOfMerchant, cardsWithBirthdays, cardTier, lotLedge
 import { birthdayYear } from '../domain/bonuses.js'
 import { dueLots, replayLots } from '../domain/expiry.js'
 import { qualifyingTier, reevaluationDecision, tierIndex } from '../domain/tiers.js'
+import { localDate } from '../domain/zoned-time.js'
 import { postEntry } from '../services/award-points.js'
 import { lastActivity, toLotEntries } from '../services/card-status.js'
 import type { Deps } from '../services/deps.js'
@@ -33,7 +34,7 @@ export async function expirePoints(deps: Deps): Promise<number> {
             {
               kind: 'expire',
               points: -Math.min(lot.points, card.balance),
-              reason: `${lot.points} points earned ${earned.created_at.slice(0, 10)} expired`,
+              reason: `${lot.points} points earned on ${localDate(new Date(earned.created_at), m.timezone)} expired`,
               programVersion: ctx.version,
               expiresEntryId: lot.lotId,
             },

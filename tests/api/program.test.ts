@@ -111,6 +111,17 @@ describe('program settings', () => {
   })
 })
 
+describe('OpenAPI', () => {
+  it('documents the program routes, the rules schema and the discount on earn', async () => {
+    const doc = (await t.client().get('/api/openapi.json')).body
+    for (const p of ['/merchant/program', '/merchant/program/preview', '/me/birthday']) expect(Object.keys(doc.paths)).toContain(p)
+    expect(doc.components.schemas.ProgramRules.properties.tiers).toBeDefined()
+    expect(doc.components.schemas.CardStatus).toBeDefined()
+    const earn = doc.paths['/staff/earn'].post.requestBody.content['application/json'].schema
+    expect(JSON.stringify(earn)).toContain('discountMinor')
+  })
+})
+
 describe('earning under the program rules', () => {
   it('applies the promotion, the tier multiplier, the daily cap and the reward discount, with reasons', async () => {
     const m = await merchantWithOwner(t)
@@ -186,9 +197,8 @@ describe('expiry', () => {
     t.clock.set('2026-05-01T00:00:00Z')
     expect(await expirePoints(t.deps)).toBe(1)
     expect(await expirePoints(t.deps)).toBe(0)
-    const rows = t.sqlite.prepare("select points, expires_entry_id from ledger_entries where card_id = ? and kind = 'expire'").all(card.id) as Array<{ points: number }>
-    expect(rows).toHaveLength(1)
-    expect(rows[0]!.points).toBe(-30)
+    const rows = t.sqlite.prepare("select points, reason from ledger_entries where card_id = ? and kind = 'expire'").all(card.id)
+    expect(rows).toEqual([{ points: -30, reason: '30 points earned on 2026-03-30 expired' }])
     expect((await client.get(`/api/me/cards/${card.id}`)).body.card.balance).toBe(0)
     assertBalancesMatchLedger()
   })

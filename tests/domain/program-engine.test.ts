@@ -4,7 +4,7 @@ import { birthdayChangeAllowed, birthdayYear, referralRefusal } from '../../serv
 import { earnForPurchase, promotionActive } from '../../server/domain/earning-rules.js'
 import { dueLots, lotExpiry, nextExpiry, replayLots, type LotEntry } from '../../server/domain/expiry.js'
 import { previewRules, type PreviewEntry } from '../../server/domain/preview.js'
-import { defaultRules } from '../../server/domain/program-rules.js'
+import { defaultRules, rulesFromVersion } from '../../server/domain/program-rules.js'
 import {
   earnedInWindow,
   nextTier,
@@ -75,6 +75,13 @@ describe('earning', () => {
 })
 
 describe('rules validation', () => {
+  it('reads a version made before the engine as its rate only, and the columns win over the JSON', () => {
+    const old = rulesFromVersion({ points_per_unit: 3, unit_minor: 100, rounding: 'round', rules: null })
+    expect(old).toMatchObject({ pointsPerUnit: 3, rounding: 'round', tiers: [], promotions: [], expiry: { mode: 'none' }, welcomeBonus: 0 })
+    const stored = rulesFromVersion({ points_per_unit: 2, unit_minor: 50, rounding: 'floor', rules: JSON.stringify({ welcomeBonus: 5, pointsPerUnit: 9 }) })
+    expect(stored).toMatchObject({ pointsPerUnit: 2, unitMinor: 50, welcomeBonus: 5 })
+  })
+
   it('refuses tier thresholds that do not increase, naming the field', () => {
     const r = ProgramRules.safeParse({ pointsPerUnit: 1, unitMinor: 100, tiers: [gold, silver] })
     expect(r.success).toBe(false)
