@@ -16,6 +16,7 @@ const StaffLayout = () => import('./views/staff/StaffLayout.vue')
 const routes: RouteRecordRaw[] = [
   { path: '/', name: 'wallet', component: () => import('./views/WalletView.vue'), meta: { layout: 'customer', title: 'wallet.title' } },
   { path: '/cards/:id', name: 'card', component: () => import('./views/CardView.vue'), meta: { layout: 'customer', title: 'card.title' } },
+  { path: '/cards/:id/coupons', name: 'coupons', component: () => import('./views/CouponsView.vue'), meta: { layout: 'customer', title: 'perks.title' } },
   { path: '/cards/:id/history', name: 'history', component: () => import('./views/HistoryView.vue'), meta: { layout: 'customer', title: 'history.title' } },
   { path: '/join/:slug', name: 'join', component: () => import('./views/JoinView.vue'), meta: { layout: 'customer', title: 'join.title' } },
   { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue'), meta: { layout: 'customer', title: 'settings.title' } },
@@ -39,6 +40,7 @@ const routes: RouteRecordRaw[] = [
     children: [
       { path: '', name: 'merchant-home', component: () => import('./views/merchant/ConsoleHomeView.vue'), meta: { title: 'console.home.title' } },
       { path: 'api-keys', name: 'merchant-api-keys', component: () => import('./views/merchant/ApiKeysView.vue'), meta: { title: 'apiKeys.title' } },
+      { path: 'rewards', name: 'merchant-rewards', component: () => import('./views/merchant/RewardsView.vue'), meta: { title: 'rewardsAdmin.title' } },
       { path: 'signup-links', name: 'merchant-signup-links', component: () => import('./views/merchant/SignupLinksView.vue'), meta: { title: 'links.title' } },
       { path: 'program', name: 'merchant-program', component: () => import('./views/merchant/ProgramView.vue'), meta: { title: 'program.title' } },
       { path: 'branding', name: 'merchant-branding', component: () => import('./views/merchant/BrandingView.vue'), meta: { title: 'console.branding.title' } },

@@ -142,7 +142,9 @@ export const CouponRedeemed = CouponAtTill.extend({
 }).meta({ id: 'CouponRedeemed' })
 export type CouponRedeemed = z.infer<typeof CouponRedeemed>
 
-export const StampRequest = z.object({ handle: z.string().min(1).max(100) })
+/** The handle a card scan returned (for stamps and for the card's coupons at the till). */
+export const HandleRequest = z.object({ handle: z.string().min(1).max(100) })
+export const StampRequest = HandleRequest
 export const StampResponse = z
   .object({ stamps: StampProgress, coupon: Coupon.nullable() })
   .meta({ id: 'StampResponse' })

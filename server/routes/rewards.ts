@@ -4,8 +4,10 @@ import { ErrorBody, IdempotencyHeaders } from '../contract/common.js'
 import {
   CardPerks,
   CouponAtTill,
+  Coupon,
   CouponCodeRequest,
   CouponRedeemed,
+  HandleRequest,
   RedeemRewardResponse,
   Reward,
   RewardInput,
@@ -15,7 +17,7 @@ import {
   StampResponse,
 } from '../contract/rewards.js'
 import { requireCustomer, requireStaff } from '../middleware/auth.js'
-import { lookupCoupon, redeemCoupon } from '../services/coupons.js'
+import { couponsOnCard, lookupCoupon, redeemCoupon } from '../services/coupons.js'
 import { cardPerks, createReward, listRewards, redeemReward, updateRewardById } from '../services/rewards.js'
 import { addStamp, saveStampCard, stampCardSettings } from '../services/stamps.js'
 import { E400, E401, E403, E404, E409, E410, E422, json, jsonBody, router } from './openapi.js'
@@ -111,6 +113,22 @@ export const rewardRoutes = router()
       const r = await redeemReward(c.var.deps, c.var.customer!.customerId!, id, rewardId, c.req.valid('header')['idempotency-key'])
       return c.json(r.body, 201)
     },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/staff/coupons/on-card',
+      tags: ['till'],
+      middleware: [requireStaff()] as const,
+      request: { body: jsonBody(HandleRequest) },
+      responses: {
+        200: json(z.object({ coupons: z.array(Coupon) }), 'Usable coupons of the card a scan opened, soonest expiring first'),
+        ...E400,
+        ...E401,
+        ...E410,
+      },
+    }),
+    async (c) => c.json({ coupons: await couponsOnCard(c.var.deps, c.var.actor, c.req.valid('json').handle) }, 200),
   )
   .openapi(
     createRoute({

@@ -16,6 +16,10 @@ import { createApiKey } from '../services/merchant-admin.js'
 import { hashPassword } from '../services/passwords.js'
 import { programContext, upgradeIfQualified } from '../services/program-engine.js'
 import { createMerchant } from '../services/setup-merchant.js'
+import { issueCoupon } from '../services/coupons.js'
+import { createReward } from '../services/rewards.js'
+import { saveStampCard } from '../services/stamps.js'
+import { insertStamp } from '../db/queries/rewards.js'
 
 export const DEMO_SLUG = 'demo'
 export const DEMO_STAFF = [
@@ -52,6 +56,11 @@ export const DEMO_RULES = defaultRules({
   birthdayWindowDays: 7,
   referralBonus: 15,
 })
+const DEMO_REWARDS = [
+  { name: 'Croissant', terms: 'Butter or almond.', image: '🥐', pointsCost: 40, stock: null, perMemberLimit: null, validDays: 30, active: true },
+  { name: 'Free coffee', terms: 'Any size, any milk.', image: '☕', pointsCost: 80, stock: null, perMemberLimit: null, validDays: 30, active: true },
+  { name: 'Demo Café tote bag', terms: 'While stocks last; one per member.', image: '👜', pointsCost: 300, stock: 20, perMemberLimit: 1, validDays: 60, active: true },
+]
 
 export interface DemoInfo {
   slug: string
@@ -111,6 +120,18 @@ export async function seedDemo(deps: Deps): Promise<DemoInfo> {
     })
   }
 
+  const seedDeps = { ...deps, clock: new FixedClock(created) }
+  for (const r of DEMO_REWARDS) await createReward(seedDeps, merchantId, r)
+  await saveStampCard(seedDeps, merchantId, {
+    stampsRequired: 8,
+    rewardTitle: 'Free slice of cake',
+    rewardTerms: 'Any cake from the counter.',
+    rewardValidDays: 30,
+    dailyLimit: 1,
+    cooldownMinutes: 60,
+    active: true,
+  })
+
   for (const c of CUSTOMERS) {
     const first = c.purchases[0]![0]
     const clock = new FixedClock(new Date(now.getTime() - (first + 1) * 86_400_000))
@@ -139,7 +160,26 @@ export async function seedDemo(deps: Deps): Promise<DemoInfo> {
           at,
         )
         await upgradeIfQualified(tx, card.id, ctx, at)
+        // One stamp per visit, as the till would have given.
+        await insertStamp(tx, { id: newId(), card_id: card.id, merchant_id: merchantId, staff_id: ownerId, coupon_id: null, created_at: at.toISOString() })
       })
+    }
+    if (c === CUSTOMERS[0]) {
+      await writeTx(deps.db, (tx) =>
+        issueCoupon(tx, {
+          cardId: joined.card.id,
+          merchantId,
+          source: 'campaign',
+          title: 'Happy hour: 2 for 1 lemonade',
+          description: 'Weekdays 14:00-17:00.',
+          image: '🍋',
+          weekdays: [1, 2, 3, 4, 5],
+          minuteFrom: 14 * 60,
+          minuteUntil: 17 * 60,
+          validUntil: new Date(now.getTime() + 10 * 86_400_000),
+          now: new Date(now.getTime() - 2 * 86_400_000),
+        }),
+      )
     }
   }
   const key = await createApiKey({ ...deps, clock: new FixedClock(now) }, { id: ownerId, merchantId }, 'Demo POS')

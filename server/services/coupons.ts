@@ -2,6 +2,7 @@ import { couponQrPayload, parseCouponCode } from '../contract/coupon-code.js'
 import type { Coupon as CouponDto, CouponAtTill, CouponRedeemed, CouponSource } from '../contract/rewards.js'
 import type { Db } from '../db/connection.js'
 import { cardById } from '../db/queries/cards.js'
+import { cardForHandle } from './scan-card.js'
 import { merchantById } from '../db/queries/merchants.js'
 import { customerById } from '../db/queries/people.js'
 import {
@@ -9,12 +10,13 @@ import {
   couponByCode,
   couponById,
   couponCodeExists,
+  couponsOfCard,
   insertCoupon,
   insertCouponRedemption,
   staffName,
 } from '../db/queries/rewards.js'
 import type { Coupon } from '../db/schema.js'
-import { assertRedeemable, displayState, maskToWeekdays, newCouponCode, weekdaysToMask } from '../domain/coupons.js'
+import { assertRedeemable, displayState, maskToWeekdays, newCouponCode, sortForWallet, weekdaysToMask } from '../domain/coupons.js'
 import { DomainError } from '../domain/errors.js'
 import { newId } from '../domain/ids.js'
 import { minutesToHhmm } from '../domain/local-time.js'
@@ -171,4 +173,13 @@ export function redeemCoupon(deps: Deps, actor: Actor, input: string, key: strin
       }
     },
   )
+}
+
+/** The usable coupons of the card a scan opened, so a member without the coupon on screen can still use it. */
+export async function couponsOnCard(deps: Deps, actor: Actor, handle: string): Promise<CouponDto[]> {
+  const now = deps.clock.now()
+  const card = await cardForHandle(deps.db, actor.merchantId, handle, now)
+  const merchant = (await merchantById(deps.db, actor.merchantId))!
+  const all = (await couponsOfCard(deps.db, card.id)).map((c) => toCoupon(c, merchant.timezone, now))
+  return sortForWallet(all.filter((c) => c.state === 'active'))
 }

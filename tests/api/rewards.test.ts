@@ -290,6 +290,18 @@ describe('redeeming a coupon at the till', () => {
     expect(count('coupon_redemptions')).toBe(0)
   })
 
+  it('lists the usable coupons of a scanned card for the cashier, and only on this merchant\'s handle', async () => {
+    const { cashier, coupon, card } = await withCoupon()
+    const handle = await scan(t, cashier, card)
+    const res = await cashier.post('/api/staff/coupons/on-card', { handle })
+    expect(res.status).toBe(200)
+    expect(res.body.coupons.map((c: { id: string }) => c.id)).toEqual([coupon.id])
+    await redeemCode(cashier, coupon.code)
+    expect((await cashier.post('/api/staff/coupons/on-card', { handle })).body.coupons).toEqual([])
+    const b = await merchantWithOwner(t)
+    expect((await b.owner.post('/api/staff/coupons/on-card', { handle })).status).toBe(410)
+  })
+
   it('needs a staff session', async () => {
     const { coupon, client } = await withCoupon()
     expect((await client.post('/api/staff/coupons/redeem', { code: coupon.code }, { 'idempotency-key': idemKey() })).status).toBe(401)

@@ -110,3 +110,38 @@ describe('stamps at the till', () => {
     expect(count('stamps')).toBe(0)
   })
 })
+
+describe('the stamp card coupon', () => {
+  it('is redeemed at the till like any other coupon, once', async () => {
+    const { cashier, card, client } = await setup({ stampsRequired: 1, cooldownMinutes: 0 })
+    const res = await stamp(cashier, card)
+    expect(res.body.coupon.source).toBe('stamps')
+    const code = res.body.coupon.qrPayload as string
+    const first = await cashier.post('/api/staff/coupons/redeem', { code }, { 'idempotency-key': idemKey() })
+    expect(first.status).toBe(200)
+    expect(first.body.coupon).toMatchObject({ title: 'Free coffee', state: 'used' })
+    const second = await cashier.post('/api/staff/coupons/redeem', { code }, { 'idempotency-key': idemKey() })
+    expect(second.body.error.code).toBe('coupon_already_used')
+    const perks = await client.get(`/api/me/cards/${card.id}/perks`)
+    expect(perks.body.coupons.map((c: { state: string }) => c.state)).toEqual(['used'])
+  })
+})
+
+describe('the API document', () => {
+  it('lists the rewards, coupon and stamp routes for integrators', async () => {
+    const doc = await t.client().get('/api/openapi.json')
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/merchant/rewards',
+        '/merchant/rewards/{id}',
+        '/merchant/stamp-card',
+        '/me/cards/{id}/perks',
+        '/me/cards/{id}/rewards/{rewardId}/redeem',
+        '/staff/coupons/lookup',
+        '/staff/coupons/on-card',
+        '/staff/coupons/redeem',
+        '/staff/stamps',
+      ]),
+    )
+  })
+})

@@ -24,6 +24,8 @@ export const CONSOLE_LINKS: ConsoleLink[] = [
   { to: 'staff-scan', label: 'nav.scan', icon: 'scan', roles: ALL, testid: 'nav-scan' },
   { to: 'merchant-customers', label: 'console.nav.customers', icon: 'users', roles: ALL, testid: 'nav-customers' },
   { to: 'merchant-program', label: 'program.nav', icon: 'card', roles: MANAGERS, testid: 'nav-program' },
+  { to: 'merchant-rewards', label: 'rewardsAdmin.nav', icon: 'card', roles: MANAGERS, testid: 'nav-rewards' },
+  { to: 'merchant-push', label: 'pushConsole.nav', icon: 'bell', roles: MANAGERS, testid: 'nav-push' },
   { to: 'merchant-branding', label: 'console.nav.branding', icon: 'palette', roles: MANAGERS, testid: 'nav-branding' },
   { to: 'merchant-signup-links', label: 'nav.signupLinks', icon: 'link', roles: MANAGERS, testid: 'nav-links' },
   { to: 'merchant-staff', label: 'console.nav.staff', icon: 'store', roles: MANAGERS, testid: 'nav-staff' },
