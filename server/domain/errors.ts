@@ -22,6 +22,7 @@ export const ERROR_STATUS = {
   email_taken: 409,
   last_owner: 409,
   invite_pending: 409,
+  already_accepted: 409,
   handle_expired: 410,
   invite_invalid: 410,
   payload_too_large: 413,

@@ -29,7 +29,7 @@ import { getBranding, logoForSlug, removeLogo, updateBranding, uploadLogo } from
 import { adjustFromConsole, customerDetail, findCustomers } from '../services/console-customers.js'
 import { listSignupLinks } from '../services/merchant-admin.js'
 import { createSession } from '../services/sessions.js'
-import { acceptInvite, inviteInfo, inviteStaff, listStaff, updateStaff } from '../services/staff-admin.js'
+import { acceptInvite, inviteInfo, inviteStaff, listStaff, reinviteStaff, updateStaff } from '../services/staff-admin.js'
 import { staffMe } from '../services/staff-auth.js'
 import { DomainError } from '../domain/errors.js'
 import { E400, E401, E403, E404, E409, E422, E429, json, jsonBody, router } from './openapi.js'
@@ -184,6 +184,18 @@ export const consoleRoutes = (inviteLimit: MiddlewareHandler<AppEnv>) =>
         responses: { 200: json(StaffMember, 'Updated'), ...E400, ...E401, ...E403, ...E404, ...E409 },
       }),
       async (c) => c.json(await updateStaff(c.var.deps, c.var.actor, c.req.valid('param').id, c.req.valid('json')), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/merchant/staff/{id}/invite',
+        tags: ['merchant'],
+        summary: 'A new invitation link for someone who has not accepted yet; earlier links stop working',
+        middleware: [owner] as const,
+        request: { params: idParam },
+        responses: { 201: json(StaffInvitation, 'The new link, shown only in this answer'), ...E401, ...E403, ...E404, ...E409 },
+      }),
+      async (c) => c.json(await reinviteStaff(c.var.deps, c.var.actor, c.req.valid('param').id), 201),
     )
     .openapi(
       createRoute({

@@ -208,6 +208,22 @@ describe('staff', () => {
     expect(res.status).toBe(410)
   })
 
+  it('gives a new link for an unaccepted invitation, and the old link stops working', async () => {
+    const m = await merchantWithOwner(t)
+    const first = await invite(m.owner)
+    t.clock.advance(3_600_000)
+    const again = await m.owner.post(`/api/merchant/staff/${first.member.id}/invite`)
+    expect(again.status).toBe(201)
+    expect(again.body.member.status).toBe('invited')
+    const token = new URL(again.body.inviteUrl).searchParams.get('token')!
+    expect(token).not.toBe(first.token)
+    expect((await t.client().post('/api/staff/invite/accept', { token: first.token, password: 'a good long password' })).status).toBe(410)
+    expect((await t.client().post('/api/staff/invite/accept', { token, password: 'a good long password' })).status).toBe(200)
+    const afterAccept = await m.owner.post(`/api/merchant/staff/${first.member.id}/invite`)
+    expect(afterAccept.status).toBe(409)
+    expect(afterAccept.body.error.code).toBe('already_accepted')
+  })
+
   it('refuses an email that already has a staff account', async () => {
     const m = await merchantWithOwner(t)
     const res = await m.owner.post('/api/merchant/staff', { email: await ownerEmail(m.merchantId), name: 'Dup', role: 'cashier' })
