@@ -241,7 +241,7 @@ export const consoleRoutes = (inviteLimit: MiddlewareHandler<AppEnv>) =>
         method: 'get',
         path: '/merchant/customers',
         tags: ['merchant'],
-        summary: 'Members whose name or email contains q, or whose card number is q; paginated',
+        summary: 'Members whose name or email contains q, or whose card number starts with q; paginated',
         middleware: [anyStaff] as const,
         request: { query: CustomerQuery },
         responses: { 200: json(CustomerPage, 'A page of members'), ...E400, ...E401 },

@@ -303,7 +303,7 @@ describe('customers', () => {
     return { ...m, ada }
   }
 
-  it('finds members by part of the name (any case), by email and by card number, paginated', async () => {
+  it('finds members by part of the name (any case), by email and by card number or its start, paginated', async () => {
     const m = await withMembers()
     const byName = await m.owner.get('/api/merchant/customers?q=LOVE')
     expect(byName.body.customers.map((c: { name: string }) => c.name)).toEqual(['Ada Lovelace'])
@@ -312,6 +312,8 @@ describe('customers', () => {
     const number = m.ada.card.cardNumber
     const byNumber = await m.owner.get(`/api/merchant/customers?q=${number.slice(0, 4).toLowerCase()}-${number.slice(4).toLowerCase()}`)
     expect(byNumber.body.customers.map((c: { cardId: string }) => c.cardId)).toEqual([m.ada.card.id])
+    const byPrefix = await m.owner.get(`/api/merchant/customers?q=${number.slice(0, 6).toLowerCase()}`)
+    expect(byPrefix.body.customers.map((c: { cardId: string }) => c.cardId)).toContain(m.ada.card.id)
     // % and _ are literal characters, not wildcards.
     const literal = await m.owner.get(`/api/merchant/customers?q=${encodeURIComponent('100%_')}`)
     expect(literal.body.customers.map((c: { name: string }) => c.name)).toEqual(['Alan 100%_Turing'])
