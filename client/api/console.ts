@@ -34,6 +34,7 @@ export const consoleApi = {
 
   staff: () => request<{ staff: StaffMember[] }>('GET', '/merchant/staff'),
   invite: (body: z.input<typeof InviteStaff>) => request<StaffInvitation>('POST', '/merchant/staff', { body }),
+  reinvite: (id: string) => request<StaffInvitation>('POST', `/merchant/staff/${seg(id)}/invite`),
   updateStaff: (id: string, body: { role?: Role; active?: boolean }) =>
     request<StaffMember>('PATCH', `/merchant/staff/${seg(id)}`, { body }),
   inviteInfo: (token: string) => request<z.infer<typeof InviteInfo>>('POST', '/staff/invite/info', { body: { token } }),

@@ -27,6 +27,7 @@ export const ERROR_CODES = [
   'unsupported_image',
   'last_owner',
   'invite_pending',
+  'already_accepted',
   'invite_invalid',
   'internal_error',
   // Client-only:

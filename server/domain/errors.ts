@@ -29,6 +29,7 @@ export const ERROR_STATUS = {
   birthday_locked: 409,
   last_owner: 409,
   invite_pending: 409,
+  already_accepted: 409,
   handle_expired: 410,
   invite_invalid: 410,
   link_used: 409,

@@ -29,7 +29,7 @@ import { getBranding, logoForSlug, removeLogo, updateBranding, uploadLogo } from
 import { adjustFromConsole, customerDetail, findCustomers } from '../services/console-customers.js'
 import { listSignupLinks } from '../services/merchant-admin.js'
 import { createSession } from '../services/sessions.js'
-import { acceptInvite, inviteInfo, inviteStaff, listStaff, updateStaff } from '../services/staff-admin.js'
+import { acceptInvite, inviteInfo, inviteStaff, listStaff, reinviteStaff, updateStaff } from '../services/staff-admin.js'
 import { staffMe } from '../services/staff-auth.js'
 import { DomainError } from '../domain/errors.js'
 import { E400, E401, E403, E404, E409, E422, E429, json, jsonBody, router } from './openapi.js'
@@ -188,6 +188,18 @@ export const consoleRoutes = (inviteLimit: MiddlewareHandler<AppEnv>) =>
     .openapi(
       createRoute({
         method: 'post',
+        path: '/merchant/staff/{id}/invite',
+        tags: ['merchant'],
+        summary: 'A new invitation link for someone who has not accepted yet; earlier links stop working',
+        middleware: [owner] as const,
+        request: { params: idParam },
+        responses: { 201: json(StaffInvitation, 'The new link, shown only in this answer'), ...E401, ...E403, ...E404, ...E409 },
+      }),
+      async (c) => c.json(await reinviteStaff(c.var.deps, c.var.actor, c.req.valid('param').id), 201),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
         path: '/staff/invite/info',
         tags: ['staff'],
         middleware: [inviteLimit] as const,
@@ -229,7 +241,7 @@ export const consoleRoutes = (inviteLimit: MiddlewareHandler<AppEnv>) =>
         method: 'get',
         path: '/merchant/customers',
         tags: ['merchant'],
-        summary: 'Members whose name or email contains q, or whose card number is q; paginated',
+        summary: 'Members whose name or email contains q, or whose card number starts with q; paginated',
         middleware: [anyStaff] as const,
         request: { query: CustomerQuery },
         responses: { 200: json(CustomerPage, 'A page of members'), ...E400, ...E401 },

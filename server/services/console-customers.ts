@@ -11,7 +11,7 @@ import { runIdempotent, type Outcome } from './idempotency.js'
 
 const HISTORY_LIMIT = 200
 
-/** Members of this merchant whose name or email contains `q`, or whose card number is `q`. */
+/** Members of this merchant whose name or email contains `q`, or whose card number starts with `q`. */
 export async function findCustomers(
   deps: Deps,
   merchantId: string,

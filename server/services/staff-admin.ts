@@ -55,12 +55,28 @@ async function member(deps: Deps, merchantId: string, staffId: string): Promise<
   return toMember(s, await invitesByStaff(deps, merchantId))
 }
 
-/** Creates the staff member (inactive until they accept) and a one-time link; only the token's hash is kept. */
-export async function inviteStaff(deps: Deps, actor: Actor, req: z.infer<typeof InviteStaff>): Promise<StaffInvitation> {
+function newInvite(deps: Deps, actor: Actor, staffId: string) {
   const now = deps.clock.now()
   const token = randomToken()
   const expiresAt = new Date(now.getTime() + INVITE_DAYS * 86_400_000).toISOString()
+  const row = {
+    id: newId(),
+    merchant_id: actor.merchantId,
+    staff_id: staffId,
+    token_hash: sha256(token),
+    created_by: actor.staffId!,
+    created_at: now.toISOString(),
+    expires_at: expiresAt,
+    used_at: null,
+  }
+  return { row, expiresAt, inviteUrl: `${deps.config.publicUrl}/staff/invite?token=${token}` }
+}
+
+/** Creates the staff member (inactive until they accept) and a one-time link; only the token's hash is kept. */
+export async function inviteStaff(deps: Deps, actor: Actor, req: z.infer<typeof InviteStaff>): Promise<StaffInvitation> {
+  const now = deps.clock.now()
   const staffId = newId()
+  const invite = newInvite(deps, actor, staffId)
   await writeTx(deps.db, async (tx) => {
     if (await staffByEmail(tx, req.email)) throw new DomainError('email_taken', 'A staff account with this email already exists.')
     await insertStaff(tx, {
@@ -73,22 +89,25 @@ export async function inviteStaff(deps: Deps, actor: Actor, req: z.infer<typeof 
       active: 0,
       created_at: now.toISOString(),
     })
-    await insertStaffInvite(tx, {
-      id: newId(),
-      merchant_id: actor.merchantId,
-      staff_id: staffId,
-      token_hash: sha256(token),
-      created_by: actor.staffId!,
-      created_at: now.toISOString(),
-      expires_at: expiresAt,
-      used_at: null,
-    })
+    await insertStaffInvite(tx, invite.row)
   })
-  return {
-    member: await member(deps, actor.merchantId, staffId),
-    inviteUrl: `${deps.config.publicUrl}/staff/invite?token=${token}`,
-    expiresAt,
-  }
+  return { member: await member(deps, actor.merchantId, staffId), inviteUrl: invite.inviteUrl, expiresAt: invite.expiresAt }
+}
+
+/** A fresh link for someone who has not accepted yet (the old one expired or got lost); earlier links stop working. */
+export async function reinviteStaff(deps: Deps, actor: Actor, staffId: string): Promise<StaffInvitation> {
+  const invite = newInvite(deps, actor, staffId)
+  await writeTx(deps.db, async (tx) => {
+    const s = await staffMemberOf(tx, actor.merchantId, staffId)
+    if (!s) throw new DomainError('not_found', 'No staff member with this id.')
+    const row = await staffByEmail(tx, s.email)
+    if (!row || row.password_hash !== NO_PASSWORD) {
+      throw new DomainError('already_accepted', 'This person has already accepted an invitation and has a password.')
+    }
+    await closeInvitesOf(tx, staffId, invite.row.created_at)
+    await insertStaffInvite(tx, invite.row)
+  })
+  return { member: await member(deps, actor.merchantId, staffId), inviteUrl: invite.inviteUrl, expiresAt: invite.expiresAt }
 }
 
 /**

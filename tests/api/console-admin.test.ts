@@ -208,6 +208,22 @@ describe('staff', () => {
     expect(res.status).toBe(410)
   })
 
+  it('gives a new link for an unaccepted invitation, and the old link stops working', async () => {
+    const m = await merchantWithOwner(t)
+    const first = await invite(m.owner)
+    t.clock.advance(3_600_000)
+    const again = await m.owner.post(`/api/merchant/staff/${first.member.id}/invite`)
+    expect(again.status).toBe(201)
+    expect(again.body.member.status).toBe('invited')
+    const token = new URL(again.body.inviteUrl).searchParams.get('token')!
+    expect(token).not.toBe(first.token)
+    expect((await t.client().post('/api/staff/invite/accept', { token: first.token, password: 'a good long password' })).status).toBe(410)
+    expect((await t.client().post('/api/staff/invite/accept', { token, password: 'a good long password' })).status).toBe(200)
+    const afterAccept = await m.owner.post(`/api/merchant/staff/${first.member.id}/invite`)
+    expect(afterAccept.status).toBe(409)
+    expect(afterAccept.body.error.code).toBe('already_accepted')
+  })
+
   it('refuses an email that already has a staff account', async () => {
     const m = await merchantWithOwner(t)
     const res = await m.owner.post('/api/merchant/staff', { email: await ownerEmail(m.merchantId), name: 'Dup', role: 'cashier' })
@@ -287,7 +303,7 @@ describe('customers', () => {
     return { ...m, ada }
   }
 
-  it('finds members by part of the name (any case), by email and by card number, paginated', async () => {
+  it('finds members by part of the name (any case), by email and by card number or its start, paginated', async () => {
     const m = await withMembers()
     const byName = await m.owner.get('/api/merchant/customers?q=LOVE')
     expect(byName.body.customers.map((c: { name: string }) => c.name)).toEqual(['Ada Lovelace'])
@@ -296,6 +312,8 @@ describe('customers', () => {
     const number = m.ada.card.cardNumber
     const byNumber = await m.owner.get(`/api/merchant/customers?q=${number.slice(0, 4).toLowerCase()}-${number.slice(4).toLowerCase()}`)
     expect(byNumber.body.customers.map((c: { cardId: string }) => c.cardId)).toEqual([m.ada.card.id])
+    const byPrefix = await m.owner.get(`/api/merchant/customers?q=${number.slice(0, 6).toLowerCase()}`)
+    expect(byPrefix.body.customers.map((c: { cardId: string }) => c.cardId)).toContain(m.ada.card.id)
     // % and _ are literal characters, not wildcards.
     const literal = await m.owner.get(`/api/merchant/customers?q=${encodeURIComponent('100%_')}`)
     expect(literal.body.customers.map((c: { name: string }) => c.name)).toEqual(['Alan 100%_Turing'])

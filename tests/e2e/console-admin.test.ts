@@ -29,15 +29,19 @@ const naturalWidth = (page: Page, selector: string) =>
 const css = (loc: Locator, prop: 'backgroundColor' | 'color') =>
   loc.evaluate((el, p) => (globalThis as unknown as Win).getComputedStyle(el)[p]!, prop)
 
+async function signIn(page: Page, email: string, password: string) {
+  await page.goto('/staff/login')
+  await page.getByTestId('staff-email').fill(email)
+  await page.getByTestId('staff-password').fill(password)
+  await page.getByTestId('staff-login-submit').click()
+  await page.waitForURL('**/staff/scan')
+}
+
 describe('merchant console admin', () => {
   it('owner changes the brand colour, uploads a logo and opens a printable poster', async () => {
     const context = await phoneContext(browser, server.url)
     const page = await context.newPage()
-    await page.goto('/staff/login')
-    await page.getByTestId('staff-email').fill('owner@demo.test')
-    await page.getByTestId('staff-password').fill('demo-owner-pass')
-    await page.getByTestId('staff-login-submit').click()
-    await page.waitForURL('**/staff/scan')
+    await signIn(page, 'owner@demo.test', 'demo-owner-pass')
 
     // Branding: the preview follows the colour as it is typed, and the text stays readable.
     await page.getByTestId('nav-branding').click()
@@ -98,5 +102,48 @@ describe('merchant console admin', () => {
       expect(res.headers()['content-type']).toBe(type)
     }
     await context.close()
+  })
+
+  it('owner invites a cashier who sets a password from the link, then deactivates them', async () => {
+    const ownerCtx = await phoneContext(browser, server.url)
+    const owner = await ownerCtx.newPage()
+    await signIn(owner, 'owner@demo.test', 'demo-owner-pass')
+    await owner.getByTestId('nav-staff').click()
+    await owner.getByTestId('invite-name').fill('Nina New')
+    await owner.getByTestId('invite-email').fill('nina@demo.test')
+    await owner.getByTestId('invite-submit').click()
+    const inviteUrl = (await owner.getByTestId('invite-url').textContent())!.trim()
+    expect(inviteUrl).toContain('/staff/invite?token=')
+    await expectNoAxeViolations(owner)
+
+    const ninaCtx = await phoneContext(browser, server.url)
+    const nina = await ninaCtx.newPage()
+    await nina.goto(inviteUrl)
+    await nina.getByTestId('invite-password').fill('nina-long-password')
+    await expectNoAxeViolations(nina)
+    await nina.getByTestId('invite-accept').click()
+    await nina.waitForURL('**/staff/scan')
+    // A cashier's console: scan and customers, no admin screens.
+    expect(await nina.getByTestId('nav-customers').isVisible()).toBe(true)
+    expect(await nina.getByTestId('nav-branding').count()).toBe(0)
+
+    await owner.reload()
+    const row = owner.getByTestId('staff-row').filter({ hasText: 'nina@demo.test' })
+    await row.getByTestId('staff-deactivate').click()
+    const done = owner.waitForResponse((r) => r.request().method() === 'PATCH')
+    await row.getByTestId('staff-deactivate-confirm').click()
+    expect((await done).status()).toBe(200)
+    await expect.poll(() => row.textContent()).toContain('Deactivated')
+
+    // Her session ended: the next screen sends her to sign in, and signing in fails.
+    await nina.goto('/merchant/customers')
+    await nina.waitForURL('**/staff/login**')
+    await nina.getByTestId('staff-email').fill('nina@demo.test')
+    await nina.getByTestId('staff-password').fill('nina-long-password')
+    await nina.getByTestId('staff-login-submit').click()
+    await nina.getByRole('alert').waitFor()
+    expect(nina.url()).toContain('/staff/login')
+    await ninaCtx.close()
+    await ownerCtx.close()
   })
 })

@@ -118,13 +118,15 @@ function customerSearch(db: Tx, merchantId: string, q: string) {
   const term = q.trim().toLowerCase()
   if (term) {
     // lower() and LIKE are portable SQL; the pattern's own wildcards are escaped.
-    const like = `%${term.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`
-    const compact = term.replace(/[\s-]/g, '').toUpperCase()
+    const escape = (v: string) => v.replace(/[\\%_]/g, (ch) => `\\${ch}`)
+    const like = `%${escape(term)}%`
+    // A card number as printed ("ABCD 2345") or its first characters, typed in any case.
+    const numberPrefix = `${escape(term.replace(/[\s-]/g, '').toUpperCase())}%`
     query = query.where((eb) =>
       eb.or([
         sql<boolean>`lower(${eb.ref('cu.name')}) like ${like} escape '\\'`,
         sql<boolean>`lower(${eb.ref('cu.email')}) like ${like} escape '\\'`,
-        eb('c.card_number', '=', compact),
+        sql<boolean>`${eb.ref('c.card_number')} like ${numberPrefix} escape '\\'`,
       ]),
     )
   }
