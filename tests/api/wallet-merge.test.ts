@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { addPasskey, earn, passkeySignIn, unbalancedCards } from '../helpers/account.js'
+import { addPasskey, earn, linkIn, passkeySignIn, startMailbox, unbalancedCards } from '../helpers/account.js'
 import { currentCode, joinedCustomer, merchantWithOwner } from '../helpers/factories.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'
 
@@ -73,5 +73,34 @@ describe('two wallets meeting', () => {
     expect(res.body).toEqual({ signedIn: true, movedCards: 0, mergedCards: 0 })
     expect((await phone.client.get('/api/me/cards')).body.cards).toHaveLength(1)
     expect(t.sqlite.prepare('select count(*) n from customers').get()).toEqual({ n: 1 })
+  })
+
+  it('merges the same way when the sign-in is by email link, and passkeys and consents follow the member', async () => {
+    const mailbox = await startMailbox()
+    const local = await makeTestApp({ SMTP_URL: mailbox.url })
+    try {
+      const cafe = await merchantWithOwner(local)
+      const bakery = await merchantWithOwner(local)
+      const home = local.client()
+      const homeCard = (await home.post('/api/join', { slug: cafe.slug, name: 'Ada', email: 'ada@example.test' })).body.card
+      await earn(local, cafe.owner, homeCard, 800)
+      const phone = local.client()
+      const phoneCard = (await phone.post('/api/join', { slug: bakery.slug, name: 'Ada', marketingConsent: true })).body.card
+      await addPasskey(phone)
+
+      await phone.post('/api/auth/email-link', { email: 'ada@example.test' })
+      const { token } = linkIn(await mailbox.waitFor(1))
+      const res = await phone.post('/api/auth/email-link/confirm', { token })
+      expect(res.body).toEqual({ signedIn: true, movedCards: 1, mergedCards: 0 })
+
+      const ids = (await home.get('/api/me/cards')).body.cards.map((c: { id: string }) => c.id).sort()
+      expect(ids).toEqual([homeCard.id, phoneCard.id].sort())
+      expect((await home.get('/api/me/passkeys')).body.passkeys).toHaveLength(1)
+      expect((await home.get('/api/me/consents')).body.consents.find((c: { cardId: string }) => c.cardId === phoneCard.id)).toMatchObject({ granted: true })
+      expect(unbalancedCards(local)).toEqual([])
+    } finally {
+      await local.close()
+      await mailbox.close()
+    }
   })
 })
