@@ -1,11 +1,14 @@
 import type { Db } from '../db/connection.js'
 import { appendLedgerEntry } from '../db/queries/cards.js'
-import { closeCard, moveCard, openCardsOf, reassignCustomerRows, updateProfile } from '../db/queries/merge.js'
+import { closeCard, moveCard, moveOpenPerks, openCardsOf, reassignCustomerRows, updateProfile } from '../db/queries/merge.js'
 import { customerById } from '../db/queries/people.js'
 import type { Card } from '../db/schema.js'
 import { newId } from '../domain/ids.js'
 import { balanceAfter } from '../domain/ledger.js'
+import { replayLots } from '../domain/expiry.js'
 import { planMerge } from '../domain/wallet-merge.js'
+import { lotLedger } from '../db/queries/program.js'
+import { toLotEntries } from './card-status.js'
 
 export interface MergeResult {
   movedCards: number
@@ -14,7 +17,15 @@ export interface MergeResult {
 
 const toMergeCard = (c: Card) => ({ id: c.id, merchantId: c.merchant_id, cardNumber: c.card_number, balance: c.balance })
 
-async function transferEntry(tx: Db, card: Card, balance: number, points: number, reason: string, at: string) {
+async function transferEntry(
+  tx: Db,
+  card: Card,
+  balance: number,
+  points: number,
+  reason: string,
+  at: string,
+  lotExpiresAt: string | null = null,
+) {
   await appendLedgerEntry(
     tx,
     {
@@ -30,9 +41,8 @@ async function transferEntry(tx: Db, card: Card, balance: number, points: number
       staff_id: null,
       api_key_id: null,
       reverses_entry_id: null,
-      // One entry carries the whole balance; the program engine's FIFO lot replay sees the
-      // transfer-in as a lot without its own expiry (see README "Wallet merge").
-      lot_expires_at: null,
+      // A transfer-in is one lot per expiry date of what it moves, so merged points expire as they would have.
+      lot_expires_at: lotExpiresAt,
       program_version: null,
       idempotency_key: null,
       created_at: at,
@@ -60,8 +70,25 @@ export async function mergeWallets(tx: Db, fromId: string, intoId: string, now: 
   for (const t of plan.transfers) {
     const src = fromCards.get(t.from.id)!
     const dst = intoCards.get(t.into.id)!
+    // What is left of each lot of the old card arrives as a lot with the same expiry (oldest first).
+    const parts = new Map<string | null, number>()
+    for (const lot of replayLots(toLotEntries(await lotLedger(tx, src.id)))) {
+      if (lot.remaining > 0) parts.set(lot.expiresAt, (parts.get(lot.expiresAt) ?? 0) + lot.remaining)
+    }
+    const lotSum = [...parts.values()].reduce((a, b) => a + b, 0)
+    // A ledger whose lots do not add up to the balance moves as one lot rather than lose points.
+    if (lotSum !== t.points) {
+      parts.clear()
+      parts.set(null, t.points)
+    }
     await transferEntry(tx, src, src.balance, -t.points, t.outReason, at)
-    await transferEntry(tx, dst, dst.balance, t.points, t.inReason, at)
+    let balance = dst.balance
+    for (const [expiresAt, points] of parts) {
+      await transferEntry(tx, dst, balance, points, t.inReason, at, expiresAt)
+      balance += points
+    }
+    // Coupons still to use and stamps not yet exchanged follow the points.
+    await moveOpenPerks(tx, src.id, dst.id)
     await closeCard(tx, src.id, dst.id, at)
   }
   await reassignCustomerRows(tx, fromId, intoId)

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { writeTx } from '../../server/db/connection.js'
+import { issueCoupon } from '../../server/services/coupons.js'
 import { addPasskey, earn, linkIn, passkeySignIn, startMailbox, unbalancedCards } from '../helpers/account.js'
-import { currentCode, joinedCustomer, merchantWithOwner } from '../helpers/factories.js'
+import { addStaff, currentCode, joinedCustomer, merchantWithOwner } from '../helpers/factories.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'
 
 let t: TestApp
@@ -13,6 +15,36 @@ const merchantTotal = (merchantId: string) =>
   (t.sqlite.prepare('select coalesce(sum(points), 0) n from ledger_entries where merchant_id = ?').get(merchantId) as { n: number }).n
 
 describe('two wallets meeting', () => {
+  it('keeps the expiry date of every merged lot and moves coupons still to use to the surviving card', async () => {
+    const cafe = await merchantWithOwner(t)
+    const rules = { pointsPerUnit: 1, unitMinor: 100, expiry: { mode: 'afterEarn', months: 1, roundTo: 'month' } }
+    expect((await cafe.owner.req('PUT', '/api/merchant/program', { rules })).status).toBe(200)
+    const phone1 = await joinedCustomer(t, cafe.slug, 'Ada')
+    const { authenticator } = await addPasskey(phone1.client)
+    const phone2 = await joinedCustomer(t, cafe.slug, 'Ada on phone 2')
+    await earn(t, cafe.owner, phone2.card, 700) // lot 1: expires at the end of next month
+    t.clock.advance(40 * 86_400_000)
+    const cashier = await addStaff(t, cafe.merchantId, 'cashier') // the owner's till session has ended by now
+    await earn(t, cashier, phone2.card, 300) // lot 2: a month later
+    const coupon = await writeTx(t.db, (tx) =>
+      issueCoupon(tx, { cardId: phone2.card.id, merchantId: cafe.merchantId, source: 'campaign', title: 'Free cookie', now: t.clock.now() }),
+    )
+    const lotsBefore = t.sqlite
+      .prepare("select points, lot_expires_at from ledger_entries where card_id = ? and kind = 'earn' order by created_at")
+      .all(phone2.card.id) as { points: number; lot_expires_at: string }[]
+    expect(lotsBefore.map((l) => l.points)).toEqual([7, 3])
+
+    expect((await passkeySignIn(phone2.client, authenticator)).status).toBe(200)
+
+    const moved = t.sqlite
+      .prepare("select points, lot_expires_at from ledger_entries where card_id = ? and kind = 'transfer' order by lot_expires_at")
+      .all(phone1.card.id)
+    expect(moved).toEqual(lotsBefore)
+    const couponNow = t.sqlite.prepare('select card_id, state from coupons where id = ?').get(coupon.id)
+    expect(couponNow).toEqual({ card_id: phone1.card.id, state: 'active' })
+    expect(unbalancedCards(t)).toEqual([])
+  })
+
   it('combines cards of different merchants and merges two cards of one merchant with transfer entries', async () => {
     const cafe = await merchantWithOwner(t)
     const bakery = await merchantWithOwner(t)

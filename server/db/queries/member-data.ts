@@ -27,6 +27,11 @@ export const MEMBER_TABLES: readonly MemberTable[] = [
   { table: 'webauthn_challenges', column: 'customer_id', via: 'customer', onDelete: 'delete' },
   { table: 'sign_in_links', column: 'customer_id', via: 'customer', onDelete: 'delete', omit: ['token_hash'] },
   { table: 'scan_handles', column: 'card_id', via: 'card', onDelete: 'delete' },
+  { table: 'coupons', column: 'card_id', via: 'card', onDelete: 'keep' },
+  { table: 'stamps', column: 'card_id', via: 'card', onDelete: 'keep' },
+  { table: 'card_tiers', column: 'card_id', via: 'card', onDelete: 'keep' },
+  { table: 'tier_changes', column: 'card_id', via: 'card', onDelete: 'keep' },
+  { table: 'bonus_grants', column: 'card_id', via: 'card', onDelete: 'keep' },
 ]
 
 export interface MemberIds {

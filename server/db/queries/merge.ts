@@ -39,3 +39,9 @@ export const withdrawAllConsents = (db: Tx, cardIds: string[], now: string) =>
 
 export const deleteSignInRequests = (db: Tx, emailHash: string) =>
   db.deleteFrom('sign_in_requests').where('email_hash', '=', emailHash).execute()
+
+/** A closed card's coupons still to use and stamps not yet exchanged move to the card it was merged into. */
+export async function moveOpenPerks(db: Tx, fromCardId: string, intoCardId: string): Promise<void> {
+  await db.updateTable('coupons').set({ card_id: intoCardId }).where('card_id', '=', fromCardId).where('state', '=', 'active').execute()
+  await db.updateTable('stamps').set({ card_id: intoCardId }).where('card_id', '=', fromCardId).where('coupon_id', 'is', null).execute()
+}
