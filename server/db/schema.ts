@@ -51,6 +51,8 @@ export interface CustomerTable {
   merged_into_id: ColumnType<string | null, string | null | undefined, string | null>
   /** Set when the member deleted their account; name, email and birthday are erased. */
   deleted_at: ColumnType<Iso | null, Iso | null | undefined, Iso | null>
+  /** When a sign-in link opened from `email` proved the member owns it; null until then. */
+  email_verified_at: ColumnType<Iso | null, Iso | null | undefined, Iso | null>
 }
 
 export interface CardTable {

@@ -2,6 +2,7 @@ import type { EmailLinkRequest } from '../contract/account.js'
 import { writeTx } from '../db/connection.js'
 import {
   consumeSignInLink,
+  verifyEmailOwnership,
   customerByEmail,
   insertSignInLink,
   insertSignInRequest,
@@ -82,7 +83,11 @@ export async function consumeEmailLink(deps: Deps, token: string): Promise<strin
   const now = deps.clock.now().toISOString()
   const hash = sha256(token)
   return writeTx(deps.db, async (tx) => {
-    if (await consumeSignInLink(tx, hash, now)) return (await signInLinkByTokenHash(tx, hash))!.customer_id
+    if (await consumeSignInLink(tx, hash, now)) {
+      const customerId = (await signInLinkByTokenHash(tx, hash))!.customer_id
+      await verifyEmailOwnership(tx, customerId, now)
+      return customerId
+    }
     const row = await signInLinkByTokenHash(tx, hash)
     if (!row) throw new DomainError('link_invalid', 'This sign-in link is not valid. Ask for a new one.')
     if (row.used_at) throw new DomainError('link_used', 'This sign-in link was already used. Ask for a new one.')

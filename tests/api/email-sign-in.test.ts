@@ -51,6 +51,33 @@ describe('sign-in links by email', () => {
     expect((await device.get('/api/me/cards')).body.cards).toMatchObject([{ id: card.id, balance: 7 }])
   })
 
+  it('locks out whoever joined with an address they do not own once its owner opens a sign-in link', async () => {
+    // Someone joins with Ada's address and keeps a session (and a passkey could be added too).
+    const impostor = await member()
+    // Ada has her own wallet on her phone, with points at another shop.
+    const shop = await merchantWithOwner(t)
+    const ada = t.client()
+    const joined = await ada.post('/api/join', { slug: shop.slug, name: 'Ada' })
+    await earn(t, shop.owner, joined.body.card, 900)
+
+    await ada.post('/api/auth/email-link', { email: EMAIL, locale: 'en' })
+    const { token } = linkIn(await mailbox.waitFor(1))
+    expect((await ada.post('/api/auth/email-link/confirm', { token })).status).toBe(200)
+
+    // Ada's cards joined the account her address proved; the impostor's session is gone.
+    expect((await ada.get('/api/me/cards')).body.cards.map((c: { id: string }) => c.id)).toContain(joined.body.card.id)
+    expect((await impostor.client.get('/api/me/cards')).status).toBe(401)
+    const row = t.sqlite.prepare('select email_verified_at from customers where email = ?').get(EMAIL)
+    expect(row).toEqual({ email_verified_at: t.clock.now().toISOString() })
+
+    // A later link does not sign the owner's own devices out again.
+    await ada.post('/api/auth/email-link', { email: EMAIL, locale: 'en' })
+    const second = linkIn(await mailbox.waitFor(2))
+    const other = t.client()
+    expect((await other.post('/api/auth/email-link/confirm', { token: second.token })).status).toBe(200)
+    expect((await ada.get('/api/me/cards')).status).toBe(200)
+  })
+
   it('writes the message in Polish when asked', async () => {
     await member()
     await t.client().post('/api/auth/email-link', { email: EMAIL, locale: 'pl' })

@@ -175,3 +175,20 @@ export const marketingAudience = (db: Tx, merchantId: string) =>
     .where('marketing_consent', '=', 1)
     .where('closed_at', 'is', null)
     .execute()
+
+/**
+ * The first sign-in link opened from an unproven address: whoever set up this account with that
+ * address without owning it loses every session and passkey, and the address counts as proven.
+ */
+export async function verifyEmailOwnership(db: Tx, customerId: string, now: string): Promise<boolean> {
+  const res = await db
+    .updateTable('customers')
+    .set({ email_verified_at: now })
+    .where('id', '=', customerId)
+    .where('email_verified_at', 'is', null)
+    .executeTakeFirst()
+  if (Number(res.numUpdatedRows) !== 1) return false
+  await db.deleteFrom('sessions').where('customer_id', '=', customerId).execute()
+  await db.deleteFrom('passkeys').where('customer_id', '=', customerId).execute()
+  return true
+}
