@@ -148,6 +148,8 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     reportCompressedSize: true,
+    // bench/bundle-size.ts reads dist/.vite/manifest.json to weigh the card route.
+    manifest: true,
     rolldownOptions: {
       output: {
         codeSplitting: {
