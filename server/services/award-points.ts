@@ -85,7 +85,7 @@ async function earnOnCard(tx: Db, card: Card, actor: Actor, amountMinor: number,
     key,
     now,
   )
-  await queueEarnedPush(tx, card.id, points, outcome.body.balance, now)
+  await queueEarnedPush(tx, card, points, outcome.body.balance, now)
   return outcome
 }
 
