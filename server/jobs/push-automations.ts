@@ -4,6 +4,7 @@ import {
   merchantIds,
   pointsExpiringSoon,
   pushTarget,
+  runExists,
   segmentMembers,
   setOfferState,
   subscribedMembers,
@@ -45,6 +46,11 @@ async function queueFor(
 ): Promise<void> {
   const now = deps.clock.now()
   const s = settings.automations[kind]
+  // Most runs find the key already taken (a lapse lasts weeks): check it before taking the write lock.
+  if (await runExists(deps.db, cardId, kind, period)) {
+    tally.duplicate = (tally.duplicate ?? 0) + 1
+    return
+  }
   const res = await writeTx(deps.db, async (tx) => {
     const target = await pushTarget(tx, cardId)
     if (!target) return { status: 'no_card' } as const
