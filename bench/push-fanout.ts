@@ -92,7 +92,8 @@ export async function benchPushFanout(count = 10_000): Promise<FanoutResult> {
     const t0 = performance.now()
     const tally = await sendDueOffers(deps)
     const t1 = performance.now()
-    const sender = new PushSender(deps)
+    // PUSH_STUB=1 answers 201 without HTTP: what claiming, encrypting and recording cost alone.
+    const sender = new PushSender(deps, process.env.PUSH_STUB ? { fetch: async () => ({ status: 201, headers: { get: () => null }, text: async () => '' }) } : {})
     const report = await sender.drain()
     const t2 = performance.now()
     if ((tally.queued ?? 0) !== count || report.sent !== count) {

@@ -4,6 +4,7 @@ import {
   merchantIds,
   pointsExpiringSoon,
   pushTarget,
+  runExists,
   segmentMembers,
   setOfferState,
   subscribedMembers,
@@ -26,6 +27,7 @@ export interface AutomationOptions {
 export type Tally = Partial<Record<QueueResult['status'], number>>
 
 const WELCOME_WITHIN_DAYS = 7
+const OFFER_CHUNK = 250
 const DAY = 86_400_000
 
 async function forEachMerchant(deps: Deps, fn: (merchantId: string, settings: PushSettings) => Promise<void>) {
@@ -45,6 +47,11 @@ async function queueFor(
 ): Promise<void> {
   const now = deps.clock.now()
   const s = settings.automations[kind]
+  // Most runs find the key already taken (a lapse lasts weeks): check it before taking the write lock.
+  if (await runExists(deps.db, cardId, kind, period)) {
+    tally.duplicate = (tally.duplicate ?? 0) + 1
+    return
+  }
   const res = await writeTx(deps.db, async (tx) => {
     const target = await pushTarget(tx, cardId)
     if (!target) return { status: 'no_card' } as const
@@ -146,20 +153,32 @@ export async function sendDueOffers(deps: Deps): Promise<Tally> {
     if (offer.state === 'scheduled') await setOfferState(deps.db, offer.id, { state: 'sending' })
     const settings = await loadPushSettings(deps.db, offer.merchant_id)
     let recipients = 0
-    for (const m of await segmentMembers(deps.db, offer.merchant_id, offer.segment, now)) {
-      const res = await writeTx(deps.db, async (tx) => {
-        const target = await pushTarget(tx, m.card_id)
-        if (!target) return { status: 'no_card' } as const
-        const v = { name: target.member_name.split(' ')[0] ?? '', merchant: target.merchant_name, points: target.balance }
-        return queueNotification(
-          tx,
-          { cardId: m.card_id, kind: 'offer', title: fillTemplate(offer.title, v), body: fillTemplate(offer.body, v), run: { kind: 'offer', period: offer.id }, offerId: offer.id },
-          now,
-          { target, settings },
-        )
+    const members = await segmentMembers(deps.db, offer.merchant_id, offer.segment, now)
+    // A few hundred members per transaction: fewer commits, and a restart resumes by the run keys.
+    for (let i = 0; i < members.length; i += OFFER_CHUNK) {
+      const results = await writeTx(deps.db, async (tx) => {
+        const out: QueueResult['status'][] = []
+        for (const m of members.slice(i, i + OFFER_CHUNK)) {
+          const target = await pushTarget(tx, m.card_id)
+          if (!target) {
+            out.push('no_card')
+            continue
+          }
+          const v = { name: target.member_name.split(' ')[0] ?? '', merchant: target.merchant_name, points: target.balance }
+          const res = await queueNotification(
+            tx,
+            { cardId: m.card_id, kind: 'offer', title: fillTemplate(offer.title, v), body: fillTemplate(offer.body, v), run: { kind: 'offer', period: offer.id }, offerId: offer.id },
+            now,
+            { target, settings },
+          )
+          out.push(res.status)
+        }
+        return out
       })
-      tally[res.status] = (tally[res.status] ?? 0) + 1
-      if (res.status === 'queued' || res.status === 'duplicate') recipients++
+      for (const status of results) {
+        tally[status] = (tally[status] ?? 0) + 1
+        if (status === 'queued' || status === 'duplicate') recipients++
+      }
     }
     await setOfferState(deps.db, offer.id, { state: 'sent', recipients, sent_at: now.toISOString() })
   }

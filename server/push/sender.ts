@@ -25,7 +25,10 @@ const BACKOFF_CAP_MS = 60 * 60_000
 const DEFAULT_RETRY_AFTER_MS = 60_000
 const REQUEST_TIMEOUT_MS = 15_000
 
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: Uint8Array | null; signal?: AbortSignal }) => Promise<{ status: number; headers: Headers; text(): Promise<string> }>
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: Uint8Array | null; timeoutMs: number },
+) => Promise<{ status: number; headers: { get(name: string): string | null }; text(): Promise<string> }>
 
 const agents = {
   'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }),
@@ -42,16 +45,19 @@ export const nodeFetch: FetchLike = (url, init) =>
     const mod = u.protocol === 'https:' ? https : http
     const agent = u.protocol === 'https:' ? agents['https:'] : agents['http:']
     const headers: Record<string, string> = { ...init.headers, 'content-length': String(init.body?.length ?? 0) }
-    const req = mod.request(u, { method: init.method, headers, agent, signal: init.signal }, (res) => {
+    const req = mod.request(u, { method: init.method, headers, agent }, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
       res.on('error', reject)
       res.on('end', () => {
-        const h = new Headers()
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v)
-        resolve({ status: res.statusCode ?? 0, headers: h, text: async () => Buffer.concat(chunks).toString('utf8') })
+        const get = (name: string) => {
+          const v = res.headers[name.toLowerCase()]
+          return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v
+        }
+        resolve({ status: res.statusCode ?? 0, headers: { get }, text: async () => Buffer.concat(chunks).toString('utf8') })
       })
     })
+    req.setTimeout(init.timeoutMs, () => req.destroy(new Error(`no answer in ${init.timeoutMs} ms`)))
     req.on('error', reject)
     req.setNoDelay(true)
     req.end(init.body ? Buffer.from(init.body.buffer, init.body.byteOffset, init.body.byteLength) : undefined)
@@ -209,7 +215,7 @@ export class PushSender {
         method: 'POST',
         headers,
         body: details.body as Uint8Array | null,
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        timeoutMs: REQUEST_TIMEOUT_MS,
       })
       const text = res.status >= 400 ? (await res.text().catch(() => '')).slice(0, 300) : (void res.text().catch(() => ''), '')
       if (res.status === 429) return done(429, text || 'rate limited', retryAfterMs(res.headers.get('retry-after'), this.deps.clock.now()))

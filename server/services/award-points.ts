@@ -106,7 +106,7 @@ async function earnOnCard(tx: Db, card: Card, actor: Actor, amountMinor: number,
   if (firstPurchase) await grantReferralBonuses(tx, card, ctx, now)
   const after = await cardById(tx, card.id)
   const balance = after?.balance ?? outcome.body.balance
-  await queueEarnedPush(tx, card.id, earned.points, balance, now)
+  await queueEarnedPush(tx, card, earned.points, balance, now)
   return { ...outcome, body: { ...outcome.body, balance } }
 }
 

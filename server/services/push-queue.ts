@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Db } from '../db/connection.js'
 import {
+  hasDevice,
   insertNotification,
   insertOutbox,
   insertRun,
@@ -155,8 +156,17 @@ export async function queueNotification(
 }
 
 /** The transactional "you earned N points" push, in the award's transaction; not capped, no quiet hours. */
-export async function queueEarnedPush(tx: Db, cardId: string, points: number, balance: number, now: Date): Promise<QueueResult> {
+export async function queueEarnedPush(
+  tx: Db,
+  card: { id: string; customer_id: string },
+  points: number,
+  balance: number,
+  now: Date,
+): Promise<QueueResult> {
   if (points <= 0) return { status: 'no_card' }
+  // Most members have no device: one indexed lookup keeps the award as fast as before.
+  if (!(await hasDevice(tx, card.customer_id))) return { status: 'no_device' }
+  const cardId = card.id
   const target = await pushTarget(tx, cardId)
   if (!target) return { status: 'no_card' }
   return queueNotification(

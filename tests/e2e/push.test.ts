@@ -17,6 +17,9 @@ import { expectNoAxeViolations, launch, phoneContext, screenshot, startServer, t
 declare const navigator: any
 declare const Notification: any
 
+// The machine running the tests may be busy: give the browser time before a poll gives up.
+const POLL = { timeout: 10_000 }
+
 let server: RunningServer
 let browser: Browser
 let service: Awaited<ReturnType<typeof startPushService>>
@@ -36,7 +39,7 @@ async function swRegistrationId(context: BrowserContext, page: Page): Promise<st
     for (const r of e.registrations) if (!r.isDeleted) ids.push(r.registrationId)
   })
   await cdp.send('ServiceWorker.enable')
-  for (let i = 0; i < 50 && !ids.length; i++) await page.waitForTimeout(100)
+  for (let i = 0; i < 150 && !ids.length; i++) await page.waitForTimeout(100)
   expect(ids.length).toBeGreaterThan(0)
   ;(page as Page & { __cdp?: typeof cdp }).__cdp = cdp
   return ids[0]!
@@ -64,7 +67,7 @@ describe('push in Chromium', () => {
     // Our explanation first; nothing asked on load.
     const optIn = page.getByTestId('push-optin')
     await optIn.waitFor()
-    await expect.poll(() => optIn.getAttribute('data-state')).toBe('off')
+    await expect.poll(() => optIn.getAttribute('data-state'), POLL).toBe('off')
     expect(await optIn.textContent()).toContain('Demo Café can tell you when you earn points')
     await expectNoAxeViolations(page)
 
@@ -118,14 +121,14 @@ describe('push in Chromium', () => {
           data: n.data,
         }))
       })
-    await expect.poll(async () => (await shown()).length).toBe(1)
+    await expect.poll(async () => (await shown()).length, POLL).toBe(1)
     const [n] = await shown()
     expect(n).toMatchObject({ title: 'Demo Café', tag: 'demo:earned', data: { url: `/cards/${card.id}`, notificationId: payload.notificationId } })
     expect(n!.body).toMatch(/You earned \d+ points?\. Balance: \d+\./)
 
     // A newer push with the same tag replaces the older one.
     await cdp.send('ServiceWorker.deliverPushMessage', { origin: server.url, registrationId, data: JSON.stringify({ ...payload, body: 'Newer' }) })
-    await expect.poll(async () => (await shown()).map((x) => x.body)).toEqual(['Newer'])
+    await expect.poll(async () => (await shown()).map((x) => x.body), POLL).toEqual(['Newer'])
 
     // The click: Chromium offers no way to click a system notification from a test, so the test
     // dispatches notificationclick with the real notification inside the service worker.
@@ -141,7 +144,7 @@ describe('push in Chromium', () => {
     const db = new Database(path.join(server.dataDir, 'loyalty.sqlite'), { readonly: true })
     try {
       await expect
-        .poll(() => (db.prepare('select clicked_at from push_notifications where id = ?').get(payload.notificationId) as { clicked_at: string | null }).clicked_at)
+        .poll(() => (db.prepare('select clicked_at from push_notifications where id = ?').get(payload.notificationId) as { clicked_at: string | null }).clicked_at, POLL)
         .not.toBeNull()
     } finally {
       db.close()
@@ -165,7 +168,7 @@ describe('push in Chromium', () => {
     expect(await offers.isChecked()).toBe(true)
     await offers.uncheck()
     await expect
-      .poll(() => page.evaluate((id) => fetch(`/api/me/cards/${id}/push-preferences`).then((r) => r.json()), cardId))
+      .poll(() => page.evaluate((id) => fetch(`/api/me/cards/${id}/push-preferences`).then((r) => r.json()), cardId), POLL)
       .toMatchObject({ offers: false, birthday: true })
     await expectNoAxeViolations(page)
     await screenshot(page, 'push-settings')

@@ -34,6 +34,11 @@ export async function deleteSubscription(db: Tx, where: { id?: string; endpoint?
   return Number(r.numDeletedRows)
 }
 
+export async function hasDevice(db: Tx, customerId: string): Promise<boolean> {
+  const r = await db.selectFrom('push_subscriptions').select('id').where('customer_id', '=', customerId).limit(1).executeTakeFirst()
+  return r !== undefined
+}
+
 export const subscriptionsOfCustomer = (db: Tx, customerId: string) =>
   db.selectFrom('push_subscriptions').selectAll().where('customer_id', '=', customerId).execute()
 
