@@ -7,7 +7,7 @@ import autocannon from 'autocannon'
 interface Started {
   port: number
   apiKey: string
-  cardNumber: string
+  cardNumbers: string[]
   stop(): void
 }
 
@@ -27,7 +27,9 @@ export interface HttpResult {
   non2xx: number
 }
 
-function run(url: string, headers: Record<string, string>, body: string, perRequestKey: boolean, seconds: number): Promise<HttpResult> {
+/** Each request names the next member's card (round robin) and, for the real route, a fresh Idempotency-Key. */
+function run(url: string, headers: Record<string, string>, cardNumbers: string[], perRequestKey: boolean, seconds: number): Promise<HttpResult> {
+  let next = 0
   return new Promise((resolve, reject) => {
     autocannon(
       {
@@ -37,10 +39,15 @@ function run(url: string, headers: Record<string, string>, body: string, perRequ
         pipelining: 1,
         duration: seconds,
         headers: { 'content-type': 'application/json', ...headers },
-        body,
-        requests: perRequestKey
-          ? [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, 'idempotency-key': randomUUID() } }) }]
-          : undefined,
+        requests: [
+          {
+            setupRequest: (req) => {
+              const cardNumber = cardNumbers[next++ % cardNumbers.length]!
+              const extra: Record<string, string> = perRequestKey ? { 'idempotency-key': randomUUID() } : {}
+              return { ...req, headers: { ...req.headers, ...extra }, body: JSON.stringify({ cardNumber, amountMinor: 1250 }) }
+            },
+          },
+        ],
       },
       (err, r) => {
         if (err) return reject(err)
@@ -62,17 +69,15 @@ export async function benchEarnHttp(seconds = 10, rounds = 2): Promise<{ real: H
   const real = await startServer('real')
   try {
     const baseUrl = `http://127.0.0.1:${base.port}/earn`
-    const baseBody = JSON.stringify({ amountMinor: 1250 })
     const realUrl = `http://127.0.0.1:${real.port}/api/pos/v1/earn`
     const headers = { authorization: `Bearer ${real.apiKey}` }
-    const realBody = JSON.stringify({ cardNumber: real.cardNumber, amountMinor: 1250 })
-    await run(baseUrl, {}, baseBody, false, 2) // warm-up
-    await run(realUrl, headers, realBody, true, 2)
+    await run(baseUrl, {}, base.cardNumbers, false, 2) // warm-up
+    await run(realUrl, headers, real.cardNumbers, true, 2)
     let baseline: HttpResult | undefined
     let measured: HttpResult | undefined
     for (let i = 0; i < rounds; i++) {
-      baseline = best(baseline, await run(baseUrl, {}, baseBody, false, seconds / rounds))
-      measured = best(measured, await run(realUrl, headers, realBody, true, seconds / rounds))
+      baseline = best(baseline, await run(baseUrl, {}, base.cardNumbers, false, seconds / rounds))
+      measured = best(measured, await run(realUrl, headers, real.cardNumbers, true, seconds / rounds))
     }
     return { real: measured!, baseline: baseline! }
   } finally {

@@ -1,7 +1,7 @@
 /**
  * A server process for the earn benchmark: `real` is the whole app (POS earn with API key,
  * validation, idempotency, ledger), `baseline` is a bare Hono route doing one insert and one
- * update in one SQLite transaction. It prints one JSON line with what the client needs.
+ * update in one SQLite transaction. Both spread their earns over the same 500 members. It prints one JSON line with what the client needs.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -29,7 +29,12 @@ const { merchantId, ownerId } = await createMerchant(
   { slug: 'bench', name: 'Bench', currency: 'EUR', timezone: 'UTC', brandColor: '#000000', owner: { name: 'B', email: 'b@bench.test', password: 'bench-password' } },
   new Date(),
 )
-const { card } = await joinProgram(deps, { slug: 'bench', name: 'Bench member', marketingConsent: false }, null)
+// A till serves many members: earns go round the cards, as they do at a real merchant.
+const MEMBERS = 500
+const cards: { id: string; cardNumber: string }[] = []
+for (let i = 0; i < MEMBERS; i++) {
+  cards.push((await joinProgram(deps, { slug: 'bench', name: `Bench member ${i}`, marketingConsent: false }, null)).card)
+}
 const { key } = await createApiKey(deps, { id: ownerId, merchantId }, 'bench')
 
 let fetchHandler: (req: Request) => Response | Promise<Response>
@@ -42,22 +47,25 @@ if (mode === 'real') {
      values (?, ?, ?, 'earn', ?, 0, 'bench', ?)`,
   )
   const update = sqlite.prepare('update cards set balance = balance + ?, updated_at = ? where id = ?')
-  const tx = sqlite.transaction((points: number, at: string) => {
-    insert.run(newId(), card.id, merchantId, points, at)
-    update.run(points, at, card.id)
+  const tx = sqlite.transaction((cardId: string, points: number, at: string) => {
+    insert.run(newId(), cardId, merchantId, points, at)
+    update.run(points, at, cardId)
   })
+  const byNumber = new Map(cards.map((c) => [c.cardNumber, c.id]))
   const bare = new Hono()
   bare.post('/earn', async (c) => {
-    const body = await c.req.json<{ amountMinor: number }>()
+    const body = await c.req.json<{ cardNumber: string; amountMinor: number }>()
+    const cardId = byNumber.get(body.cardNumber)
+    if (!cardId) return c.json({ error: 'no card' }, 404)
     const points = Math.floor(body.amountMinor / 100)
-    tx(points, new Date().toISOString())
+    tx(cardId, points, new Date().toISOString())
     return c.json({ points }, 201)
   })
   fetchHandler = bare.fetch
 }
 
 serve({ fetch: fetchHandler, port: 0, hostname: '127.0.0.1' }, (info) => {
-  console.log(JSON.stringify({ port: info.port, apiKey: key, cardNumber: card.cardNumber }))
+  console.log(JSON.stringify({ port: info.port, apiKey: key, cardNumbers: cards.map((c) => c.cardNumber) }))
 })
 process.on('SIGTERM', () => {
   fs.rmSync(dir, { recursive: true, force: true })

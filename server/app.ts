@@ -1,11 +1,10 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
-import { bodyLimit } from 'hono/body-limit'
 import { secureHeaders } from 'hono/secure-headers'
 import { randomUUID } from 'node:crypto'
 import { loadSessions } from './middleware/auth.js'
 import type { AppEnv } from './middleware/env.js'
 import { errorJson, onError } from './middleware/errors.js'
-import { checkOrigin, limitPerMinute } from './middleware/security.js'
+import { checkOrigin, limitBody, limitPerMinute } from './middleware/security.js'
 import { consoleRoutes, LOGO_UPLOAD_PATH } from './routes/console.js'
 import { accountRoutes, signInRoutes } from './routes/account.js'
 import { customerRoutes } from './routes/customer.js'
@@ -31,7 +30,7 @@ function buildApi(deps: Deps) {
     c.set('requestId', randomUUID())
     await next()
   })
-  const jsonLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => errorJson(c, 413, 'payload_too_large', 'The request body is too large.') })
+  const jsonLimit = limitBody(MAX_BODY_BYTES, (c) => errorJson(c, 413, 'payload_too_large', 'The request body is too large.'))
   // Routes with a body limit of their own (the logo upload) skip the JSON one.
   api.use('*', (c, next) => (c.req.path === `/api${LOGO_UPLOAD_PATH}` ? next() : jsonLimit(c, next)))
   api.use('*', checkOrigin(deps.config.origin))

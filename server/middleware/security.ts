@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
 import { getConnInfo } from '@hono/node-server/conninfo'
+import { bodyLimit } from 'hono/body-limit'
 import { rateLimiter } from 'hono-rate-limiter'
 import type { Context } from 'hono'
 import { errorJson } from './errors.js'
@@ -50,4 +51,23 @@ export function limitPerMinute(
     keyGenerator: (c) => key?.(c) ?? clientAddress(c, trustProxy),
     handler: (c) => errorJson(c, 429, 'rate_limited', 'Too many attempts. Please wait a minute and try again.'),
   })
+}
+
+/**
+ * A request body cap that trusts a Content-Length header when there is one (Node's HTTP parser never
+ * reads past it), and counts the bytes of a chunked body otherwise. Unlike hono's bodyLimit alone it
+ * does not touch the body to decide, so the JSON fast path of @hono/node-server stays available and
+ * a GET costs nothing.
+ */
+export function limitBody(maxSize: number, onError: Parameters<typeof bodyLimit>[0]['onError']): MiddlewareHandler<AppEnv> {
+  const counting = bodyLimit({ maxSize, onError })
+  return async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next()
+    const length = c.req.header('content-length')
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+      const n = Number(length)
+      if (Number.isSafeInteger(n) && n >= 0 && n <= maxSize) return next()
+    }
+    return counting(c, next)
+  }
 }

@@ -2,7 +2,7 @@ import type { LedgerKind } from '../contract/card.js'
 import type { AwardResponse } from '../contract/staff.js'
 import type { Db } from '../db/connection.js'
 import { appendLedgerEntry, cardById, cardByNumber, isReversed, ledgerEntryById } from '../db/queries/cards.js'
-import { cardTier, earnedSince, purchaseCount } from '../db/queries/program.js'
+import { cardTier, earnedSince, hasPurchase } from '../db/queries/program.js'
 import type { Card } from '../db/schema.js'
 import { earnForPurchase } from '../domain/earning-rules.js'
 import { lotExpiry } from '../domain/expiry.js'
@@ -75,7 +75,7 @@ async function earnOnCard(tx: Db, card: Card, actor: Actor, amountMinor: number,
   const tz = ctx.merchant.timezone
   const tierRow = await cardTier(tx, card.id)
   const tier = ctx.rules.tiers[tierIndex(tierRow?.tier, ctx.rules.tiers)] ?? null
-  const firstPurchase = (await purchaseCount(tx, card.id)) === 0
+  const firstPurchase = !(await hasPurchase(tx, card.id))
   const earned = earnForPurchase({
     amountMinor,
     discountMinor,

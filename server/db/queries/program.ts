@@ -37,15 +37,17 @@ export async function earnedSince(db: Tx, cardId: string, since: string): Promis
   return Number(r.total)
 }
 
-export async function purchaseCount(db: Tx, cardId: string): Promise<number> {
+/** Whether the card has any purchase yet: one indexed row at most, however long the history. */
+export async function hasPurchase(db: Tx, cardId: string): Promise<boolean> {
   const r = await db
     .selectFrom('ledger_entries')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .select('id')
     .where('card_id', '=', cardId)
     .where('kind', '=', 'earn')
     .where('amount_minor', 'is not', null)
-    .executeTakeFirstOrThrow()
-  return Number(r.n)
+    .limit(1)
+    .executeTakeFirst()
+  return r !== undefined
 }
 
 export const cardTier = (db: Tx, cardId: string) =>
