@@ -4,6 +4,8 @@ import {
   merchantIds,
   pointsExpiringSoon,
   pushTarget,
+  recentTierUps,
+  tiersAtRisk,
   runExists,
   segmentMembers,
   setOfferState,
@@ -11,6 +13,9 @@ import {
   visitsOfConsentingMembers,
 } from '../db/queries/push.js'
 import { birthdayDue, fillTemplate, lapse, type AutomationKind, type PushSettings } from '../domain/push-rules.js'
+import { lotLedger } from '../db/queries/program.js'
+import { replayLots } from '../domain/expiry.js'
+import { toLotEntries } from '../services/card-status.js'
 import type { Deps } from '../services/deps.js'
 import type { CouponIssuer } from '../services/push-coupons.js'
 import { loadPushSettings, queueNotification, type QueueResult } from '../services/push-queue.js'
@@ -27,6 +32,8 @@ export interface AutomationOptions {
 export type Tally = Partial<Record<QueueResult['status'], number>>
 
 const WELCOME_WITHIN_DAYS = 7
+/** How far back tier moves are still announced, so a push is caught up after downtime. */
+const TIER_CHANGES_LOOKBACK_DAYS = 2
 const OFFER_CHUNK = 250
 const DAY = 86_400_000
 
@@ -116,12 +123,37 @@ export async function runExpiring(deps: Deps): Promise<Tally> {
     const s = settings.automations.expiring
     if (!s.enabled) return
     const until = new Date(now.getTime() + (s.days ?? 14) * DAY).toISOString()
-    for (const e of await pointsExpiringSoon(deps.db, merchantId, now.toISOString(), until)) {
+    for (const candidate of await pointsExpiringSoon(deps.db, merchantId, now.toISOString(), until)) {
+      // What is really left of those lots: spending and earlier expiries took the oldest first.
+      const e = await expiringRemainder(deps, candidate.card_id, now.toISOString(), until)
       if (e.points <= 0) continue
-      await queueFor(deps, tally, e.card_id, 'expiring', e.first_expiry.slice(0, 10), settings, { points: e.points })
+      await queueFor(deps, tally, candidate.card_id, 'expiring', e.firstExpiry.slice(0, 10), settings, { points: e.points })
     }
   })
   return tally
+}
+
+/** Points of a card's lots expiring in (from, until], after the FIFO replay of its ledger. */
+async function expiringRemainder(deps: Deps, cardId: string, from: string, until: string) {
+  let points = 0
+  let firstExpiry = ''
+  for (const lot of replayLots(toLotEntries(await lotLedger(deps.db, cardId)))) {
+    if (lot.remaining <= 0 || !lot.expiresAt || lot.expiresAt <= from || lot.expiresAt > until) continue
+    points += lot.remaining
+    if (!firstExpiry || lot.expiresAt < firstExpiry) firstExpiry = lot.expiresAt
+  }
+  return { points, firstExpiry }
+}
+
+/** Tier moves the program engine recorded (tier_changes) and members about to drop (card_tiers.below_since). */
+export async function runTierChanges(deps: Deps): Promise<void> {
+  const since = new Date(deps.clock.now().getTime() - TIER_CHANGES_LOOKBACK_DAYS * DAY).toISOString()
+  for (const c of await recentTierUps(deps.db, since)) {
+    if (c.to_tier) await notifyTierChange(deps, c.card_id, c.from_tier, c.to_tier, { direction: 'up', period: c.id })
+  }
+  for (const c of await tiersAtRisk(deps.db)) {
+    await notifyTierChange(deps, c.card_id, c.tier, c.tier, { direction: 'at_risk', period: c.below_since })
+  }
 }
 
 /** Members who stopped coming (a set number of days, or twice their usual gap); once per lapse. */
@@ -217,5 +249,6 @@ export async function runAutomations(deps: Deps, opts: AutomationOptions = {}): 
   await runWelcome(deps)
   await runBirthdays(deps, opts)
   await runExpiring(deps)
+  await runTierChanges(deps)
   await runWinback(deps, opts)
 }

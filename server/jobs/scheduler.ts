@@ -3,6 +3,7 @@ import { purgeAccountTokens } from './account-housekeeping.js'
 import { purgeExpiredHandles } from './housekeeping.js'
 import { expirePoints, grantBirthdayBonuses, reevaluateTiers } from './program-jobs.js'
 import { startPushJobs } from './push-jobs.js'
+import { couponIssuer } from '../services/push-coupons.js'
 
 export interface Scheduler {
   stop(): void
@@ -26,8 +27,8 @@ export function startScheduler(deps: Deps): Scheduler {
     hourly(reevaluateTiers),
     hourly(grantBirthdayBonuses),
   ]
-  // issue-4b: pass { coupons: { issue: (tx, r) => issueCoupon(tx, ...) } } to attach birthday/win-back coupons.
-  const push = startPushJobs(deps)
+  // Birthday and win-back pushes carry a coupon when the merchant switched that on.
+  const push = startPushJobs(deps, { coupons: couponIssuer })
   return {
     stop: () => {
       timers.forEach(clearInterval)

@@ -10,7 +10,7 @@ import {
   setCardConsent,
 } from '../db/queries/account.js'
 import { cardById } from '../db/queries/cards.js'
-import { deleteMemberRows, MEMBER_TABLES, memberIds, memberRows } from '../db/queries/member-data.js'
+import { deleteMemberRows, eraseNotificationText, MEMBER_TABLES, memberIds, memberRows } from '../db/queries/member-data.js'
 import { closeCard, deleteSignInRequests, updateProfile, withdrawAllConsents } from '../db/queries/merge.js'
 import { customerById } from '../db/queries/people.js'
 import { DomainError } from '../domain/errors.js'
@@ -127,6 +127,7 @@ export async function deleteAccount(deps: Deps, customerId: string): Promise<voi
     }
     await withdrawAllConsents(tx, ids.cardIds, now)
     for (const t of MEMBER_TABLES) if (t.onDelete === 'delete') await deleteMemberRows(tx, t, ids)
+    await eraseNotificationText(tx, ids.cardIds)
     for (const id of ids.customerIds) {
       await updateProfile(tx, id, { name: '', email: null, birthday: null, deleted_at: now })
     }

@@ -5,6 +5,8 @@ import { MEMBER_TABLES } from '../../server/db/queries/member-data.js'
 import { addPasskey, databaseBytes, earn, passkeySignIn, unbalancedCards } from '../helpers/account.js'
 import { currentCode, merchantWithOwner } from '../helpers/factories.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'
+import { addDevice } from '../helpers/push.js'
+import { sendDueOffers } from '../../server/jobs/push-automations.js'
 
 let t: TestApp
 beforeEach(async () => {
@@ -38,6 +40,10 @@ async function world() {
     .card
   await earn(t, cafe.owner, otherCard, 400)
   await addPasskey(other)
+  // A push device, and an offer whose text carries the member's name.
+  await addDevice(zofia)
+  expect((await cafe.owner.post('/api/merchant/push/offers', { title: 'Hello {name}', body: 'A treat this week', segment: 'all' })).status).toBe(201)
+  await sendDueOffers(t.deps)
   return { cafe, bakery, zofia, phone2, card, card2, other, otherCard, authenticator }
 }
 

@@ -6,12 +6,13 @@ import {
   notifyTierChange,
   runBirthdays,
   runExpiring,
+  runTierChanges,
   runWelcome,
   runWinback,
   sendDueOffers,
 } from '../../server/jobs/push-automations.js'
 import { PushSender } from '../../server/push/sender.js'
-import type { CouponIssuer } from '../../server/services/push-coupons.js'
+import { couponIssuer } from '../../server/services/push-coupons.js'
 import { addStaff, idemKey, merchantWithOwner, scan } from '../helpers/factories.js'
 import { addDevice, count, member } from '../helpers/push.js'
 import { startScriptedEndpoint } from '../helpers/push-service.js'
@@ -97,19 +98,15 @@ describe('birthday', () => {
     expect(await runBirthdays(t.deps)).toEqual({ no_consent: 1, switched_off: 1 })
   })
 
-  it('attaches a coupon through the coupon step when one is wired, and the click opens it', async () => {
+  it('attaches a birthday coupon, once, and the notification opens it', async () => {
     const { cardId } = await subscribed({ birthday: '1990-03-10' })
-    const issued: string[] = []
-    const coupons: CouponIssuer = {
-      async issue(_tx, req) {
-        issued.push(`${req.reason}:${req.cardId}:${req.period}`)
-        return { couponId: 'cp-1', url: '/coupons/cp-1' }
-      },
-    }
-    expect(await runBirthdays(t.deps, { coupons })).toEqual({ queued: 1 })
-    expect(await runBirthdays(t.deps, { coupons })).toEqual({ duplicate: 1 })
-    expect(issued).toEqual([`birthday:${cardId}:2026`])
-    expect(payloads('birthday')[0]).toMatchObject({ url: '/coupons/cp-1', couponId: 'cp-1' })
+    expect(await runBirthdays(t.deps, { coupons: couponIssuer })).toEqual({ queued: 1 })
+    expect(await runBirthdays(t.deps, { coupons: couponIssuer })).toEqual({ duplicate: 1 })
+    const coupons = t.sqlite.prepare('select id, source, state, valid_until from coupons where card_id = ?').all(cardId) as { id: string }[]
+    expect(coupons).toEqual([
+      { id: expect.any(String), source: 'automation', state: 'active', valid_until: new Date(t.clock.now().getTime() + 30 * DAY).toISOString() },
+    ])
+    expect(payloads('birthday')[0]).toMatchObject({ url: `/cards/${cardId}/coupons?coupon=${coupons[0]!.id}`, couponId: coupons[0]!.id })
   })
 })
 
@@ -203,11 +200,17 @@ describe('other automations', () => {
       amount_minor: null, currency: null, staff_id: null, api_key_id: null, reverses_entry_id: null, lot_expires_at: expires,
       program_version: 1, idempotency_key: null, created_at: at,
     }, at)
+    // 30 of them are spent: what expires is what is left of the lot (oldest lots are spent first).
+    await appendLedgerEntry(t.db, {
+      id: newId(), card_id: mem.cardId, merchant_id: m.merchantId, kind: 'redeem', points: -30, balance_after: 10, reason: 'test spend',
+      amount_minor: null, currency: null, staff_id: null, api_key_id: null, reverses_entry_id: null, lot_expires_at: null,
+      program_version: 1, idempotency_key: null, created_at: at,
+    }, at)
     expect(await runExpiring(t.deps)).toEqual({})
     t.clock.advance(7 * DAY) // 13 days before: inside the default 14
     expect(await runExpiring(t.deps)).toEqual({ queued: 1 })
     expect(await runExpiring(t.deps)).toEqual({ duplicate: 1 })
-    expect(payloads('expiring')[0].body).toMatch(/^40 of your points at Shop \d+ expire soon/)
+    expect(payloads('expiring')[0].body).toMatch(/^10 of your points at Shop \d+ expire soon/)
   })
 
   it('sends an offer to its segment only, and only to members who allow marketing', async () => {
@@ -228,6 +231,19 @@ describe('other automations', () => {
     expect(payloads('offer').slice(1).map((p) => p.url).sort()).toEqual([`/cards/${old.cardId}`, `/cards/${fresh.cardId}`].sort())
     const list = (await (await addStaff(t, m.merchantId, 'manager')).get('/api/merchant/push/offers')).body.offers
     expect(list.find((o: { id: string }) => o.id === all.body.id)).toMatchObject({ state: 'sent', recipients: 2 })
+  })
+
+  it('announces a tier the engine granted at the till, once', async () => {
+    const m = await merchantWithOwner(t)
+    const rules = { pointsPerUnit: 1, unitMinor: 100, tiers: [{ name: 'Silver', threshold: 10, multiplier: 1, perks: '' }] }
+    expect((await m.owner.req('PUT', '/api/merchant/program', { rules })).status).toBe(200)
+    const mem = await member(t, m.slug, { marketingConsent: false })
+    await addDevice(mem.client)
+    const handle = await scan(t, m.owner, mem)
+    expect((await m.owner.post('/api/staff/earn', { handle, amountMinor: 1500 }, { 'idempotency-key': idemKey() })).status).toBe(201)
+    await runTierChanges(t.deps)
+    await runTierChanges(t.deps)
+    expect(payloads('tier_up').map((p) => p.title)).toEqual(['You reached Silver!'])
   })
 
   it('tells a member about a tier change once (called by the tier engine)', async () => {

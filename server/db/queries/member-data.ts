@@ -32,6 +32,11 @@ export const MEMBER_TABLES: readonly MemberTable[] = [
   { table: 'card_tiers', column: 'card_id', via: 'card', onDelete: 'keep' },
   { table: 'tier_changes', column: 'card_id', via: 'card', onDelete: 'keep' },
   { table: 'bonus_grants', column: 'card_id', via: 'card', onDelete: 'keep' },
+  { table: 'push_subscriptions', column: 'customer_id', via: 'customer', onDelete: 'delete' },
+  { table: 'push_preferences', column: 'card_id', via: 'card', onDelete: 'delete' },
+  // Kept for the merchant's delivery figures, but their text (it may carry the name) is erased: see eraseNotificationText.
+  { table: 'push_notifications', column: 'card_id', via: 'card', onDelete: 'keep' },
+  { table: 'push_automation_runs', column: 'card_id', via: 'card', onDelete: 'keep' },
 ]
 
 export interface MemberIds {
@@ -64,4 +69,10 @@ export async function deleteMemberRows(db: Tx, t: MemberTable, ids: MemberIds): 
   const list = idsFor(t, ids)
   if (list.length === 0) return
   await sql`delete from ${sql.table(t.table)} where ${sql.ref(t.column)} in (${sql.join(list)})`.execute(db)
+}
+
+/** Notifications sent to the member stay countable (sent, opened) but say nothing about them any more. */
+export async function eraseNotificationText(db: Tx, cardIds: string[]): Promise<void> {
+  if (cardIds.length === 0) return
+  await db.updateTable('push_notifications').set({ payload: '{}' }).where('card_id', 'in', cardIds).execute()
 }

@@ -21,6 +21,7 @@ export async function reassignCustomerRows(db: Tx, fromId: string, intoId: strin
   await db.updateTable('sessions').set({ customer_id: intoId }).where('customer_id', '=', fromId).execute()
   await db.updateTable('passkeys').set({ customer_id: intoId }).where('customer_id', '=', fromId).execute()
   await db.updateTable('consent_events').set({ customer_id: intoId }).where('customer_id', '=', fromId).execute()
+  await db.updateTable('push_subscriptions').set({ customer_id: intoId }).where('customer_id', '=', fromId).execute()
   await db.updateTable('customers').set({ merged_into_id: intoId }).where('merged_into_id', '=', fromId).execute()
   await db.deleteFrom('sign_in_links').where('customer_id', '=', fromId).execute()
   await db.deleteFrom('webauthn_challenges').where('customer_id', '=', fromId).execute()

@@ -264,8 +264,7 @@ export const subscribedMembers = (db: Tx, merchantId: string) =>
 
 /**
  * Points expiring between `from` and `until` per card: the positive entries' lot_expires_at.
- * issue-4a (expiry lots): swap this for the FIFO remainder of each lot (what is left after the
- * redemptions and expiries that consumed it); callers only need { card_id, points, first_expiry }.
+ * Candidates only: the automation replays each card's ledger for what is really left of those lots.
  */
 export async function pointsExpiringSoon(db: Tx, merchantId: string, from: string, until: string) {
   const rows = await db
@@ -291,6 +290,20 @@ export const visitsOfConsentingMembers = (db: Tx, merchantId: string) =>
     .where('c.marketing_consent', '=', 1)
     .orderBy('e.created_at')
     .execute()
+
+/** Tier upgrades recorded by the program engine since a moment. */
+export const recentTierUps = (db: Tx, since: string) =>
+  db
+    .selectFrom('tier_changes')
+    .select(['id', 'card_id', 'from_tier', 'to_tier'])
+    .where('direction', '=', 'up')
+    .where('created_at', '>=', since)
+    .orderBy('created_at')
+    .execute()
+
+/** Cards the last re-evaluation found below their tier's threshold (they drop after the grace period). */
+export const tiersAtRisk = (db: Tx) =>
+  db.selectFrom('card_tiers').select(['card_id', 'tier', 'below_since']).where('below_since', 'is not', null).$narrowType<{ below_since: string }>().execute()
 
 export const merchantIds = (db: Tx) => db.selectFrom('merchants').select(['id']).execute()
 
