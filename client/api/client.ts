@@ -91,7 +91,7 @@ export const api = {
   staffLogout: () => request<void>('POST', '/staff/logout'),
   staffMe: () => request<StaffMe>('GET', '/staff/me'),
   scan: (code: string) => request<ScanResponse>('POST', '/staff/scan', { body: { code } }),
-  earn: (body: { handle: string; amountMinor: number }, key: string) =>
+  earn: (body: { handle: string; amountMinor: number; discountMinor?: number }, key: string) =>
     request<AwardResponse>('POST', '/staff/earn', { body, headers: idem(key) }),
   adjust: (body: { handle: string; points: number; reason: string }, key: string) =>
     request<AwardResponse>('POST', '/staff/adjust', { body, headers: idem(key) }),

@@ -68,12 +68,15 @@ describe('the core loop in Chromium at 390x844', () => {
     await expectNoAxeViolations(till)
 
     await till.getByTestId('amount').fill('12.50')
+    // 2.50 of it was paid with a reward: that part earns nothing.
+    await till.getByTestId('discount').fill('2.50')
     const awarded = till.waitForResponse((r) => r.url().includes('/api/staff/earn') && r.request().method() === 'POST')
     await till.getByTestId('award').click()
     const res = await awarded
     expect(res.status()).toBe(201)
-    const { balance, entry } = (await res.json()) as { balance: number; entry: { points: number } }
+    const { balance, entry } = (await res.json()) as { balance: number; entry: { points: number; reason: string } }
     expect(entry.points).toBeGreaterThan(0)
+    expect(entry.reason).toContain('2.50 EUR paid with a reward')
     expect(balance).toBe(before + entry.points)
     await till.getByTestId('award-success').waitFor()
     await screenshot(till, 'core-scanner-awarded')
