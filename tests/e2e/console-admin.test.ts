@@ -1,7 +1,7 @@
 import sharp from 'sharp'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectNoAxeViolations, launch, phoneContext, screenshot, startServer, type RunningServer } from './harness.js'
+import { expectNoAxeViolations, expectNotBlank, launch, phoneContext, screenshot, startServer, type RunningServer } from './harness.js'
 
 let server: RunningServer
 let browser: Browser
@@ -14,11 +14,6 @@ afterAll(async () => {
   await server?.stop()
 })
 
-/** A screenshot is "rendered" when it is not one flat colour. */
-async function expectNotBlank(file: string) {
-  const { channels } = await sharp(file).stats()
-  expect(Math.max(...channels.map((c) => c.stdev))).toBeGreaterThan(20)
-}
 /* The test project is compiled without the DOM library, so browser globals are typed by hand here. */
 type Win = { getComputedStyle(el: unknown): Record<string, string> }
 const naturalWidth = (page: Page, selector: string) =>

@@ -4,6 +4,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import AxeBuilder from '@axe-core/playwright'
+import sharp from 'sharp'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { expect } from 'vitest'
 
@@ -100,4 +101,10 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(SCREENSHOTS, `${name}.png`)
   await page.screenshot({ path: file, fullPage: true })
   return file
+}
+
+/** A screenshot is "rendered" when it is not one flat colour: some pixels differ a lot from the rest. */
+export async function expectNotBlank(file: string): Promise<void> {
+  const { channels } = await sharp(file).stats()
+  expect(Math.max(...channels.map((c) => c.stdev))).toBeGreaterThan(20)
 }
