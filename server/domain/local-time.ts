@@ -1,3 +1,5 @@
+import { localParts as zonedParts } from './zoned-time.js'
+
 /** Wall-clock parts of an instant in a merchant's timezone (IANA name), from Intl: no tz database of our own. */
 export interface LocalParts {
   /** YYYY-MM-DD */
@@ -8,35 +10,11 @@ export interface LocalParts {
   minutes: number
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>()
-const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 }
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone)
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      weekday: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-    formatters.set(timeZone, f)
-  }
-  return f
-}
-
+/** The date, weekday and minute of the day, from the one Intl reader in zoned-time.ts. */
 export function localParts(at: Date, timeZone: string): LocalParts {
-  const p: Record<string, string> = {}
-  for (const part of formatter(timeZone).formatToParts(at)) p[part.type] = part.value
-  return {
-    date: `${p.year}-${p.month}-${p.day}`,
-    weekday: WEEKDAYS[p.weekday!] ?? 1,
-    minutes: Number(p.hour) * 60 + Number(p.minute),
-  }
+  const p = zonedParts(at, timeZone)
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return { date: `${p.year}-${pad(p.month)}-${pad(p.day)}`, weekday: p.weekday, minutes: p.hour * 60 + p.minute }
 }
 
 export const minutesToHhmm = (m: number): string =>

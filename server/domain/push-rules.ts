@@ -2,6 +2,7 @@
  * Pure rules for Web Push: the merchant's local time, quiet hours, birthdays, lapses, message
  * templates and payload limits. Every function takes `now`.
  */
+import { localParts } from './local-time.js'
 
 export const MAX_PAYLOAD_BYTES = 3000
 
@@ -71,25 +72,7 @@ export function withDefaults(stored: Partial<PushSettings> | null): PushSettings
   }
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>()
-/** The wall-clock date and minute of the day in a time zone. */
-export function localParts(now: Date, timeZone: string): { date: string; minutes: number } {
-  let f = formatters.get(timeZone)
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-    formatters.set(timeZone, f)
-  }
-  const p = Object.fromEntries(f.formatToParts(now).map((x) => [x.type, x.value]))
-  return { date: `${p.year}-${p.month}-${p.day}`, minutes: Number(p.hour) * 60 + Number(p.minute) }
-}
+export { localParts }
 
 export const localDate = (now: Date, timeZone: string) => localParts(now, timeZone).date
 
