@@ -73,9 +73,11 @@ export async function postEntry(
 async function earnOnCard(tx: Db, card: Card, actor: Actor, amountMinor: number, discountMinor: number, key: string, now: Date) {
   const ctx = await programContext(tx, card.merchant_id, now)
   const tz = ctx.merchant.timezone
-  const tierRow = await cardTier(tx, card.id)
-  const tier = ctx.rules.tiers[tierIndex(tierRow?.tier, ctx.rules.tiers)] ?? null
-  const firstPurchase = !(await hasPurchase(tx, card.id))
+  // Each read below is made only when a rule of the program needs it: an earn is the hot path.
+  const hasTiers = ctx.rules.tiers.length > 0
+  const tierRow = hasTiers ? await cardTier(tx, card.id) : undefined
+  const tier = hasTiers ? (ctx.rules.tiers[tierIndex(tierRow?.tier, ctx.rules.tiers)] ?? null) : null
+  const referralDue = card.referred_by_card_id !== null && ctx.rules.referralBonus > 0 && !(await hasPurchase(tx, card.id))
   const earned = earnForPurchase({
     amountMinor,
     discountMinor,
@@ -84,7 +86,7 @@ async function earnOnCard(tx: Db, card: Card, actor: Actor, amountMinor: number,
     currency: ctx.merchant.currency,
     rules: ctx.rules,
     tier,
-    earnedToday: await earnedSince(tx, card.id, startOfLocalDay(now, tz).toISOString()),
+    earnedToday: ctx.rules.dailyCapPoints === null ? 0 : await earnedSince(tx, card.id, startOfLocalDay(now, tz).toISOString()),
   })
   const outcome = await postEntry(
     tx,
@@ -102,10 +104,13 @@ async function earnOnCard(tx: Db, card: Card, actor: Actor, amountMinor: number,
     key,
     now,
   )
-  await upgradeIfQualified(tx, card.id, ctx, now)
-  if (firstPurchase) await grantReferralBonuses(tx, card, ctx, now)
-  const after = await cardById(tx, card.id)
-  const balance = after?.balance ?? outcome.body.balance
+  if (hasTiers) await upgradeIfQualified(tx, card.id, ctx, now, tierRow ?? null)
+  let balance = outcome.body.balance
+  if (referralDue) {
+    // The referral bonus may have just been added to this card.
+    await grantReferralBonuses(tx, card, ctx, now)
+    balance = (await cardById(tx, card.id))?.balance ?? balance
+  }
   await queueEarnedPush(tx, card, earned.points, balance, now)
   return { ...outcome, body: { ...outcome.body, balance } }
 }

@@ -48,9 +48,16 @@ export async function earnedForTier(tx: Db, cardId: string, ctx: ProgramContext,
 }
 
 /** Upgrades at once when the card now qualifies for a higher tier; records the change. In the caller's transaction. */
-export async function upgradeIfQualified(tx: Db, cardId: string, ctx: ProgramContext, now: Date): Promise<void> {
+export async function upgradeIfQualified(
+  tx: Db,
+  cardId: string,
+  ctx: ProgramContext,
+  now: Date,
+  /** The card's tier row when the caller has just read it (null: it has none); read here otherwise. */
+  known?: Awaited<ReturnType<typeof cardTier>> | null,
+): Promise<void> {
   if (ctx.rules.tiers.length === 0) return
-  const row = await cardTier(tx, cardId)
+  const row = known === undefined ? await cardTier(tx, cardId) : (known ?? undefined)
   const current = tierIndex(row?.tier, ctx.rules.tiers)
   const decision = onEarnDecision(current, qualifyingTier(await earnedForTier(tx, cardId, ctx, now), ctx.rules.tiers))
   if (decision.action !== 'up') return
