@@ -1,4 +1,4 @@
-import { localParts as zonedParts } from './zoned-time.js'
+import { isoDateOf, localParts as zonedParts } from './zoned-time.js'
 
 /** Wall-clock parts of an instant in a merchant's timezone (IANA name), from Intl: no tz database of our own. */
 export interface LocalParts {
@@ -13,8 +13,7 @@ export interface LocalParts {
 /** The date, weekday and minute of the day, from the one Intl reader in zoned-time.ts. */
 export function localParts(at: Date, timeZone: string): LocalParts {
   const p = zonedParts(at, timeZone)
-  const pad = (n: number) => String(n).padStart(2, '0')
-  return { date: `${p.year}-${pad(p.month)}-${pad(p.day)}`, weekday: p.weekday, minutes: p.hour * 60 + p.minute }
+  return { date: isoDateOf(p), weekday: p.weekday, minutes: p.hour * 60 + p.minute }
 }
 
 export const minutesToHhmm = (m: number): string =>

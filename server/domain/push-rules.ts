@@ -3,6 +3,7 @@
  * templates and payload limits. Every function takes `now`.
  */
 import { localParts } from './local-time.js'
+import { localDate } from './zoned-time.js'
 
 export const MAX_PAYLOAD_BYTES = 3000
 
@@ -74,7 +75,7 @@ export function withDefaults(stored: Partial<PushSettings> | null): PushSettings
 
 export { localParts }
 
-export const localDate = (now: Date, timeZone: string) => localParts(now, timeZone).date
+export { localDate }
 
 const toMinutes = (hhmm: string) => {
   const [h, m] = hhmm.split(':').map(Number)

@@ -61,9 +61,12 @@ export function zonedToUtc(tz: string, year: number, month: number, day: number,
 }
 
 /** Local date as YYYY-MM-DD. */
+/** YYYY-MM-DD of local parts. */
+export const isoDateOf = (p: Pick<LocalParts, 'year' | 'month' | 'day'>): string =>
+  `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`
+
 export function localDate(at: Date, tz: string): string {
-  const p = localParts(at, tz)
-  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`
+  return isoDateOf(localParts(at, tz))
 }
 
 /** Midnight that starts the local day containing `at`. */
