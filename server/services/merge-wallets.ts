@@ -63,9 +63,11 @@ export async function mergeWallets(tx: Db, fromId: string, intoId: string, now: 
   const into = await customerById(tx, intoId)
   if (!from || !into || fromId === intoId || from.merged_into_id || from.deleted_at) return { movedCards: 0, mergedCards: 0 }
 
-  const plan = planMerge((await openCardsOf(tx, fromId)).map(toMergeCard), (await openCardsOf(tx, intoId)).map(toMergeCard))
-  const fromCards = new Map((await openCardsOf(tx, fromId)).map((c) => [c.id, c]))
-  const intoCards = new Map((await openCardsOf(tx, intoId)).map((c) => [c.id, c]))
+  const fromList = await openCardsOf(tx, fromId)
+  const intoList = await openCardsOf(tx, intoId)
+  const plan = planMerge(fromList.map(toMergeCard), intoList.map(toMergeCard))
+  const fromCards = new Map(fromList.map((c) => [c.id, c]))
+  const intoCards = new Map(intoList.map((c) => [c.id, c]))
   for (const card of plan.move) await moveCard(tx, card.id, intoId, at)
   for (const t of plan.transfers) {
     const src = fromCards.get(t.from.id)!
