@@ -1,19 +1,9 @@
 import http from 'node:http'
 import net from 'node:net'
 import { createRequire } from 'node:module'
+import { freePort } from './net.js'
 
 const require = createRequire(import.meta.url)
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo
-      srv.close(() => resolve(port))
-    })
-  })
-}
 
 export interface TestSubscription {
   endpoint: string
