@@ -21,7 +21,7 @@ import { createMerchant } from '../server/services/setup-merchant.js'
 const mode = process.argv[2]
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lw-bench-'))
 const config = loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://bench.invalid', VAPID_SUBJECT: 'mailto:bench@example.com', DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1' })
-const opened = openDb(config.dbFile)
+const opened = openDb(config.dbFile, { backgroundCheckpoints: true })
 await migrate(opened.db)
 const deps: Deps = { db: opened.db, clock: systemClock, config, setupToken: null }
 const { merchantId, ownerId } = await createMerchant(

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     }
     throw err
   }
-  const opened = openDb(config.dbFile)
+  const opened = openDb(config.dbFile, { backgroundCheckpoints: true })
   const applied = await migrate(opened.db)
   if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`)
 

@@ -1,7 +1,7 @@
 import type { LedgerKind } from '../contract/card.js'
 import type { AwardResponse } from '../contract/staff.js'
 import type { Db } from '../db/connection.js'
-import { appendLedgerEntry, cardById, cardByNumber, isReversed, ledgerEntryById } from '../db/queries/cards.js'
+import { appendLedgerEntry, cardById, cardWithDeviceByNumber, isReversed, ledgerEntryById } from '../db/queries/cards.js'
 import { cardTier, earnedSince, hasPurchase } from '../db/queries/program.js'
 import type { Card } from '../db/schema.js'
 import { earnForPurchase } from '../domain/earning-rules.js'
@@ -70,7 +70,15 @@ export async function postEntry(
  * multiplier, daily cap, and nothing on the part paid with a reward. Then, in the same transaction:
  * an immediate tier upgrade, and the referral bonuses after a referred member's first purchase.
  */
-async function earnOnCard(tx: Db, card: Card, actor: Actor, amountMinor: number, discountMinor: number, key: string, now: Date) {
+async function earnOnCard(
+  tx: Db,
+  card: Card & { has_device?: number | boolean },
+  actor: Actor,
+  amountMinor: number,
+  discountMinor: number,
+  key: string,
+  now: Date,
+) {
   const ctx = await programContext(tx, card.merchant_id, now)
   const tz = ctx.merchant.timezone
   // Each read below is made only when a rule of the program needs it: an earn is the hot path.
@@ -111,7 +119,7 @@ async function earnOnCard(tx: Db, card: Card, actor: Actor, amountMinor: number,
     await grantReferralBonuses(tx, card, ctx, now)
     balance = (await cardById(tx, card.id))?.balance ?? balance
   }
-  await queueEarnedPush(tx, card, earned.points, balance, now)
+  await queueEarnedPush(tx, card, earned.points, balance, now, card.has_device === undefined ? undefined : Boolean(card.has_device))
   return { ...outcome, body: { ...outcome.body, balance } }
 }
 
@@ -190,11 +198,11 @@ export function earnFromPos(
     deps.db,
     { merchantId: actor.merchantId, scope: 'pos:earn', key, request: req, now: now.toISOString() },
     async (tx) => {
-      let card: Card | undefined
+      let card: (Card & { has_device?: number | boolean }) | undefined
       if (req.code) {
         card = await consumeRotatingCode(tx, actor.merchantId, req.code, now)
       } else {
-        card = await cardByNumber(tx, (req.cardNumber ?? '').toUpperCase())
+        card = await cardWithDeviceByNumber(tx, (req.cardNumber ?? '').toUpperCase())
         if (!card || card.merchant_id !== actor.merchantId) {
           throw new DomainError('card_not_found', 'No card with this number in your program.')
         }

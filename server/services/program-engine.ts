@@ -1,7 +1,7 @@
 import type { ProgramRules } from '../contract/program.js'
 import type { Db } from '../db/connection.js'
 import { cardById } from '../db/queries/cards.js'
-import { currentProgram, merchantById } from '../db/queries/merchants.js'
+import { merchantWithProgram } from '../db/queries/merchants.js'
 import { customerById } from '../db/queries/people.js'
 import {
   bonusGrant,
@@ -31,10 +31,10 @@ export interface ProgramContext {
 
 /** The merchant and the rules in force at `now`. */
 export async function programContext(tx: Db, merchantId: string, now: Date): Promise<ProgramContext> {
-  const merchant = await merchantById(tx, merchantId)
-  const program = await currentProgram(tx, merchantId, now.toISOString())
-  if (!merchant || !program) throw new DomainError('not_found', 'The merchant has no program set up.')
-  return { merchant, version: program.version, rules: rulesFromVersion(program) }
+  const row = await merchantWithProgram(tx, merchantId, now.toISOString())
+  if (!row) throw new DomainError('not_found', 'The merchant has no program set up.')
+  const { version, points_per_unit, unit_minor, rounding, rules, ...merchant } = row
+  return { merchant, version, rules: rulesFromVersion({ points_per_unit, unit_minor, rounding, rules }) }
 }
 
 export const systemActor = (merchantId: string): Actor => ({ merchantId, staffId: null, apiKeyId: null, role: 'pos' })

@@ -162,10 +162,12 @@ export async function queueEarnedPush(
   points: number,
   balance: number,
   now: Date,
+  /** Whether the member has a device, when the caller read it with the card. */
+  device?: boolean,
 ): Promise<QueueResult> {
   if (points <= 0) return { status: 'no_card' }
-  // Most members have no device: one indexed lookup keeps the award as fast as before.
-  if (!(await hasDevice(tx, card.customer_id))) return { status: 'no_device' }
+  // Most members have no device: one indexed lookup (or none, when the caller knows) keeps the award fast.
+  if (!(device ?? (await hasDevice(tx, card.customer_id)))) return { status: 'no_device' }
   const cardId = card.id
   const target = await pushTarget(tx, cardId)
   if (!target) return { status: 'no_card' }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { currentCode, idemKey, joinedCustomer, merchantWithOwner } from '../helpers/factories.js'
+import { addDevice, member } from '../helpers/push.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'
 
 let t: TestApp
@@ -19,6 +20,18 @@ async function withKey() {
 }
 
 describe('POS API', () => {
+  it('tells a member with a push device what they earned, and queues nothing for one without', async () => {
+    const { slug, earn } = await withKey()
+    const withDevice = await member(t, slug, { name: 'Has phone' })
+    await addDevice(withDevice.client)
+    const without = await member(t, slug, { name: 'No phone' })
+    expect((await earn({ cardNumber: withDevice.cardNumber, amountMinor: 500 })).status).toBe(201)
+    expect((await earn({ cardNumber: without.cardNumber, amountMinor: 700 })).status).toBe(201)
+    const queued = t.sqlite.prepare("select card_id, payload from push_notifications where kind = 'earned'").all() as { card_id: string; payload: string }[]
+    expect(queued.map((r) => r.card_id)).toEqual([withDevice.cardId])
+    expect(JSON.parse(queued[0]!.payload).body).toBe('You earned 50 points. Balance: 50.')
+  })
+
   it('shows the key once and stores only its hash', async () => {
     const { apiKey, owner } = await withKey()
     expect(apiKey.key).toMatch(/^lw_live_/)

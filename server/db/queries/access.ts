@@ -1,5 +1,6 @@
 import type { Insertable } from 'kysely'
 import type { Tx } from '../connection.js'
+import { first, prepared } from '../prepared.js'
 import type { ApiKeyTable, IdempotencyRecordTable, ScanHandleTable } from '../schema.js'
 
 export const insertApiKey = (db: Tx, row: Insertable<ApiKeyTable>) => db.insertInto('api_keys').values(row).execute()
@@ -7,13 +8,11 @@ export const insertApiKey = (db: Tx, row: Insertable<ApiKeyTable>) => db.insertI
 export const apiKeysOf = (db: Tx, merchantId: string) =>
   db.selectFrom('api_keys').selectAll().where('merchant_id', '=', merchantId).orderBy('created_at', 'desc').execute()
 
-export const activeApiKeyByHash = (db: Tx, keyHash: string) =>
-  db
-    .selectFrom('api_keys')
-    .select(['id', 'merchant_id', 'last_used_at'])
-    .where('key_hash', '=', keyHash)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst()
+const apiKeyByHashQuery = prepared((db, a: { keyHash: string }) =>
+  db.selectFrom('api_keys').select(['id', 'merchant_id', 'last_used_at']).where('key_hash', '=', a.keyHash).where('revoked_at', 'is', null),
+)
+/** Every POS request asks this: prepared (see prepared.ts). */
+export const activeApiKeyByHash = (db: Tx, keyHash: string) => first(apiKeyByHashQuery(db, { keyHash }))
 
 export async function revokeApiKey(db: Tx, merchantId: string, id: string, now: string): Promise<boolean> {
   const r = await db
@@ -29,17 +28,29 @@ export async function revokeApiKey(db: Tx, merchantId: string, id: string, now: 
 export const touchApiKey = (db: Tx, id: string, now: string) =>
   db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', id).execute()
 
-export const idempotencyRecord = (db: Tx, merchantId: string, scope: string, key: string) =>
+const idempotencyRecordQuery = prepared((db, a: { merchantId: string; scope: string; key: string }) =>
   db
     .selectFrom('idempotency_records')
     .selectAll()
-    .where('merchant_id', '=', merchantId)
-    .where('scope', '=', scope)
-    .where('key', '=', key)
-    .executeTakeFirst()
+    .where('merchant_id', '=', a.merchantId)
+    .where('scope', '=', a.scope)
+    .where('key', '=', a.key),
+)
+export const idempotencyRecord = (db: Tx, merchantId: string, scope: string, key: string) =>
+  first(idempotencyRecordQuery(db, { merchantId, scope, key }))
 
-export const insertIdempotencyRecord = (db: Tx, row: Insertable<IdempotencyRecordTable>) =>
-  db.insertInto('idempotency_records').values(row).execute()
+const insertIdempotencyRecordQuery = prepared((db, row: Insertable<IdempotencyRecordTable>) =>
+  db.insertInto('idempotency_records').values({
+    merchant_id: row.merchant_id,
+    scope: row.scope,
+    key: row.key,
+    request_hash: row.request_hash,
+    status: row.status,
+    body: row.body,
+    created_at: row.created_at,
+  }),
+)
+export const insertIdempotencyRecord = (db: Tx, row: Insertable<IdempotencyRecordTable>) => insertIdempotencyRecordQuery(db, row)
 
 export const insertScanHandle = (db: Tx, row: Insertable<ScanHandleTable>) =>
   db.insertInto('scan_handles').values(row).execute()

@@ -1,13 +1,26 @@
 import type { Insertable } from 'kysely'
 import type { Tx } from '../connection.js'
+import { first, prepared } from '../prepared.js'
 import type { CardTable, LedgerEntryTable } from '../schema.js'
 
 export const insertCard = (db: Tx, row: Insertable<CardTable>) => db.insertInto('cards').values(row).execute()
 
 export const cardById = (db: Tx, id: string) => db.selectFrom('cards').selectAll().where('id', '=', id).executeTakeFirst()
 
-export const cardByNumber = (db: Tx, cardNumber: string) =>
-  db.selectFrom('cards').selectAll().where('card_number', '=', cardNumber).executeTakeFirst()
+const cardByNumberQuery = prepared((db, a: { cardNumber: string }) => db.selectFrom('cards').selectAll().where('card_number', '=', a.cardNumber))
+export const cardByNumber = (db: Tx, cardNumber: string) => first(cardByNumberQuery(db, { cardNumber }))
+
+/** A card by number and whether its member has a push device: the POS earn's one read of the card. */
+const cardForEarnQuery = prepared((db, a: { cardNumber: string }) =>
+  db
+    .selectFrom('cards as c')
+    .selectAll('c')
+    .select((eb) =>
+      eb.exists(eb.selectFrom('push_subscriptions as ps').select('ps.id').whereRef('ps.customer_id', '=', 'c.customer_id')).as('has_device'),
+    )
+    .where('c.card_number', '=', a.cardNumber),
+)
+export const cardWithDeviceByNumber = (db: Tx, cardNumber: string) => first(cardForEarnQuery(db, { cardNumber }))
 
 export const cardOfCustomerAtMerchant = (db: Tx, customerId: string, merchantId: string) =>
   db
@@ -64,13 +77,35 @@ export async function consumeCodeStep(db: Tx, cardId: string, step: number): Pro
 }
 
 /** Appends an entry and moves the cached balance in the same transaction (the caller's). */
+// Every point that moves goes through these two: prepared, with every column named once.
+const insertLedgerEntryQuery = prepared((db, row: Insertable<LedgerEntryTable>) =>
+  db.insertInto('ledger_entries').values({
+    id: row.id,
+    card_id: row.card_id,
+    merchant_id: row.merchant_id,
+    kind: row.kind,
+    points: row.points,
+    balance_after: row.balance_after,
+    reason: row.reason,
+    amount_minor: row.amount_minor,
+    currency: row.currency,
+    staff_id: row.staff_id,
+    api_key_id: row.api_key_id,
+    reverses_entry_id: row.reverses_entry_id,
+    lot_expires_at: row.lot_expires_at,
+    program_version: row.program_version,
+    expires_entry_id: row.expires_entry_id,
+    idempotency_key: row.idempotency_key,
+    created_at: row.created_at,
+  }),
+)
+const setBalanceQuery = prepared((db, a: { cardId: string; balance: number; now: string }) =>
+  db.updateTable('cards').set({ balance: a.balance, updated_at: a.now }).where('id', '=', a.cardId),
+)
+
 export async function appendLedgerEntry(db: Tx, row: Insertable<LedgerEntryTable>, now: string): Promise<void> {
-  await db.insertInto('ledger_entries').values(row).execute()
-  await db
-    .updateTable('cards')
-    .set({ balance: row.balance_after, updated_at: now })
-    .where('id', '=', row.card_id)
-    .execute()
+  await insertLedgerEntryQuery(db, row)
+  await setBalanceQuery(db, { cardId: row.card_id, balance: row.balance_after, now })
 }
 
 /** History newest first, each entry with whether a reversal row points at it. */

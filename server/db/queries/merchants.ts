@@ -1,12 +1,13 @@
 import type { Tx } from '../connection.js'
+import { first, prepared } from '../prepared.js'
 import type { Insertable } from 'kysely'
 import type { MerchantTable, ProgramVersionTable, SignupLinkTable } from '../schema.js'
 
 export const merchantBySlug = (db: Tx, slug: string) =>
   db.selectFrom('merchants').selectAll().where('slug', '=', slug).executeTakeFirst()
 
-export const merchantById = (db: Tx, id: string) =>
-  db.selectFrom('merchants').selectAll().where('id', '=', id).executeTakeFirst()
+const merchantByIdQuery = prepared((db, a: { id: string }) => db.selectFrom('merchants').selectAll().where('id', '=', a.id))
+export const merchantById = (db: Tx, id: string) => first(merchantByIdQuery(db, { id }))
 
 export async function countMerchants(db: Tx): Promise<number> {
   const row = await db.selectFrom('merchants').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
@@ -16,15 +17,30 @@ export async function countMerchants(db: Tx): Promise<number> {
 export const insertMerchant = (db: Tx, row: Insertable<MerchantTable>) => db.insertInto('merchants').values(row).execute()
 
 /** The program version in force at `now`: the newest whose effective_from has passed. */
-export const currentProgram = (db: Tx, merchantId: string, now: string) =>
+const currentProgramQuery = prepared((db, a: { merchantId: string; now: string }) =>
   db
     .selectFrom('program_versions')
     .selectAll()
-    .where('merchant_id', '=', merchantId)
-    .where('effective_from', '<=', now)
+    .where('merchant_id', '=', a.merchantId)
+    .where('effective_from', '<=', a.now)
     .orderBy('version', 'desc')
-    .limit(1)
-    .executeTakeFirst()
+    .limit(1),
+)
+export const currentProgram = (db: Tx, merchantId: string, now: string) => first(currentProgramQuery(db, { merchantId, now }))
+
+/** A merchant with the program version in force at `now`, in one read (every earn needs both). */
+const merchantProgramQuery = prepared((db, a: { merchantId: string; now: string }) =>
+  db
+    .selectFrom('merchants as m')
+    .innerJoin('program_versions as pv', 'pv.merchant_id', 'm.id')
+    .selectAll('m')
+    .select(['pv.version', 'pv.points_per_unit', 'pv.unit_minor', 'pv.rounding', 'pv.rules'])
+    .where('m.id', '=', a.merchantId)
+    .where('pv.effective_from', '<=', a.now)
+    .orderBy('pv.version', 'desc')
+    .limit(1),
+)
+export const merchantWithProgram = (db: Tx, merchantId: string, now: string) => first(merchantProgramQuery(db, { merchantId, now }))
 
 export const insertProgramVersion = (db: Tx, row: Insertable<ProgramVersionTable>) =>
   db.insertInto('program_versions').values(row).execute()

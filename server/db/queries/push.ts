@@ -1,5 +1,6 @@
 import type { Insertable } from 'kysely'
 import type { Tx } from '../connection.js'
+import { prepared } from '../prepared.js'
 import type {
   PushNotificationTable,
   PushOfferTable,
@@ -34,9 +35,12 @@ export async function deleteSubscription(db: Tx, where: { id?: string; endpoint?
   return Number(r.numDeletedRows)
 }
 
+const deviceOfCustomerQuery = prepared((db, a: { customerId: string }) =>
+  db.selectFrom('push_subscriptions').select('id').where('customer_id', '=', a.customerId).limit(1),
+)
+/** Asked on every earn: prepared (see prepared.ts). */
 export async function hasDevice(db: Tx, customerId: string): Promise<boolean> {
-  const r = await db.selectFrom('push_subscriptions').select('id').where('customer_id', '=', customerId).limit(1).executeTakeFirst()
-  return r !== undefined
+  return (await deviceOfCustomerQuery(db, { customerId })).length > 0
 }
 
 export const subscriptionsOfCustomer = (db: Tx, customerId: string) =>

@@ -1,0 +1,33 @@
+import { CompiledQuery, type Compilable } from 'kysely'
+import type { Tx } from './connection.js'
+
+/** Stands for a named argument while a prepared query is compiled. */
+class Slot {
+  constructor(readonly name: string) {}
+}
+
+/**
+ * A Kysely query built and compiled once, on its first call; every later call only swaps in its
+ * arguments. Building and compiling a query costs more than SQLite takes to run a small one, so the
+ * few statements of the hot paths (an earn at the till or from a POS) are written this way. The
+ * builder receives stand-ins for the arguments: use them only as values (in where, set, values,
+ * limit), never to choose the shape of the query, which must not depend on them.
+ */
+export function prepared<A extends Record<string, unknown>, R>(
+  build: (db: Tx, args: A) => Compilable<R>,
+): (db: Tx, args: A) => Promise<R[]> {
+  let compiled: CompiledQuery<R> | null = null
+  return async (db, args) => {
+    if (!compiled) {
+      const slots = new Proxy({} as A, { get: (_, name) => new Slot(String(name)) })
+      compiled = build(db, slots).compile()
+    }
+    const template = compiled
+    const parameters = template.parameters.map((p) => (p instanceof Slot ? (args[p.name] ?? null) : p))
+    const r = await db.executeQuery(CompiledQuery.raw(template.sql, parameters) as CompiledQuery<R>)
+    return r.rows
+  }
+}
+
+/** The first row of a prepared query, or undefined. */
+export const first = async <R>(rows: Promise<R[]>): Promise<R | undefined> => (await rows)[0]

@@ -1,0 +1,107 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import BetterSqlite3 from 'better-sqlite3'
+import { afterEach, describe, expect, it } from 'vitest'
+import { sql } from 'kysely'
+import { migrate, openDb, writeTx, type OpenedDb } from '../../server/db/connection.js'
+
+let dir: string
+let opened: OpenedDb | null = null
+afterEach(async () => {
+  await opened?.close()
+  opened = null
+  fs.rmSync(dir, { recursive: true, force: true })
+})
+
+const size = (f: string) => (fs.existsSync(f) ? fs.statSync(f).size : 0)
+
+async function until(check: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms
+  while (Date.now() < end) {
+    if (check()) return true
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  return check()
+}
+
+describe('background checkpoints', () => {
+  it('copy committed pages into the database file from a worker, not inside request commits', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lw-db-'))
+    const file = path.join(dir, 'loyalty.db')
+    opened = openDb(file, { backgroundCheckpoints: true })
+    expect(opened.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(0)
+    await migrate(opened.db)
+    opened.sqlite.exec('create table filler (id integer primary key, body text not null)')
+    const before = size(file)
+    // About 4 MB: far past the 1000 pages at which a commit would checkpoint by default.
+    const insert = opened.sqlite.prepare('insert into filler (body) values (?)')
+    for (let i = 0; i < 1000; i++) insert.run('x'.repeat(4000))
+    expect(size(`${file}-wal`)).toBeGreaterThan(4_000_000)
+    expect(await until(() => size(file) > before + 4_000_000, 10_000)).toBe(true)
+
+    await opened.close()
+    opened = null
+    const reader = new BetterSqlite3(file, { readonly: true })
+    expect(reader.prepare('select count(*) n from filler').get()).toEqual({ n: 1000 })
+    reader.close()
+  })
+
+  it('are left to SQLite when not asked for', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lw-db-'))
+    opened = openDb(path.join(dir, 'loyalty.db'))
+    expect(opened.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(1000)
+  })
+})
+
+describe('group commit (writeTx)', () => {
+  async function fresh() {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lw-db-'))
+    opened = openDb(path.join(dir, 'loyalty.db'))
+    opened.sqlite.exec('create table notes (id integer primary key, body text not null unique)')
+    return opened
+  }
+  const bodies = (o: OpenedDb) => (o.sqlite.prepare('select body from notes order by id').all() as { body: string }[]).map((r) => r.body)
+  const add = (body: string) => (tx: Parameters<Parameters<typeof writeTx>[1]>[0]) => sql`insert into notes (body) values (${body})`.execute(tx)
+
+  it('keeps the jobs that succeed and rolls back only the one that throws', async () => {
+    const o = await fresh()
+    const results = await Promise.allSettled([
+      writeTx(o.db, async (tx) => (await add('a')(tx), 'A')),
+      writeTx(o.db, async (tx) => {
+        await add('b')(tx)
+        throw new Error('refused')
+      }),
+      writeTx(o.db, async (tx) => (await add('a')(tx), 'duplicate')), // violates unique: its own failure
+      writeTx(o.db, async (tx) => (await add('c')(tx), 'C')),
+    ])
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled'])
+    expect(results[0]).toMatchObject({ value: 'A' })
+    expect(results[1]).toMatchObject({ reason: new Error('refused') })
+    expect(bodies(o)).toEqual(['a', 'c'])
+  })
+
+  it('lets a later job of the batch see the writes of an earlier one', async () => {
+    const o = await fresh()
+    const [, seen] = await Promise.all([
+      writeTx(o.db, add('first')),
+      writeTx(o.db, async (tx) => (await sql<{ n: number }>`select count(*) as n from notes`.execute(tx)).rows[0]!.n),
+    ])
+    expect(seen).toBe(1)
+  })
+
+  it('answers no caller of a batch whose commit fails, and keeps nothing of it', async () => {
+    const o = await fresh()
+    opened!.sqlite.exec('create table parent (id integer primary key); create table child (id integer primary key, parent_id integer not null references parent(id) deferrable initially deferred)')
+    const results = await Promise.allSettled([
+      writeTx(o.db, add('kept only if the batch commits')),
+      // A deferred foreign key is checked at COMMIT: this makes the commit itself fail.
+      writeTx(o.db, (tx) => sql`insert into child (parent_id) values (42)`.execute(tx)),
+    ])
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected'])
+    expect(bodies(o)).toEqual([])
+    // The connection is usable again afterwards.
+    await writeTx(o.db, add('later'))
+    expect(bodies(o)).toEqual(['later'])
+  })
+})
