@@ -31,6 +31,12 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS on purpose (loaded by worker threads without a TypeScript loader).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['client/sw/**/*.ts'],
     languageOptions: { globals: { ...globals.serviceworker } },
   },

@@ -1,3 +1,4 @@
+import os from 'node:os'
 import path from 'node:path'
 import { z } from 'zod'
 
@@ -17,6 +18,8 @@ const Env = z.object({
   /** Who push services contact about our pushes (VAPID `sub`): mailto: or https:. */
   VAPID_SUBJECT: z.string().min(1).default('mailto:push@loyalty-wallet.invalid'),
   PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  /** Worker threads that encrypt pushes; 0 encrypts on the main thread. Default: the other cores, up to 4. */
+  PUSH_ENCRYPT_THREADS: z.coerce.number().int().min(0).max(32).optional(),
   /** Outgoing mail (sign-in links): SMTP_URL, or SMTP_HOST with the rest; none prints links on the console. */
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'smtp:// or smtps:// URL').optional(),
   SMTP_HOST: z.string().min(1).optional(),
@@ -46,7 +49,7 @@ export interface Config {
   rateLimits: RateLimits
   logRequests: boolean
   distDir: string
-  push: { vapidSubject: string; concurrency: number }
+  push: { vapidSubject: string; concurrency: number; encryptThreads: number }
   /** null: no SMTP configured, sign-in links are printed on the console. */
   smtp: SmtpConfig | null
   /** WebAuthn relying party id: PUBLIC_URL's hostname. */
@@ -122,7 +125,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     logRequests: e.LOG_REQUESTS === '1',
     distDir: path.resolve('dist'),
-    push: { vapidSubject: e.VAPID_SUBJECT, concurrency: e.PUSH_CONCURRENCY },
+    push: {
+      vapidSubject: e.VAPID_SUBJECT,
+      concurrency: e.PUSH_CONCURRENCY,
+      encryptThreads: e.PUSH_ENCRYPT_THREADS ?? Math.min(4, Math.max(0, os.availableParallelism() - 1)),
+    },
     smtp:
       e.SMTP_URL || e.SMTP_HOST
         ? {

@@ -15,6 +15,7 @@ import {
 import { newId } from '../domain/ids.js'
 import { MAX_PAYLOAD_BYTES, payloadBytes } from '../domain/push-rules.js'
 import type { Deps } from '../services/deps.js'
+import { sharedEncryptPool, type EncryptJob, type EncryptPool, type EncryptResult } from './encrypt-pool.js'
 import { vapidKeys, type VapidKeys } from './vapid.js'
 
 /** The VAPID JWT is signed once per push-service origin and reused for up to an hour. */
@@ -24,6 +25,8 @@ const BACKOFF_BASE_MS = 30_000
 const BACKOFF_CAP_MS = 60 * 60_000
 const DEFAULT_RETRY_AFTER_MS = 60_000
 const REQUEST_TIMEOUT_MS = 15_000
+/** Messages per hand-off to an encryption thread. */
+const ENCRYPT_CHUNK = 32
 
 export type FetchLike = (
   url: string,
@@ -69,6 +72,8 @@ export interface SenderOptions {
   keys?: VapidKeys
   /** Rows claimed per round. */
   batch?: number
+  /** Where messages are encrypted; the process's shared pool of config.push.encryptThreads by default. */
+  pool?: EncryptPool
 }
 
 interface Outcome {
@@ -108,6 +113,7 @@ export class PushSender {
   private readonly fetch: FetchLike
   private readonly concurrency: number
   private readonly batch: number
+  private readonly pool: EncryptPool
   private running: Promise<DrainReport> | null = null
   /** How many VAPID JWTs were signed (the reuse is what keeps this small). */
   jwtSigned = 0
@@ -120,6 +126,7 @@ export class PushSender {
     this.fetch = opts.fetch ?? nodeFetch
     this.concurrency = opts.concurrency ?? deps.config.push.concurrency
     this.batch = opts.batch ?? Math.max(this.concurrency * 16, 64)
+    this.pool = opts.pool ?? sharedEncryptPool(deps.config.push.encryptThreads)
   }
 
   /** At start: rows a stopped process left in `sending` are failed, never sent twice. */
@@ -153,17 +160,52 @@ export class PushSender {
     })
   }
 
+  /**
+   * Encrypts the round's rows in the pool's worker threads, a chunk per message, while up to
+   * `concurrency` requests go out from this thread as each chunk comes back.
+   */
   private async sendAll(rows: DueRow[]): Promise<Outcome[]> {
     const out: Outcome[] = new Array(rows.length)
+    // Each sendable row's encrypted request; null for a row refused before encryption.
+    const sealed: Array<Promise<EncryptResult> | null> = new Array(rows.length).fill(null)
+    for (let from = 0; from < rows.length; from += ENCRYPT_CHUNK) {
+      const jobs: EncryptJob[] = []
+      const at: number[] = []
+      for (let i = from; i < Math.min(from + ENCRYPT_CHUNK, rows.length); i++) {
+        const row = rows[i]!
+        if (this.refusal(row)) continue
+        at.push(i)
+        jobs.push({
+          endpoint: row.endpoint!,
+          p256dh: row.p256dh!,
+          auth: row.auth!,
+          payload: row.payload,
+          authorization: this.authorization(row.endpoint!),
+          ttl: row.ttl,
+          urgency: row.urgency,
+          topic: row.topic,
+        })
+      }
+      if (!jobs.length) continue
+      const chunk = this.pool.encrypt(jobs)
+      at.forEach((i, k) => (sealed[i] = chunk.then((r) => r[k]!)))
+    }
     let next = 0
     const worker = async () => {
       while (next < rows.length) {
         const i = next++
-        out[i] = await this.sendOne(rows[i]!)
+        out[i] = await this.sendOne(rows[i]!, sealed[i]!)
       }
     }
     await Promise.all(Array.from({ length: Math.min(this.concurrency, rows.length) }, worker))
     return out
+  }
+
+  /** Why a row cannot be sent at all (no device left, an oversized payload), or null. */
+  private refusal(row: DueRow): string | null {
+    if (!row.endpoint || !row.p256dh || !row.auth) return 'gone: the device unsubscribed'
+    if (payloadBytes(row.payload) > MAX_PAYLOAD_BYTES) return `refused: payload over ${MAX_PAYLOAD_BYTES} bytes`
+    return null
   }
 
   private authorization(endpoint: string): string {
@@ -184,8 +226,8 @@ export class PushSender {
     return Authorization
   }
 
-  private async sendOne(row: DueRow): Promise<Outcome> {
-    const t0 = performance.now()
+  private async sendOne(row: DueRow, sealed: Promise<EncryptResult> | null): Promise<Outcome> {
+    let t0 = performance.now()
     const done = (status: number, error: string | null, retryAfter?: number): Outcome => ({
       row,
       status,
@@ -193,33 +235,21 @@ export class PushSender {
       ms: Math.round(performance.now() - t0),
       retryAfterMs: retryAfter,
     })
-    if (!row.endpoint || !row.p256dh || !row.auth) return done(0, 'gone: the device unsubscribed')
-    if (payloadBytes(row.payload) > MAX_PAYLOAD_BYTES) return done(0, `refused: payload over ${MAX_PAYLOAD_BYTES} bytes`)
-    let details: ReturnType<typeof webpush.generateRequestDetails>
+    const refusal = this.refusal(row)
+    if (refusal || !sealed) return done(0, refusal ?? 'refused: not encrypted')
+    let details: EncryptResult
     try {
-      details = webpush.generateRequestDetails({ endpoint: row.endpoint, keys: { p256dh: row.p256dh, auth: row.auth } }, row.payload, {
-        vapidDetails: null as never, // Authorization comes from our per-origin cache below
-        headers: { Authorization: this.authorization(row.endpoint) },
-        TTL: row.ttl,
-        urgency: row.urgency,
-        topic: row.topic,
-        contentEncoding: 'aes128gcm',
-      })
+      details = await sealed
     } catch (err) {
       return done(0, `refused: ${(err as Error).message}`)
     }
-    const headers: Record<string, string> = {}
-    for (const [k, v] of Object.entries(details.headers)) if (k.toLowerCase() !== 'content-length') headers[k] = String(v)
+    if (!details.ok) return done(0, `refused: ${details.error}`)
+    t0 = performance.now()
     try {
-      const res = await this.fetch(details.endpoint, {
-        method: 'POST',
-        headers,
-        body: details.body as Uint8Array | null,
-        timeoutMs: REQUEST_TIMEOUT_MS,
-      })
+      const res = await this.fetch(details.endpoint, { method: 'POST', headers: details.headers, body: details.body, timeoutMs: REQUEST_TIMEOUT_MS })
       const text = res.status >= 400 ? (await res.text().catch(() => '')).slice(0, 300) : (void res.text().catch(() => ''), '')
       if (res.status === 429) return done(429, text || 'rate limited', retryAfterMs(res.headers.get('retry-after'), this.deps.clock.now()))
-      if (res.status === 401 || res.status === 403) this.jwt.delete(new URL(row.endpoint).origin)
+      if (res.status === 401 || res.status === 403) this.jwt.delete(new URL(row.endpoint!).origin)
       return done(res.status, res.status >= 400 ? text || `HTTP ${res.status}` : null)
     } catch (err) {
       return done(0, `network: ${(err as Error).message}`)
