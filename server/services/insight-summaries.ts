@@ -29,7 +29,7 @@ const DAY = 86_400_000
 
 type Entry = Awaited<ReturnType<typeof entriesBetween>>[number]
 
-/** Folds entries into per-card totals and per-day points; reversals take their purchase back out. */
+/** Folds entries into per-card totals and per-day points per kind; reversals take their purchase back out. */
 async function fold(
   db: Db,
   entries: Entry[],
@@ -51,10 +51,8 @@ async function fold(
       const o = inBatch.get(e.reverses_entry_id) ?? older.get(e.reverses_entry_id)
       if (o && o.amount_minor !== null) addPurchase(totalsOf(o.card_id), dayOf(o.created_at), o.amount_minor, -1)
     }
-    if (e.kind !== 'reversal') {
-      const k = `${e.created_at.slice(0, 10)}|${e.kind}`
-      points.set(k, (points.get(k) ?? 0) + e.points)
-    }
+    const k = `${e.created_at.slice(0, 10)}|${e.kind}`
+    points.set(k, (points.get(k) ?? 0) + e.points)
   }
 }
 

@@ -124,7 +124,8 @@ export async function dashboard(deps: Deps, merchantId: string): Promise<Insight
     clicksSince(deps.db, merchantId, since30),
   ])
   const f = figures(m.summaries, m.classes, m.today)
-  const issued = (points.earn ?? 0) + (points.bonus ?? 0)
+  // Issued: earn and bonus entries, net of reversals (a reversed purchase issued nothing).
+  const issued = (points.earn ?? 0) + (points.bonus ?? 0) + (points.reversal ?? 0)
   const redeemed = -(points.redeem ?? 0)
   const outstanding = m.cards.reduce((sum, c) => sum + c.balance, 0)
   const atRisk = m.classes

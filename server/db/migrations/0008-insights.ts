@@ -34,7 +34,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('spends', 'text', (c) => c.notNull())
     .execute()
   await db.schema.createIndex('insight_members_merchant').on('insight_members').column('merchant_id').execute()
-  // Points per UTC day and entry kind (earn, bonus, redeem), for the redemption rate.
+  // Points per UTC day and entry kind (earn, bonus, redeem, reversal), for the redemption rate.
   await db.schema
     .createTable('insight_points_days')
     .addColumn('merchant_id', 'text', (c) => c.notNull().references('merchants.id'))
