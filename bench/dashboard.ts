@@ -87,7 +87,7 @@ export async function benchDashboard(members = 100_000, entries = 2_000_000, run
       const perMember = entries / members
       for (let i = 0; i < members; i++) {
         // Cohorts over 18 months, growing towards now.
-        const joinedAgo = Math.floor(540 * Math.sqrt(rand()))
+        const joinedAgo = Math.floor(540 * (1 - Math.sqrt(rand())))
         const joined = NOW.getTime() - joinedAgo * DAY - Math.floor(rand() * DAY)
         const customerId = newId()
         const cardId = newId()
