@@ -16,6 +16,7 @@ import { isoOfDay, winbackDue } from '../domain/insights.js'
 import { SegmentName } from '../contract/insights.js'
 import { classifyMembers, segmentCardIds } from '../services/insights.js'
 import { lotLedger } from '../db/queries/program.js'
+import { marketingAudience } from '../db/queries/account.js'
 import { replayLots } from '../domain/expiry.js'
 import { toLotEntries } from '../services/card-status.js'
 import type { Deps } from '../services/deps.js'
@@ -167,9 +168,7 @@ export async function runWinback(deps: Deps, opts: AutomationOptions = {}): Prom
   await forEachMerchant(deps, async (merchantId, settings) => {
     if (!settings.automations.winback.enabled) return
     const m = await classifyMembers(deps, merchantId)
-    const consenting = new Set(
-      (await deps.db.selectFrom('cards').select('id').where('merchant_id', '=', merchantId).where('marketing_consent', '=', 1).execute()).map((c) => c.id),
-    )
+    const consenting = new Set((await marketingAudience(deps.db, merchantId)).map((c) => c.card_id))
     for (let i = 0; i < m.summaries.length; i++) {
       const s = m.summaries[i]!
       if (!consenting.has(s.cardId) || !winbackDue(s, m.classes[i]!)) continue
