@@ -17,8 +17,9 @@ import type { Deps } from './deps.js'
 /*
  * The insights read the ledger through summaries derived from it (migration 0008): per card, its
  * purchase days with counts and spend; per merchant, points per UTC day and kind. They hold every
- * entry up to a watermark and are brought up to date when the dashboard is read, in chunks of days
- * each in its own short transaction; entries after the watermark are folded in live per request.
+ * entry up to a watermark and are brought up to date when the dashboard is read (the first build
+ * folds the ledger in memory, then writes; later ones move forward in chunks of days, each its own short
+ * transaction); entries after the watermark are folded in live per request.
  * The earn path writes nothing here.
  */
 
@@ -56,61 +57,92 @@ async function fold(
   }
 }
 
-/** Brings the merchant's summaries up to now - LIVE_LAG_MS; returns the watermark. */
-export async function refreshSummaries(deps: Deps, merchantId: string, tz: string): Promise<string> {
+const byCard = (totals: Map<string, DayTotals>) => (cardId: string) => {
+  let t = totals.get(cardId)
+  if (!t) totals.set(cardId, (t = emptyTotals()))
+  return t
+}
+
+const pointRows = (merchantId: string, points: Map<string, number>) =>
+  [...points].map(([k, p]) => {
+    const [day, kind] = k.split('|') as [string, string]
+    return { merchant_id: merchantId, day, kind, points: p }
+  })
+
+const BUILD_WRITE_ROWS = 5000
+
+/**
+ * The first build: the whole ledger up to the cutoff is folded in memory (read in chunks of days,
+ * with no lock held: entries that old no longer change), then written in short transactions. The
+ * watermark, written last, is what makes the summaries count; rows and day points are replaced, not
+ * added to, so a build cut short is simply done again.
+ */
+async function buildSummaries(deps: Deps, merchantId: string, tz: string, cutoff: string) {
+  const first = await deps.db
+    .selectFrom('ledger_entries')
+    .select((eb) => eb.fn.min<string>('created_at').as('t'))
+    .where('merchant_id', '=', merchantId)
+    .executeTakeFirst()
+  const totals = new Map<string, DayTotals>()
+  const points = new Map<string, number>()
+  let from = first?.t ? new Date(Date.parse(first.t) - 1).toISOString() : cutoff
+  while (from < cutoff) {
+    const upto = new Date(Math.min(Date.parse(from) + CHUNK_DAYS * DAY, Date.parse(cutoff))).toISOString()
+    await fold(deps.db, await entriesBetween(deps.db, merchantId, from, upto), tz, byCard(totals), points)
+    from = upto
+  }
+  const rows = [...totals].map(([cardId, t]) => ({ card_id: cardId, merchant_id: merchantId, ...encodeTotals(t) }))
+  for (let i = 0; i < rows.length; i += BUILD_WRITE_ROWS) await writeTx(deps.db, (tx) => upsertMemberRows(tx, rows.slice(i, i + BUILD_WRITE_ROWS)))
+  await writeTx(deps.db, async (tx) => {
+    await tx.deleteFrom('insight_points_days').where('merchant_id', '=', merchantId).execute()
+    await addPointsDays(tx, pointRows(merchantId, points))
+    await setWatermark(tx, { merchant_id: merchantId, through: cutoff, timezone: tz })
+  })
+  return { through: cutoff, built: totals }
+}
+
+/**
+ * Brings the merchant's summaries up to now - LIVE_LAG_MS; returns the watermark, and the totals
+ * when they were just built from scratch.
+ */
+export async function refreshSummaries(deps: Deps, merchantId: string, tz: string): Promise<{ through: string; built: Map<string, DayTotals> | null }> {
   const cutoff = new Date(deps.clock.now().getTime() - LIVE_LAG_MS).toISOString()
+  const wm = await watermarkOf(deps.db, merchantId)
+  if (!wm || wm.timezone !== tz) {
+    // Day numbers are local days: a new timezone rebuilds them.
+    if (wm) await writeTx(deps.db, (tx) => clearSummaries(tx, merchantId))
+    return buildSummaries(deps, merchantId, tz, cutoff)
+  }
   for (;;) {
     const step = await writeTx(deps.db, async (tx) => {
-      let wm = await watermarkOf(tx, merchantId)
-      if (wm && wm.timezone !== tz) {
-        // Day numbers are local days: a new timezone rebuilds them.
-        await clearSummaries(tx, merchantId)
-        wm = undefined
-      }
-      const through = wm?.through ?? ''
+      const through = (await watermarkOf(tx, merchantId))?.through ?? wm.through
       if (through >= cutoff) return { through, done: true }
-      let from = through
-      if (from === '') {
-        const first = await tx
-          .selectFrom('ledger_entries')
-          .select((eb) => eb.fn.min<string>('created_at').as('t'))
-          .where('merchant_id', '=', merchantId)
-          .executeTakeFirst()
-        from = first?.t ? new Date(Date.parse(first.t) - 1).toISOString() : cutoff
-      }
-      const upto = new Date(Math.min(Date.parse(from) + CHUNK_DAYS * DAY, Date.parse(cutoff))).toISOString()
+      const upto = new Date(Math.min(Date.parse(through) + CHUNK_DAYS * DAY, Date.parse(cutoff))).toISOString()
       const entries = await entriesBetween(tx, merchantId, through, upto)
       const cardIds = [...new Set(entries.map((e) => e.card_id))]
       const totals = new Map((await memberRowsByCard(tx, cardIds)).map((r) => [r.card_id, decodeTotals(r)]))
-      const cardOf = new Map<string, string>()
+      const touched = new Set<string>()
       const points = new Map<string, number>()
+      const of = byCard(totals)
       await fold(
         tx,
         entries,
         tz,
         (cardId) => {
-          let t = totals.get(cardId)
-          if (!t) totals.set(cardId, (t = emptyTotals()))
-          cardOf.set(cardId, cardId)
-          return t
+          touched.add(cardId)
+          return of(cardId)
         },
         points,
       )
       await upsertMemberRows(
         tx,
-        [...cardOf.keys()].map((cardId) => ({ card_id: cardId, merchant_id: merchantId, ...encodeTotals(totals.get(cardId)!) })),
+        [...touched].map((cardId) => ({ card_id: cardId, merchant_id: merchantId, ...encodeTotals(totals.get(cardId)!) })),
       )
-      await addPointsDays(
-        tx,
-        [...points].map(([k, p]) => {
-          const [day, kind] = k.split('|') as [string, string]
-          return { merchant_id: merchantId, day, kind, points: p }
-        }),
-      )
+      await addPointsDays(tx, pointRows(merchantId, points))
       await setWatermark(tx, { merchant_id: merchantId, through: upto, timezone: tz })
       return { through: upto, done: upto >= cutoff }
     })
-    if (step.done) return step.through
+    if (step.done) return { through: step.through, built: null }
   }
 }
 
@@ -144,16 +176,15 @@ function serially<T>(key: string, work: () => Promise<T>): Promise<T> {
   return run
 }
 
-const byCard = (totals: Map<string, DayTotals>) => (cardId: string) => {
-  let t = totals.get(cardId)
-  if (!t) totals.set(cardId, (t = emptyTotals()))
-  return t
-}
-
 async function summariesOf(deps: Deps, merchantId: string, tz: string): Promise<Memo> {
   let perDb = memos.get(deps.db)
   if (!perDb) memos.set(deps.db, (perDb = new Map()))
-  const through = await refreshSummaries(deps, merchantId, tz)
+  const { through, built } = await refreshSummaries(deps, merchantId, tz)
+  if (built) {
+    const fresh = { through, tz, totals: built }
+    perDb.set(merchantId, fresh)
+    return fresh
+  }
   const memo = perDb.get(merchantId)
   if (memo && memo.tz === tz && memo.through <= through) {
     if (memo.through < through) {
