@@ -50,7 +50,19 @@ const DAY = 86_400_000
 export const dayNumber = (year: number, month: number, day: number) => Math.floor(Date.UTC(year, month - 1, day) / DAY)
 export const isoOfDay = (n: number) => new Date(n * DAY).toISOString().slice(0, 10)
 /** Months since year 0 of a day number (for monthly cohorts). */
+/** Months of day numbers 1970..2199, filled as asked: summarize looks one up per visit. */
+const MONTHS = new Int32Array(84_000).fill(-1)
+
 export function monthOfDay(n: number): number {
+  if (n >= 0 && n < MONTHS.length) {
+    const m = MONTHS[n]!
+    if (m >= 0) return m
+    return (MONTHS[n] = civilMonth(n))
+  }
+  return civilMonth(n)
+}
+
+function civilMonth(n: number): number {
   // Civil-from-days (H. Hinnant), integer arithmetic only: a Date per visit is slow.
   const z = n + 719468
   const era = Math.floor(z / 146097)
@@ -132,6 +144,9 @@ export interface MemberSummary {
   cohortMonths: number
 }
 
+/** Scratch space for one member's gaps (summarize is synchronous, so one buffer serves every call). */
+let scratch = new Int32Array(256)
+
 /** Folds one member's purchase days (see DayTotals; days with no purchase left are skipped) into their summary. */
 export function summarize(cardId: string, joinedDay: number, t: DayTotals | undefined, today: number): MemberSummary {
   let firstVisit: number | null = null
@@ -145,10 +160,11 @@ export function summarize(cardId: string, joinedDay: number, t: DayTotals | unde
   let spend90 = 0
   let spend365 = 0
   let cohortMonths = 0
-  const gaps = new Int32Array(t ? t.days.length : 0)
+  const n = t ? t.days.length : 0
+  if (scratch.length < n) scratch = new Int32Array(n * 2)
+  const gaps = scratch
   let nGaps = 0
   const joinMonth = monthOfDay(joinedDay)
-  const n = t ? t.days.length : 0
   for (let i = 0; i < n; i++) {
     if (t!.counts[i]! <= 0) continue
     const day = t!.days[i]!

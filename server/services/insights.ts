@@ -131,7 +131,7 @@ export async function dashboard(deps: Deps, merchantId: string): Promise<Insight
   const atRisk = m.classes
     .map((c, i) => ({ c, s: m.summaries[i]! }))
     .filter(({ c }) => c.lifecycle === 'at_risk')
-    .sort((a, b) => b.s.spend365 - a.s.spend365 || b.c.daysAway - a.c.daysAway)
+    .sort((a, b) => b.s.spend365 - a.s.spend365 || b.c.daysAway - a.c.daysAway || (a.s.cardId < b.s.cardId ? -1 : 1))
     .slice(0, AT_RISK_LIST)
   const names = new Map((await membersByCard(deps.db, merchantId, atRisk.map((a) => a.s.cardId))).map((r) => [r.card_id, r]))
   return {

@@ -17,15 +17,9 @@ export async function saveInsightSettings(db: Tx, row: InsightSettingsTable): Pr
     .execute()
 }
 
-/** The merchant's open cards (closed ones were merged away or erased), in card id order. */
+/** The merchant's open cards (closed ones were merged away or erased); unordered, callers sort what they show. */
 export const openCardsOf = (db: Tx, merchantId: string) =>
-  db
-    .selectFrom('cards')
-    .select(['id', 'created_at', 'balance'])
-    .where('merchant_id', '=', merchantId)
-    .where('closed_at', 'is', null)
-    .orderBy('id')
-    .execute()
+  db.selectFrom('cards').select(['id', 'created_at', 'balance']).where('merchant_id', '=', merchantId).where('closed_at', 'is', null).execute()
 
 /* ---- summaries (0008), refreshed from a watermark ---- */
 
