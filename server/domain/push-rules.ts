@@ -17,7 +17,7 @@ export interface AutomationSetting {
   enabled: boolean
   title: string
   body: string
-  /** expiring: days before; winback: days without a visit. */
+  /** expiring: days before. (winback keeps the field but no longer reads it: the insights thresholds decide.) */
   days?: number
   /** birthday, winback: attach a coupon when the coupon service is wired. */
   withCoupon?: boolean
