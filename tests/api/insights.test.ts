@@ -269,4 +269,12 @@ describe('permissions', () => {
     expect((await other.owner.get('/api/merchant/insights/segments/lapsed/csv')).body.split('\r\n')).toHaveLength(2)
     expect((await d.manager.get('/api/merchant/insights')).body.members).toBe(7)
   })
+
+  it('are listed in the OpenAPI document, with the insights segments as offer targets', async () => {
+    const doc = (await t.client().get('/api/openapi.json')).body
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/merchant/insights', '/merchant/insights/settings', '/merchant/insights/segments/{segment}', '/merchant/insights/segments/{segment}/csv']),
+    )
+    expect(doc.components.schemas.PushOffer.properties.segment.enum).toEqual(expect.arrayContaining(['at_risk', 'lapsed', 'high_value']))
+  })
 })
