@@ -48,6 +48,8 @@ const routes: RouteRecordRaw[] = [
       { path: 'customers', name: 'merchant-customers', component: () => import('./views/merchant/CustomersView.vue'), meta: { title: 'console.customers.title' } },
       { path: 'customers/:id', name: 'merchant-customer', component: () => import('./views/merchant/CustomerDetailView.vue'), meta: { title: 'console.customer.title' } },
       { path: 'push', name: 'merchant-push', component: () => import('./views/merchant/PushView.vue'), meta: { title: 'pushConsole.title' } },
+      { path: 'insights', name: 'merchant-insights', component: () => import('./views/merchant/InsightsView.vue'), meta: { title: 'insights.title' } },
+      { path: 'segments', name: 'merchant-segments', component: () => import('./views/merchant/SegmentsView.vue'), meta: { title: 'insights.segmentsTitle' } },
     ],
   },
   { path: '/merchant/signup-links/:id/poster', name: 'merchant-poster', component: () => import('./views/merchant/SignupLinkPosterView.vue'), meta: { layout: 'bare', requiresStaff: true, title: 'console.poster.title' } },

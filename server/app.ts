@@ -9,6 +9,7 @@ import { consoleRoutes, LOGO_UPLOAD_PATH } from './routes/console.js'
 import { accountRoutes, signInRoutes } from './routes/account.js'
 import { customerRoutes } from './routes/customer.js'
 import { healthRoutes } from './routes/health.js'
+import { insightRoutes } from './routes/insights.js'
 import { merchantRoutes } from './routes/merchant.js'
 import { posRoutes } from './routes/pos.js'
 import { programRoutes } from './routes/program.js'
@@ -53,6 +54,7 @@ function buildApi(deps: Deps) {
     .route('/', rewardRoutes)
     .route('/', consoleRoutes(limitPerMinute(r.loginPerMinute, trustProxy)))
     .route('/', pushRoutes)
+    .route('/', insightRoutes)
     .route('/', signInRoutes(limitPerMinute(r.loginPerMinute, trustProxy)))
     .route('/', accountRoutes)
   api.doc31('/openapi.json', {

@@ -52,7 +52,8 @@ export const PushSettingsDto = z
   .meta({ id: 'PushSettings' })
 export type PushSettingsDto = z.infer<typeof PushSettingsDto>
 
-export const OfferSegment = z.enum(['all', 'new_30d', 'lapsed_90d', 'consent'])
+/** The older fixed segments, and the insights segments (server/domain/insights.ts, the merchant's thresholds). */
+export const OfferSegment = z.enum(['all', 'new_30d', 'lapsed_90d', 'consent', 'new', 'regular', 'occasional', 'at_risk', 'lapsed', 'high_value'])
 export type OfferSegment = z.infer<typeof OfferSegment>
 export const CreateOffer = z.object({
   title: Text(80),

@@ -414,6 +414,42 @@ export interface ConsentEventTable {
   created_at: Iso
 }
 
+/** A merchant's segment thresholds (0008); a missing row means the defaults in server/domain/insights.ts. */
+export interface InsightSettingsTable {
+  merchant_id: string
+  new_days: number
+  lapsed_days: number
+  at_risk_multiplier: number
+  at_risk_min_days: number
+  default_gap_days: number
+  high_value_percent: number
+  regular_visits: number
+  point_value_per_100_minor: number | null
+  updated_at: Iso
+}
+
+/** Per card purchase days (0008), derived from the ledger up to insight_watermarks.through. */
+export interface InsightMemberTable {
+  card_id: string
+  merchant_id: string
+  /** Comma-separated local day numbers, ascending; counts and spends are aligned with them. */
+  days: string
+  counts: string
+  spends: string
+}
+export interface InsightPointsDayTable {
+  merchant_id: string
+  day: string
+  kind: string
+  points: number
+}
+export interface InsightWatermarkTable {
+  merchant_id: string
+  through: Iso
+  /** The timezone the day numbers were computed in; a change rebuilds the summaries. */
+  timezone: string
+}
+
 export interface Database {
   merchants: MerchantTable
   program_versions: ProgramVersionTable
@@ -449,6 +485,10 @@ export interface Database {
   sign_in_links: SignInLinkTable
   sign_in_requests: SignInRequestTable
   consent_events: ConsentEventTable
+  insight_settings: InsightSettingsTable
+  insight_members: InsightMemberTable
+  insight_points_days: InsightPointsDayTable
+  insight_watermarks: InsightWatermarkTable
 }
 
 export type Merchant = Selectable<MerchantTable>

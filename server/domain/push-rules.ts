@@ -17,7 +17,7 @@ export interface AutomationSetting {
   enabled: boolean
   title: string
   body: string
-  /** expiring: days before; winback: days without a visit. */
+  /** expiring: days before. (winback keeps the field but no longer reads it: the insights thresholds decide.) */
   days?: number
   /** birthday, winback: attach a coupon when the coupon service is wired. */
   withCoupon?: boolean
@@ -126,27 +126,6 @@ export function birthdayDue(birthday: string | null, now: Date, timeZone: string
     if (isBirthdayOn(birthday, day)) return day.slice(0, 4)
   }
   return null
-}
-
-const DAY = 86_400_000
-
-/**
- * Whether a member has lapsed: no visit for `afterDays`, or for more than twice their own usual
- * gap (mean of their gaps, from three visits on, and never under a week). The lapse is named by
- * its last visit, so it is reported once and a new visit starts a new one.
- */
-export function lapse(visits: string[], now: Date, afterDays: number): { lapsed: boolean; lastVisit: string | null } {
-  if (visits.length === 0) return { lapsed: false, lastVisit: null }
-  const times = visits.map((v) => Date.parse(v)).sort((a, b) => a - b)
-  const last = times.at(-1)!
-  const lastVisit = new Date(last).toISOString()
-  const since = now.getTime() - last
-  if (since >= afterDays * DAY) return { lapsed: true, lastVisit }
-  if (times.length >= 3) {
-    const usual = (last - times[0]!) / (times.length - 1)
-    if (since > 2 * usual && since >= 7 * DAY) return { lapsed: true, lastVisit }
-  }
-  return { lapsed: false, lastVisit }
 }
 
 /** Fills {name}, {points}, {merchant}, {tier}; an unknown placeholder stays as written. */

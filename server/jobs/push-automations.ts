@@ -10,10 +10,13 @@ import {
   segmentMembers,
   setOfferState,
   subscribedMembers,
-  visitsOfConsentingMembers,
 } from '../db/queries/push.js'
-import { birthdayDue, fillTemplate, lapse, type AutomationKind, type PushSettings } from '../domain/push-rules.js'
+import { birthdayDue, fillTemplate, type AutomationKind, type PushSettings } from '../domain/push-rules.js'
+import { isoOfDay, winbackDue } from '../domain/insights.js'
+import { SegmentName } from '../contract/insights.js'
+import { classifyMembers, segmentCardIds } from '../services/insights.js'
 import { lotLedger } from '../db/queries/program.js'
+import { marketingAudience } from '../db/queries/account.js'
 import { replayLots } from '../domain/expiry.js'
 import { toLotEntries } from '../services/card-status.js'
 import type { Deps } from '../services/deps.js'
@@ -156,22 +159,20 @@ export async function runTierChanges(deps: Deps): Promise<void> {
   }
 }
 
-/** Members who stopped coming (a set number of days, or twice their usual gap); once per lapse. */
+/**
+ * Members who stopped coming: at risk or lapsed by the insights' definition (the merchant's segment
+ * thresholds, server/domain/insights.ts); once per lapse, named by the last visit day.
+ */
 export async function runWinback(deps: Deps, opts: AutomationOptions = {}): Promise<Tally> {
   const tally: Tally = {}
-  const now = deps.clock.now()
   await forEachMerchant(deps, async (merchantId, settings) => {
-    const s = settings.automations.winback
-    if (!s.enabled) return
-    const visits = new Map<string, string[]>()
-    for (const v of await visitsOfConsentingMembers(deps.db, merchantId)) {
-      const list = visits.get(v.card_id) ?? []
-      list.push(v.created_at)
-      visits.set(v.card_id, list)
-    }
-    for (const [cardId, list] of visits) {
-      const l = lapse(list, now, s.days ?? 60)
-      if (l.lapsed) await queueFor(deps, tally, cardId, 'winback', l.lastVisit!, settings, {}, { issuer: opts.coupons, reason: 'winback' })
+    if (!settings.automations.winback.enabled) return
+    const m = await classifyMembers(deps, merchantId)
+    const consenting = new Set((await marketingAudience(deps.db, merchantId)).map((c) => c.card_id))
+    for (let i = 0; i < m.summaries.length; i++) {
+      const s = m.summaries[i]!
+      if (!consenting.has(s.cardId) || !winbackDue(s, m.classes[i]!)) continue
+      await queueFor(deps, tally, s.cardId, 'winback', isoOfDay(s.lastVisit!), settings, {}, { issuer: opts.coupons, reason: 'winback' })
     }
   })
   return tally
@@ -185,7 +186,12 @@ export async function sendDueOffers(deps: Deps): Promise<Tally> {
     if (offer.state === 'scheduled') await setOfferState(deps.db, offer.id, { state: 'sending' })
     const settings = await loadPushSettings(deps.db, offer.merchant_id)
     let recipients = 0
-    const members = await segmentMembers(deps.db, offer.merchant_id, offer.segment, now)
+    let members = await segmentMembers(deps.db, offer.merchant_id, offer.segment, now)
+    const insight = SegmentName.safeParse(offer.segment)
+    if (insight.success) {
+      const inSegment = await segmentCardIds(deps, offer.merchant_id, insight.data)
+      members = members.filter((m) => inSegment.has(m.card_id))
+    }
     // A few hundred members per transaction: fewer commits, and a restart resumes by the run keys.
     for (let i = 0; i < members.length; i += OFFER_CHUNK) {
       const results = await writeTx(deps.db, async (tx) => {

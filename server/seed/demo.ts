@@ -20,6 +20,8 @@ import { issueCoupon } from '../services/coupons.js'
 import { createReward } from '../services/rewards.js'
 import { saveStampCard } from '../services/stamps.js'
 import { insertStamp } from '../db/queries/rewards.js'
+import { seedDemoHistory } from './demo-history.js'
+import { getInsightSettings, updateInsightSettings } from '../services/insights.js'
 
 export const DEMO_SLUG = 'demo'
 export const DEMO_STAFF = [
@@ -79,7 +81,8 @@ export async function seedDemo(deps: Deps): Promise<DemoInfo> {
   if (await merchantBySlug(deps.db, DEMO_SLUG)) return info(null)
 
   const now = deps.clock.now()
-  const created = new Date(now.getTime() - 180 * 86_400_000)
+  // A year and more of history: the insights screens have cohorts to show.
+  const created = new Date(now.getTime() - 400 * 86_400_000)
   const owner = DEMO_STAFF[0]
   const { merchantId, ownerId } = await createMerchant(
     deps.db,
@@ -182,6 +185,9 @@ export async function seedDemo(deps: Deps): Promise<DemoInfo> {
       )
     }
   }
+  await seedDemoHistory(deps, merchantId, ownerId, DEMO_SLUG)
+  // 100 points buy a croissant (3.50) at 40 or a coffee (4.00) at 80: about 5.00 per 100 points.
+  await updateInsightSettings(deps, merchantId, { ...(await getInsightSettings(deps, merchantId)), pointValuePer100Minor: 500 })
   const key = await createApiKey({ ...deps, clock: new FixedClock(now) }, { id: ownerId, merchantId }, 'Demo POS')
   return info(key.key)
 }

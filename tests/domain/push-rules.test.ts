@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { loadConfig, vapidSubjectProblem } from '../../server/config.js'
-import { birthdayDue, fillTemplate, inQuietHours, isBirthdayOn, lapse, localParts, nextSendTime } from '../../server/domain/push-rules.js'
+import { birthdayDue, fillTemplate, inQuietHours, isBirthdayOn, localParts, nextSendTime } from '../../server/domain/push-rules.js'
 import { backoffMs, retryAfterMs } from '../../server/push/sender.js'
 
-const DAY = 86_400_000
 
 describe('quiet hours', () => {
   it('wrap midnight: 21:00-09:00 holds 23:00 and 08:59 but not 09:00 or 20:59', () => {
@@ -41,22 +40,6 @@ describe('birthdays', () => {
   it('are caught up for two days after the day, with the year they belong to', () => {
     expect(birthdayDue('1990-12-31', new Date('2027-01-02T12:00:00Z'), 'UTC')).toBe('2026')
     expect(birthdayDue('1990-12-31', new Date('2027-01-03T12:00:00Z'), 'UTC')).toBeNull()
-  })
-})
-
-describe('lapses', () => {
-  const visits = ['2026-01-01T10:00:00Z', '2026-01-11T10:00:00Z', '2026-01-21T10:00:00Z']
-  it('start after twice the member\'s usual gap, named by their last visit', () => {
-    expect(lapse(visits, new Date(Date.parse(visits[2]!) + 20 * DAY), 60).lapsed).toBe(false)
-    expect(lapse(visits, new Date(Date.parse(visits[2]!) + 21 * DAY), 60)).toEqual({ lapsed: true, lastVisit: '2026-01-21T10:00:00.000Z' })
-  })
-  it('need the set number of days when the habit is unknown', () => {
-    expect(lapse(visits.slice(0, 2), new Date(Date.parse(visits[1]!) + 59 * DAY), 60).lapsed).toBe(false)
-    expect(lapse(visits.slice(0, 2), new Date(Date.parse(visits[1]!) + 60 * DAY), 60).lapsed).toBe(true)
-  })
-  it('never start within a week for a daily regular', () => {
-    const daily = [0, 1, 2, 3].map((d) => new Date(Date.parse('2026-01-01T10:00:00Z') + d * DAY).toISOString())
-    expect(lapse(daily, new Date(Date.parse(daily[3]!) + 6 * DAY), 60).lapsed).toBe(false)
   })
 })
 

@@ -26,6 +26,8 @@ export const CONSOLE_LINKS: ConsoleLink[] = [
   { to: 'merchant-program', label: 'program.nav', icon: 'card', roles: MANAGERS, testid: 'nav-program' },
   { to: 'merchant-rewards', label: 'rewardsAdmin.nav', icon: 'card', roles: MANAGERS, testid: 'nav-rewards' },
   { to: 'merchant-push', label: 'pushConsole.nav', icon: 'bell', roles: MANAGERS, testid: 'nav-push' },
+  { to: 'merchant-insights', label: 'insights.nav', icon: 'chart', roles: MANAGERS, testid: 'nav-insights' },
+  { to: 'merchant-segments', label: 'insights.segmentsNav', icon: 'users', roles: MANAGERS, testid: 'nav-segments' },
   { to: 'merchant-branding', label: 'console.nav.branding', icon: 'palette', roles: MANAGERS, testid: 'nav-branding' },
   { to: 'merchant-signup-links', label: 'nav.signupLinks', icon: 'link', roles: MANAGERS, testid: 'nav-links' },
   { to: 'merchant-staff', label: 'console.nav.staff', icon: 'store', roles: MANAGERS, testid: 'nav-staff' },

@@ -283,18 +283,6 @@ export async function pointsExpiringSoon(db: Tx, merchantId: string, from: strin
   return rows.map((r) => ({ card_id: r.card_id, points: Number(r.points), first_expiry: r.first_expiry }))
 }
 
-/** Visit times (earn entries) of a merchant's members who allow marketing, oldest first. */
-export const visitsOfConsentingMembers = (db: Tx, merchantId: string) =>
-  db
-    .selectFrom('ledger_entries as e')
-    .innerJoin('cards as c', 'c.id', 'e.card_id')
-    .select(['e.card_id', 'e.created_at'])
-    .where('e.merchant_id', '=', merchantId)
-    .where('e.kind', '=', 'earn')
-    .where('c.marketing_consent', '=', 1)
-    .orderBy('e.created_at')
-    .execute()
-
 /** Tier upgrades recorded by the program engine since a moment. */
 export const recentTierUps = (db: Tx, since: string) =>
   db

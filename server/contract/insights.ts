@@ -1,0 +1,98 @@
+import { z } from 'zod'
+
+/* Insights: segment thresholds, segment members and the dashboard (definitions in server/domain/insights.ts). */
+
+export const SegmentName = z.enum(['new', 'regular', 'occasional', 'at_risk', 'lapsed', 'high_value'])
+export type SegmentName = z.infer<typeof SegmentName>
+export const Lifecycle = z.enum(['new', 'regular', 'occasional', 'at_risk', 'lapsed'])
+
+const Days = z.number().int().min(1).max(3650)
+const Thresholds = z.object({
+    newDays: Days,
+    lapsedDays: Days,
+    atRiskMultiplier: z.number().min(1).max(10),
+    atRiskMinDays: z.number().int().min(0).max(365),
+    defaultGapDays: Days,
+    highValuePercent: z.number().int().min(1).max(50),
+    regularVisits: z.number().int().min(1).max(90),
+  })
+export const InsightSettingsDto = Thresholds.extend({
+    /** What 100 points are worth in rewards, in minor units; null when not set. */
+    pointValuePer100Minor: z.number().int().min(0).max(1_000_000).nullable(),
+  })
+  .refine((s) => s.newDays < s.lapsedDays, { message: 'must be shorter than lapsedDays', path: ['newDays'] })
+  .meta({ id: 'InsightSettings' })
+export type InsightSettingsDto = z.infer<typeof InsightSettingsDto>
+
+export const SegmentMember = z
+  .object({
+    cardId: z.string(),
+    cardNumber: z.string(),
+    name: z.string(),
+    /** Only when the member agreed to marketing. */
+    email: z.string().nullable(),
+    joined: z.string(),
+    lastVisit: z.string().nullable(),
+    visits: z.number().int(),
+    visits90: z.number().int(),
+    spend365: z.number().int(),
+    usualGap: z.number().nullable(),
+    daysAway: z.number().int(),
+    lifecycle: Lifecycle,
+    highValue: z.boolean(),
+  })
+  .meta({ id: 'SegmentMember' })
+export type SegmentMember = z.infer<typeof SegmentMember>
+
+export const SegmentPage = z
+  .object({ segment: SegmentName, members: z.array(SegmentMember), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })
+  .meta({ id: 'SegmentPage' })
+export type SegmentPage = z.infer<typeof SegmentPage>
+
+export const SegmentQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+})
+
+const Rate = z.number().nullable()
+export const InsightsDashboard = z
+  .object({
+    today: z.string(),
+    currency: z.string(),
+    thresholds: Thresholds,
+    members: z.number().int(),
+    segments: z.record(SegmentName, z.number().int()),
+    active30: z.number().int(),
+    retention: Rate,
+    churn: Rate,
+    repeatRate: Rate,
+    visitFrequency: z.number().nullable(),
+    averageSpend: z.number().int().nullable(),
+    lifetimeValue: z.number().int().nullable(),
+    lifetimeYears: z.number().nullable(),
+    redemptionRate: Rate,
+    pointsIssued365: z.number().int(),
+    pointsRedeemed365: z.number().int(),
+    liability: z.object({ points: z.number().int(), valuePer100Minor: z.number().int().nullable(), valueMinor: z.number().int().nullable() }),
+    push: z.object({
+      optedIn: z.number().int(),
+      optInRate: Rate,
+      sent30: z.number().int(),
+      clicked30: z.number().int(),
+      clickRate: Rate,
+    }),
+    secondVisit: z.object({ buckets: z.array(z.number().int()), over: z.number().int(), oneVisit: z.number().int() }),
+    cohorts: z.array(z.object({ month: z.string(), size: z.number().int(), retained: z.array(z.number().int()) })),
+    atRisk: z.array(
+      z.object({
+        cardId: z.string(),
+        name: z.string(),
+        lastVisit: z.string().nullable(),
+        daysAway: z.number().int(),
+        usualGap: z.number().nullable(),
+        spend365: z.number().int(),
+      }),
+    ),
+  })
+  .meta({ id: 'InsightsDashboard' })
+export type InsightsDashboard = z.infer<typeof InsightsDashboard>
