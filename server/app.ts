@@ -9,6 +9,7 @@ import { consoleRoutes, LOGO_UPLOAD_PATH } from './routes/console.js'
 import { accountRoutes, signInRoutes } from './routes/account.js'
 import { customerRoutes } from './routes/customer.js'
 import { healthRoutes } from './routes/health.js'
+import { insightRoutes } from './routes/insights.js'
 import { merchantRoutes } from './routes/merchant.js'
 import { posRoutes } from './routes/pos.js'
 import { programRoutes } from './routes/program.js'
@@ -55,6 +56,7 @@ function buildApi(deps: Deps) {
     .route('/', pushRoutes)
     .route('/', signInRoutes(limitPerMinute(r.loginPerMinute, trustProxy)))
     .route('/', accountRoutes)
+    .route('/', insightRoutes)
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {
