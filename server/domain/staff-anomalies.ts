@@ -148,16 +148,21 @@ function hasDenseWindow(run: Award[]): boolean {
 
 const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5))
 
-/** Whether a local time is inside the day's opening hours (close after midnight wraps; 00:00-00:00 is all day). */
+/**
+ * Whether a local time is inside the opening hours. A close before the open runs past midnight
+ * (Saturday 09:00-01:00 holds Sunday 00:30); an open equal to the close is all day.
+ */
 export function isOpen(hours: OpeningHours, at: Date, tz: string): boolean {
   const p = localParts(at, tz)
-  const day = hours[p.weekday - 1]
-  if (!day) return false
   const m = p.hour * 60 + p.minute
-  const o = minutes(day.open)
-  const c = minutes(day.close)
-  if (o === c) return true
-  return o < c ? m >= o && m < c : m >= o || m < c
+  const today = hours[p.weekday - 1]
+  if (today) {
+    const o = minutes(today.open)
+    const c = minutes(today.close)
+    if (o === c || (o < c ? m >= o && m < c : m >= o)) return true
+  }
+  const yesterday = hours[(p.weekday + 5) % 7]
+  return !!yesterday && minutes(yesterday.open) > minutes(yesterday.close) && m < minutes(yesterday.close)
 }
 
 /**
