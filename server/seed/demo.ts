@@ -20,6 +20,7 @@ import { issueCoupon } from '../services/coupons.js'
 import { createReward } from '../services/rewards.js'
 import { saveStampCard } from '../services/stamps.js'
 import { insertStamp } from '../db/queries/rewards.js'
+import { seedInsightsDemo } from './insights-demo.js'
 
 export const DEMO_SLUG = 'demo'
 export const DEMO_STAFF = [
@@ -182,6 +183,7 @@ export async function seedDemo(deps: Deps): Promise<DemoInfo> {
       )
     }
   }
+  await seedInsightsDemo(deps, merchantId, DEMO_SLUG)
   const key = await createApiKey({ ...deps, clock: new FixedClock(now) }, { id: ownerId, merchantId }, 'Demo POS')
   return info(key.key)
 }
