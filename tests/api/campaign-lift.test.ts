@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { holdoutGroup } from '../../server/domain/campaign-lift.js'
 import { runBirthdays, sendDueOffers } from '../../server/jobs/push-automations.js'
+import { couponIssuer } from '../../server/services/push-coupons.js'
 import { addStaff, merchantWithOwner } from '../helpers/factories.js'
 import { ownerAgain, seedEntry } from '../helpers/insights.js'
 import { addDevice, count, member } from '../helpers/push.js'
@@ -90,6 +91,21 @@ describe('offer with a holdout', () => {
       await seedEntry(t, { cardId: c, merchantId: m.merchantId, at: at(4 * DAY + 60_000), kind: 'reversal', points: -10, amountMinor: null, reverses: wrong })
     }
 
+    // Coupons redeemed: two target members inside their window, one holdout member after it.
+    const redeem = (cardId: string, atMs: number) => {
+      const couponId = `coupon-${cardId}`
+      t.sqlite
+        .prepare(
+          `insert into coupons (id, merchant_id, card_id, code, source, title, valid_from, max_uses, uses, state, created_at)
+           values (?, ?, ?, ?, 'campaign', 'Soup', ?, 1, 1, 'used', ?)`,
+        )
+        .run(couponId, m.merchantId, cardId, couponId.slice(-10), at(0), at(0))
+      t.sqlite.prepare('insert into coupon_redemptions (id, coupon_id, merchant_id, created_at) values (?, ?, ?, ?)').run(`r-${cardId}`, couponId, m.merchantId, at(atMs))
+    }
+    redeem(target[0]!, 3 * DAY)
+    redeem(target[1]!, 29 * DAY)
+    redeem(holdout[0]!, 31 * DAY)
+
     t.clock.advance(10 * DAY)
     let owner = await ownerAgain(t, m.merchantId)
     let list = (await owner.get('/api/merchant/campaigns')).body.campaigns
@@ -107,7 +123,7 @@ describe('offer with a holdout', () => {
     expect(r.visits).toEqual({ targetMean: 2, holdoutMean: 1, lift: 1, se: 0, low: 1, high: 1 })
     expect(r.spend).toEqual({ targetMean: 2000, holdoutMean: 1000, lift: 1000, se: 0, low: 1000, high: 1000 })
     expect(r.extraVisits).toEqual({ value: target.length, low: target.length, high: target.length })
-    expect(r.redemptionsPerMember).toEqual({ target: 0, holdout: 0 })
+    expect(r.redemptionsPerMember).toEqual({ target: 2 / target.length, holdout: 0 })
     expect(r.method).toMatch(/Welch/)
     const one = await owner.get(`/api/merchant/campaigns/${list[0].id}`)
     expect(one.body.report).toEqual(r)
@@ -134,14 +150,19 @@ describe('automation with a holdout', () => {
     expect(put.status).toBe(200)
     expect(put.body.birthday).toBe(50)
     await subscribedMembers(m.slug, 30, { birthday: '1990-03-10' })
-    const tally = await runBirthdays(t.deps)
+    // Birthday pushes carry a coupon by default: the held-out members must get neither.
+    const tally = await runBirthdays(t.deps, { coupons: couponIssuer })
     const campaignId = (t.sqlite.prepare("select id from campaigns where kind = 'automation' and source = 'birthday'").get() as { id: string }).id
     const g = groups(campaignId)
     const held = g.filter((x) => x.grp === 'holdout')
     expect(g).toHaveLength(30)
     expect(tally).toEqual({ queued: 30 - held.length, held_out: held.length })
-    for (const h of held) expect(count(t, 'select count(*) n from push_notifications where card_id = ?', h.card_id)).toBe(0)
-    expect(await runBirthdays(t.deps)).toEqual({ duplicate: 30 })
+    for (const h of held) {
+      expect(count(t, 'select count(*) n from push_notifications where card_id = ?', h.card_id)).toBe(0)
+      expect(count(t, 'select count(*) n from coupons where card_id = ?', h.card_id)).toBe(0)
+    }
+    expect(count(t, "select count(*) n from coupons where source = 'automation'")).toBe(30 - held.length)
+    expect(await runBirthdays(t.deps, { coupons: couponIssuer })).toEqual({ duplicate: 30 })
     expect(groups(campaignId)).toEqual(g)
     const list = (await manager.get('/api/merchant/campaigns')).body.campaigns
     expect(list).toEqual([expect.objectContaining({ kind: 'automation', source: 'birthday', holdoutPct: 50 })])
