@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { localDate } from './zoned-time.js'
+import { localClock } from './local-stamp.js'
 
 /*
  * Campaign lift: a random share of a campaign's target is held out (gets nothing), and the report
@@ -33,11 +33,12 @@ export interface Purchase {
 }
 
 /** A visit is a local day (merchant time) with at least one purchase; spend is the sum of the amounts. */
-export function visitsAndSpend(purchases: Purchase[], tz: string): { visits: number; spend: number } {
+export function visitsAndSpend(purchases: Purchase[], tz: string | ReturnType<typeof localClock>): { visits: number; spend: number } {
+  const local = typeof tz === 'string' ? localClock(tz) : tz
   const days = new Set<string>()
   let spend = 0
   for (const p of purchases) {
-    days.add(localDate(new Date(p.at), tz))
+    days.add(local.date(p.at))
     spend += p.amountMinor
   }
   return { visits: days.size, spend }

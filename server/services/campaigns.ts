@@ -15,6 +15,7 @@ import {
 } from '../db/queries/insights.js'
 import { holdoutGroup, LIFT_WINDOW_DAYS, liftReport, MIN_GROUP_SIZE, visitsAndSpend, type Group, type MemberOutcome, type Purchase } from '../domain/campaign-lift.js'
 import { DomainError } from '../domain/errors.js'
+import { localClock } from '../domain/local-stamp.js'
 import { newId } from '../domain/ids.js'
 import type { Deps } from './deps.js'
 
@@ -93,10 +94,11 @@ async function report(deps: Deps, campaignId: string, holdoutPct: number, tz: st
   }
   const redemptions = new Map<string, number>()
   for (const r of await campaignRedemptions(deps.db, campaignId)) redemptions.set(r.card_id, (redemptions.get(r.card_id) ?? 0) + 1)
+  const local = localClock(tz)
   const outcomes: MemberOutcome[] = members.map((m) => ({
     group: m.grp,
     assignedAt: m.assigned_at,
-    ...visitsAndSpend(purchases.get(m.card_id) ?? [], tz),
+    ...visitsAndSpend(purchases.get(m.card_id) ?? [], local),
     redemptions: redemptions.get(m.card_id) ?? 0,
   }))
   return { ...liftReport(holdoutPct, outcomes, deps.clock.now()), windowDays: LIFT_WINDOW_DAYS, minGroupSize: MIN_GROUP_SIZE, method: LIFT_METHOD }

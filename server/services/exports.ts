@@ -3,7 +3,8 @@ import { ledgerPage, membersPage, purchasesOfCards } from '../db/queries/insight
 import { csvRow, formatMinor } from '../domain/csv.js'
 import { minorDigits } from '../domain/earning.js'
 import { DomainError } from '../domain/errors.js'
-import { isRealDate, localDate, localParts, zonedToUtc } from '../domain/zoned-time.js'
+import { localClock } from '../domain/local-stamp.js'
+import { isRealDate, zonedToUtc } from '../domain/zoned-time.js'
 import type { Deps } from './deps.js'
 
 /*
@@ -18,12 +19,6 @@ export const LEDGER_COLUMNS = ['date_local', 'date_utc', 'card_number', 'member'
 
 async function merchantOf(deps: Deps, merchantId: string) {
   return deps.db.selectFrom('merchants').select(['slug', 'timezone', 'currency']).where('id', '=', merchantId).executeTakeFirstOrThrow()
-}
-
-const pad = (n: number) => String(n).padStart(2, '0')
-function localStamp(iso: string, tz: string): string {
-  const p = localParts(new Date(iso), tz)
-  return `${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`
 }
 
 /** The UTC range [start, end) of local dates from..to (both included), validated. */
@@ -42,6 +37,7 @@ export function exportRange(from: string, to: string, tz: string): { start: stri
 export async function ledgerExport(deps: Deps, merchantId: string, from: string, to: string) {
   const m = await merchantOf(deps, merchantId)
   const { start, end } = exportRange(from, to, m.timezone)
+  const local = localClock(m.timezone)
   async function* rows(): AsyncGenerator<string> {
     yield csvRow(LEDGER_COLUMNS)
     let after: { at: string; id: string } | null = null
@@ -49,7 +45,7 @@ export async function ledgerExport(deps: Deps, merchantId: string, from: string,
       const page = await ledgerPage(deps.db, merchantId, start, end, after, PAGE)
       for (const e of page) {
         yield csvRow([
-          localStamp(e.created_at, m.timezone),
+          local.stamp(e.created_at),
           e.created_at,
           e.card_number,
           e.member,
@@ -77,6 +73,7 @@ export async function ledgerExport(deps: Deps, merchantId: string, from: string,
 export async function membersExport(deps: Deps, merchantId: string) {
   const m = await merchantOf(deps, merchantId)
   const digits = minorDigits(m.currency)
+  const local = localClock(m.timezone)
   async function* rows(): AsyncGenerator<string> {
     yield csvRow(MEMBER_COLUMNS)
     let after: string | null = null
@@ -85,7 +82,7 @@ export async function membersExport(deps: Deps, merchantId: string) {
       const stats = new Map<string, { days: Set<string>; spend: number; last: string }>()
       for (const p of await purchasesOfCards(deps.db, page.map((c) => c.id))) {
         const s = stats.get(p.card_id) ?? { days: new Set<string>(), spend: 0, last: '' }
-        s.days.add(localDate(new Date(p.created_at), m.timezone))
+        s.days.add(local.date(p.created_at))
         s.spend += p.amount_minor ?? 0
         if (p.created_at > s.last) s.last = p.created_at
         stats.set(p.card_id, s)
@@ -96,13 +93,13 @@ export async function membersExport(deps: Deps, merchantId: string) {
           c.card_number,
           c.name,
           c.marketing_consent ? c.email : null,
-          localDate(new Date(c.created_at), m.timezone),
+          local.date(c.created_at),
           c.tier,
           c.balance,
           s?.days.size ?? 0,
           formatMinor(s?.spend ?? 0, digits),
           m.currency,
-          s ? localDate(new Date(s.last), m.timezone) : null,
+          s ? local.date(s.last) : null,
           c.marketing_consent ? 'yes' : 'no',
         ])
       }
@@ -110,5 +107,5 @@ export async function membersExport(deps: Deps, merchantId: string) {
       after = page[page.length - 1]!.card_number
     }
   }
-  return { filename: `${m.slug}-members-${localDate(deps.clock.now(), m.timezone)}.csv`, rows: rows() }
+  return { filename: `${m.slug}-members-${local.date(deps.clock.now().toISOString())}.csv`, rows: rows() }
 }

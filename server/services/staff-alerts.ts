@@ -72,10 +72,11 @@ export async function detectStaffAnomalies(deps: Deps, opts: DetectOptions = {})
     const hoursRow = await openingHoursOf(deps.db, m.id)
     const hours = hoursRow ? (JSON.parse(hoursRow.hours) as OpeningHours) : null
     const ms = marginStart.toISOString()
-    // Windows cut by the margin were seen whole by the run before; skip their partial view.
+    // Windows cut by the margin were seen whole by the run before (if there was one); skip their partial view.
+    const whole = (keep: boolean) => last === null || keep
     const found = [
-      ...rateAlerts(awards, history).filter((a) => a.windowStart >= ms),
-      ...repeatCardAlerts(awards).filter((a) => Date.parse(a.windowStart) >= marginStart.getTime() + REPEAT_WITHIN_MS),
+      ...rateAlerts(awards, history).filter((a) => whole(a.windowStart >= ms)),
+      ...repeatCardAlerts(awards).filter((a) => whole(Date.parse(a.windowStart) >= marginStart.getTime() + REPEAT_WITHIN_MS)),
       ...offHoursAlerts(awards, hours, m.timezone),
     ]
     const created: DetectedAlert[] = []

@@ -82,6 +82,19 @@ describe('staff anomaly alerts', () => {
     expect((await detectStaffAnomalies(t.deps)).created).toBe(0)
   })
 
+  it('flag a card awarded every few minutes for more than a day once, on the first run and every run after', async () => {
+    const s = await shop()
+    const start = t.clock.now().getTime() - 30 * HOUR
+    for (let i = 0; i < (30 * 60) / 4; i++) await s.award(s.cards[4]!, start + i * 4 * MIN)
+    await detectStaffAnomalies(t.deps)
+    const repeats = () => alerts().filter((a) => a.rule === 'repeat_card')
+    expect(repeats()).toEqual([expect.objectContaining({ count: 450 })]) // every award of the run (the entry ids stop at 100)
+    t.clock.advance(HOUR)
+    await s.award(s.cards[4]!, t.clock.now().getTime() - 2 * MIN)
+    await detectStaffAnomalies(t.deps)
+    expect(repeats()).toHaveLength(1)
+  })
+
   it('flag awards outside the opening hours the owner set, and none without hours', async () => {
     const s = await shop()
     // 22:30 Warsaw on Tuesday (21:30 UTC).

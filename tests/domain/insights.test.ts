@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { difference, holdoutGroup, liftReport, MIN_GROUP_SIZE, visitsAndSpend, type MemberOutcome } from '../../server/domain/campaign-lift.js'
 import { csvField, csvRow, formatMinor } from '../../server/domain/csv.js'
+import { localClock } from '../../server/domain/local-stamp.js'
+import { localParts } from '../../server/domain/zoned-time.js'
 import { isOpen, offHoursAlerts, rateAlerts, repeatCardAlerts, type Award, type OpeningHours } from '../../server/domain/staff-anomalies.js'
 
 const DAY = 86_400_000
@@ -154,5 +156,22 @@ describe('CSV', () => {
     expect(formatMinor(1250, 2)).toBe('12.50')
     expect(formatMinor(-5, 2)).toBe('-0.05')
     expect(formatMinor(300, 0)).toBe('300')
+  })
+})
+
+describe('local clock', () => {
+  it('gives the same local times as Intl, across a daylight-saving change and in a half-hour zone', () => {
+    for (const tz of ['Europe/Warsaw', 'Asia/Kolkata', 'Australia/Lord_Howe', 'America/St_Johns']) {
+      const clock = localClock(tz)
+      // Every 7 minutes over the spring change in Europe (29 March) and Lord Howe's (5 October, at 02:00 local = 15:30 UTC).
+      for (const start of [Date.parse('2026-03-28T20:00:00Z'), Date.parse('2026-10-03T12:00:00Z')]) {
+        for (let ms = start; ms < start + 2 * DAY; ms += 7 * 60_000 + 13_000) {
+          const p = localParts(new Date(ms), tz)
+          const pad = (n: number) => String(n).padStart(2, '0')
+          const iso = new Date(ms).toISOString()
+          expect(clock.stamp(iso), `${tz} ${iso}`).toBe(`${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`)
+        }
+      }
+    }
   })
 })
