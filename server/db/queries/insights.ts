@@ -229,8 +229,11 @@ export const ledgerPage = (db: Tx, merchantId: string, from: string, until: stri
     .where('e.merchant_id', '=', merchantId)
     .where('e.created_at', '>=', from)
     .where('e.created_at', '<', until)
+    // The plain lower bound lets the (merchant_id, created_at) index start at the page; the OR breaks ties.
     .$if(after !== null, (q) =>
-      q.where((eb) => eb.or([eb('e.created_at', '>', after!.at), eb.and([eb('e.created_at', '=', after!.at), eb('e.id', '>', after!.id)])])),
+      q
+        .where('e.created_at', '>=', after!.at)
+        .where((eb) => eb.or([eb('e.created_at', '>', after!.at), eb.and([eb('e.created_at', '=', after!.at), eb('e.id', '>', after!.id)])])),
     )
     .orderBy('e.created_at')
     .orderBy('e.id')
