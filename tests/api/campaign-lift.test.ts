@@ -139,6 +139,14 @@ describe('offer with a holdout', () => {
     const id = (await a.owner.get('/api/merchant/campaigns')).body.campaigns[0].id
     expect((await b.owner.get(`/api/merchant/campaigns/${id}`)).status).toBe(404)
     expect((await a.owner.post('/api/merchant/push/offers', { title: 'A', body: 'a', holdoutPct: 51 })).status).toBe(400)
+    const h = { welcome: 0, birthday: 0, expiring: 0, tier_up: 0, tier_at_risk: 0, winback: 20 }
+    expect((await cashier.req('PUT', '/api/merchant/automation-holdouts', h)).status).toBe(403)
+    expect((await a.owner.req('PUT', '/api/merchant/automation-holdouts', { ...h, winback: 60 })).body.error).toMatchObject({ code: 'validation_failed' })
+    expect((await a.owner.req('PUT', '/api/merchant/automation-holdouts', h)).body).toEqual(h)
+    expect((await b.owner.get('/api/merchant/automation-holdouts')).body.winback).toBe(0)
+    // Back to 0: the campaign stays (its members keep their group) but enrols nobody new.
+    expect((await a.owner.req('PUT', '/api/merchant/automation-holdouts', { ...h, winback: 0 })).body.winback).toBe(0)
+    expect((await a.owner.get('/api/merchant/campaigns')).body.campaigns.map((c: { source: string; holdoutPct: number }) => [c.source, c.holdoutPct])).toContainEqual(['winback', 0])
   })
 })
 
