@@ -10,6 +10,20 @@ export interface Scheduler {
   stop(): void
 }
 
+/** A job that skips its tick while the previous run is still going. */
+function exclusive(job: () => Promise<void>): () => Promise<void> {
+  let running = false
+  return async () => {
+    if (running) return
+    running = true
+    try {
+      await job()
+    } finally {
+      running = false
+    }
+  }
+}
+
 /** Runs the periodic jobs; each is a plain async function tests call directly. */
 export function startScheduler(deps: Deps): Scheduler {
   const every = (ms: number, job: () => Promise<void>) => {
@@ -28,7 +42,7 @@ export function startScheduler(deps: Deps): Scheduler {
     hourly(reevaluateTiers),
     hourly(grantBirthdayBonuses),
     // Staff anomaly alerts read the ledger after the fact; each run resumes where the last stopped.
-    every(5 * 60_000, async () => void (await detectStaffAnomalies(deps))),
+    every(5 * 60_000, exclusive(async () => void (await detectStaffAnomalies(deps)))),
   ]
   // Birthday and win-back pushes carry a coupon when the merchant switched that on.
   const push = startPushJobs(deps, { coupons: couponIssuer })
