@@ -10,6 +10,7 @@ import { accountRoutes, signInRoutes } from './routes/account.js'
 import { customerRoutes } from './routes/customer.js'
 import { healthRoutes } from './routes/health.js'
 import { insightRoutes } from './routes/insights.js'
+import { reportRoutes } from './routes/reports.js'
 import { merchantRoutes } from './routes/merchant.js'
 import { posRoutes } from './routes/pos.js'
 import { programRoutes } from './routes/program.js'
@@ -57,6 +58,7 @@ function buildApi(deps: Deps) {
     .route('/', insightRoutes)
     .route('/', signInRoutes(limitPerMinute(r.loginPerMinute, trustProxy)))
     .route('/', accountRoutes)
+    .route('/', reportRoutes)
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {

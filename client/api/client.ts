@@ -113,7 +113,7 @@ export const api = {
   pushSettings: () => request<PushSettingsDto>('GET', '/merchant/push/settings'),
   savePushSettings: (body: PushSettingsDto) => request<PushSettingsDto>('PUT', '/merchant/push/settings', { body }),
   pushOffers: () => request<{ offers: Offer[] }>('GET', '/merchant/push/offers'),
-  createPushOffer: (body: { title: string; body: string; segment: OfferSegment; sendAt?: string | null }) =>
+  createPushOffer: (body: { title: string; body: string; segment: OfferSegment; sendAt?: string | null; holdoutPct?: number }) =>
     request<Offer>('POST', '/merchant/push/offers', { body }),
   pushFigures: () => request<PushFigures>('GET', '/merchant/push/figures'),
 }

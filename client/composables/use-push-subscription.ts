@@ -17,7 +17,7 @@ export function pushSupport(): 'supported' | 'unsupported' | 'needs-install' {
   return 'supported'
 }
 
-function keyBytes(base64url: string): Uint8Array<ArrayBuffer> {
+export function keyBytes(base64url: string): Uint8Array<ArrayBuffer> {
   const b64 = base64url.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (base64url.length % 4)) % 4)
   const raw = atob(b64)
   const out = new Uint8Array(new ArrayBuffer(raw.length))
@@ -25,7 +25,7 @@ function keyBytes(base64url: string): Uint8Array<ArrayBuffer> {
   return out
 }
 
-async function registration(): Promise<ServiceWorkerRegistration> {
+export async function registration(): Promise<ServiceWorkerRegistration> {
   const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('service worker not ready')), 10_000))
   return Promise.race([navigator.serviceWorker.ready, timeout])
 }

@@ -61,6 +61,8 @@ export const CreateOffer = z.object({
   segment: OfferSegment.default('all'),
   /** Omit (or null) to send now. */
   sendAt: z.iso.datetime({ offset: true }).nullable().optional(),
+  /** Percent of the segment held out at random (no push) to measure the offer's lift (issue 6). */
+  holdoutPct: z.number().int().min(0).max(50).optional(),
 })
 export const Offer = z
   .object({

@@ -450,6 +450,61 @@ export interface InsightWatermarkTable {
   timezone: string
 }
 
+/* Campaign lift and staff alerts (migration 0009). */
+export interface CampaignTable {
+  id: string
+  merchant_id: string
+  kind: 'offer' | 'automation'
+  source: string
+  name: string
+  holdout_pct: number
+  created_at: Iso
+  updated_at: Iso
+}
+export interface CampaignMemberTable {
+  campaign_id: string
+  card_id: string
+  grp: 'target' | 'holdout'
+  assigned_at: Iso
+  window_end: Iso
+}
+export interface MerchantOpeningHoursTable {
+  merchant_id: string
+  hours: string
+  updated_at: Iso
+}
+export interface StaffAlertTable {
+  id: string
+  merchant_id: string
+  rule: 'rate' | 'repeat_card' | 'off_hours'
+  alert_key: string
+  staff_id: string | null
+  card_id: string | null
+  window_start: Iso
+  window_end: Iso
+  count: number
+  threshold: number
+  entry_ids: string
+  state: 'open' | 'acknowledged' | 'dismissed'
+  created_at: Iso
+  updated_at: Iso
+  resolved_at: Iso | null
+  resolved_by: string | null
+}
+export interface AlertScanTable {
+  merchant_id: string
+  scanned_until: Iso
+}
+export interface StaffPushSubscriptionTable {
+  id: string
+  staff_id: string
+  merchant_id: string
+  endpoint: string
+  p256dh: string
+  auth: string
+  created_at: Iso
+}
+
 export interface Database {
   merchants: MerchantTable
   program_versions: ProgramVersionTable
@@ -489,6 +544,12 @@ export interface Database {
   insight_members: InsightMemberTable
   insight_points_days: InsightPointsDayTable
   insight_watermarks: InsightWatermarkTable
+  campaigns: CampaignTable
+  campaign_members: CampaignMemberTable
+  merchant_opening_hours: MerchantOpeningHoursTable
+  staff_alerts: StaffAlertTable
+  alert_scans: AlertScanTable
+  staff_push_subscriptions: StaffPushSubscriptionTable
 }
 
 export type Merchant = Selectable<MerchantTable>

@@ -6,6 +6,7 @@ import {
   pushTarget,
   recentTierUps,
   tiersAtRisk,
+  insertRun,
   runExists,
   segmentMembers,
   setOfferState,
@@ -20,6 +21,7 @@ import { marketingAudience } from '../db/queries/account.js'
 import { replayLots } from '../domain/expiry.js'
 import { toLotEntries } from '../services/card-status.js'
 import type { Deps } from '../services/deps.js'
+import { assignGroup, campaignOf } from '../services/campaigns.js'
 import type { CouponIssuer } from '../services/push-coupons.js'
 import { loadPushSettings, queueNotification, type QueueResult } from '../services/push-queue.js'
 
@@ -32,7 +34,8 @@ import { loadPushSettings, queueNotification, type QueueResult } from '../servic
 export interface AutomationOptions {
   coupons?: CouponIssuer | null
 }
-export type Tally = Partial<Record<QueueResult['status'], number>>
+/** held_out: in the campaign's holdout group (issue 6), so deliberately sent nothing. */
+export type Tally = Partial<Record<QueueResult['status'] | 'held_out', number>>
 
 const WELCOME_WITHIN_DAYS = 7
 /** How far back tier moves are still announced, so a push is caught up after downtime. */
@@ -65,6 +68,11 @@ async function queueFor(
   const res = await writeTx(deps.db, async (tx) => {
     const target = await pushTarget(tx, cardId)
     if (!target) return { status: 'no_card' } as const
+    // A held-out member gets nothing, and the run key keeps them from being reconsidered.
+    if ((await assignGroup(tx, await campaignOf(tx, target.merchant_id, 'automation', kind), cardId, now)) === 'holdout') {
+      await insertRun(tx, { card_id: cardId, kind, period, notification_id: null, created_at: now.toISOString() })
+      return { status: 'held_out' } as const
+    }
     const v = { name: target.member_name.split(' ')[0] ?? '', merchant: target.merchant_name, points: target.balance, ...vars }
     const issuer = coupon?.issuer && s.withCoupon ? coupon.issuer : null
     return queueNotification(
@@ -185,6 +193,7 @@ export async function sendDueOffers(deps: Deps): Promise<Tally> {
   for (const offer of await dueOffers(deps.db, now.toISOString())) {
     if (offer.state === 'scheduled') await setOfferState(deps.db, offer.id, { state: 'sending' })
     const settings = await loadPushSettings(deps.db, offer.merchant_id)
+    const campaign = await campaignOf(deps.db, offer.merchant_id, 'offer', offer.id)
     let recipients = 0
     let members = await segmentMembers(deps.db, offer.merchant_id, offer.segment, now)
     const insight = SegmentName.safeParse(offer.segment)
@@ -195,11 +204,15 @@ export async function sendDueOffers(deps: Deps): Promise<Tally> {
     // A few hundred members per transaction: fewer commits, and a restart resumes by the run keys.
     for (let i = 0; i < members.length; i += OFFER_CHUNK) {
       const results = await writeTx(deps.db, async (tx) => {
-        const out: QueueResult['status'][] = []
+        const out: (keyof Tally)[] = []
         for (const m of members.slice(i, i + OFFER_CHUNK)) {
           const target = await pushTarget(tx, m.card_id)
           if (!target) {
             out.push('no_card')
+            continue
+          }
+          if ((await assignGroup(tx, campaign, m.card_id, now)) === 'holdout') {
+            out.push('held_out')
             continue
           }
           const v = { name: target.member_name.split(' ')[0] ?? '', merchant: target.merchant_name, points: target.balance }

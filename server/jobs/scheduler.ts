@@ -4,9 +4,24 @@ import { purgeExpiredHandles } from './housekeeping.js'
 import { expirePoints, grantBirthdayBonuses, reevaluateTiers } from './program-jobs.js'
 import { startPushJobs } from './push-jobs.js'
 import { couponIssuer } from '../services/push-coupons.js'
+import { detectStaffAnomalies } from '../services/staff-alerts.js'
 
 export interface Scheduler {
   stop(): void
+}
+
+/** A job that skips its tick while the previous run is still going. */
+function exclusive(job: () => Promise<void>): () => Promise<void> {
+  let running = false
+  return async () => {
+    if (running) return
+    running = true
+    try {
+      await job()
+    } finally {
+      running = false
+    }
+  }
 }
 
 /** Runs the periodic jobs; each is a plain async function tests call directly. */
@@ -26,6 +41,8 @@ export function startScheduler(deps: Deps): Scheduler {
     hourly(expirePoints),
     hourly(reevaluateTiers),
     hourly(grantBirthdayBonuses),
+    // Staff anomaly alerts read the ledger after the fact; each run resumes where the last stopped.
+    every(5 * 60_000, exclusive(async () => void (await detectStaffAnomalies(deps)))),
   ]
   // Birthday and win-back pushes carry a coupon when the merchant switched that on.
   const push = startPushJobs(deps, { coupons: couponIssuer })

@@ -303,3 +303,35 @@ export class PushSender {
     if (problems.length > 5) console.warn(`push rejected: ${problems.length - 5} more`)
   }
 }
+
+/**
+ * One push straight to one device, outside the member outbox: staff alert pushes (issue 6), which
+ * are few, not marketing, and go to staff devices the outbox (keyed by member cards) does not hold.
+ * Returns the push service's status (0: no answer); 404/410 mean the device is gone.
+ */
+export async function sendOnce(
+  deps: Deps,
+  sub: { endpoint: string; p256dh: string; auth: string },
+  payload: string,
+  opts: { ttl: number; urgency: 'very-low' | 'low' | 'normal' | 'high'; topic: string },
+  fetch: FetchLike = nodeFetch,
+): Promise<number> {
+  if (payloadBytes(payload) > MAX_PAYLOAD_BYTES) throw new Error(`push payload over ${MAX_PAYLOAD_BYTES} bytes`)
+  const keys = vapidKeys(deps.config.dataDir)
+  const details = webpush.generateRequestDetails({ endpoint: sub.endpoint, keys: { p256dh: sub.p256dh, auth: sub.auth } }, payload, {
+    vapidDetails: { subject: deps.config.push.vapidSubject, publicKey: keys.publicKey, privateKey: keys.privateKey },
+    TTL: opts.ttl,
+    urgency: opts.urgency,
+    topic: opts.topic,
+    contentEncoding: 'aes128gcm',
+  })
+  const headers: Record<string, string> = {}
+  for (const [k, v] of Object.entries(details.headers)) if (k.toLowerCase() !== 'content-length') headers[k] = String(v)
+  try {
+    const res = await fetch(details.endpoint, { method: 'POST', headers, body: details.body as Uint8Array | null, timeoutMs: REQUEST_TIMEOUT_MS })
+    await res.text().catch(() => '')
+    return res.status
+  } catch {
+    return 0
+  }
+}

@@ -22,6 +22,7 @@ import { saveStampCard } from '../services/stamps.js'
 import { insertStamp } from '../db/queries/rewards.js'
 import { seedDemoHistory } from './demo-history.js'
 import { getInsightSettings, updateInsightSettings } from '../services/insights.js'
+import { seedInsightsDemo } from './insights-demo.js'
 
 export const DEMO_SLUG = 'demo'
 export const DEMO_STAFF = [
@@ -188,6 +189,7 @@ export async function seedDemo(deps: Deps): Promise<DemoInfo> {
   await seedDemoHistory(deps, merchantId, ownerId, DEMO_SLUG)
   // 100 points buy a croissant (3.50) at 40 or a coffee (4.00) at 80: about 5.00 per 100 points.
   await updateInsightSettings(deps, merchantId, { ...(await getInsightSettings(deps, merchantId)), pointValuePer100Minor: 500 })
+  await seedInsightsDemo(deps, merchantId, DEMO_SLUG)
   const key = await createApiKey({ ...deps, clock: new FixedClock(now) }, { id: ownerId, merchantId }, 'Demo POS')
   return info(key.key)
 }

@@ -15,6 +15,7 @@ import {
 import { DomainError } from '../domain/errors.js'
 import { newId } from '../domain/ids.js'
 import type { Deps } from './deps.js'
+import { createOfferCampaign } from './campaigns.js'
 import { loadPushSettings } from './push-queue.js'
 
 /* The member's devices and switches, and the merchant console's push settings, offers and figures. */
@@ -116,7 +117,7 @@ export async function listOffers(deps: Deps, merchantId: string): Promise<Offer[
 export async function createOffer(
   deps: Deps,
   actor: { merchantId: string; staffId: string | null },
-  req: { title: string; body: string; segment: OfferSegment; sendAt?: string | null | undefined },
+  req: { title: string; body: string; segment: OfferSegment; sendAt?: string | null | undefined; holdoutPct?: number | undefined },
 ): Promise<Offer> {
   const now = deps.clock.now()
   const sendAt = req.sendAt ? new Date(req.sendAt) : now
@@ -135,7 +136,10 @@ export async function createOffer(
     created_at: now.toISOString(),
     sent_at: null,
   }
-  await writeTx(deps.db, (tx) => insertOffer(tx, row))
+  await writeTx(deps.db, async (tx) => {
+    await insertOffer(tx, row)
+    await createOfferCampaign(tx, actor.merchantId, row.id, row.title, req.holdoutPct ?? 0, now)
+  })
   return { id: row.id, title: row.title, body: row.body, segment: req.segment, state: 'scheduled', sendAt: row.send_at, sentAt: null, recipients: null, clicks: 0 }
 }
 

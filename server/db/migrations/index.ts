@@ -7,6 +7,7 @@ import * as m0005 from './0005-push.js'
 import * as m0006 from './0006-account-recovery-privacy.js'
 import * as m0007 from './0007-email-verified.js'
 import * as m0008 from './0008-insights.js'
+import * as m0009 from './0009-insights-lift-alerts.js'
 
 /** Numbered, append-only. Add the next file and list it here; never edit a shipped one. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006-account-recovery-privacy': m0006,
   '0007-email-verified': m0007,
   '0008-insights': m0008,
+  '0009-insights-lift-alerts': m0009,
 }

@@ -37,6 +37,8 @@ export const MEMBER_TABLES: readonly MemberTable[] = [
   // Kept for the merchant's delivery figures, but their text (it may carry the name) is erased: see eraseNotificationText.
   { table: 'push_notifications', column: 'card_id', via: 'card', onDelete: 'keep' },
   { table: 'push_automation_runs', column: 'card_id', via: 'card', onDelete: 'keep' },
+  // Which campaign group the member was drawn into (no personal data; kept so lift reports stay reproducible).
+  { table: 'campaign_members', column: 'card_id', via: 'card', onDelete: 'keep' },
 ]
 
 export interface MemberIds {
