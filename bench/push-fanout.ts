@@ -15,6 +15,7 @@ import { migrate, openDb } from '../server/db/connection.js'
 import { FixedClock } from '../server/domain/clock.js'
 import { newCardNumber, newId } from '../server/domain/ids.js'
 import { sendDueOffers } from '../server/jobs/push-automations.js'
+import { closeSharedEncryptPool } from '../server/push/encrypt-pool.js'
 import { PushSender } from '../server/push/sender.js'
 import type { Deps } from '../server/services/deps.js'
 import { createOffer } from '../server/services/push-admin.js'
@@ -56,7 +57,7 @@ export async function benchPushFanout(count = 10_000): Promise<FanoutResult> {
   const endpointBase = `http://127.0.0.1:${portLine.trim()}/push/`
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lw-bench-push-'))
   try {
-    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dir, PUSH_CONCURRENCY: process.env.PUSH_CONCURRENCY ?? '64' })
+    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dir, PUSH_CONCURRENCY: process.env.PUSH_CONCURRENCY ?? '64', PUSH_ENCRYPT_THREADS: process.env.PUSH_ENCRYPT_THREADS })
     const opened = openDb(config.dbFile)
     await migrate(opened.db)
     // Midday in the merchant's time zone: no quiet hours in the way.
@@ -96,6 +97,7 @@ export async function benchPushFanout(count = 10_000): Promise<FanoutResult> {
     const sender = new PushSender(deps, process.env.PUSH_STUB ? { fetch: async () => ({ status: 201, headers: { get: () => null }, text: async () => '' }) } : {})
     const report = await sender.drain()
     const t2 = performance.now()
+    await closeSharedEncryptPool()
     if ((tally.queued ?? 0) !== count || report.sent !== count) {
       throw new Error(`fan-out incomplete: queued ${tally.queued}, sent ${report.sent}, failed ${report.failed}, retried ${report.retried}`)
     }

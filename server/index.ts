@@ -5,6 +5,7 @@ import { migrate, openDb } from './db/connection.js'
 import { systemClock } from './domain/clock.js'
 import { randomToken } from './domain/ids.js'
 import { startScheduler } from './jobs/scheduler.js'
+import { closeSharedEncryptPool } from './push/encrypt-pool.js'
 import { seedDemo } from './seed/demo.js'
 import type { Deps } from './services/deps.js'
 import { setupNeeded } from './services/setup-merchant.js'
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000)
     force.unref()
     server.close(async () => {
+      await closeSharedEncryptPool()
       await opened.close()
       process.exit(0)
     })

@@ -24,3 +24,13 @@ export function formatMinor(minor: number, digits: number): string {
   const unit = 10 ** digits
   return `${sign}${Math.floor(abs / unit)}.${String(abs % unit).padStart(digits, '0')}`
 }
+
+/** A whole file: the header row naming the columns, then the rows. */
+export const toCsv = (header: readonly string[], rows: readonly (string | number | null)[][]): string =>
+  [header, ...rows].map((r) => csvRow([...r])).join('')
+
+/** Minor units as a decimal in the currency's usual digits (1250 EUR -> "12.50", 1250 JPY -> "1250"). */
+export function decimalOf(minor: number, currency: string): string {
+  const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
+  return formatMinor(minor, digits)
+}

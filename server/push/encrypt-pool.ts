@@ -86,3 +86,10 @@ export function sharedEncryptPool(threads: number): EncryptPool {
   }
   return shared
 }
+
+/** Stops the shared pool's threads (shutdown, the end of a benchmark); the next sender starts a new one. */
+export async function closeSharedEncryptPool(): Promise<void> {
+  const pool = shared
+  shared = null
+  await pool?.close()
+}

@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi'
 import { z } from 'zod'
 import { InsightSettingsDto, InsightsDashboard, SegmentName, SegmentPage, SegmentQuery } from '../contract/insights.js'
-import { decimalOf, toCsv } from '../domain/segment-csv.js'
+import { decimalOf, toCsv } from '../domain/csv.js'
 import { requireStaff } from '../middleware/auth.js'
 import { dashboard, getInsightSettings, segmentPage, segmentRowsForCsv, updateInsightSettings } from '../services/insights.js'
 import { E400, E401, E403, json, jsonBody, router } from './openapi.js'

@@ -18,7 +18,6 @@ import {
   winbackDue,
   type DayTotals,
 } from '../../server/domain/insights.js'
-import { csvField, decimalOf, toCsv } from '../../server/domain/segment-csv.js'
 
 const TODAY = dayNumber(2026, 3, 10)
 const T = DEFAULT_THRESHOLDS
@@ -191,29 +190,5 @@ describe('figures', () => {
   it('has no rates without the members to compute them from', () => {
     const empty = figures([], [], TODAY)
     expect(empty).toMatchObject({ members: 0, retention: null, churn: null, repeatRate: null, averageSpend: null, lifetimeValue: null })
-  })
-})
-
-describe('segment CSV', () => {
-  it('quotes commas, quotes and line breaks as RFC 4180 says', () => {
-    expect(csvField('Nowak, Anna')).toBe('"Nowak, Anna"')
-    expect(csvField('Say "hi"')).toBe('"Say ""hi"""')
-    expect(csvField('two\nlines')).toBe('"two\nlines"')
-    expect(csvField(null)).toBe('')
-    expect(csvField(12)).toBe('12')
-  })
-
-  it('defuses text a spreadsheet would run as a formula', () => {
-    expect(csvField('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`)
-    expect(csvField('+48 600')).toBe("'+48 600")
-    expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)")
-    expect(csvField('-1')).toBe("'-1")
-    expect(csvField(-1)).toBe('-1')
-  })
-
-  it('writes a header row and CRLF line ends', () => {
-    expect(toCsv(['a', 'b'], [[1, 'x']])).toBe('a,b\r\n1,x\r\n')
-    expect(decimalOf(1250, 'EUR')).toBe('12.50')
-    expect(decimalOf(1250, 'JPY')).toBe('1250')
   })
 })

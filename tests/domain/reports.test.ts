@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { difference, holdoutGroup, liftReport, MIN_GROUP_SIZE, visitsAndSpend, type MemberOutcome } from '../../server/domain/campaign-lift.js'
-import { csvField, csvRow, formatMinor } from '../../server/domain/csv.js'
+import { csvField, csvRow, decimalOf, formatMinor, toCsv } from '../../server/domain/csv.js'
 import { localClock } from '../../server/domain/local-stamp.js'
 import { localParts } from '../../server/domain/zoned-time.js'
 import { isOpen, offHoursAlerts, rateAlerts, repeatCardAlerts, type Award, type OpeningHours } from '../../server/domain/staff-anomalies.js'
@@ -156,6 +156,12 @@ describe('CSV', () => {
     expect(formatMinor(1250, 2)).toBe('12.50')
     expect(formatMinor(-5, 2)).toBe('-0.05')
     expect(formatMinor(300, 0)).toBe('300')
+    expect(decimalOf(1250, 'EUR')).toBe('12.50')
+    expect(decimalOf(1250, 'JPY')).toBe('1250')
+  })
+
+  it('writes a whole file: a header row naming the columns, CRLF line ends', () => {
+    expect(toCsv(['a', 'b'], [[1, 'x']])).toBe('a,b\r\n1,x\r\n')
   })
 })
 
