@@ -49,17 +49,38 @@ export async function revokeKey(deps: Deps, merchantId: string, id: string): Pro
   if (!(await revokeApiKey(deps.db, merchantId, id, deps.clock.now().toISOString()))) {
     throw new DomainError('not_found', 'No active API key with this id.')
   }
+  // Refused from this moment in this process (another process sharing the file: within KEY_CACHE_MS).
+  const cache = keyCaches.get(deps.db)
+  if (cache) for (const [hash, hit] of cache) if (hit.row.id === id) cache.delete(hash)
 }
 
 const LAST_USED_RESOLUTION_MS = 60_000
+/**
+ * A POS sends many earns a second with the same key: its lookup is remembered for one second of wall
+ * time, so a busy till does not query api_keys (and wait for the connection) on every request.
+ */
+const KEY_CACHE_MS = 1_000
+type KeyRow = NonNullable<Awaited<ReturnType<typeof activeApiKeyByHash>>>
+const keyCaches = new WeakMap<Deps['db'], Map<string, { row: KeyRow; at: number }>>()
 
 /** The merchant behind a POS bearer key, or null. */
 export async function actorForApiKey(deps: Deps, key: string): Promise<Actor | null> {
-  const row = await activeApiKeyByHash(deps.db, sha256(key))
-  if (!row) return null
+  const hash = sha256(key)
+  let cache = keyCaches.get(deps.db)
+  if (!cache) keyCaches.set(deps.db, (cache = new Map()))
+  const hit = cache.get(hash)
+  let row: KeyRow | undefined
+  if (hit && performance.now() - hit.at < KEY_CACHE_MS) row = hit.row
+  else {
+    row = await activeApiKeyByHash(deps.db, hash)
+    if (!row) return null
+    if (cache.size > 1000) cache.clear()
+    cache.set(hash, { row, at: performance.now() })
+  }
   const now = deps.clock.now()
   if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() > LAST_USED_RESOLUTION_MS) {
-    await touchApiKey(deps.db, row.id, now.toISOString())
+    row.last_used_at = now.toISOString()
+    await touchApiKey(deps.db, row.id, row.last_used_at)
   }
   return { merchantId: row.merchant_id, staffId: null, apiKeyId: row.id, role: 'pos' }
 }

@@ -3,7 +3,8 @@ import os from 'node:os'
 import path from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
-import { sql } from 'kysely'
+import { Migrator, sql } from 'kysely'
+import { migrations } from '../../server/db/migrations/index.js'
 import { migrate, openDb, writeTx, type OpenedDb } from '../../server/db/connection.js'
 
 let dir: string
@@ -103,5 +104,31 @@ describe('group commit (writeTx)', () => {
     // The connection is usable again afterwards.
     await writeTx(o.db, add('later'))
     expect(bodies(o)).toEqual(['later'])
+  })
+})
+
+describe('migration 0010 (lean write path)', () => {
+  it('keeps every idempotency record and the ledger indexes still refuse a lot expired twice', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lw-db-'))
+    opened = openDb(path.join(dir, 'loyalty.db'))
+    const migrator = new Migrator({ db: opened.db, provider: { getMigrations: async () => migrations } })
+    expect((await migrator.migrateTo('0009-insights-lift-alerts')).error).toBeUndefined()
+    const s = opened.sqlite
+    s.prepare("insert into merchants (id, slug, name, brand_color, accent_color, timezone, currency, created_at) values ('m1', 'm', 'M', '#000', '#000', 'UTC', 'EUR', 'x')").run()
+    s.prepare("insert into idempotency_records values ('m1', 'pos:earn', 'key-0001', 'h', 201, '{\"balance\":5}', 'x')").run()
+    await migrate(opened.db)
+    expect(s.prepare('select * from idempotency_records').all()).toEqual([
+      { merchant_id: 'm1', scope: 'pos:earn', key: 'key-0001', request_hash: 'h', status: 201, body: '{"balance":5}', created_at: 'x' },
+    ])
+    expect(() => s.prepare("insert into idempotency_records values ('m1', 'pos:earn', 'key-0001', 'h2', 201, '{}', 'y')").run()).toThrow(/UNIQUE/)
+    const indexes = s.prepare("select name, sql from sqlite_master where type = 'index' and name in ('ledger_expires_entry', 'ledger_staff_time')").all() as { sql: string }[]
+    expect(indexes.map((i) => /where "?\w+"? is not null/i.test(i.sql))).toEqual([true, true])
+    // The unique rule on expiring a lot still holds for the rows the index now holds.
+    s.prepare("insert into customers (id, name, created_at) values ('c1', 'C', 'x')").run()
+    s.prepare("insert into cards (id, customer_id, merchant_id, card_number, totp_secret, balance, marketing_consent, created_at, updated_at) values ('k1', 'c1', 'm1', 'N1', 'S', 0, 0, 'x', 'x')").run()
+    const entry = s.prepare("insert into ledger_entries (id, card_id, merchant_id, kind, points, balance_after, reason, created_at, expires_entry_id) values (?, 'k1', 'm1', ?, 0, 0, 'r', 'x', ?)")
+    entry.run('e1', 'earn', null)
+    entry.run('e2', 'expire', 'e1')
+    expect(() => entry.run('e3', 'expire', 'e1')).toThrow(/UNIQUE/)
   })
 })

@@ -1,6 +1,6 @@
 import type { Tx } from '../connection.js'
 import { first, prepared } from '../prepared.js'
-import type { Insertable } from 'kysely'
+import { sql, type Insertable } from 'kysely'
 import type { MerchantTable, ProgramVersionTable, SignupLinkTable } from '../schema.js'
 
 export const merchantBySlug = (db: Tx, slug: string) =>
@@ -24,7 +24,7 @@ const currentProgramQuery = prepared((db, a: { merchantId: string; now: string }
     .where('merchant_id', '=', a.merchantId)
     .where('effective_from', '<=', a.now)
     .orderBy('version', 'desc')
-    .limit(1),
+    .limit(sql.lit(1)),
 )
 export const currentProgram = (db: Tx, merchantId: string, now: string) => first(currentProgramQuery(db, { merchantId, now }))
 
@@ -38,7 +38,7 @@ const merchantProgramQuery = prepared((db, a: { merchantId: string; now: string 
     .where('m.id', '=', a.merchantId)
     .where('pv.effective_from', '<=', a.now)
     .orderBy('pv.version', 'desc')
-    .limit(1),
+    .limit(sql.lit(1)),
 )
 export const merchantWithProgram = (db: Tx, merchantId: string, now: string) => first(merchantProgramQuery(db, { merchantId, now }))
 

@@ -1,4 +1,4 @@
-import type { Insertable } from 'kysely'
+import { sql, type Insertable } from 'kysely'
 import type { Tx } from '../connection.js'
 import { prepared } from '../prepared.js'
 import type {
@@ -36,7 +36,7 @@ export async function deleteSubscription(db: Tx, where: { id?: string; endpoint?
 }
 
 const deviceOfCustomerQuery = prepared((db, a: { customerId: string }) =>
-  db.selectFrom('push_subscriptions').select('id').where('customer_id', '=', a.customerId).limit(1),
+  db.selectFrom('push_subscriptions').select('id').where('customer_id', '=', a.customerId).limit(sql.lit(1)),
 )
 /** Asked on every earn: prepared (see prepared.ts). */
 export async function hasDevice(db: Tx, customerId: string): Promise<boolean> {
