@@ -18,6 +18,8 @@ export const insightsApi = {
   addAlertDevice: (sub: PushSubscriptionJSON) => request<void>('POST', '/merchant/alerts/devices', { body: sub }),
   removeAlertDevice: (endpoint: string) => request<void>('POST', '/merchant/alerts/devices/remove', { body: { endpoint } }),
   /** Download links (the browser sends the session cookie). */
-  membersCsvUrl: () => '/api/merchant/exports/members.csv',
+  /** Every member, or with both dates those who joined between them (shop time, both days included). */
+  membersCsvUrl: (from?: string, to?: string) =>
+    from && to ? `/api/merchant/exports/members.csv?from=${seg(from)}&to=${seg(to)}` : '/api/merchant/exports/members.csv',
   ledgerCsvUrl: (from: string, to: string) => `/api/merchant/exports/ledger.csv?from=${seg(from)}&to=${seg(to)}`,
 }

@@ -106,3 +106,7 @@ export const StaffPushDevices = z.object({ endpoints: z.array(z.string()) })
 /** Local dates in the merchant's time zone, both included; at most MAX_EXPORT_DAYS apart. */
 export const MAX_EXPORT_DAYS = 366
 export const ExportRange = z.object({ from: IsoDate, to: IsoDate })
+/** Members who joined between two local dates (both included); without them, every member. */
+export const MemberExportRange = z
+  .object({ from: IsoDate.optional(), to: IsoDate.optional() })
+  .refine((r) => (r.from === undefined) === (r.to === undefined), { message: 'give both from and to, or neither', path: ['to'] })

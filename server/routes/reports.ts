@@ -6,6 +6,7 @@ import {
   AutomationHoldouts,
   CampaignDto,
   ExportRange,
+  MemberExportRange,
   OpeningHoursDto,
   ResolveAlert,
   StaffAlertDto,
@@ -184,10 +185,11 @@ export const reportRoutes = router()
       path: '/merchant/exports/members.csv',
       tags: ['merchant'],
       middleware: [ownerOrManager] as const,
-      responses: { 200: csv('One row per open card; email only with marketing consent'), ...E401, ...E403 },
+      request: { query: MemberExportRange },
+      responses: { 200: csv('One row per open card (with from/to: those that joined in the range); email only with marketing consent'), ...E400, ...E401, ...E403 },
     }),
     async (c) => {
-      const { filename, rows } = await membersExport(c.var.deps, c.var.actor.merchantId)
+      const { filename, rows } = await membersExport(c.var.deps, c.var.actor.merchantId, c.req.valid('query'))
       return sendCsv(c, filename, rows)
     },
   )

@@ -22,7 +22,7 @@ async function merchantOf(deps: Deps, merchantId: string) {
 }
 
 /** The UTC range [start, end) of local dates from..to (both included), validated. */
-export function exportRange(from: string, to: string, tz: string): { start: string; end: string } {
+export function exportRange(from: string, to: string, tz: string, maxDays: number | null = MAX_EXPORT_DAYS): { start: string; end: string } {
   const bad = (path: string, message: string) => new DomainError('validation_failed', message, [{ path, message }])
   if (!isRealDate(from)) throw bad('from', 'not a real date')
   if (!isRealDate(to)) throw bad('to', 'not a real date')
@@ -30,7 +30,7 @@ export function exportRange(from: string, to: string, tz: string): { start: stri
   const [fy, fm, fd] = from.split('-').map(Number) as [number, number, number]
   const [ty, tm, td] = to.split('-').map(Number) as [number, number, number]
   const days = (Date.UTC(ty, tm - 1, td) - Date.UTC(fy, fm - 1, fd)) / 86_400_000 + 1
-  if (days > MAX_EXPORT_DAYS) throw bad('to', `at most ${MAX_EXPORT_DAYS} days per file`)
+  if (maxDays !== null && days > maxDays) throw bad('to', `at most ${maxDays} days per file`)
   return { start: zonedToUtc(tz, fy, fm, fd).toISOString(), end: zonedToUtc(tz, ty, tm, td + 1).toISOString() }
 }
 
@@ -67,18 +67,20 @@ export async function ledgerExport(deps: Deps, merchantId: string, from: string,
 }
 
 /**
- * One row per open card. The email is exported only with the member's marketing consent (the file
- * is usually for a mailing tool); visits are local days with a purchase, spend their sum, all time.
+ * One row per open card (with a range: per card that joined between `from` and `to`, local dates,
+ * both included). The email is exported only with the member's marketing consent (the file is
+ * usually for a mailing tool); visits are local days with a purchase, spend their sum, all time.
  */
-export async function membersExport(deps: Deps, merchantId: string) {
+export async function membersExport(deps: Deps, merchantId: string, range: { from?: string | undefined; to?: string | undefined } = {}) {
   const m = await merchantOf(deps, merchantId)
+  const joined = range.from && range.to ? exportRange(range.from, range.to, m.timezone, null) : null
   const digits = minorDigits(m.currency)
   const local = localClock(m.timezone)
   async function* rows(): AsyncGenerator<string> {
     yield csvRow(MEMBER_COLUMNS)
     let after: string | null = null
     for (;;) {
-      const page = await membersPage(deps.db, merchantId, after, PAGE)
+      const page = await membersPage(deps.db, merchantId, after, PAGE, joined)
       const stats = new Map<string, { days: Set<string>; spend: number; last: string }>()
       for (const p of await purchasesOfCards(deps.db, page.map((c) => c.id))) {
         const s = stats.get(p.card_id) ?? { days: new Set<string>(), spend: 0, last: '' }
@@ -107,5 +109,6 @@ export async function membersExport(deps: Deps, merchantId: string) {
       after = page[page.length - 1]!.card_number
     }
   }
-  return { filename: `${m.slug}-members-${local.date(deps.clock.now().toISOString())}.csv`, rows: rows() }
+  const name = range.from && range.to ? `joined-${range.from}-to-${range.to}` : local.date(deps.clock.now().toISOString())
+  return { filename: `${m.slug}-members-${name}.csv`, rows: rows() }
 }

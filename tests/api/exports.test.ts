@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { addStaff, merchantWithOwner } from '../helpers/factories.js'
-import { seedEntry, staffIdOf } from '../helpers/insights.js'
+import { ownerAgain, seedEntry, staffIdOf } from '../helpers/insights.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'
 
 let t: TestApp
@@ -63,6 +63,30 @@ describe('CSV exports', () => {
         `${s.bob.cardNumber},"'=HYPERLINK(""http://evil.test"",""Bob"")",,2026-03-10,,0,0,0.00,EUR,,no`,
       ].sort(),
     )
+  })
+
+  it('write only the members who joined between two local dates when asked, edges included', async () => {
+    const m = await merchantWithOwner(t)
+    const joinAt = async (at: string, name: string) => {
+      t.clock.set(at)
+      const res = await t.client().post('/api/join', { slug: m.slug, name, marketingConsent: false })
+      expect(res.status).toBe(201)
+      return res.body.card.cardNumber as string
+    }
+    // Warsaw is UTC+2 in April: 1 April 00:00 local is 31 March 22:00 UTC.
+    await joinAt('2026-03-31T21:59:59.000Z', 'Before')
+    const first = await joinAt('2026-03-31T22:00:00.000Z', 'First second')
+    const last = await joinAt('2026-04-02T21:59:59.000Z', 'Last second')
+    await joinAt('2026-04-02T22:00:00.000Z', 'After')
+    const owner = await ownerAgain(t, m.merchantId) // weeks later: a fresh session
+    const res = await owner.get('/api/merchant/exports/members.csv?from=2026-04-01&to=2026-04-02')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${m.slug}-members-joined-2026-04-01-to-2026-04-02.csv"`)
+    expect(lines(res.body).slice(1).map((r) => r.split(',').slice(0, 2).join(',')).sort()).toEqual([`${first},First second`, `${last},Last second`].sort())
+    expect(lines((await owner.get('/api/merchant/exports/members.csv')).body)).toHaveLength(5)
+    const bad = async (q: string) => (await owner.get(`/api/merchant/exports/members.csv?${q}`)).body.error
+    expect(await bad('from=2026-03-01')).toMatchObject({ code: 'validation_failed', details: [{ path: 'to' }] })
+    expect(await bad('from=2026-03-02&to=2026-03-01')).toMatchObject({ code: 'validation_failed', details: [{ path: 'to' }] })
   })
 
   it('refuse a backwards, unreal or too long range', async () => {

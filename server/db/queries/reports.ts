@@ -240,7 +240,13 @@ export const ledgerPage = (db: Tx, merchantId: string, from: string, until: stri
     .limit(limit)
     .execute()
 
-export const membersPage = (db: Tx, merchantId: string, afterNumber: string | null, limit: number) =>
+export const membersPage = (
+  db: Tx,
+  merchantId: string,
+  afterNumber: string | null,
+  limit: number,
+  joined: { start: string; end: string } | null = null,
+) =>
   db
     .selectFrom('cards as c')
     .innerJoin('customers as u', 'u.id', 'c.customer_id')
@@ -249,6 +255,7 @@ export const membersPage = (db: Tx, merchantId: string, afterNumber: string | nu
     .where('c.merchant_id', '=', merchantId)
     .where('c.closed_at', 'is', null)
     .$if(afterNumber !== null, (q) => q.where('c.card_number', '>', afterNumber!))
+    .$if(joined !== null, (q) => q.where('c.created_at', '>=', joined!.start).where('c.created_at', '<', joined!.end))
     .orderBy('c.card_number')
     .limit(limit)
     .execute()
