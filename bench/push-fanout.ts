@@ -37,6 +37,8 @@ export interface FanoutResult {
   sendRate: number
   endToEndRate: number
   encryptRate: number
+  /** Worker threads the sender encrypted in (config.push.encryptThreads; 0: its own thread). */
+  encryptThreads: number
   sent: number
 }
 
@@ -113,6 +115,7 @@ export async function benchPushFanout(count = 10_000): Promise<FanoutResult> {
       sendRate: count / sendSeconds,
       endToEndRate: count / (queueSeconds + sendSeconds),
       encryptRate,
+      encryptThreads: config.push.encryptThreads,
       sent: report.sent,
     }
   } finally {

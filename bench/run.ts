@@ -64,7 +64,7 @@ if (runs('push-fanout')) {
     unit: 'msg/s',
     baseline: round(f.encryptRate, 0),
     ratio: round(f.sendRate / f.encryptRate),
-    note: `sender (claim, encrypt aes128gcm, POST, record) ${f.sent} pushes in ${round(f.sendSeconds, 1)} s; baseline: web-push encryption alone on one core; queueing the offer (segment, consent, cap, outbox rows) took ${round(f.queueSeconds, 1)} s, end to end ${round(f.endToEndRate, 0)} msg/s`,
+    note: `sender (claim, encrypt aes128gcm in ${f.encryptThreads} worker thread(s), POST from its own thread, record) ${f.sent} pushes in ${round(f.sendSeconds, 1)} s; baseline: web-push encryption alone on one core; queueing the offer (segment, consent, cap, outbox rows) took ${round(f.queueSeconds, 1)} s, end to end ${round(f.endToEndRate, 0)} msg/s`,
   })
   console.log(`  sent ${f.sent} in ${f.sendSeconds.toFixed(1)} s: ${f.sendRate.toFixed(0)} msg/s; encryption alone ${f.encryptRate.toFixed(0)} msg/s; ratio ${results.at(-1)!.ratio} (target >= 2000 msg/s and >= 0.5); queueing ${f.queueSeconds.toFixed(1)} s, end to end ${f.endToEndRate.toFixed(0)} msg/s`)
 }
