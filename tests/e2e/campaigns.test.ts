@@ -1,6 +1,6 @@
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectNoAxeViolations, expectNotBlank, launch, phoneContext, screenshot, startServer, type RunningServer } from './harness.js'
+import { expectNoAxeViolations, expectNotBlank, launch, phoneContext, screenshot, staffSignIn, startServer, type RunningServer } from './harness.js'
 
 let server: RunningServer
 let browser: Browser
@@ -13,19 +13,11 @@ afterAll(async () => {
   await server?.stop()
 })
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto('/staff/login')
-  await page.getByTestId('staff-email').fill(email)
-  await page.getByTestId('staff-password').fill(password)
-  await page.getByTestId('staff-login-submit').click()
-  await page.waitForURL('**/staff/scan')
-}
-
 describe('campaign lift, staff alerts and exports in the console', () => {
   it('owner reads the demo offer\'s lift with its chart, and the staff alerts, at 390x844', async () => {
     const context = await phoneContext(browser, server.url)
     const page = await context.newPage()
-    await signIn(page, 'owner@demo.test', 'demo-owner-pass')
+    await staffSignIn(page, 'owner@demo.test', 'demo-owner-pass')
 
     await page.goto('/merchant/campaigns')
     const offer = page.getByTestId('campaign').filter({ hasText: 'Soup season is here' })

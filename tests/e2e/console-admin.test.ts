@@ -1,7 +1,7 @@
 import sharp from 'sharp'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectNoAxeViolations, expectNotBlank, launch, phoneContext, screenshot, startServer, type RunningServer } from './harness.js'
+import { expectNoAxeViolations, expectNotBlank, launch, phoneContext, screenshot, staffSignIn, startServer, type RunningServer } from './harness.js'
 
 let server: RunningServer
 let browser: Browser
@@ -24,19 +24,11 @@ const naturalWidth = (page: Page, selector: string) =>
 const css = (loc: Locator, prop: 'backgroundColor' | 'color') =>
   loc.evaluate((el, p) => (globalThis as unknown as Win).getComputedStyle(el)[p]!, prop)
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto('/staff/login')
-  await page.getByTestId('staff-email').fill(email)
-  await page.getByTestId('staff-password').fill(password)
-  await page.getByTestId('staff-login-submit').click()
-  await page.waitForURL('**/staff/scan')
-}
-
 describe('merchant console admin', () => {
   it('owner changes the brand colour, uploads a logo and opens a printable poster', async () => {
     const context = await phoneContext(browser, server.url)
     const page = await context.newPage()
-    await signIn(page, 'owner@demo.test', 'demo-owner-pass')
+    await staffSignIn(page, 'owner@demo.test', 'demo-owner-pass')
 
     // Branding: the preview follows the colour as it is typed, and the text stays readable.
     await page.getByTestId('nav-branding').click()
@@ -102,7 +94,7 @@ describe('merchant console admin', () => {
   it('owner invites a cashier who sets a password from the link, then deactivates them', async () => {
     const ownerCtx = await phoneContext(browser, server.url)
     const owner = await ownerCtx.newPage()
-    await signIn(owner, 'owner@demo.test', 'demo-owner-pass')
+    await staffSignIn(owner, 'owner@demo.test', 'demo-owner-pass')
     await owner.getByTestId('nav-staff').click()
     await owner.getByTestId('invite-name').fill('Nina New')
     await owner.getByTestId('invite-email').fill('nina@demo.test')

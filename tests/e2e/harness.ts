@@ -77,6 +77,15 @@ export async function phoneContext(browser: Browser, baseURL: string, locale = '
   return browser.newContext({ baseURL, viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale })
 }
 
+/** Signs a member of staff in through the login form and waits for the scanner, where every sign-in lands. */
+export async function staffSignIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto('/staff/login')
+  await page.getByTestId('staff-email').fill(email)
+  await page.getByTestId('staff-password').fill(password)
+  await page.getByTestId('staff-login-submit').click()
+  await page.waitForURL('**/staff/scan')
+}
+
 /** axe-core with the WCAG 2.1 A/AA rules; any violation fails with its id and the elements. */
 export async function expectNoAxeViolations(page: Page): Promise<void> {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze()

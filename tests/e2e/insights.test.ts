@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectNoAxeViolations, expectNotBlank, launch, phoneContext, screenshot, startServer, type RunningServer } from './harness.js'
+import { expectNoAxeViolations, expectNotBlank, launch, phoneContext, screenshot, staffSignIn, startServer, type RunningServer } from './harness.js'
 
 let server: RunningServer
 let browser: Browser
@@ -12,14 +12,6 @@ afterAll(async () => {
   await browser?.close()
   await server?.stop()
 })
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto('/staff/login')
-  await page.getByTestId('staff-email').fill(email)
-  await page.getByTestId('staff-password').fill(password)
-  await page.getByTestId('staff-login-submit').click()
-  await page.waitForURL('**/staff/scan')
-}
 
 /* The test project is compiled without the DOM library: the canvas API is typed by hand here. */
 type Canvas = { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } }
@@ -47,7 +39,7 @@ describe('insights', () => {
   it('shows the owner a dashboard whose charts render at phone and laptop sizes, with no axe violations', async () => {
     const context = await phoneContext(browser, server.url)
     const page = await context.newPage()
-    await signIn(page, 'owner@demo.test', 'demo-owner-pass')
+    await staffSignIn(page, 'owner@demo.test', 'demo-owner-pass')
     await page.getByTestId('nav-insights').first().click()
     await page.waitForURL('**/merchant/insights')
     await page.getByTestId('kpi-members').waitFor()
@@ -79,7 +71,7 @@ describe('insights', () => {
   it('lists the members of a segment, downloads it as CSV, and links an offer to it', async () => {
     const context = await phoneContext(browser, server.url)
     const page = await context.newPage()
-    await signIn(page, 'manager@demo.test', 'demo-manager-pass')
+    await staffSignIn(page, 'manager@demo.test', 'demo-manager-pass')
     await page.goto('/merchant/segments')
     await page.getByTestId('segment-member').first().waitFor()
     await page.getByTestId('segment-regular').click()

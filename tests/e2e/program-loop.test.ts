@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectNoAxeViolations, expectNotBlank, launch, phoneContext, screenshot, startServer, type RunningServer } from './harness.js'
+import { expectNoAxeViolations, expectNotBlank, launch, phoneContext, screenshot, staffSignIn, startServer, type RunningServer } from './harness.js'
 
 let server: RunningServer
 let browser: Browser
@@ -14,20 +14,12 @@ afterAll(async () => {
   await server?.stop()
 })
 
-async function staffLogin(page: Page, email: string, password: string) {
-  await page.goto('/staff/login')
-  await page.getByTestId('staff-email').fill(email)
-  await page.getByTestId('staff-password').fill(password)
-  await page.getByTestId('staff-login-submit').click()
-  await page.waitForURL(/\/staff\/scan/)
-}
-
 describe('a whole program run from the console (issue 4)', () => {
   it('the owner sets Silver at 100 points and a reward; a member earns to Silver, redeems it; a cashier takes the coupon', async () => {
     // The owner: Silver at 100 points earned, Gold above it, previewed and saved.
     const ownerCtx = await phoneContext(browser, server.url)
     const owner = await ownerCtx.newPage()
-    await staffLogin(owner, 'owner@demo.test', 'demo-owner-pass')
+    await staffSignIn(owner, 'owner@demo.test', 'demo-owner-pass')
     await owner.getByTestId('nav-program').click()
     await expect.poll(() => owner.getByTestId('tier-name-0').inputValue()).toBe('Silver')
     await owner.getByTestId('tier-threshold-1').fill('300')
@@ -83,7 +75,7 @@ describe('a whole program run from the console (issue 4)', () => {
     // A cashier redeems the coupon at the till, once.
     const tillCtx = await phoneContext(browser, server.url)
     const till = await tillCtx.newPage()
-    await staffLogin(till, 'cashier@demo.test', 'demo-cashier-pass')
+    await staffSignIn(till, 'cashier@demo.test', 'demo-cashier-pass')
     await till.getByTestId('mode-coupon').click()
     await till.getByTestId('coupon-code-input').fill(code)
     await till.getByTestId('check-coupon').click()

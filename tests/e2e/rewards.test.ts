@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
-import { expectNoAxeViolations, launch, phoneContext, screenshot, startServer, type RunningServer } from './harness.js'
+import { expectNoAxeViolations, launch, phoneContext, screenshot, staffSignIn, startServer, type RunningServer } from './harness.js'
 
 let server: RunningServer
 let browser: Browser
@@ -63,10 +63,7 @@ describe('rewards and coupons in Chromium', () => {
     // The cashier types the code in the scanner's coupon mode and redeems it.
     const till = await phoneContext(browser, server.url)
     const staff = await till.newPage()
-    await staff.goto('/staff/login')
-    await staff.getByTestId('staff-email').fill('cashier@demo.test')
-    await staff.getByTestId('staff-password').fill('demo-cashier-pass')
-    await staff.getByTestId('staff-login-submit').click()
+    await staffSignIn(staff, 'cashier@demo.test', 'demo-cashier-pass')
     await staff.getByTestId('mode-coupon').click()
     await staff.getByTestId('coupon-code-input').fill(code.toLowerCase())
     await staff.getByTestId('check-coupon').click()
@@ -94,10 +91,7 @@ describe('rewards and coupons in Chromium', () => {
   it('the owner sees the rewards console with the catalog and the stamp card', async () => {
     const ctx = await phoneContext(browser, server.url)
     const page = await ctx.newPage()
-    await page.goto('/staff/login')
-    await page.getByTestId('staff-email').fill('owner@demo.test')
-    await page.getByTestId('staff-password').fill('demo-owner-pass')
-    await page.getByTestId('staff-login-submit').click()
+    await staffSignIn(page, 'owner@demo.test', 'demo-owner-pass')
     await page.getByTestId('nav-rewards').click()
     await page.getByTestId('reward-row').first().waitFor()
     expect(await page.getByTestId('reward-row').count()).toBe(3)
