@@ -16,6 +16,7 @@
  *   (ties at the cut-off are all in; no spend is never high value). A high-value member is also in
  *   exactly one lifecycle segment.
  */
+import { localClock } from './local-stamp.js'
 import { localParts } from './zoned-time.js'
 
 export interface Thresholds {
@@ -81,30 +82,15 @@ export function dayNumberOf(at: Date, tz: string): number {
   return dayNumber(p.year, p.month, p.day)
 }
 
-function offsetMinutes(at: Date, tz: string): number {
-  const p = localParts(at, tz)
-  return Math.round((Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) - Math.floor(at.getTime() / 60_000) * 60_000) / 60_000)
-}
-
 /**
- * The local day number of many ISO timestamps (toISOString form) in one timezone. Intl is slow, so
- * the offset is worked out once per UTC day; on a day the offset changes (DST) each timestamp is
- * worked out on its own.
+ * The local day number of many ISO timestamps in one timezone, with the zone offsets that
+ * localClock (local-stamp.ts) works out once per UTC hour.
  */
 export function localDayFn(tz: string): (iso: string) => number {
-  const byDay = new Map<string, { base: number; offset: number | null }>()
+  const clock = localClock(tz)
   return (iso) => {
-    const key = iso.slice(0, 10)
-    let d = byDay.get(key)
-    if (d === undefined) {
-      const start = Date.parse(`${key}T00:00:00.000Z`)
-      const a = offsetMinutes(new Date(start), tz)
-      d = { base: Math.floor(start / DAY), offset: a === offsetMinutes(new Date(start + DAY - 60_000), tz) ? a : null }
-      byDay.set(key, d)
-    }
-    if (d.offset === null) return dayNumberOf(new Date(iso), tz)
-    const minutes = Number(iso.slice(11, 13)) * 60 + Number(iso.slice(14, 16))
-    return d.base + Math.floor((minutes + d.offset) / 1440)
+    const ms = Date.parse(iso)
+    return Math.floor((ms + clock.offset(ms)) / DAY)
   }
 }
 

@@ -31,6 +31,8 @@ export function localClock(tz: string) {
     return new Date(ms + offset(ms)).toISOString()
   }
   return {
+    /** The zone's offset from UTC at an instant, in milliseconds. */
+    offset,
     /** 'YYYY-MM-DD HH:MM:SS' in the zone. */
     stamp: (iso: string) => {
       const w = wall(iso)
