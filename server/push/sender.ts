@@ -15,7 +15,7 @@ import {
 import { newId } from '../domain/ids.js'
 import { MAX_PAYLOAD_BYTES, payloadBytes } from '../domain/push-rules.js'
 import type { Deps } from '../services/deps.js'
-import { sharedEncryptPool, type EncryptJob, type EncryptPool, type EncryptResult } from './encrypt-pool.js'
+import { encryptOne, sharedEncryptPool, type EncryptJob, type EncryptPool, type EncryptResult } from './encrypt-pool.js'
 import { vapidKeys, type VapidKeys } from './vapid.js'
 
 /** The VAPID JWT is signed once per push-service origin and reused for up to an hour. */
@@ -166,14 +166,15 @@ export class PushSender {
    */
   private async sendAll(rows: DueRow[]): Promise<Outcome[]> {
     const out: Outcome[] = new Array(rows.length)
-    // Each sendable row's encrypted request; null for a row refused before encryption.
-    const sealed: Array<Promise<EncryptResult> | null> = new Array(rows.length).fill(null)
+    // Why a row is refused before encryption (null: it is sent), and each sent row's encrypted request.
+    const refusals = rows.map((row) => this.refusal(row))
+    const sealed: Array<Promise<EncryptResult>> = new Array(rows.length)
     for (let from = 0; from < rows.length; from += ENCRYPT_CHUNK) {
       const jobs: EncryptJob[] = []
       const at: number[] = []
       for (let i = from; i < Math.min(from + ENCRYPT_CHUNK, rows.length); i++) {
         const row = rows[i]!
-        if (this.refusal(row)) continue
+        if (refusals[i]) continue
         at.push(i)
         jobs.push({
           endpoint: row.endpoint!,
@@ -194,7 +195,7 @@ export class PushSender {
     const worker = async () => {
       while (next < rows.length) {
         const i = next++
-        out[i] = await this.sendOne(rows[i]!, sealed[i]!)
+        out[i] = await this.sendOne(rows[i]!, refusals[i] ?? sealed[i]!)
       }
     }
     await Promise.all(Array.from({ length: Math.min(this.concurrency, rows.length) }, worker))
@@ -214,19 +215,13 @@ export class PushSender {
     const hit = this.jwt.get(origin)
     if (hit && now - hit.at < JWT_REUSE_MS && now >= hit.at) return hit.header
     // The JWT itself is valid for 12 hours of wall time; we only reuse it for one.
-    const { Authorization } = webpush.getVapidHeaders(
-      origin,
-      this.deps.config.push.vapidSubject,
-      this.keys.publicKey,
-      this.keys.privateKey,
-      'aes128gcm',
-    ) as { Authorization: string }
+    const Authorization = vapidAuthorization(origin, this.deps.config.push.vapidSubject, this.keys)
     this.jwtSigned++
     this.jwt.set(origin, { header: Authorization, at: now })
     return Authorization
   }
 
-  private async sendOne(row: DueRow, sealed: Promise<EncryptResult> | null): Promise<Outcome> {
+  private async sendOne(row: DueRow, sealed: Promise<EncryptResult> | string): Promise<Outcome> {
     let t0 = performance.now()
     const done = (status: number, error: string | null, retryAfter?: number): Outcome => ({
       row,
@@ -235,8 +230,7 @@ export class PushSender {
       ms: Math.round(performance.now() - t0),
       retryAfterMs: retryAfter,
     })
-    const refusal = this.refusal(row)
-    if (refusal || !sealed) return done(0, refusal ?? 'refused: not encrypted')
+    if (typeof sealed === 'string') return done(0, sealed)
     let details: EncryptResult
     try {
       details = await sealed
@@ -304,6 +298,11 @@ export class PushSender {
   }
 }
 
+/** A freshly signed VAPID Authorization header for one push-service origin. */
+function vapidAuthorization(origin: string, subject: string, keys: VapidKeys): string {
+  return (webpush.getVapidHeaders(origin, subject, keys.publicKey, keys.privateKey, 'aes128gcm') as { Authorization: string }).Authorization
+}
+
 /**
  * One push straight to one device, outside the member outbox: staff alert pushes (issue 6), which
  * are few, not marketing, and go to staff devices the outbox (keyed by member cards) does not hold.
@@ -317,18 +316,11 @@ export async function sendOnce(
   fetch: FetchLike = nodeFetch,
 ): Promise<number> {
   if (payloadBytes(payload) > MAX_PAYLOAD_BYTES) throw new Error(`push payload over ${MAX_PAYLOAD_BYTES} bytes`)
-  const keys = vapidKeys(deps.config.dataDir)
-  const details = webpush.generateRequestDetails({ endpoint: sub.endpoint, keys: { p256dh: sub.p256dh, auth: sub.auth } }, payload, {
-    vapidDetails: { subject: deps.config.push.vapidSubject, publicKey: keys.publicKey, privateKey: keys.privateKey },
-    TTL: opts.ttl,
-    urgency: opts.urgency,
-    topic: opts.topic,
-    contentEncoding: 'aes128gcm',
-  })
-  const headers: Record<string, string> = {}
-  for (const [k, v] of Object.entries(details.headers)) if (k.toLowerCase() !== 'content-length') headers[k] = String(v)
+  const authorization = vapidAuthorization(new URL(sub.endpoint).origin, deps.config.push.vapidSubject, vapidKeys(deps.config.dataDir))
+  const details = encryptOne({ ...sub, payload, authorization, ...opts })
+  if (!details.ok) throw new Error(details.error)
   try {
-    const res = await fetch(details.endpoint, { method: 'POST', headers, body: details.body as Uint8Array | null, timeoutMs: REQUEST_TIMEOUT_MS })
+    const res = await fetch(details.endpoint, { method: 'POST', headers: details.headers, body: details.body, timeoutMs: REQUEST_TIMEOUT_MS })
     await res.text().catch(() => '')
     return res.status
   } catch {
