@@ -148,10 +148,6 @@ async function runBatch(db: Db, batch: WriteJob[]): Promise<void> {
     const done: { ok: boolean; value: unknown }[] = []
     try {
       for (const job of batch) {
-        if (batch.length === 1) {
-          done.push({ ok: true, value: await job.fn(conn) })
-          continue
-        }
         await conn.executeQuery(SAVEPOINT)
         try {
           const value = await job.fn(conn)
@@ -165,9 +161,8 @@ async function runBatch(db: Db, batch: WriteJob[]): Promise<void> {
       }
       await conn.executeQuery(COMMIT)
     } catch (err) {
-      // A lone job's own error, or a failed savepoint or commit: nothing of this batch is kept.
+      // A failed savepoint or commit: nothing of this batch is kept, and every job of it fails.
       await conn.executeQuery(ROLLBACK).catch(() => undefined)
-      if (batch.length === 1) return [{ ok: false, value: err }]
       throw err
     }
     return done
