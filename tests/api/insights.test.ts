@@ -1,12 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openDb, writeTx } from '../../server/db/connection.js'
-import { cardById } from '../../server/db/queries/cards.js'
+import { openDb } from '../../server/db/connection.js'
 import { newId } from '../../server/domain/ids.js'
 import { sendDueOffers } from '../../server/jobs/push-automations.js'
-import { postEntry } from '../../server/services/award-points.js'
 import { dashboard } from '../../server/services/insights.js'
-import type { Actor } from '../../server/services/deps.js'
 import { addStaff, merchantWithOwner } from '../helpers/factories.js'
+import { seedEntry } from '../helpers/insights.js'
 import { addDevice, count } from '../helpers/push.js'
 import { makeTestApp, T0, type TestApp, type TestClient } from '../helpers/test-app.js'
 
@@ -34,22 +32,9 @@ async function join(slug: string, joinedAgo: number, over: { name: string; email
   return { cardId: res.body.card.id, cardNumber: res.body.card.cardNumber, client }
 }
 
-/** A ledger entry through the one posting path (balance cache in the same transaction). */
-async function post(merchantId: string, cardId: string, at: Date, p: { kind: 'earn' | 'redeem' | 'reversal'; points: number; amountMinor?: number; reverses?: string }) {
-  const actor: Actor = { merchantId, staffId: null, apiKeyId: null, role: 'owner' }
-  return writeTx(t.db, async (tx) => {
-    const card = (await cardById(tx, cardId))!
-    const out = await postEntry(
-      tx,
-      card,
-      actor,
-      { kind: p.kind, points: p.points, reason: p.kind, amountMinor: p.amountMinor ?? null, currency: p.amountMinor ? 'EUR' : null, reversesEntryId: p.reverses ?? null },
-      null,
-      at,
-    )
-    return out.body.entry.id as string
-  })
-}
+/** A ledger entry at a chosen time, through the one posting path. */
+const post = (merchantId: string, cardId: string, at: Date, p: { kind: 'earn' | 'redeem' | 'reversal'; points: number; amountMinor?: number; reverses?: string }) =>
+  seedEntry(t, { cardId, merchantId, at: at.toISOString(), kind: p.kind, points: p.points, amountMinor: p.amountMinor ?? null, reverses: p.reverses, reason: p.kind })
 const buy = (merchantId: string, m: Member, daysAgo: number, amountMinor: number) =>
   post(merchantId, m.cardId, ago(daysAgo), { kind: 'earn', points: amountMinor / 100, amountMinor })
 

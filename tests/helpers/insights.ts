@@ -1,41 +1,47 @@
-import { appendLedgerEntry } from '../../server/db/queries/cards.js'
-import { newId } from '../../server/domain/ids.js'
+import { writeTx } from '../../server/db/connection.js'
+import { cardById } from '../../server/db/queries/cards.js'
+import { postEntry } from '../../server/services/award-points.js'
 import type { TestApp } from './test-app.js'
 
 /**
- * Appends an entry straight to the ledger (as the earn path would have), keeping the card's cached
- * balance equal to the sum. For seeding history at chosen times; returns the entry id.
+ * Appends an entry to the ledger at a chosen time through the one posting path (postEntry: the
+ * balance cache in the same transaction), as the earn path would have. Returns the entry id.
  */
 export async function seedEntry(
   t: TestApp,
-  e: { cardId: string; merchantId: string; at: string; points?: number; amountMinor?: number | null; staffId?: string | null; kind?: 'earn' | 'adjust' | 'reversal'; reverses?: string; reason?: string },
+  e: {
+    cardId: string
+    merchantId: string
+    at: string
+    points?: number
+    amountMinor?: number | null
+    staffId?: string | null
+    kind?: 'earn' | 'adjust' | 'reversal' | 'redeem'
+    reverses?: string | undefined
+    reason?: string
+  },
 ): Promise<string> {
-  const card = await t.db.selectFrom('cards').select('balance').where('id', '=', e.cardId).executeTakeFirstOrThrow()
-  const points = e.points ?? 10
-  const id = newId()
-  await appendLedgerEntry(
-    t.db,
-    {
-      id,
-      card_id: e.cardId,
-      merchant_id: e.merchantId,
-      kind: e.kind ?? 'earn',
-      points,
-      balance_after: card.balance + points,
-      reason: e.reason ?? 'Purchase',
-      amount_minor: e.amountMinor === undefined ? 1000 : e.amountMinor,
-      currency: e.amountMinor === null ? null : 'EUR',
-      staff_id: e.staffId ?? null,
-      api_key_id: null,
-      reverses_entry_id: e.reverses ?? null,
-      lot_expires_at: null,
-      program_version: 1,
-      idempotency_key: null,
-      created_at: e.at,
-    },
-    e.at,
-  )
-  return id
+  const amountMinor = e.amountMinor === undefined ? 1000 : e.amountMinor
+  return writeTx(t.db, async (tx) => {
+    const card = (await cardById(tx, e.cardId))!
+    const out = await postEntry(
+      tx,
+      card,
+      { merchantId: e.merchantId, staffId: e.staffId ?? null, apiKeyId: null, role: 'owner' },
+      {
+        kind: e.kind ?? 'earn',
+        points: e.points ?? 10,
+        reason: e.reason ?? 'Purchase',
+        amountMinor,
+        currency: amountMinor === null ? null : 'EUR',
+        reversesEntryId: e.reverses ?? null,
+        programVersion: 1,
+      },
+      null,
+      new Date(e.at),
+    )
+    return out.body.entry.id
+  })
 }
 
 export const staffIdOf = async (t: TestApp, merchantId: string, role: 'owner' | 'manager' | 'cashier') =>
