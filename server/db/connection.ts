@@ -5,6 +5,7 @@ import { CompiledQuery, Kysely, Migrator, SqliteDialect, type Transaction } from
 import { startCheckpointer, type Checkpointer } from './checkpointer.js'
 import { migrations } from './migrations/index.js'
 import type { Database } from './schema.js'
+import { WriteLock } from './write-lock.js'
 
 export type Db = Kysely<Database>
 export type Tx = Transaction<Database> | Kysely<Database>
@@ -42,6 +43,11 @@ function withStatementCache(sqlite: BetterSqlite3.Database) {
 export interface OpenOptions {
   /** Checkpoint the WAL from a worker thread instead of inside request commits (the server does; tests need not). */
   backgroundCheckpoints?: boolean
+  /**
+   * Shared with the other connections of this process that write (the ledger thread's): writeTx
+   * batches take it before BEGIN and give it back after COMMIT. See write-lock.ts.
+   */
+  writeLock?: WriteLock
 }
 
 export function openDb(file: string, opts: OpenOptions = {}): OpenedDb {
@@ -56,6 +62,7 @@ export function openDb(file: string, opts: OpenOptions = {}): OpenedDb {
   sqlite.pragma('secure_delete = ON')
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
   const checkpointer: Checkpointer | null = opts.backgroundCheckpoints ? startCheckpointer(sqlite, file) : null
+  if (opts.writeLock) writeLocks.set(db, opts.writeLock)
   return {
     db,
     sqlite,
@@ -92,6 +99,7 @@ const RELEASE = CompiledQuery.raw('release job')
 const ROLLBACK_JOB = CompiledQuery.raw('rollback to job')
 
 const queues = new WeakMap<Db, { jobs: WriteJob[]; draining: boolean }>()
+const writeLocks = new WeakMap<Db, WriteLock>()
 
 /**
  * Runs fn in a write transaction and resolves once that transaction is committed.
@@ -143,9 +151,27 @@ async function drain(db: Db, queue: { jobs: WriteJob[]; draining: boolean }): Pr
 }
 
 async function runBatch(db: Db, batch: WriteJob[]): Promise<void> {
-  const outcomes = await db.connection().execute(async (conn) => {
+  const lock = writeLocks.get(db)
+  if (!lock) return answer(batch, await runJobs(db, batch))
+  await lock.acquire()
+  let outcomes: Done[]
+  try {
+    outcomes = await runJobs(db, batch)
+  } finally {
+    lock.release()
+  }
+  answer(batch, outcomes)
+}
+
+type Done = { ok: boolean; value: unknown }
+
+const answer = (batch: WriteJob[], outcomes: Done[]) =>
+  outcomes.forEach((o, i) => (o.ok ? batch[i]!.resolve(o.value) : batch[i]!.reject(o.value)))
+
+function runJobs(db: Db, batch: WriteJob[]): Promise<Done[]> {
+  return db.connection().execute(async (conn) => {
     await conn.executeQuery(BEGIN)
-    const done: { ok: boolean; value: unknown }[] = []
+    const done: Done[] = []
     try {
       for (const job of batch) {
         await conn.executeQuery(SAVEPOINT)
@@ -167,5 +193,4 @@ async function runBatch(db: Db, batch: WriteJob[]): Promise<void> {
     }
     return done
   })
-  outcomes.forEach((o, i) => (o.ok ? batch[i]!.resolve(o.value) : batch[i]!.reject(o.value)))
 }

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js'
 import type { Db } from '../db/connection.js'
 import type { Clock } from '../domain/clock.js'
+import type { LedgerThread } from './ledger-thread.js'
 
 /** What every use case needs; built once in index.ts (or per test) and passed down. */
 export interface Deps {
@@ -9,6 +10,8 @@ export interface Deps {
   config: Config
   /** The one-time token that guards the first-run setup page; null once a merchant exists. */
   setupToken: string | null
+  /** Where POS earns run when the server has started one (index.ts); absent, they run on the request thread. */
+  ledgerThread?: LedgerThread | null
 }
 
 /** Who is acting on a merchant's books: a staff member at the till, a POS API key, or the member (redeeming a reward). */

@@ -1,11 +1,13 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { Worker } from 'node:worker_threads'
 import BetterSqlite3 from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Migrator, sql } from 'kysely'
 import { migrations } from '../../server/db/migrations/index.js'
 import { migrate, openDb, writeTx, type OpenedDb } from '../../server/db/connection.js'
+import { WriteLock } from '../../server/db/write-lock.js'
 
 let dir: string
 let opened: OpenedDb | null = null
@@ -104,6 +106,69 @@ describe('group commit (writeTx)', () => {
     // The connection is usable again afterwards.
     await writeTx(o.db, add('later'))
     expect(bodies(o)).toEqual(['later'])
+  })
+})
+
+describe('write lock (two connections writing one file)', () => {
+  let second: OpenedDb | null = null
+  afterEach(async () => {
+    await second?.close()
+    second = null
+  })
+
+  /** Two connections as the request and ledger threads have them; SQLite's busy wait turned off to see collisions. */
+  function pair(lock: WriteLock | undefined) {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lw-db-'))
+    const file = path.join(dir, 'loyalty.db')
+    opened = openDb(file, lock ? { writeLock: lock } : {})
+    opened.sqlite.exec('create table notes (id integer primary key, who text not null)')
+    second = openDb(file, lock ? { writeLock: lock } : {})
+    for (const o of [opened, second]) o.sqlite.pragma('busy_timeout = 0')
+    return [opened, second] as const
+  }
+  // Each write transaction stays open across a timer, as a batch of real jobs does across its awaits.
+  const slowInsert = (db: OpenedDb['db'], who: string) =>
+    writeTx(db, async (tx) => {
+      await sql`insert into notes (who) values (${who})`.execute(tx)
+      await new Promise((r) => setTimeout(r, 2))
+    })
+
+  it('lets the two take turns, so neither meets a busy database', async () => {
+    const [a, b] = pair(new WriteLock())
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => slowInsert((i % 2 ? a : b).db, i % 2 ? 'a' : 'b')))
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([])
+    expect(a.sqlite.prepare("select count(*) n from notes where who = 'a'").get()).toEqual({ n: 10 })
+    expect(a.sqlite.prepare("select count(*) n from notes where who = 'b'").get()).toEqual({ n: 10 })
+  })
+
+  it('is what keeps them apart: without it the same writes collide', async () => {
+    const [a, b] = pair(undefined)
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => slowInsert((i % 2 ? a : b).db, 'x')))
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+    expect(refused.length).toBeGreaterThan(0)
+    expect(String(refused[0]!.reason)).toMatch(/database is locked|SQLITE_BUSY/)
+  })
+
+  it('hands over between threads: a worker holding it keeps this thread waiting without blocking it', async () => {
+    const lock = new WriteLock()
+    const holder = new Worker(
+      `const { workerData, parentPort } = require('node:worker_threads')
+       const cell = new Int32Array(workerData)
+       Atomics.compareExchange(cell, 0, 0, 1)
+       parentPort.postMessage('held')
+       setTimeout(() => { Atomics.store(cell, 0, 0); Atomics.notify(cell, 0, 1) }, 100)`,
+      { eval: true, workerData: lock.buffer },
+    )
+    await new Promise((r) => holder.once('message', r))
+    let ticks = 0
+    const ticking = setInterval(() => ticks++, 5)
+    const started = Date.now()
+    await lock.acquire()
+    clearInterval(ticking)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(50)
+    expect(ticks).toBeGreaterThan(3) // the event loop ran while waiting
+    lock.release()
+    await holder.terminate()
   })
 })
 

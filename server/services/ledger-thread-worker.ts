@@ -1,0 +1,65 @@
+/**
+ * The ledger thread's program (started by ledger-thread.ts): its own connection to the database,
+ * its own group-commit queue, and the POS earn use case, the same code the request thread would run.
+ */
+import { parentPort, workerData } from 'node:worker_threads'
+import type { Config } from '../config.js'
+import { openDb } from '../db/connection.js'
+import { WriteLock } from '../db/write-lock.js'
+import { DomainError } from '../domain/errors.js'
+import { earnFromPos } from './award-points.js'
+import type { Deps } from './deps.js'
+import type { LedgerReply, LedgerRequest, LedgerThreadData } from './ledger-thread.js'
+
+const data = workerData as LedgerThreadData
+const port = parentPort!
+const opened = openDb(data.config.dbFile, { writeLock: new WriteLock(data.lock) })
+// The request thread's checkpointer (a third connection) copies the log into the database file.
+if (data.checkpointsElsewhere) opened.sqlite.pragma('wal_autocheckpoint = 0')
+
+const depsAt = (now: string): Deps => ({ db: opened.db, clock: { now: () => new Date(now) }, config: data.config as Config, setupToken: null })
+
+// Answers go back in one message per turn of the event loop: a group commit settles many at once.
+let outbox: LedgerReply[] = []
+const flush = () => {
+  port.postMessage(outbox)
+  outbox = []
+}
+const reply = (r: LedgerReply) => {
+  if (outbox.push(r) === 1) setImmediate(flush)
+}
+
+async function run(m: LedgerRequest): Promise<void> {
+  try {
+    const value = await earnFromPos(depsAt(m.now), m.actor, m.req, m.key)
+    reply({ id: m.id, ok: true, value })
+  } catch (err) {
+    reply({
+      id: m.id,
+      ok: false,
+      error:
+        err instanceof DomainError
+          ? { domain: true, code: err.code, message: err.message, details: err.details }
+          : { domain: false, message: err instanceof Error ? (err.stack ?? err.message) : String(err) },
+    })
+  }
+}
+
+const inflight = new Set<Promise<void>>()
+port.on('message', (m: LedgerRequest[] | 'close') => {
+  if (m === 'close') {
+    // Everything handed over before 'close' is finished and answered before the connection closes.
+    void Promise.all(inflight).then(async () => {
+      if (outbox.length) flush()
+      await opened.close()
+      port.close()
+    })
+    return
+  }
+  for (const r of m) {
+    const p = run(r)
+    inflight.add(p)
+    void p.finally(() => inflight.delete(p))
+  }
+})
+port.postMessage('ready')
