@@ -18,7 +18,8 @@ declare const navigator: any
 declare const Notification: any
 
 // The machine running the tests may be busy: give the browser time before a poll gives up.
-const POLL = { timeout: 10_000 }
+// Generous: when the api tests run beside this file, starting the service worker for a push can take seconds.
+const POLL = { timeout: 30_000 }
 
 let server: RunningServer
 let browser: Browser
