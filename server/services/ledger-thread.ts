@@ -107,7 +107,12 @@ export async function startLedgerThread(config: Config, lock: WriteLock, opts: {
     console.error('The ledger thread failed; POS earns now run on the request thread.', err)
     failAll('The ledger thread failed before answering.')
   })
-  worker.on('exit', () => failAll('The ledger thread stopped before answering.'))
+  const workerThreadId = worker.threadId
+  worker.on('exit', () => {
+    // A thread that died mid-transaction took its connection (and SQLite's lock) with it; give back ours too.
+    if (lock.releaseHeldBy(workerThreadId)) console.error('The ledger thread stopped while writing; its transaction was not committed.')
+    failAll('The ledger thread stopped before answering.')
+  })
 
   return {
     get running() {

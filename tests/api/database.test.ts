@@ -152,9 +152,9 @@ describe('write lock (two connections writing one file)', () => {
   it('hands over between threads: a worker holding it keeps this thread waiting without blocking it', async () => {
     const lock = new WriteLock()
     const holder = new Worker(
-      `const { workerData, parentPort } = require('node:worker_threads')
+      `const { workerData, parentPort, threadId } = require('node:worker_threads')
        const cell = new Int32Array(workerData)
-       Atomics.compareExchange(cell, 0, 0, 1)
+       Atomics.compareExchange(cell, 0, 0, threadId + 1)
        parentPort.postMessage('held')
        setTimeout(() => { Atomics.store(cell, 0, 0); Atomics.notify(cell, 0, 1) }, 100)`,
       { eval: true, workerData: lock.buffer },
@@ -169,6 +169,27 @@ describe('write lock (two connections writing one file)', () => {
     expect(ticks).toBeGreaterThan(3) // the event loop ran while waiting
     lock.release()
     await holder.terminate()
+  })
+
+  it('can be given back for a thread that died holding it', async () => {
+    const lock = new WriteLock()
+    const doomed = new Worker(
+      `const { workerData, threadId } = require('node:worker_threads')
+       Atomics.store(new Int32Array(workerData), 0, threadId + 1)
+       process.exit(1)`,
+      { eval: true, workerData: lock.buffer },
+    )
+    const id = doomed.threadId
+    await new Promise((r) => doomed.once('exit', r))
+    let got = false
+    const waiting = lock.acquire().then(() => (got = true))
+    await new Promise((r) => setTimeout(r, 20))
+    expect(got).toBe(false)
+    expect(lock.releaseHeldBy(id + 1)).toBe(false) // not that thread's
+    expect(lock.releaseHeldBy(id)).toBe(true)
+    await waiting
+    expect(got).toBe(true)
+    lock.release()
   })
 })
 
