@@ -63,14 +63,24 @@ function run(url: string, headers: Record<string, string>, cardNumbers: string[]
   })
 }
 
-const best = (a: HttpResult | undefined, b: HttpResult): HttpResult => (a && a.rps >= b.rps ? a : b)
+const median = <T>(xs: T[], by: (x: T) => number): T => [...xs].sort((a, b) => by(a) - by(b))[Math.floor(xs.length / 2)]!
+
+export interface EarnBench {
+  /** The median round of each side, and the median of the per-round ratios. */
+  real: HttpResult
+  baseline: HttpResult
+  ratio: number
+  rounds: { real: number; baseline: number }[]
+}
 
 /**
  * Earn over HTTP on loopback: the real POS earn against a bare insert+update route, same machine,
- * same run. The two alternate for `rounds` rounds and each keeps its best round, so a burst of
- * other work on the machine does not land on one side only.
+ * same run. The two alternate in short rounds (baseline, then real), each round's ratio is taken
+ * against the baseline run just before it, and the medians are reported: this machine's speed
+ * drifts by tens of percent from one minute to the next, and a median of adjacent pairs follows
+ * the server rather than the drift.
  */
-export async function benchEarnHttp(seconds = 10, rounds = 2): Promise<{ real: HttpResult; baseline: HttpResult }> {
+export async function benchEarnHttp(secondsPerRound = 3, rounds = 6): Promise<EarnBench> {
   const base = await startServer('baseline')
   const real = await startServer('real')
   try {
@@ -79,13 +89,17 @@ export async function benchEarnHttp(seconds = 10, rounds = 2): Promise<{ real: H
     const headers = { authorization: `Bearer ${real.apiKey}` }
     await run(baseUrl, {}, base.cardNumbers, false, 2) // warm-up
     await run(realUrl, headers, real.cardNumbers, true, 2)
-    let baseline: HttpResult | undefined
-    let measured: HttpResult | undefined
+    const pairs: { real: HttpResult; baseline: HttpResult }[] = []
     for (let i = 0; i < rounds; i++) {
-      baseline = best(baseline, await run(baseUrl, {}, base.cardNumbers, false, seconds / rounds))
-      measured = best(measured, await run(realUrl, headers, real.cardNumbers, true, seconds / rounds))
+      const baseline = await run(baseUrl, {}, base.cardNumbers, false, secondsPerRound)
+      pairs.push({ baseline, real: await run(realUrl, headers, real.cardNumbers, true, secondsPerRound) })
     }
-    return { real: measured!, baseline: baseline! }
+    return {
+      real: median(pairs.map((p) => p.real), (r) => r.rps),
+      baseline: median(pairs.map((p) => p.baseline), (r) => r.rps),
+      ratio: median(pairs.map((p) => p.real.rps / p.baseline.rps), (x) => x),
+      rounds: pairs.map((p) => ({ real: Math.round(p.real.rps), baseline: Math.round(p.baseline.rps) })),
+    }
   } finally {
     base.stop()
     real.stop()
