@@ -78,10 +78,14 @@ export async function startLedgerThread(config: Config, lock: WriteLock, opts: {
   let closing: Promise<void> | null = null
 
   await new Promise<void>((resolve, reject) => {
-    const onError = (err: unknown) => reject(err instanceof Error ? err : new Error(String(err)))
+    // An error thrown in the thread arrives cloned, sometimes as a plain object ({ code: 'SQLITE_CANTOPEN' }).
+    const onError = (err: unknown) => reject(err instanceof Error ? err : new Error(`The ledger thread failed to start: ${JSON.stringify(err)}`))
+    const onExit = (code: number) => reject(new Error(`The ledger thread stopped while starting (exit code ${code}).`))
     worker.once('error', onError)
+    worker.once('exit', onExit)
     worker.once('message', (m) => {
       worker.off('error', onError)
+      worker.off('exit', onExit)
       if (m === 'ready') resolve()
       else reject(new Error(`The ledger thread said ${JSON.stringify(m)} instead of ready.`))
     })

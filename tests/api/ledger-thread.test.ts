@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { WriteLock } from '../../server/db/write-lock.js'
 import { earnFromPos } from '../../server/services/award-points.js'
+import { startLedgerThread } from '../../server/services/ledger-thread.js'
 import { currentCode, idemKey, joinedCustomer, merchantWithOwner } from '../helpers/factories.js'
 import { makeTestApp, T0, type TestApp } from '../helpers/test-app.js'
 
@@ -109,5 +111,11 @@ describe('POS earns on the ledger thread', () => {
     expect(thread().answered).toBe(25)
     expect(rows(card.id)).toHaveLength(26)
     expect(rows(card.id).every((r) => r.created_at === T0.toISOString())).toBe(true)
+  })
+
+  it('refuses to start, saying why, when it cannot open the database (the server then earns on the request thread)', async () => {
+    // A directory where the database file should be.
+    const config = { ...t.deps.config, dbFile: t.deps.config.dataDir }
+    await expect(startLedgerThread(config, new WriteLock(), { checkpointsElsewhere: false })).rejects.toThrow(/unable to open|directory|SQLITE_CANTOPEN/i)
   })
 })
