@@ -11,8 +11,8 @@ interface Started {
   stop(): void
 }
 
-async function startServer(mode: 'real' | 'baseline'): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/earn-server.ts', mode], { stdio: ['ignore', 'pipe', 'inherit'] })
+async function startServer(mode: 'real' | 'baseline', env: Record<string, string> = {}): Promise<Started> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/earn-server.ts', mode], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } })
   const rl = readline.createInterface({ input: child.stdout })
   const [line] = (await once(rl, 'line')) as [string]
   const info = JSON.parse(line) as Omit<Started, 'stop'>
@@ -70,38 +70,49 @@ export interface EarnBench {
   real: HttpResult
   baseline: HttpResult
   ratio: number
-  rounds: { real: number; baseline: number }[]
+  rounds: { real: number; baseline: number; oneThread: number }[]
+  /** The same app with LEDGER_THREAD=0 (every earn on the request thread), in the same rounds. */
+  oneThread: HttpResult
+  oneThreadRatio: number
 }
 
 /**
  * Earn over HTTP on loopback: the real POS earn against a bare insert+update route, same machine,
- * same run. The two alternate in short rounds (baseline, then real), each round's ratio is taken
- * against the baseline run just before it, and the medians are reported: this machine's speed
+ * same run. They alternate in short rounds (baseline, then the app as it runs, then the app with
+ * its ledger thread turned off, for comparison), each round's ratio is taken against the baseline
+ * run at the start of that round, and the medians are reported: this machine's speed
  * drifts by tens of percent from one minute to the next, and a median of adjacent pairs follows
  * the server rather than the drift.
  */
 export async function benchEarnHttp(secondsPerRound = 3, rounds = 6): Promise<EarnBench> {
   const base = await startServer('baseline')
-  const real = await startServer('real')
+  const real = await startServer('real', { LEDGER_THREAD: '1' })
+  const single = await startServer('real', { LEDGER_THREAD: '0' })
   try {
     const baseUrl = `http://127.0.0.1:${base.port}/earn`
-    const realUrl = `http://127.0.0.1:${real.port}/api/pos/v1/earn`
-    const headers = { authorization: `Bearer ${real.apiKey}` }
+    const earnUrl = (s: Started) => `http://127.0.0.1:${s.port}/api/pos/v1/earn`
+    const auth = (s: Started) => ({ authorization: `Bearer ${s.apiKey}` })
     await run(baseUrl, {}, base.cardNumbers, false, 2) // warm-up
-    await run(realUrl, headers, real.cardNumbers, true, 2)
-    const pairs: { real: HttpResult; baseline: HttpResult }[] = []
+    await run(earnUrl(real), auth(real), real.cardNumbers, true, 2)
+    await run(earnUrl(single), auth(single), single.cardNumbers, true, 2)
+    const rows: { real: HttpResult; baseline: HttpResult; oneThread: HttpResult }[] = []
     for (let i = 0; i < rounds; i++) {
       const baseline = await run(baseUrl, {}, base.cardNumbers, false, secondsPerRound)
-      pairs.push({ baseline, real: await run(realUrl, headers, real.cardNumbers, true, secondsPerRound) })
+      const measured = await run(earnUrl(real), auth(real), real.cardNumbers, true, secondsPerRound)
+      const oneThread = await run(earnUrl(single), auth(single), single.cardNumbers, true, secondsPerRound)
+      rows.push({ baseline, real: measured, oneThread })
     }
     return {
-      real: median(pairs.map((p) => p.real), (r) => r.rps),
-      baseline: median(pairs.map((p) => p.baseline), (r) => r.rps),
-      ratio: median(pairs.map((p) => p.real.rps / p.baseline.rps), (x) => x),
-      rounds: pairs.map((p) => ({ real: Math.round(p.real.rps), baseline: Math.round(p.baseline.rps) })),
+      real: median(rows.map((p) => p.real), (r) => r.rps),
+      baseline: median(rows.map((p) => p.baseline), (r) => r.rps),
+      ratio: median(rows.map((p) => p.real.rps / p.baseline.rps), (x) => x),
+      oneThread: median(rows.map((p) => p.oneThread), (r) => r.rps),
+      oneThreadRatio: median(rows.map((p) => p.oneThread.rps / p.baseline.rps), (x) => x),
+      rounds: rows.map((p) => ({ real: Math.round(p.real.rps), baseline: Math.round(p.baseline.rps), oneThread: Math.round(p.oneThread.rps) })),
     }
   } finally {
     base.stop()
     real.stop()
+    single.stop()
   }
 }

@@ -26,10 +26,12 @@ const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d
 if (runs('earn-http')) {
   const seconds = Number(process.env.BENCH_SECONDS ?? 3)
   const rounds = Number(process.env.BENCH_ROUNDS ?? 6)
-  console.log(`earn-http: ${rounds} rounds of ${seconds}s per side (baseline, then real), 32 connections, loopback…`)
+  console.log(`earn-http: ${rounds} rounds of ${seconds}s each (baseline, the app, the app with LEDGER_THREAD=0), 32 connections, loopback…`)
   const earn = await benchEarnHttp(seconds, rounds)
-  for (const [i, r] of earn.rounds.entries()) console.log(`  round ${i + 1}: real ${r.real} req/s, baseline ${r.baseline} req/s, ratio ${(r.real / r.baseline).toFixed(2)}`)
-  for (const [label, r] of [['real', earn.real], ['baseline', earn.baseline]] as const) {
+  for (const [i, r] of earn.rounds.entries()) {
+    console.log(`  round ${i + 1}: real ${r.real} req/s, baseline ${r.baseline} req/s, ratio ${(r.real / r.baseline).toFixed(2)}; one thread ${r.oneThread} req/s`)
+  }
+  for (const [label, r] of [['real', earn.real], ['baseline', earn.baseline], ['1 thread', earn.oneThread]] as const) {
     console.log(`  ${label.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}  non-2xx ${r.non2xx} (median round)`)
   }
   const best = Math.max(...earn.rounds.map((r) => r.real))
@@ -39,9 +41,9 @@ if (runs('earn-http')) {
     unit: 'req/s',
     baseline: round(earn.baseline.rps, 0),
     ratio: round(earn.ratio),
-    note: `medians of ${rounds} alternating ${seconds}s rounds (ratio: median of each round's real/baseline); best real round ${best} req/s; p50 ${earn.real.p50} ms, p99 ${earn.real.p99} ms (baseline p50 ${earn.baseline.p50} ms, p99 ${earn.baseline.p99} ms); non-2xx ${earn.real.non2xx}; rounds ${earn.rounds.map((r) => `${r.real}/${r.baseline}`).join(', ')}`,
+    note: `medians of ${rounds} alternating ${seconds}s rounds (ratio: median of each round's real/baseline); best real round ${best} req/s; the same app with LEDGER_THREAD=0 in the same rounds ${round(earn.oneThread.rps, 0)} req/s (ratio ${round(earn.oneThreadRatio)}); p50 ${earn.real.p50} ms, p99 ${earn.real.p99} ms (baseline p50 ${earn.baseline.p50} ms, p99 ${earn.baseline.p99} ms); non-2xx ${earn.real.non2xx}; rounds (real/baseline/one thread) ${earn.rounds.map((r) => `${r.real}/${r.baseline}/${r.oneThread}`).join(', ')}`,
   })
-  console.log(`  ratio real/baseline (median of rounds): ${results.at(-1)!.ratio} (target >= 5000 req/s and >= 0.5)`)
+  console.log(`  ratio real/baseline (median of rounds): ${results.at(-1)!.ratio} (target >= 5000 req/s and >= 0.5); with LEDGER_THREAD=0: ${round(earn.oneThreadRatio)}`)
 }
 
 if (runs('card-js-gzip')) {
