@@ -4,7 +4,7 @@ import { CARD_NUMBER_ALPHABET, CARD_NUMBER_LENGTH } from '../contract/card-code.
 
 /**
  * The library's generator over a larger buffer of crypto randomness: its default refills 8 words at
- * a time, so every third id paid for a call into the CSPRNG. Same ids, same guarantees.
+ * a time, so every few ids paid for a call into the CSPRNG. Same ids, same guarantees.
  */
 const random = {
   buffer: new Uint32Array(1024),

@@ -29,11 +29,10 @@ export interface ProgramContext {
   rules: ProgramRules
 }
 
-/** The merchant and the rules in force at `now`. */
 /**
  * Program versions are never changed once written (a change is a new version), so their parsed
- * rules are kept: every earn needs them, and validating the stored JSON each time cost more than
- * the SQL that read it. Frozen, since every caller shares them.
+ * rules are kept: every earn needs them, and validating the stored JSON each time cost about as
+ * much as the SQL that read it. Frozen, since every caller shares them.
  */
 const parsedRules = new Map<string, ProgramRules>()
 const PARSED_RULES_KEPT = 1000
@@ -57,6 +56,7 @@ function deepFreeze<T>(value: T): T {
   return value
 }
 
+/** The merchant and the rules in force at `now`. */
 export async function programContext(tx: Db, merchantId: string, now: Date): Promise<ProgramContext> {
   const row = await merchantWithProgram(tx, merchantId, now.toISOString())
   if (!row) throw new DomainError('not_found', 'The merchant has no program set up.')
