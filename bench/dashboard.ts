@@ -11,6 +11,7 @@ import { migrate, openDb } from '../server/db/connection.js'
 import { FixedClock } from '../server/domain/clock.js'
 import { newCardNumber, newId } from '../server/domain/ids.js'
 import type { Deps } from '../server/services/deps.js'
+import { prng } from '../server/seed/demo-history.js'
 import { dashboard, segmentPage } from '../server/services/insights.js'
 import { createMerchant } from '../server/services/setup-merchant.js'
 
@@ -31,17 +32,6 @@ export interface DashboardBench {
 const DAY = 86_400_000
 const NOW = new Date('2026-03-10T12:00:00Z')
 
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 async function best(runs: number, fn: () => unknown): Promise<number> {
   let min = Infinity

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { WriteLock } from '../../server/db/write-lock.js'
 import { earnFromPos } from '../../server/services/award-points.js'
 import { startLedgerThread } from '../../server/services/ledger-thread.js'
-import { currentCode, idemKey, joinedCustomer, merchantWithOwner } from '../helpers/factories.js'
+import { currentCode, idemKey, posTill } from '../helpers/factories.js'
 import { makeTestApp, T0, type TestApp } from '../helpers/test-app.js'
 
 /** POS earns as the server runs them: on the ledger thread, its own connection, beside the request thread's writes. */
@@ -11,16 +11,6 @@ beforeEach(async () => {
   t = await makeTestApp({}, { ledgerThread: true })
 })
 afterEach(() => t.close())
-
-async function withKey() {
-  const m = await merchantWithOwner(t, { pointsPerUnit: 10 })
-  const created = await m.owner.post('/api/merchant/api-keys', { name: 'Till 1' })
-  const { card } = await joinedCustomer(t, m.slug)
-  const pos = t.client()
-  const earn = (body: unknown, key = idemKey()) =>
-    pos.post('/api/pos/v1/earn', body, { authorization: `Bearer ${created.body.key as string}`, 'idempotency-key': key })
-  return { ...m, apiKeyId: created.body.id as string, card, earn }
-}
 
 const thread = () => t.deps.ledgerThread!
 const rows = (cardId: string) =>
@@ -34,19 +24,19 @@ const balance = (cardId: string) => (t.sqlite.prepare('select balance from cards
 
 describe('POS earns on the ledger thread', () => {
   it('earn on the thread, at the time of the request thread\'s clock, with the same answer and rows as on the request thread', async () => {
-    const { card, earn, apiKeyId } = await withKey()
+    const { card, earn, apiKey } = await posTill(t)
     expect(thread().running).toBe(true)
     t.clock.set('2026-03-10T15:30:00.000Z')
     const res = await earn({ cardNumber: card.cardNumber, amountMinor: 1234 })
     expect(res.status).toBe(201)
     expect(res.body).toMatchObject({ balance: 123, entry: { points: 123, kind: 'earn', createdAt: '2026-03-10T15:30:00.000Z' } })
     expect(thread().answered).toBe(1)
-    expect(rows(card.id)).toEqual([{ points: 123, balance_after: 123, created_at: '2026-03-10T15:30:00.000Z', api_key_id: apiKeyId }])
+    expect(rows(card.id)).toEqual([{ points: 123, balance_after: 123, created_at: '2026-03-10T15:30:00.000Z', api_key_id: apiKey.id }])
     expect(balance(card.id)).toBe(123)
   })
 
   it('replays the first answer for the same key, refuses another body with 409, and maps refusals to their 4xx', async () => {
-    const { card, earn } = await withKey()
+    const { card, earn } = await posTill(t)
     const key = idemKey()
     const first = await earn({ cardNumber: card.cardNumber, amountMinor: 500 }, key)
     const again = await earn({ cardNumber: card.cardNumber, amountMinor: 500 }, key)
@@ -65,7 +55,7 @@ describe('POS earns on the ledger thread', () => {
   })
 
   it('writes one row for 20 identical concurrent requests, and every caller gets the same answer', async () => {
-    const { card, earn } = await withKey()
+    const { card, earn } = await posTill(t)
     const key = idemKey()
     const answers = await Promise.all(Array.from({ length: 20 }, () => earn({ cardNumber: card.cardNumber, amountMinor: 990 }, key)))
     expect(new Set(answers.map((a) => a.status))).toEqual(new Set([201]))
@@ -75,8 +65,7 @@ describe('POS earns on the ledger thread', () => {
   })
 
   it('takes turns with the request thread\'s writes on the same card: every balance follows from the one before', async () => {
-    const { card, earn, merchantId, apiKeyId } = await withKey()
-    const actor = { merchantId, staffId: null, apiKeyId, role: 'pos' as const }
+    const { card, earn, actor } = await posTill(t)
     // 40 earns through the thread and 40 on this thread at the same moment, on one card.
     const onThread = Array.from({ length: 40 }, (_, i) => earn({ cardNumber: card.cardNumber, amountMinor: 100 * (i + 1) }))
     const here = Array.from({ length: 40 }, (_, i) => earnFromPos(t.deps, actor, { cardNumber: card.cardNumber, amountMinor: 1000 + 10 * i }, idemKey()))
@@ -96,8 +85,7 @@ describe('POS earns on the ledger thread', () => {
   })
 
   it('answers every earn handed over before it closes, then earns run on the request thread', async () => {
-    const { card, earn, merchantId, apiKeyId } = await withKey()
-    const actor = { merchantId, staffId: null, apiKeyId, role: 'pos' as const }
+    const { card, earn, actor } = await posTill(t)
     const inFlight = Array.from({ length: 25 }, () => thread().earnFromPos(actor, { cardNumber: card.cardNumber, amountMinor: 100 }, idemKey(), t.clock.now()))
     const closed = thread().close()
     expect(thread().running).toBe(false)

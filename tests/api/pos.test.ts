@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { currentCode, idemKey, joinedCustomer, merchantWithOwner } from '../helpers/factories.js'
+import { currentCode, idemKey, merchantWithOwner, posTill } from '../helpers/factories.js'
 import { addDevice, member } from '../helpers/push.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'
 
@@ -9,19 +9,9 @@ beforeEach(async () => {
 })
 afterEach(() => t.close())
 
-async function withKey() {
-  const m = await merchantWithOwner(t, { pointsPerUnit: 10 })
-  const created = await m.owner.post('/api/merchant/api-keys', { name: 'Till 1' })
-  const { card } = await joinedCustomer(t, m.slug)
-  const pos = t.client()
-  const earn = (body: unknown, key = idemKey(), apiKey = created.body.key as string) =>
-    pos.post('/api/pos/v1/earn', body, { authorization: `Bearer ${apiKey}`, 'idempotency-key': key })
-  return { ...m, apiKey: created.body, card, earn }
-}
-
 describe('POS API', () => {
   it('tells a member with a push device what they earned, and queues nothing for one without', async () => {
-    const { slug, earn } = await withKey()
+    const { slug, earn } = await posTill(t)
     const withDevice = await member(t, slug, { name: 'Has phone' })
     await addDevice(withDevice.client)
     const without = await member(t, slug, { name: 'No phone' })
@@ -33,7 +23,7 @@ describe('POS API', () => {
   })
 
   it('shows the key once and stores only its hash', async () => {
-    const { apiKey, owner } = await withKey()
+    const { apiKey, owner } = await posTill(t)
     expect(apiKey.key).toMatch(/^lw_live_/)
     const listed = await owner.get('/api/merchant/api-keys')
     expect(JSON.stringify(listed.body)).not.toContain(apiKey.key)
@@ -42,7 +32,7 @@ describe('POS API', () => {
   })
 
   it('earns by card number, and replays the first answer for the same key and body', async () => {
-    const { card, earn } = await withKey()
+    const { card, earn } = await posTill(t)
     const key = idemKey()
     const first = await earn({ cardNumber: card.cardNumber, amountMinor: 1234 }, key)
     expect(first.status).toBe(201)
@@ -53,7 +43,7 @@ describe('POS API', () => {
   })
 
   it('answers 409 saying so when the same key comes with another body', async () => {
-    const { card, earn } = await withKey()
+    const { card, earn } = await posTill(t)
     const key = idemKey()
     await earn({ cardNumber: card.cardNumber, amountMinor: 1234 }, key)
     const res = await earn({ cardNumber: card.cardNumber, amountMinor: 999 }, key)
@@ -62,7 +52,7 @@ describe('POS API', () => {
   })
 
   it('earns by a scanned rotating code, once per code', async () => {
-    const { card, earn } = await withKey()
+    const { card, earn } = await posTill(t)
     const code = currentCode(t, card)
     expect((await earn({ code, amountMinor: 500 })).status).toBe(201)
     const reuse = await earn({ code, amountMinor: 500 })
@@ -70,7 +60,7 @@ describe('POS API', () => {
   })
 
   it('refuses a revoked key, a missing key and another merchant\'s card', async () => {
-    const { card, earn, owner, apiKey } = await withKey()
+    const { card, earn, owner, apiKey } = await posTill(t)
     const other = await merchantWithOwner(t)
     const otherKey = (await other.owner.post('/api/merchant/api-keys', { name: 'X' })).body.key
     const foreign = await earn({ cardNumber: card.cardNumber, amountMinor: 500 }, idemKey(), otherKey)
@@ -84,7 +74,7 @@ describe('POS API', () => {
   })
 
   it('needs exactly one of cardNumber or code', async () => {
-    const { card, earn } = await withKey()
+    const { card, earn } = await posTill(t)
     const both = await earn({ cardNumber: card.cardNumber, code: 'LW1:X', amountMinor: 500 })
     expect(both.status).toBe(400)
     expect((await earn({ amountMinor: 500 })).status).toBe(400)

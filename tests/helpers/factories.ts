@@ -78,3 +78,20 @@ export async function scan(t: TestApp, staff: TestClient, card: { cardNumber: st
 }
 
 export const idemKey = () => `test-${randomUUID()}`
+
+/**
+ * A merchant (10 points per unit) with a POS API key and one member: `earn` posts to the POS API
+ * with a fresh Idempotency-Key unless given one (and another key string to try, if given);
+ * `actor` is who that key acts as, for calling the use case directly.
+ */
+export async function posTill(t: TestApp) {
+  const m = await merchantWithOwner(t, { pointsPerUnit: 10 })
+  const created = await m.owner.post('/api/merchant/api-keys', { name: 'Till 1' })
+  const apiKey = created.body as { id: string; key: string }
+  const { card } = await joinedCustomer(t, m.slug)
+  const pos = t.client()
+  const earn = (body: unknown, key = idemKey(), bearer = apiKey.key) =>
+    pos.post('/api/pos/v1/earn', body, { authorization: `Bearer ${bearer}`, 'idempotency-key': key })
+  const actor = { merchantId: m.merchantId, staffId: null, apiKeyId: apiKey.id, role: 'pos' as const }
+  return { ...m, apiKey, actor, card, earn }
+}
