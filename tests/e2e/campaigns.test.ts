@@ -1,21 +1,11 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectNoAxeViolations, expectNotBlank, launch, phoneContext, screenshot, staffSignIn, startServer, type RunningServer } from './harness.js'
+import { describe, expect, it } from 'vitest'
+import { expectNoAxeViolations, expectNotBlank, phoneContext, screenshot, serverAndBrowser, staffSignIn } from './harness.js'
 
-let server: RunningServer
-let browser: Browser
-beforeAll(async () => {
-  server = await startServer()
-  browser = await launch()
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const e2e = serverAndBrowser()
 
 describe('campaign lift, staff alerts and exports in the console', () => {
   it('owner reads the demo offer\'s lift with its chart, and the staff alerts, at 390x844', async () => {
-    const context = await phoneContext(browser, server.url)
+    const context = await phoneContext(e2e.browser, e2e.server.url)
     const page = await context.newPage()
     await staffSignIn(page, 'owner@demo.test', 'demo-owner-pass')
 

@@ -1,18 +1,9 @@
 import sharp from 'sharp'
-import type { Browser, Locator, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectNoAxeViolations, expectNotBlank, launch, phoneContext, screenshot, staffSignIn, startServer, type RunningServer } from './harness.js'
+import type { Locator, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { expectNoAxeViolations, expectNotBlank, phoneContext, screenshot, serverAndBrowser, staffSignIn } from './harness.js'
 
-let server: RunningServer
-let browser: Browser
-beforeAll(async () => {
-  server = await startServer()
-  browser = await launch()
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const e2e = serverAndBrowser()
 
 /* The test project is compiled without the DOM library, so browser globals are typed by hand here. */
 type Win = { getComputedStyle(el: unknown): Record<string, string> }
@@ -26,7 +17,7 @@ const css = (loc: Locator, prop: 'backgroundColor' | 'color') =>
 
 describe('merchant console admin', () => {
   it('owner changes the brand colour, uploads a logo and opens a printable poster', async () => {
-    const context = await phoneContext(browser, server.url)
+    const context = await phoneContext(e2e.browser, e2e.server.url)
     const page = await context.newPage()
     await staffSignIn(page, 'owner@demo.test', 'demo-owner-pass')
 
@@ -92,7 +83,7 @@ describe('merchant console admin', () => {
   })
 
   it('owner invites a cashier who sets a password from the link, then deactivates them', async () => {
-    const ownerCtx = await phoneContext(browser, server.url)
+    const ownerCtx = await phoneContext(e2e.browser, e2e.server.url)
     const owner = await ownerCtx.newPage()
     await staffSignIn(owner, 'owner@demo.test', 'demo-owner-pass')
     await owner.getByTestId('nav-staff').click()
@@ -103,7 +94,7 @@ describe('merchant console admin', () => {
     expect(inviteUrl).toContain('/staff/invite?token=')
     await expectNoAxeViolations(owner)
 
-    const ninaCtx = await phoneContext(browser, server.url)
+    const ninaCtx = await phoneContext(e2e.browser, e2e.server.url)
     const nina = await ninaCtx.newPage()
     await nina.goto(inviteUrl)
     await nina.getByTestId('invite-password').fill('nina-long-password')

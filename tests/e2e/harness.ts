@@ -5,7 +5,7 @@ import path from 'node:path'
 import AxeBuilder from '@axe-core/playwright'
 import sharp from 'sharp'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
-import { expect } from 'vitest'
+import { afterAll, beforeAll, expect } from 'vitest'
 import { freePort } from '../helpers/net.js'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -16,6 +16,23 @@ export interface RunningServer {
   dataDir: string
   output: () => string
   stop(): Promise<void>
+}
+
+/**
+ * For a test file: the demo server and Chromium, started before its tests (within `timeout` ms if
+ * given) and stopped after them. Read `server` and `browser` inside tests, once they have started.
+ */
+export function serverAndBrowser(timeout?: number): { server: RunningServer; browser: Browser } {
+  const running = {} as { server: RunningServer; browser: Browser }
+  beforeAll(async () => {
+    running.server = await startServer()
+    running.browser = await launch()
+  }, timeout)
+  afterAll(async () => {
+    await running.browser?.close()
+    await running.server?.stop()
+  })
+  return running
 }
 
 /** The real server (`--demo` seeds Demo Café) on its own SQLite file, serving the built client from dist/. */

@@ -1,17 +1,8 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectNoAxeViolations, expectNotBlank, launch, phoneContext, screenshot, staffSignIn, startServer, type RunningServer } from './harness.js'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { expectNoAxeViolations, expectNotBlank, phoneContext, screenshot, serverAndBrowser, staffSignIn } from './harness.js'
 
-let server: RunningServer
-let browser: Browser
-beforeAll(async () => {
-  server = await startServer()
-  browser = await launch()
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const e2e = serverAndBrowser()
 
 /* The test project is compiled without the DOM library: the canvas API is typed by hand here. */
 type Canvas = { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } }
@@ -37,7 +28,7 @@ function paint(page: Page, testid: string) {
 
 describe('insights', () => {
   it('shows the owner a dashboard whose charts render at phone and laptop sizes, with no axe violations', async () => {
-    const context = await phoneContext(browser, server.url)
+    const context = await phoneContext(e2e.browser, e2e.server.url)
     const page = await context.newPage()
     await staffSignIn(page, 'owner@demo.test', 'demo-owner-pass')
     await page.getByTestId('nav-insights').first().click()
@@ -69,7 +60,7 @@ describe('insights', () => {
   })
 
   it('lists the members of a segment, downloads it as CSV, and links an offer to it', async () => {
-    const context = await phoneContext(browser, server.url)
+    const context = await phoneContext(e2e.browser, e2e.server.url)
     const page = await context.newPage()
     await staffSignIn(page, 'manager@demo.test', 'demo-manager-pass')
     await page.goto('/merchant/segments')

@@ -1,23 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { expectNoAxeViolations, launch, phoneContext, screenshot, startServer, type RunningServer } from './harness.js'
+import { describe, expect, it } from 'vitest'
+import { expectNoAxeViolations, phoneContext, screenshot, serverAndBrowser } from './harness.js'
 
-let server: RunningServer
-let browser: Browser
-beforeAll(async () => {
-  server = await startServer()
-  browser = await launch()
-}, 90_000)
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const e2e = serverAndBrowser(90_000)
 
 /** Points through the demo's POS key, as a till would award them. */
 async function awardByPos(cardNumber: string, amountMinor: number) {
-  const key = /POS API key \(demo\): (\S+)/.exec(server.output())?.[1]
+  const key = /POS API key \(demo\): (\S+)/.exec(e2e.server.output())?.[1]
   expect(key).toBeTruthy()
-  const res = await fetch(`${server.url}/api/pos/v1/earn`, {
+  const res = await fetch(`${e2e.server.url}/api/pos/v1/earn`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'idempotency-key': `e2e-${Date.now()}`, 'content-type': 'application/json' },
     body: JSON.stringify({ cardNumber, amountMinor }),
@@ -29,7 +19,7 @@ async function awardByPos(cardNumber: string, amountMinor: number) {
 
 describe('a wallet that survives a lost phone', () => {
   it('joins, saves a passkey, loses all browser data, signs in with the passkey and gets the card back', async () => {
-    const context = await phoneContext(browser, server.url)
+    const context = await phoneContext(e2e.browser, e2e.server.url)
     const page = await context.newPage()
     const cdp = await context.newCDPSession(page)
     await cdp.send('WebAuthn.enable')
@@ -56,7 +46,7 @@ describe('a wallet that survives a lost phone', () => {
     await page.getByTestId('keep-safe-done').waitFor()
 
     // Lose the phone's browser data: storage, caches, service worker and cookies (the authenticator stays).
-    await cdp.send('Storage.clearDataForOrigin', { origin: server.url, storageTypes: 'all' })
+    await cdp.send('Storage.clearDataForOrigin', { origin: e2e.server.url, storageTypes: 'all' })
     await context.clearCookies()
     await page.goto('/')
     await page.getByTestId('wallet-empty').waitFor()
@@ -83,7 +73,7 @@ describe('a wallet that survives a lost phone', () => {
   }, 120_000)
 
   it('says so clearly when the passkey prompt is cancelled', async () => {
-    const context = await phoneContext(browser, server.url)
+    const context = await phoneContext(e2e.browser, e2e.server.url)
     const page = await context.newPage()
     const cdp = await context.newCDPSession(page)
     await cdp.send('WebAuthn.enable')

@@ -1,23 +1,13 @@
 import { randomUUID } from 'node:crypto'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectNoAxeViolations, expectNotBlank, launch, phoneContext, screenshot, staffSignIn, startServer, type RunningServer } from './harness.js'
+import { describe, expect, it } from 'vitest'
+import { expectNoAxeViolations, expectNotBlank, phoneContext, screenshot, serverAndBrowser, staffSignIn } from './harness.js'
 
-let server: RunningServer
-let browser: Browser
-beforeAll(async () => {
-  server = await startServer()
-  browser = await launch()
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const e2e = serverAndBrowser()
 
 describe('a whole program run from the console (issue 4)', () => {
   it('the owner sets Silver at 100 points and a reward; a member earns to Silver, redeems it; a cashier takes the coupon', async () => {
     // The owner: Silver at 100 points earned, Gold above it, previewed and saved.
-    const ownerCtx = await phoneContext(browser, server.url)
+    const ownerCtx = await phoneContext(e2e.browser, e2e.server.url)
     const owner = await ownerCtx.newPage()
     await staffSignIn(owner, 'owner@demo.test', 'demo-owner-pass')
     await owner.getByTestId('nav-program').click()
@@ -40,7 +30,7 @@ describe('a whole program run from the console (issue 4)', () => {
     await expect.poll(() => owner.getByTestId('reward-row').filter({ hasText: 'Cinema ticket' }).count()).toBe(1)
 
     // A member joins and earns past 100 points at the till (through the POS here).
-    const memberCtx = await phoneContext(browser, server.url)
+    const memberCtx = await phoneContext(e2e.browser, e2e.server.url)
     const card = await memberCtx.newPage()
     await card.goto('/join/demo')
     await card.getByTestId('join-name').fill('Maya')
@@ -49,7 +39,7 @@ describe('a whole program run from the console (issue 4)', () => {
     await expect.poll(async () => (await card.getByTestId('tier-progress').textContent()) ?? '').toMatch(/to Silver/)
     const cardId = /\/cards\/([^/?#]+)/.exec(card.url())![1]!
     const { card: detail } = (await (await card.request.get(`/api/me/cards/${cardId}`)).json()) as { card: { cardNumber: string } }
-    const posKey = /POS API key \(demo\): (\S+)/.exec(server.output())![1]!
+    const posKey = /POS API key \(demo\): (\S+)/.exec(e2e.server.output())![1]!
     const earned = await card.request.post('/api/pos/v1/earn', {
       headers: { authorization: `Bearer ${posKey}`, 'idempotency-key': randomUUID() },
       data: { cardNumber: detail.cardNumber, amountMinor: 12000 },
@@ -73,7 +63,7 @@ describe('a whole program run from the console (issue 4)', () => {
     const code = (await dialog.getByTestId('coupon-code').textContent())!.trim()
 
     // A cashier redeems the coupon at the till, once.
-    const tillCtx = await phoneContext(browser, server.url)
+    const tillCtx = await phoneContext(e2e.browser, e2e.server.url)
     const till = await tillCtx.newPage()
     await staffSignIn(till, 'cashier@demo.test', 'demo-cashier-pass')
     await till.getByTestId('mode-coupon').click()

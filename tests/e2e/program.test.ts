@@ -1,22 +1,12 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DEMO_STAFF } from '../../server/seed/demo.js'
-import { expectNoAxeViolations, launch, phoneContext, screenshot, startServer, type RunningServer } from './harness.js'
+import { expectNoAxeViolations, phoneContext, screenshot, serverAndBrowser } from './harness.js'
 
-let server: RunningServer
-let browser: Browser
-beforeAll(async () => {
-  server = await startServer()
-  browser = await launch()
-}, 90_000)
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const e2e = serverAndBrowser(90_000)
 
 describe('program settings and the card', () => {
   it('a manager previews a change on the last 90 days, fixes an invalid tier inline, and saves it', async () => {
-    const ctx = await phoneContext(browser, server.url)
+    const ctx = await phoneContext(e2e.browser, e2e.server.url)
     const page = await ctx.newPage()
     const manager = DEMO_STAFF[1]
     await page.goto('/staff/login')
@@ -44,7 +34,7 @@ describe('program settings and the card', () => {
   }, 90_000)
 
   it('a member who joins sees the welcome bonus, the progress to Silver and the invite link', async () => {
-    const ctx = await phoneContext(browser, server.url)
+    const ctx = await phoneContext(e2e.browser, e2e.server.url)
     const page = await ctx.newPage()
     await page.goto('/join/demo')
     await page.getByLabel(/name/i).first().fill('Zoe')
