@@ -46,7 +46,7 @@ async function run(m: LedgerRequest): Promise<void> {
 }
 
 const inflight = new Set<Promise<void>>()
-port.on('message', (m: LedgerRequest[] | 'close') => {
+port.on('message', (m: LedgerRequest | 'close') => {
   if (m === 'close') {
     // Everything handed over before 'close' is finished and answered before the connection closes.
     void Promise.all(inflight).then(async () => {
@@ -56,10 +56,8 @@ port.on('message', (m: LedgerRequest[] | 'close') => {
     })
     return
   }
-  for (const r of m) {
-    const p = run(r)
-    inflight.add(p)
-    void p.finally(() => inflight.delete(p))
-  }
+  const p = run(m)
+  inflight.add(p)
+  void p.finally(() => inflight.delete(p))
 })
 port.postMessage('ready')

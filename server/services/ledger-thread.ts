@@ -132,7 +132,7 @@ export async function startLedgerThread(config: Config, lock: WriteLock, opts: {
         const id = nextId++
         pending.set(id, { resolve, reject })
         // At once, not gathered per turn: the thread starts on it while this one parses the next request.
-        worker.postMessage([{ id, actor, req, key, now: now.toISOString() } satisfies LedgerRequest])
+        worker.postMessage({ id, actor, req, key, now: now.toISOString() } satisfies LedgerRequest)
       })
     },
     close() {
