@@ -13,7 +13,12 @@ import type { LedgerReply, LedgerRequest, LedgerThreadData } from './ledger-thre
 
 const data = workerData as LedgerThreadData
 const port = parentPort!
-const opened = openDb(data.config.dbFile, { writeLock: new WriteLock(data.lock) })
+// memoryTemp: each earn of a batch runs in its own SAVEPOINT, and a batch's statement journal soon
+// passes the 64 KiB after which SQLite writes it to a file: 4.3 more pwrites per earn (strace), on
+// a VM where a syscall costs ~1 us. In memory: 25-80 us less CPU per earn in batches of 16 (system
+// time 48-57 -> 30-42 us). Durability is the same: that journal only serves rollbacks inside a
+// transaction still open.
+const opened = openDb(data.config.dbFile, { writeLock: new WriteLock(data.lock), memoryTemp: true })
 // The request thread's checkpointer (a third connection) copies the log into the database file.
 if (data.checkpointsElsewhere) opened.sqlite.pragma('wal_autocheckpoint = 0')
 

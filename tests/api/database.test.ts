@@ -93,6 +93,36 @@ describe('group commit (writeTx)', () => {
     expect(seen).toBe(1)
   })
 
+  it.each([
+    ['in a temporary file', false],
+    ['in memory (memoryTemp, as the ledger thread opens it)', true],
+  ])('rolls back only the jobs that throw in a batch whose statement journal is past 64 KiB, %s', async (_, memoryTemp) => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lw-db-'))
+    opened = openDb(path.join(dir, 'loyalty.db'), { memoryTemp })
+    const o = opened
+    expect(o.sqlite.pragma('temp_store', { simple: true })).toBe(memoryTemp ? 2 : 0)
+    o.sqlite.exec('create table notes (id integer primary key, body text not null unique)')
+    // 60 jobs in one batch, each changing pages earlier jobs wrote (so each savepoint journals them):
+    // well past the 64 KiB after which SQLite would move the journal to a file. Every fifth job
+    // writes, then throws.
+    const results = await Promise.allSettled(
+      Array.from({ length: 60 }, (_, i) =>
+        writeTx(o.db, async (tx) => {
+          await add(`${i}:${'x'.repeat(1500)}`)(tx)
+          await sql`update notes set body = body || '+' where id = 1`.execute(tx)
+          if (i % 5 === 4) throw new Error(`refused ${i}`)
+          return i
+        }),
+      ),
+    )
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(12)
+    const kept = bodies(o).map((b) => b.split(':')[0])
+    expect(kept).toEqual(Array.from({ length: 60 }, (_, i) => String(i)).filter((_, i) => i % 5 !== 4))
+    // The first note was appended to by the 48 jobs that were kept, and by none of the others.
+    expect(bodies(o)[0]!.endsWith('+'.repeat(48))).toBe(true)
+    expect(bodies(o)[0]!.endsWith('+'.repeat(49))).toBe(false)
+  })
+
   it('answers no caller of a batch whose commit fails, and keeps nothing of it', async () => {
     const o = await fresh()
     opened!.sqlite.exec('create table parent (id integer primary key); create table child (id integer primary key, parent_id integer not null references parent(id) deferrable initially deferred)')
