@@ -6,7 +6,7 @@ import BetterSqlite3 from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Migrator, sql } from 'kysely'
 import { migrations } from '../../server/db/migrations/index.js'
-import { migrate, openDb, writeTx, type OpenedDb } from '../../server/db/connection.js'
+import { migrate, openDb, writeTx, type OpenedDb, type OpenOptions } from '../../server/db/connection.js'
 import { WriteLock } from '../../server/db/write-lock.js'
 
 let dir: string
@@ -58,9 +58,9 @@ describe('background checkpoints', () => {
 })
 
 describe('group commit (writeTx)', () => {
-  async function fresh() {
+  async function fresh(opts: OpenOptions = {}) {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lw-db-'))
-    opened = openDb(path.join(dir, 'loyalty.db'))
+    opened = openDb(path.join(dir, 'loyalty.db'), opts)
     opened.sqlite.exec('create table notes (id integer primary key, body text not null unique)')
     return opened
   }
@@ -97,11 +97,8 @@ describe('group commit (writeTx)', () => {
     ['in a temporary file', false],
     ['in memory (memoryTemp, as the ledger thread opens it)', true],
   ])('rolls back only the jobs that throw in a batch whose statement journal is past 64 KiB, %s', async (_, memoryTemp) => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lw-db-'))
-    opened = openDb(path.join(dir, 'loyalty.db'), { memoryTemp })
-    const o = opened
+    const o = await fresh({ memoryTemp })
     expect(o.sqlite.pragma('temp_store', { simple: true })).toBe(memoryTemp ? 2 : 0)
-    o.sqlite.exec('create table notes (id integer primary key, body text not null unique)')
     // 60 jobs in one batch, each changing pages earlier jobs wrote (so each savepoint journals them):
     // well past the 64 KiB after which SQLite would move the journal to a file. Every fifth job
     // writes, then throws.
