@@ -3,6 +3,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import vue from 'eslint-plugin-vue'
 import globals from 'globals'
+import prettier from 'eslint-config-prettier'
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'test-results/**', 'client/tools/**'] },
@@ -40,4 +41,6 @@ export default tseslint.config(
     files: ['client/sw/**/*.ts'],
     languageOptions: { globals: { ...globals.serviceworker } },
   },
+  // Formatting is Prettier's (npm run lint runs prettier --check); no ESLint rule argues with it.
+  prettier,
 )
