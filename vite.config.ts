@@ -57,7 +57,8 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
  * ends in Vue.getCurrentInstance(); say that directly and Vue tree-shakes again.
  */
 function treeShakeableVueI18n(): Plugin {
-  const dynamicLookup = /const key = 'currentInstance';\s*if \(key in Vue\) \{\s*return Vue\[key\];\s*\}\s*else \{\s*return Vue\.getCurrentInstance\(\);\s*\}/
+  const dynamicLookup =
+    /const key = 'currentInstance';\s*if \(key in Vue\) \{\s*return Vue\[key\];\s*\}\s*else \{\s*return Vue\.getCurrentInstance\(\);\s*\}/
   return {
     name: 'loyalty:tree-shakeable-vue-i18n',
     enforce: 'pre',
@@ -177,7 +178,9 @@ export default defineConfig({
               // the account screens (passkeys, devices, privacy) load only when opened.
               test: (id: string) =>
                 /[\\/]client[\\/](lib|api|stores|composables|components|i18n[\\/]index)/.test(id) &&
-                !/QrCode\.vue|[\\/]components[\\/]account[\\/]|[\\/]api[\\/]account|[\\/]stores[\\/]account|use-passkeys|user-agent/.test(id),
+                !/QrCode\.vue|[\\/]components[\\/]account[\\/]|[\\/]api[\\/]account|[\\/]stores[\\/]account|use-passkeys|user-agent/.test(
+                  id,
+                ),
             },
           ],
         },

@@ -16,7 +16,8 @@ interface ManifestChunk {
  */
 export function cardRouteJsGzip(distDir = 'dist'): { bytes: number; files: string[] } {
   const manifestPath = path.join(distDir, '.vite', 'manifest.json')
-  if (!fs.existsSync(manifestPath)) throw new Error(`${manifestPath} is missing: build with build.manifest on (npm run build)`)
+  if (!fs.existsSync(manifestPath))
+    throw new Error(`${manifestPath} is missing: build with build.manifest on (npm run build)`)
   const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as Record<string, ManifestChunk>
   const entryKey = Object.keys(manifest).find((k) => manifest[k]!.isEntry && k.endsWith('index.html'))
   const cardKey = Object.keys(manifest).find((k) => /CardView\.vue$/.test(k))

@@ -32,7 +32,6 @@ export interface DashboardBench {
 const DAY = 86_400_000
 const NOW = new Date('2026-03-10T12:00:00Z')
 
-
 async function best(runs: number, fn: () => unknown): Promise<number> {
   let min = Infinity
   for (let i = 0; i < runs; i++) {
@@ -53,7 +52,14 @@ export async function benchDashboard(members = 100_000, entries = 2_000_000, run
     const deps: Deps = { db: opened.db, clock, config, setupToken: null }
     const { merchantId } = await createMerchant(
       opened.db,
-      { slug: 'bench', name: 'Bench Café', currency: 'EUR', timezone: 'Europe/Warsaw', brandColor: '#123456', owner: { name: 'O', email: 'o@bench.test', password: 'bench-password-123' } },
+      {
+        slug: 'bench',
+        name: 'Bench Café',
+        currency: 'EUR',
+        timezone: 'Europe/Warsaw',
+        brandColor: '#123456',
+        owner: { name: 'O', email: 'o@bench.test', password: 'bench-password-123' },
+      },
       clock.now(),
     )
     const s = opened.sqlite
@@ -71,7 +77,9 @@ export async function benchDashboard(members = 100_000, entries = 2_000_000, run
         `insert into ledger_entries (id, card_id, merchant_id, kind, points, balance_after, reason, amount_minor, currency, staff_id, api_key_id, reverses_entry_id, lot_expires_at, program_version, expires_entry_id, idempotency_key, created_at)
          values (?, ?, ?, ?, ?, ?, ?, ?, ?, null, null, null, null, null, null, null, ?)`,
       )
-      const su = s.prepare('insert into push_subscriptions (id, customer_id, endpoint, p256dh, auth, user_agent, created_at, last_success_at) values (?, ?, ?, ?, ?, null, ?, null)')
+      const su = s.prepare(
+        'insert into push_subscriptions (id, customer_id, endpoint, p256dh, auth, user_agent, created_at, last_success_at) values (?, ?, ?, ?, ?, null, ?, null)',
+      )
       // Habits: mean days between visits, and how long a member keeps coming (some stop early).
       const gaps = [3, 7, 7, 14, 14, 21, 30, 45, 60, 90]
       const perMember = entries / members
@@ -96,12 +104,34 @@ export async function benchDashboard(members = 100_000, entries = 2_000_000, run
           const amount = 300 + Math.floor(rand() * 4700)
           const points = Math.floor(amount / 100)
           balance += points
-          le.run(newId(), cardId, merchantId, 'earn', points, balance, 'Purchase', amount, 'EUR', new Date(t).toISOString())
+          le.run(
+            newId(),
+            cardId,
+            merchantId,
+            'earn',
+            points,
+            balance,
+            'Purchase',
+            amount,
+            'EUR',
+            new Date(t).toISOString(),
+          )
           n++
           visits++
           if (visits % 8 === 0 && n < budget && balance >= 40) {
             balance -= 40
-            le.run(newId(), cardId, merchantId, 'redeem', -40, balance, 'Croissant', null, null, new Date(t + 60_000).toISOString())
+            le.run(
+              newId(),
+              cardId,
+              merchantId,
+              'redeem',
+              -40,
+              balance,
+              'Croissant',
+              null,
+              null,
+              new Date(t + 60_000).toISOString(),
+            )
             n++
           }
           t += Math.max(1, Math.round(gap * (0.5 + rand()))) * DAY + Math.floor((rand() - 0.5) * 6 * 3_600_000)
@@ -111,19 +141,50 @@ export async function benchDashboard(members = 100_000, entries = 2_000_000, run
           const when = NOW.getTime() - Math.floor(rand() * Math.max(1, joinedAgo)) * DAY - Math.floor(rand() * DAY)
           const amount = 300 + Math.floor(rand() * 4700)
           balance += Math.floor(amount / 100)
-          le.run(newId(), cardId, merchantId, 'earn', Math.floor(amount / 100), balance, 'Purchase', amount, 'EUR', new Date(Math.max(when, joined)).toISOString())
+          le.run(
+            newId(),
+            cardId,
+            merchantId,
+            'earn',
+            Math.floor(amount / 100),
+            balance,
+            'Purchase',
+            amount,
+            'EUR',
+            new Date(Math.max(when, joined)).toISOString(),
+          )
           n++
         }
         written += n
-        ca.run(cardId, customerId, merchantId, newCardNumber(), 'JBSWY3DPEHPK3PXP', balance, rand() < 0.6 ? 1 : 0, at, at)
-        if (rand() < 0.15) su.run(newId(), customerId, `https://push.example.test/${i}`, 'p256dh-key-bench-0123456789', 'auth-key-bench', at)
+        ca.run(
+          cardId,
+          customerId,
+          merchantId,
+          newCardNumber(),
+          'JBSWY3DPEHPK3PXP',
+          balance,
+          rand() < 0.6 ? 1 : 0,
+          at,
+          at,
+        )
+        if (rand() < 0.15)
+          su.run(
+            newId(),
+            customerId,
+            `https://push.example.test/${i}`,
+            'p256dh-key-bench-0123456789',
+            'auth-key-bench',
+            at,
+          )
       }
     })()
     s.pragma('foreign_keys = ON')
     s.exec('analyze')
     const generateSeconds = (performance.now() - g0) / 1000
 
-    const baselineStmt = s.prepare('select card_id, count(*) n, sum(amount_minor) spend, max(created_at) last from ledger_entries where merchant_id = ? group by card_id')
+    const baselineStmt = s.prepare(
+      'select card_id, count(*) n, sum(amount_minor) spend, max(created_at) last from ledger_entries where merchant_id = ? group by card_id',
+    )
     const baselineMs = await best(runs, () => baselineStmt.all(merchantId))
     // The first read builds the summaries from the whole ledger (once per merchant, in chunks).
     const c0 = performance.now()
@@ -138,15 +199,30 @@ export async function benchDashboard(members = 100_000, entries = 2_000_000, run
     await second.close()
     const segmentPageMs = await best(runs, () => segmentPage(deps, merchantId, 'at_risk', { limit: 50, offset: 0 }))
     const d = await dashboard(deps, merchantId)
-    console.log(`  segments ${JSON.stringify(d.segments)}, retention ${d.retention?.toFixed(3)}, active30 ${d.active30}`)
+    console.log(
+      `  segments ${JSON.stringify(d.segments)}, retention ${d.retention?.toFixed(3)}, active30 ${d.active30}`,
+    )
     await opened.close()
-    return { members, entries: written, generateSeconds, buildSeconds, coldMs, dashboardMs, segmentPageMs, baselineMs, runs }
+    return {
+      members,
+      entries: written,
+      generateSeconds,
+      buildSeconds,
+      coldMs,
+      dashboardMs,
+      segmentPageMs,
+      baselineMs,
+      runs,
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }
 }
 
 if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1]))) {
-  const r = await benchDashboard(Number(process.env.DASHBOARD_MEMBERS ?? 100_000), Number(process.env.DASHBOARD_ENTRIES ?? 2_000_000))
+  const r = await benchDashboard(
+    Number(process.env.DASHBOARD_MEMBERS ?? 100_000),
+    Number(process.env.DASHBOARD_ENTRIES ?? 2_000_000),
+  )
   console.log(JSON.stringify(r, null, 2))
 }

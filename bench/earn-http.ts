@@ -12,7 +12,10 @@ interface Started {
 }
 
 async function startServer(mode: 'real' | 'baseline', env: Record<string, string> = {}): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/earn-server.ts', mode], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } })
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/earn-server.ts', mode], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  })
   const rl = readline.createInterface({ input: child.stdout })
   const [line] = (await once(rl, 'line')) as [string]
   const info = JSON.parse(line) as Omit<Started, 'stop'>
@@ -32,7 +35,13 @@ export interface HttpResult {
  * The load generator shares the machine's two cores with the server, so it does as little as it can per
  * request: bodies are made once per card, and keys are a run prefix and a counter (unique, not random).
  */
-function run(url: string, headers: Record<string, string>, cardNumbers: string[], perRequestKey: boolean, seconds: number): Promise<HttpResult> {
+function run(
+  url: string,
+  headers: Record<string, string>,
+  cardNumbers: string[],
+  perRequestKey: boolean,
+  seconds: number,
+): Promise<HttpResult> {
   let next = 0
   const bodies = cardNumbers.map((cardNumber) => JSON.stringify({ cardNumber, amountMinor: 1250 }))
   const keyPrefix = `bench-${randomUUID()}-`
@@ -50,7 +59,9 @@ function run(url: string, headers: Record<string, string>, cardNumbers: string[]
             setupRequest: (req) => {
               const n = next++
               const body = bodies[n % bodies.length]!
-              return perRequestKey ? { ...req, headers: { ...req.headers, 'idempotency-key': keyPrefix + n }, body } : { ...req, body }
+              return perRequestKey
+                ? { ...req, headers: { ...req.headers, 'idempotency-key': keyPrefix + n }, body }
+                : { ...req, body }
             },
           },
         ],
@@ -63,7 +74,8 @@ function run(url: string, headers: Record<string, string>, cardNumbers: string[]
   })
 }
 
-const median = <T>(xs: T[], by: (x: T) => number): T => [...xs].sort((a, b) => by(a) - by(b))[Math.floor(xs.length / 2)]!
+const median = <T>(xs: T[], by: (x: T) => number): T =>
+  [...xs].sort((a, b) => by(a) - by(b))[Math.floor(xs.length / 2)]!
 
 export interface EarnBench {
   /** The median round of each side, and the median of the per-round ratios. */
@@ -103,12 +115,31 @@ export async function benchEarnHttp(secondsPerRound = 3, rounds = 6): Promise<Ea
       rows.push({ baseline, real: measured, oneThread })
     }
     return {
-      real: median(rows.map((p) => p.real), (r) => r.rps),
-      baseline: median(rows.map((p) => p.baseline), (r) => r.rps),
-      ratio: median(rows.map((p) => p.real.rps / p.baseline.rps), (x) => x),
-      oneThread: median(rows.map((p) => p.oneThread), (r) => r.rps),
-      oneThreadRatio: median(rows.map((p) => p.oneThread.rps / p.baseline.rps), (x) => x),
-      rounds: rows.map((p) => ({ real: Math.round(p.real.rps), baseline: Math.round(p.baseline.rps), oneThread: Math.round(p.oneThread.rps) })),
+      real: median(
+        rows.map((p) => p.real),
+        (r) => r.rps,
+      ),
+      baseline: median(
+        rows.map((p) => p.baseline),
+        (r) => r.rps,
+      ),
+      ratio: median(
+        rows.map((p) => p.real.rps / p.baseline.rps),
+        (x) => x,
+      ),
+      oneThread: median(
+        rows.map((p) => p.oneThread),
+        (r) => r.rps,
+      ),
+      oneThreadRatio: median(
+        rows.map((p) => p.oneThread.rps / p.baseline.rps),
+        (x) => x,
+      ),
+      rounds: rows.map((p) => ({
+        real: Math.round(p.real.rps),
+        baseline: Math.round(p.baseline.rps),
+        oneThread: Math.round(p.oneThread.rps),
+      })),
     }
   } finally {
     base.stop()

@@ -22,28 +22,46 @@ import { createMerchant } from '../server/services/setup-merchant.js'
 
 const mode = process.argv[2]
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lw-bench-'))
-const config = loadConfig({ LEDGER_THREAD: process.env.LEDGER_THREAD, NODE_ENV: 'production', PUBLIC_URL: 'https://bench.invalid', VAPID_SUBJECT: 'mailto:bench@example.com', DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1' })
+const config = loadConfig({
+  LEDGER_THREAD: process.env.LEDGER_THREAD,
+  NODE_ENV: 'production',
+  PUBLIC_URL: 'https://bench.invalid',
+  VAPID_SUBJECT: 'mailto:bench@example.com',
+  DATA_DIR: dir,
+  PORT: '0',
+  HOST: '127.0.0.1',
+})
 const writeLock = new WriteLock()
 const opened = openDb(config.dbFile, { backgroundCheckpoints: true, writeLock })
 await migrate(opened.db)
 const deps: Deps = { db: opened.db, clock: systemClock, config, setupToken: null }
 const { merchantId, ownerId } = await createMerchant(
   opened.db,
-  { slug: 'bench', name: 'Bench', currency: 'EUR', timezone: 'UTC', brandColor: '#000000', owner: { name: 'B', email: 'b@bench.test', password: 'bench-password' } },
+  {
+    slug: 'bench',
+    name: 'Bench',
+    currency: 'EUR',
+    timezone: 'UTC',
+    brandColor: '#000000',
+    owner: { name: 'B', email: 'b@bench.test', password: 'bench-password' },
+  },
   new Date(),
 )
 // A till serves many members: earns go round the cards, as they do at a real merchant.
 const MEMBERS = 500
 const cards: { id: string; cardNumber: string }[] = []
 for (let i = 0; i < MEMBERS; i++) {
-  cards.push((await joinProgram(deps, { slug: 'bench', name: `Bench member ${i}`, marketingConsent: false }, null)).card)
+  cards.push(
+    (await joinProgram(deps, { slug: 'bench', name: `Bench member ${i}`, marketingConsent: false }, null)).card,
+  )
 }
 const { key } = await createApiKey(deps, { id: ownerId, merchantId }, 'bench')
 
 let fetchHandler: (req: Request) => Response | Promise<Response>
 if (mode === 'real') {
   // As server/index.ts runs it (LEDGER_THREAD=1 by default).
-  if (config.ledgerThread) deps.ledgerThread = await startLedgerThread(config, writeLock, { checkpointsElsewhere: true })
+  if (config.ledgerThread)
+    deps.ledgerThread = await startLedgerThread(config, writeLock, { checkpointsElsewhere: true })
   fetchHandler = createApp(deps).fetch
 } else {
   const sqlite = opened.sqlite

@@ -59,7 +59,12 @@ export async function benchPushFanout(count = 10_000): Promise<FanoutResult> {
   const endpointBase = `http://127.0.0.1:${portLine.trim()}/push/`
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lw-bench-push-'))
   try {
-    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dir, PUSH_CONCURRENCY: process.env.PUSH_CONCURRENCY ?? '64', PUSH_ENCRYPT_THREADS: process.env.PUSH_ENCRYPT_THREADS })
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATA_DIR: dir,
+      PUSH_CONCURRENCY: process.env.PUSH_CONCURRENCY ?? '64',
+      PUSH_ENCRYPT_THREADS: process.env.PUSH_ENCRYPT_THREADS,
+    })
     const opened = openDb(config.dbFile)
     await migrate(opened.db)
     // Midday in the merchant's time zone: no quiet hours in the way.
@@ -67,7 +72,14 @@ export async function benchPushFanout(count = 10_000): Promise<FanoutResult> {
     const deps: Deps = { db: opened.db, clock, config, setupToken: null }
     const { merchantId, ownerId } = await createMerchant(
       opened.db,
-      { slug: 'bench', name: 'Bench Café', currency: 'EUR', timezone: 'UTC', brandColor: '#123456', owner: { name: 'O', email: 'o@bench.test', password: 'bench-password-123' } },
+      {
+        slug: 'bench',
+        name: 'Bench Café',
+        currency: 'EUR',
+        timezone: 'UTC',
+        brandColor: '#123456',
+        owner: { name: 'O', email: 'o@bench.test', password: 'bench-password-123' },
+      },
       clock.now(),
     )
     // One real P-256 key for every device: the sender still encrypts each message anew.
@@ -81,7 +93,9 @@ export async function benchPushFanout(count = 10_000): Promise<FanoutResult> {
       const ca = s.prepare(
         'insert into cards (id, customer_id, merchant_id, card_number, totp_secret, balance, last_code_step, marketing_consent, signup_link_id, created_at, updated_at) values (?, ?, ?, ?, ?, 0, null, 1, null, ?, ?)',
       )
-      const su = s.prepare('insert into push_subscriptions (id, customer_id, endpoint, p256dh, auth, user_agent, created_at, last_success_at) values (?, ?, ?, ?, ?, null, ?, null)')
+      const su = s.prepare(
+        'insert into push_subscriptions (id, customer_id, endpoint, p256dh, auth, user_agent, created_at, last_success_at) values (?, ?, ?, ?, ?, null, ?, null)',
+      )
       for (let i = 0; i < count; i++) {
         const c = newId()
         cu.run(c, `Member ${i}`, at)
@@ -91,17 +105,32 @@ export async function benchPushFanout(count = 10_000): Promise<FanoutResult> {
     })
     seed()
 
-    await createOffer(deps, { merchantId, staffId: ownerId }, { title: 'Two for one today, {name}', body: 'Bring a friend to {merchant}: the second coffee is on us until 17:00.', segment: 'all' })
+    await createOffer(
+      deps,
+      { merchantId, staffId: ownerId },
+      {
+        title: 'Two for one today, {name}',
+        body: 'Bring a friend to {merchant}: the second coffee is on us until 17:00.',
+        segment: 'all',
+      },
+    )
     const t0 = performance.now()
     const tally = await sendDueOffers(deps)
     const t1 = performance.now()
     // PUSH_STUB=1 answers 201 without HTTP: what claiming, encrypting and recording cost alone.
-    const sender = new PushSender(deps, process.env.PUSH_STUB ? { fetch: async () => ({ status: 201, headers: { get: () => null }, text: async () => '' }) } : {})
+    const sender = new PushSender(
+      deps,
+      process.env.PUSH_STUB
+        ? { fetch: async () => ({ status: 201, headers: { get: () => null }, text: async () => '' }) }
+        : {},
+    )
     const report = await sender.drain()
     const t2 = performance.now()
     await closeSharedEncryptPool()
     if ((tally.queued ?? 0) !== count || report.sent !== count) {
-      throw new Error(`fan-out incomplete: queued ${tally.queued}, sent ${report.sent}, failed ${report.failed}, retried ${report.retried}`)
+      throw new Error(
+        `fan-out incomplete: queued ${tally.queued}, sent ${report.sent}, failed ${report.failed}, retried ${report.retried}`,
+      )
     }
     const payload = (s.prepare('select payload from push_notifications limit 1').get() as { payload: string }).payload
     const encryptRate = encryptionRate(payload, keys)

@@ -32,7 +32,9 @@ function buildApi(deps: Deps) {
     c.set('requestId', randomUUID())
     await next()
   })
-  const jsonLimit = limitBody(MAX_BODY_BYTES, (c) => errorJson(c, 413, 'payload_too_large', 'The request body is too large.'))
+  const jsonLimit = limitBody(MAX_BODY_BYTES, (c) =>
+    errorJson(c, 413, 'payload_too_large', 'The request body is too large.'),
+  )
   // Routes with a body limit of their own (the logo upload) skip the JSON one.
   api.use('*', (c, next) => (c.req.path === `/api${LOGO_UPLOAD_PATH}` ? next() : jsonLimit(c, next)))
   api.use('*', checkOrigin(deps.config.origin))

@@ -23,7 +23,10 @@ const Env = z.object({
   /** Run the POS API's earns on a second thread (services/ledger-thread.ts); 0 keeps them on the request thread. */
   LEDGER_THREAD: z.enum(['0', '1']).default('1'),
   /** Outgoing mail (sign-in links): SMTP_URL, or SMTP_HOST with the rest; none prints links on the console. */
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'smtp:// or smtps:// URL').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'smtp:// or smtps:// URL')
+    .optional(),
   SMTP_HOST: z.string().min(1).optional(),
   SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   SMTP_USER: z.string().optional(),
@@ -69,9 +72,18 @@ export function vapidSubjectProblem(subject: string): string | null {
     return 'it is not a URL'
   }
   if (u.protocol !== 'mailto:' && u.protocol !== 'https:') return 'it must start with mailto: or https:'
-  const host = (u.protocol === 'mailto:' ? u.pathname.split('@').pop() ?? '' : u.hostname).toLowerCase().replace(/\.$/, '')
+  const host = (u.protocol === 'mailto:' ? (u.pathname.split('@').pop() ?? '') : u.hostname)
+    .toLowerCase()
+    .replace(/\.$/, '')
   if (!host) return 'it names no domain'
-  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || host.endsWith('.invalid') || host === 'invalid' || host === 'local') {
+  if (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    host.endsWith('.local') ||
+    host.endsWith('.invalid') ||
+    host === 'invalid' ||
+    host === 'local'
+  ) {
     return `push services cannot reach ${host}`
   }
   return null

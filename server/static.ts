@@ -17,7 +17,9 @@ export function serveClient(app: Hono<any>, distDir: string): void {
   })
   if (!fs.existsSync(distDir)) {
     app.get('*', (c) =>
-      c.req.path.startsWith('/api/') ? c.notFound() : c.text('The client is not built yet: run `npm run build` (npm start does it for you).', 503),
+      c.req.path.startsWith('/api/')
+        ? c.notFound()
+        : c.text('The client is not built yet: run `npm run build` (npm start does it for you).', 503),
     )
     return
   }

@@ -1,11 +1,5 @@
 /** The member's account: passkeys, sign-in links, devices, consents, export and deletion. */
-import type {
-  AccountProfile,
-  ConsentDto,
-  DeviceDto,
-  PasskeyDto,
-  SignInResult,
-} from '../../server/contract/account.js'
+import type { AccountProfile, ConsentDto, DeviceDto, PasskeyDto, SignInResult } from '../../server/contract/account.js'
 import { request } from './client.js'
 
 export type { AccountProfile, ConsentDto, DeviceDto, PasskeyDto, SignInResult }
@@ -17,7 +11,8 @@ export const accountApi = {
 
   passkeys: () => request<{ passkeys: PasskeyDto[] }>('GET', '/me/passkeys'),
   passkeyOptions: () => request<Record<string, unknown>>('POST', '/me/passkeys/options'),
-  addPasskey: (response: unknown, name: string) => request<PasskeyDto>('POST', '/me/passkeys', { body: { response, name } }),
+  addPasskey: (response: unknown, name: string) =>
+    request<PasskeyDto>('POST', '/me/passkeys', { body: { response, name } }),
   renamePasskey: (id: string, name: string) =>
     request<{ passkeys: PasskeyDto[] }>('PATCH', `/me/passkeys/${seg(id)}`, { body: { name } }),
   removePasskey: (id: string) => request<{ passkeys: PasskeyDto[] }>('DELETE', `/me/passkeys/${seg(id)}`),

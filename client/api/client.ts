@@ -102,10 +102,12 @@ export const api = {
   createApiKey: (name: string) => request<NewApiKey>('POST', '/merchant/api-keys', { body: { name } }),
   revokeApiKey: (id: string) => request<void>('DELETE', `/merchant/api-keys/${seg(id)}`),
   signupLinks: () => request<{ links: SignupLinkDto[] }>('GET', '/merchant/signup-links'),
-  createSignupLink: (campaign: string) => request<SignupLinkDto>('POST', '/merchant/signup-links', { body: { campaign } }),
+  createSignupLink: (campaign: string) =>
+    request<SignupLinkDto>('POST', '/merchant/signup-links', { body: { campaign } }),
 
   pushPublicKey: () => request<{ publicKey: string }>('GET', '/push/public-key'),
-  pushSubscribe: (sub: PushSubscriptionJSON) => request<{ id: string }>('POST', '/me/push/subscriptions', { body: sub }),
+  pushSubscribe: (sub: PushSubscriptionJSON) =>
+    request<{ id: string }>('POST', '/me/push/subscriptions', { body: sub }),
   pushUnsubscribe: (endpoint: string) => request<void>('POST', '/me/push/unsubscribe', { body: { endpoint } }),
   pushPreferences: (cardId: string) => request<PushPreferences>('GET', `/me/cards/${seg(cardId)}/push-preferences`),
   setPushPreferences: (cardId: string, body: PushPreferences) =>
@@ -113,7 +115,12 @@ export const api = {
   pushSettings: () => request<PushSettingsDto>('GET', '/merchant/push/settings'),
   savePushSettings: (body: PushSettingsDto) => request<PushSettingsDto>('PUT', '/merchant/push/settings', { body }),
   pushOffers: () => request<{ offers: Offer[] }>('GET', '/merchant/push/offers'),
-  createPushOffer: (body: { title: string; body: string; segment: OfferSegment; sendAt?: string | null; holdoutPct?: number }) =>
-    request<Offer>('POST', '/merchant/push/offers', { body }),
+  createPushOffer: (body: {
+    title: string
+    body: string
+    segment: OfferSegment
+    sendAt?: string | null
+    holdoutPct?: number
+  }) => request<Offer>('POST', '/merchant/push/offers', { body }),
   pushFigures: () => request<PushFigures>('GET', '/merchant/push/figures'),
 }

@@ -10,7 +10,8 @@ const seg = encodeURIComponent
 export const insightsApi = {
   dashboard: () => request<InsightsDashboard>('GET', '/merchant/insights'),
   settings: () => request<InsightSettingsDto>('GET', '/merchant/insights/settings'),
-  saveSettings: (body: InsightSettingsDto) => request<InsightSettingsDto>('PUT', '/merchant/insights/settings', { body }),
+  saveSettings: (body: InsightSettingsDto) =>
+    request<InsightSettingsDto>('PUT', '/merchant/insights/settings', { body }),
   segment: (name: SegmentName, offset = 0, limit = 50) =>
     request<SegmentPage>('GET', `/merchant/insights/segments/${seg(name)}?limit=${limit}&offset=${offset}`),
   /** A download link (the browser sends the session cookie). */

@@ -44,5 +44,8 @@ export const consoleApi = {
     request<CustomerPage>('GET', `/merchant/customers?q=${seg(q)}&limit=${limit}&offset=${offset}`, { signal }),
   customer: (cardId: string) => request<CustomerDetail>('GET', `/merchant/customers/${seg(cardId)}`),
   adjust: (cardId: string, body: z.input<typeof ConsoleAdjust>, key: string) =>
-    request<AwardResponse>('POST', `/merchant/customers/${seg(cardId)}/adjust`, { body, headers: { 'Idempotency-Key': key } }),
+    request<AwardResponse>('POST', `/merchant/customers/${seg(cardId)}/adjust`, {
+      body,
+      headers: { 'Idempotency-Key': key },
+    }),
 }

@@ -9,17 +9,22 @@ const seg = encodeURIComponent
 export const insightsApi = {
   campaigns: () => request<{ campaigns: CampaignDto[] }>('GET', '/merchant/campaigns'),
   automationHoldouts: () => request<AutomationHoldouts>('GET', '/merchant/automation-holdouts'),
-  saveAutomationHoldouts: (body: AutomationHoldouts) => request<AutomationHoldouts>('PUT', '/merchant/automation-holdouts', { body }),
+  saveAutomationHoldouts: (body: AutomationHoldouts) =>
+    request<AutomationHoldouts>('PUT', '/merchant/automation-holdouts', { body }),
   alerts: () => request<{ alerts: StaffAlertDto[] }>('GET', '/merchant/alerts'),
-  resolveAlert: (id: string, state: 'acknowledged' | 'dismissed') => request<void>('POST', `/merchant/alerts/${seg(id)}/state`, { body: { state } }),
+  resolveAlert: (id: string, state: 'acknowledged' | 'dismissed') =>
+    request<void>('POST', `/merchant/alerts/${seg(id)}/state`, { body: { state } }),
   openingHours: () => request<OpeningHoursDto>('GET', '/merchant/opening-hours'),
   saveOpeningHours: (body: OpeningHoursDto) => request<OpeningHoursDto>('PUT', '/merchant/opening-hours', { body }),
   alertDevices: () => request<{ endpoints: string[] }>('GET', '/merchant/alerts/devices'),
   addAlertDevice: (sub: PushSubscriptionJSON) => request<void>('POST', '/merchant/alerts/devices', { body: sub }),
-  removeAlertDevice: (endpoint: string) => request<void>('POST', '/merchant/alerts/devices/remove', { body: { endpoint } }),
+  removeAlertDevice: (endpoint: string) =>
+    request<void>('POST', '/merchant/alerts/devices/remove', { body: { endpoint } }),
   /** Download links (the browser sends the session cookie). */
   /** Every member, or with both dates those who joined between them (shop time, both days included). */
   membersCsvUrl: (from?: string, to?: string) =>
-    from && to ? `/api/merchant/exports/members.csv?from=${seg(from)}&to=${seg(to)}` : '/api/merchant/exports/members.csv',
+    from && to
+      ? `/api/merchant/exports/members.csv?from=${seg(from)}&to=${seg(to)}`
+      : '/api/merchant/exports/members.csv',
   ledgerCsvUrl: (from: string, to: string) => `/api/merchant/exports/ledger.csv?from=${seg(from)}&to=${seg(to)}`,
 }

@@ -51,6 +51,7 @@ export async function signInWithPasskey(): Promise<SignInResult> {
 
 /** The i18n key for an error on the account screens. */
 export function accountErrorKey(e: unknown): string {
-  if (e instanceof ApiError && (ACCOUNT_ERROR_CODES as readonly string[]).includes(e.code)) return `account.errors.${e.code}`
+  if (e instanceof ApiError && (ACCOUNT_ERROR_CODES as readonly string[]).includes(e.code))
+    return `account.errors.${e.code}`
   return errorKey(e)
 }

@@ -8,7 +8,8 @@ export type PushState = PushOutcome | 'unknown' | 'off' | 'working'
 const isIos = () =>
   /iPad|iPhone|iPod/.test(navigator.userAgent) || (navigator.platform === 'MacIntel' && navigator.maxTouchPoints > 1)
 const isStandalone = () =>
-  window.matchMedia?.('(display-mode: standalone)').matches || (navigator as Navigator & { standalone?: boolean }).standalone === true
+  window.matchMedia?.('(display-mode: standalone)').matches ||
+  (navigator as Navigator & { standalone?: boolean }).standalone === true
 
 /** Whether this browser can subscribe here; iOS only allows push from the Home Screen app. */
 export function pushSupport(): 'supported' | 'unsupported' | 'needs-install' {
@@ -26,7 +27,9 @@ export function keyBytes(base64url: string): Uint8Array<ArrayBuffer> {
 }
 
 export async function registration(): Promise<ServiceWorkerRegistration> {
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('service worker not ready')), 10_000))
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error('service worker not ready')), 10_000),
+  )
   return Promise.race([navigator.serviceWorker.ready, timeout])
 }
 
@@ -64,7 +67,9 @@ export function usePushSubscription() {
       if (permission !== 'granted') return (state.value = 'denied')
       const [reg, { publicKey }] = await Promise.all([registration(), api.pushPublicKey()])
       const existing = await reg.pushManager.getSubscription()
-      const sub = existing ?? (await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(publicKey) }))
+      const sub =
+        existing ??
+        (await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(publicKey) }))
       await api.pushSubscribe(sub.toJSON())
       return (state.value = 'subscribed')
     } catch (e) {

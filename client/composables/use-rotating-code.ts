@@ -31,7 +31,13 @@ export function useRotatingCode(card: Ref<WalletCard | null | undefined>): Rotat
     const c = card.value
     if (!c?.totpSecret) return null
     try {
-      return new TOTP({ secret: Secret.fromBase32(c.totpSecret), algorithm: 'SHA1', digits: 6, period: period.value, hmac: otpHmac })
+      return new TOTP({
+        secret: Secret.fromBase32(c.totpSecret),
+        algorithm: 'SHA1',
+        digits: 6,
+        period: period.value,
+        hmac: otpHmac,
+      })
     } catch {
       return null
     }

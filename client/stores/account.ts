@@ -1,6 +1,13 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import { accountApi, type AccountProfile, type ConsentDto, type DeviceDto, type PasskeyDto, type SignInResult } from '../api/account.js'
+import {
+  accountApi,
+  type AccountProfile,
+  type ConsentDto,
+  type DeviceDto,
+  type PasskeyDto,
+  type SignInResult,
+} from '../api/account.js'
 import { createPasskey, signInWithPasskey } from '../composables/use-passkeys.js'
 import { useWalletStore } from './wallet.js'
 

@@ -36,7 +36,11 @@ export const usePerksStore = defineStore('perks', () => {
     const card = wallet.byId(cardId)
     if (card) wallet.upsert({ ...card, balance: res.balance })
     const prev = byCard.value[cardId]
-    if (prev) byCard.value = { ...byCard.value, [cardId]: { ...prev, balance: res.balance, coupons: [res.coupon, ...prev.coupons] } }
+    if (prev)
+      byCard.value = {
+        ...byCard.value,
+        [cardId]: { ...prev, balance: res.balance, coupons: [res.coupon, ...prev.coupons] },
+      }
     void refresh(cardId).catch(() => undefined)
     return res
   }

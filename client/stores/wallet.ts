@@ -39,9 +39,7 @@ export const useWalletStore = defineStore('wallet', () => {
   /** True once the server said this device has no customer session. */
   const signedOut = ref(false)
 
-  const sorted = computed(() =>
-    [...cards.value].sort((a, b) => a.merchant.name.localeCompare(b.merchant.name)),
-  )
+  const sorted = computed(() => [...cards.value].sort((a, b) => a.merchant.name.localeCompare(b.merchant.name)))
 
   function byId(id: string): WalletCard | undefined {
     return cards.value.find((c) => c.id === id)

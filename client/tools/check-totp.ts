@@ -13,16 +13,35 @@ for (let i = 0; i < 2000; i++) {
 }
 
 const rfcSecret = Secret.fromUTF8('12345678901234567890')
-const vectors: Array<[number, string]> = [[59, '94287082'], [1111111109, '07081804'], [1234567890, '89005924'], [2000000000, '69279037'], [20000000000, '65353130']]
+const vectors: Array<[number, string]> = [
+  [59, '94287082'],
+  [1111111109, '07081804'],
+  [1234567890, '89005924'],
+  [2000000000, '69279037'],
+  [20000000000, '65353130'],
+]
 for (const [t, want] of vectors) {
-  const got = Bare.TOTP.generate({ secret: rfcSecret, algorithm: 'SHA1', digits: 8, period: 30, timestamp: t * 1000, hmac: otpHmac })
+  const got = Bare.TOTP.generate({
+    secret: rfcSecret,
+    algorithm: 'SHA1',
+    digits: 8,
+    period: 30,
+    timestamp: t * 1000,
+    hmac: otpHmac,
+  })
   if (got !== want) failures++
 }
 
 for (let i = 0; i < 500; i++) {
   const secret = new Secret({ size: 20 })
   const ts = Math.floor(Math.random() * 4e12)
-  const ours = new Bare.TOTP({ secret: Bare.Secret.fromBase32(secret.base32), algorithm: 'SHA1', digits: 6, period: 30, hmac: otpHmac })
+  const ours = new Bare.TOTP({
+    secret: Bare.Secret.fromBase32(secret.base32),
+    algorithm: 'SHA1',
+    digits: 6,
+    period: 30,
+    hmac: otpHmac,
+  })
   const theirs = new TOTP({ secret, algorithm: 'SHA1', digits: 6, period: 30 })
   if (ours.generate({ timestamp: ts }) !== theirs.generate({ timestamp: ts })) failures++
 }

@@ -20,18 +20,20 @@ const COLORS = {
   lineDark: [67, 56, 202], // #4338ca
 }
 
-const roundedRect = (cx, cy, w, h, r, angle = 0) => (x, y) => {
-  const c = Math.cos(-angle)
-  const s = Math.sin(-angle)
-  const dx = x - cx
-  const dy = y - cy
-  const px = Math.abs(dx * c - dy * s)
-  const py = Math.abs(dx * s + dy * c)
-  const qx = px - (w / 2 - r)
-  const qy = py - (h / 2 - r)
-  if (qx <= 0 || qy <= 0) return px <= w / 2 && py <= h / 2
-  return qx * qx + qy * qy <= r * r
-}
+const roundedRect =
+  (cx, cy, w, h, r, angle = 0) =>
+  (x, y) => {
+    const c = Math.cos(-angle)
+    const s = Math.sin(-angle)
+    const dx = x - cx
+    const dy = y - cy
+    const px = Math.abs(dx * c - dy * s)
+    const py = Math.abs(dx * s + dy * c)
+    const qx = px - (w / 2 - r)
+    const qy = py - (h / 2 - r)
+    if (qx <= 0 || qy <= 0) return px <= w / 2 && py <= h / 2
+    return qx * qx + qy * qy <= r * r
+  }
 
 const star = (cx, cy, outer, inner) => {
   const pts = []
@@ -74,7 +76,10 @@ function render(size, { maskable = false, rounded = true } = {}) {
   const k = 512 / size
   for (let py = 0; py < size; py++) {
     for (let px = 0; px < size; px++) {
-      let r = 0, g = 0, b = 0, a = 0
+      let r = 0,
+        g = 0,
+        b = 0,
+        a = 0
       for (let sy = 0; sy < N; sy++) {
         for (let sx = 0; sx < N; sx++) {
           const x = (px + (sx + 0.5) / N) * k
@@ -83,7 +88,10 @@ function render(size, { maskable = false, rounded = true } = {}) {
           const t = y / 512
           let c = COLORS.bgTop.map((v, i) => v + (COLORS.bgBottom[i] - v) * t)
           for (const s of shapes) if (s.inside(x, y)) c = s.color
-          r += c[0]; g += c[1]; b += c[2]; a += 1
+          r += c[0]
+          g += c[1]
+          b += c[2]
+          a += 1
         }
       }
       const idx = (py * size + px) * 4
@@ -128,4 +136,9 @@ function starPath(cx, cy, outer, inner) {
   return `M${pts.join('L')}Z`
 }
 out('favicon.svg', Buffer.from(svg))
-out('robots.txt', Buffer.from('User-agent: *\nAllow: /join/\nDisallow: /api/\nDisallow: /staff/\nDisallow: /merchant/\nDisallow: /setup\n'))
+out(
+  'robots.txt',
+  Buffer.from(
+    'User-agent: *\nAllow: /join/\nDisallow: /api/\nDisallow: /staff/\nDisallow: /merchant/\nDisallow: /setup\n',
+  ),
+)

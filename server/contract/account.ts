@@ -6,7 +6,11 @@ import { Email } from './common.js'
 /** WebAuthn options as SimpleWebAuthn makes them, passed straight to the browser library. */
 export const WebAuthnOptions = z.record(z.string(), z.unknown()).meta({ id: 'WebAuthnOptions' })
 
-const b64url = z.string().min(1).max(4096).regex(/^[A-Za-z0-9_-]+$/, 'base64url')
+const b64url = z
+  .string()
+  .min(1)
+  .max(4096)
+  .regex(/^[A-Za-z0-9_-]+$/, 'base64url')
 /** A credential as @simplewebauthn/browser returns it (registration or authentication). */
 export const WebAuthnResponse = z
   .looseObject({
@@ -40,7 +44,13 @@ export const PasskeyList = z.object({ passkeys: z.array(PasskeyDto) })
 export const EmailLinkRequest = z.object({ email: Email, locale: z.enum(['en', 'pl']).default('en') })
 export type EmailLinkRequest = z.infer<typeof EmailLinkRequest>
 export const EmailLinkSent = z.object({ sent: z.literal(true) })
-export const EmailLinkConfirm = z.object({ token: z.string().min(10).max(100).regex(/^[A-Za-z0-9_-]+$/, 'base64url') })
+export const EmailLinkConfirm = z.object({
+  token: z
+    .string()
+    .min(10)
+    .max(100)
+    .regex(/^[A-Za-z0-9_-]+$/, 'base64url'),
+})
 
 /** After a sign-in: how the wallet on this device changed. */
 export const SignInResult = z

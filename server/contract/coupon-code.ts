@@ -21,7 +21,10 @@ export const looksLikeCoupon = (input: string): boolean => input.trim().toUpperC
 export function parseCouponCode(input: string): string | null {
   let raw = input.trim().toUpperCase()
   if (raw.startsWith(`${COUPON_PREFIX}:`)) raw = raw.slice(COUPON_PREFIX.length + 1)
-  const compact = raw.replace(/[\s\-·.]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1')
+  const compact = raw
+    .replace(/[\s\-·.]/g, '')
+    .replace(/O/g, '0')
+    .replace(/[IL]/g, '1')
   if (compact.length !== COUPON_CODE_LENGTH) return null
   for (const ch of compact) if (!COUPON_CODE_ALPHABET.includes(ch)) return null
   return compact

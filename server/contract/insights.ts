@@ -8,18 +8,18 @@ export const Lifecycle = z.enum(['new', 'regular', 'occasional', 'at_risk', 'lap
 
 const Days = z.number().int().min(1).max(3650)
 const Thresholds = z.object({
-    newDays: Days,
-    lapsedDays: Days,
-    atRiskMultiplier: z.number().min(1).max(10),
-    atRiskMinDays: z.number().int().min(0).max(365),
-    defaultGapDays: Days,
-    highValuePercent: z.number().int().min(1).max(50),
-    regularVisits: z.number().int().min(1).max(90),
-  })
+  newDays: Days,
+  lapsedDays: Days,
+  atRiskMultiplier: z.number().min(1).max(10),
+  atRiskMinDays: z.number().int().min(0).max(365),
+  defaultGapDays: Days,
+  highValuePercent: z.number().int().min(1).max(50),
+  regularVisits: z.number().int().min(1).max(90),
+})
 export const InsightSettingsDto = Thresholds.extend({
-    /** What 100 points are worth in rewards, in minor units; null when not set. */
-    pointValuePer100Minor: z.number().int().min(0).max(1_000_000).nullable(),
-  })
+  /** What 100 points are worth in rewards, in minor units; null when not set. */
+  pointValuePer100Minor: z.number().int().min(0).max(1_000_000).nullable(),
+})
   .refine((s) => s.newDays < s.lapsedDays, { message: 'must be shorter than lapsedDays', path: ['newDays'] })
   .meta({ id: 'InsightSettings' })
 export type InsightSettingsDto = z.infer<typeof InsightSettingsDto>
@@ -45,7 +45,13 @@ export const SegmentMember = z
 export type SegmentMember = z.infer<typeof SegmentMember>
 
 export const SegmentPage = z
-  .object({ segment: SegmentName, members: z.array(SegmentMember), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })
+  .object({
+    segment: SegmentName,
+    members: z.array(SegmentMember),
+    total: z.number().int(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  })
   .meta({ id: 'SegmentPage' })
 export type SegmentPage = z.infer<typeof SegmentPage>
 
@@ -73,7 +79,11 @@ export const InsightsDashboard = z
     redemptionRate: Rate,
     pointsIssued365: z.number().int(),
     pointsRedeemed365: z.number().int(),
-    liability: z.object({ points: z.number().int(), valuePer100Minor: z.number().int().nullable(), valueMinor: z.number().int().nullable() }),
+    liability: z.object({
+      points: z.number().int(),
+      valuePer100Minor: z.number().int().nullable(),
+      valueMinor: z.number().int().nullable(),
+    }),
     push: z.object({
       optedIn: z.number().int(),
       optInRate: Rate,

@@ -20,8 +20,14 @@ export const Promotion = z
     startDate: IsoDate.nullable().default(null),
     endDate: IsoDate.nullable().default(null),
   })
-  .refine((p) => p.endTime === '00:00' || p.startTime < p.endTime, { message: 'must end after it starts', path: ['endTime'] })
-  .refine((p) => !p.startDate || !p.endDate || p.startDate <= p.endDate, { message: 'must not end before it starts', path: ['endDate'] })
+  .refine((p) => p.endTime === '00:00' || p.startTime < p.endTime, {
+    message: 'must end after it starts',
+    path: ['endTime'],
+  })
+  .refine((p) => !p.startDate || !p.endDate || p.startDate <= p.endDate, {
+    message: 'must not end before it starts',
+    path: ['endDate'],
+  })
 export type Promotion = z.infer<typeof Promotion>
 
 export const Tier = z.object({
@@ -59,7 +65,13 @@ export const ProgramRules = z
     rounding: Rounding.default('floor'),
     pointsPerVisit: Points(10_000).default(0),
     minSpendMinor: z.number().int().min(0).max(100_000_000).default(0),
-    dailyCapPoints: z.number().int().min(1, 'at least 1, or leave empty for no cap').max(10_000_000).nullable().default(null),
+    dailyCapPoints: z
+      .number()
+      .int()
+      .min(1, 'at least 1, or leave empty for no cap')
+      .max(10_000_000)
+      .nullable()
+      .default(null),
     promotions: z.array(Promotion).max(20).default([]),
     tiers: z.array(Tier).max(10).default([]),
     tierWindow: TierWindow.default({ kind: 'rolling', months: 12 }),

@@ -8,7 +8,10 @@ export const VapidPublicKey = z.object({ publicKey: z.string() }).meta({ id: 'Va
 /** The browser's PushSubscription.toJSON(). */
 export const PushSubscriptionBody = z
   .object({
-    endpoint: z.url().max(2048).refine((u) => /^https?:\/\//.test(u), 'an http(s) URL'),
+    endpoint: z
+      .url()
+      .max(2048)
+      .refine((u) => /^https?:\/\//.test(u), 'an http(s) URL'),
     expirationTime: z.number().nullable().optional(),
     keys: z.object({ p256dh: z.string().min(16).max(200), auth: z.string().min(8).max(100) }),
   })
@@ -17,7 +20,13 @@ export type PushSubscriptionBody = z.infer<typeof PushSubscriptionBody>
 export const PushUnsubscribeBody = z.object({ endpoint: z.string().max(2048) })
 
 export const PushPreferences = z
-  .object({ offers: z.boolean(), birthday: z.boolean(), expiring: z.boolean(), tiers: z.boolean(), reminders: z.boolean() })
+  .object({
+    offers: z.boolean(),
+    birthday: z.boolean(),
+    expiring: z.boolean(),
+    tiers: z.boolean(),
+    reminders: z.boolean(),
+  })
   .meta({ id: 'PushPreferences' })
 export type PushPreferences = z.infer<typeof PushPreferences>
 
@@ -53,7 +62,18 @@ export const PushSettingsDto = z
 export type PushSettingsDto = z.infer<typeof PushSettingsDto>
 
 /** The older fixed segments, and the insights segments (server/domain/insights.ts, the merchant's thresholds). */
-export const OfferSegment = z.enum(['all', 'new_30d', 'lapsed_90d', 'consent', 'new', 'regular', 'occasional', 'at_risk', 'lapsed', 'high_value'])
+export const OfferSegment = z.enum([
+  'all',
+  'new_30d',
+  'lapsed_90d',
+  'consent',
+  'new',
+  'regular',
+  'occasional',
+  'at_risk',
+  'lapsed',
+  'high_value',
+])
 export type OfferSegment = z.infer<typeof OfferSegment>
 export const CreateOffer = z.object({
   title: Text(80),

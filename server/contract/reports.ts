@@ -97,7 +97,10 @@ export type StaffAlertDto = z.infer<typeof StaffAlertDto>
 export const ResolveAlert = z.object({ state: z.enum(['acknowledged', 'dismissed']) })
 
 export const StaffPushBody = z.object({
-  endpoint: z.url().max(2048).refine((u) => /^https?:\/\//.test(u), 'an http(s) URL'),
+  endpoint: z
+    .url()
+    .max(2048)
+    .refine((u) => /^https?:\/\//.test(u), 'an http(s) URL'),
   expirationTime: z.number().nullable().optional(),
   keys: z.object({ p256dh: z.string().min(16).max(200), auth: z.string().min(8).max(100) }),
 })
@@ -109,4 +112,7 @@ export const ExportRange = z.object({ from: IsoDate, to: IsoDate })
 /** Members who joined between two local dates (both included); without them, every member. */
 export const MemberExportRange = z
   .object({ from: IsoDate.optional(), to: IsoDate.optional() })
-  .refine((r) => (r.from === undefined) === (r.to === undefined), { message: 'give both from and to, or neither', path: ['to'] })
+  .refine((r) => (r.from === undefined) === (r.to === undefined), {
+    message: 'give both from and to, or neither',
+    path: ['to'],
+  })

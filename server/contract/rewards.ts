@@ -86,7 +86,12 @@ export const StampCardSettings = z
     /** Stamps one card may get per merchant-local day. */
     dailyLimit: Count(50).default(1),
     /** Minutes that must pass between two stamps on one card. */
-    cooldownMinutes: z.number().int().min(0).max(24 * 60).default(0),
+    cooldownMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 60)
+      .default(0),
     active: z.boolean().default(true),
   })
   .meta({ id: 'StampCardSettings' })

@@ -77,19 +77,20 @@ export const UndoRequest = z.object({
   handle: z.string().min(1).max(100),
   entryId: z.string().min(1).max(64),
 })
-export const AwardResponse = z
-  .object({ entry: LedgerEntry, balance: z.number().int() })
-  .meta({ id: 'AwardResponse' })
+export const AwardResponse = z.object({ entry: LedgerEntry, balance: z.number().int() }).meta({ id: 'AwardResponse' })
 export type AwardResponse = z.infer<typeof AwardResponse>
 
-export const PosEarnRequest = z.object({
-  /** The card number printed under the QR, or the full rotating code scanned at the till. */
-  cardNumber: z.string().trim().min(4).max(32).optional(),
-  code: z.string().trim().min(1).max(200).optional(),
-  amountMinor: z.number().int().positive().max(MAX_PURCHASE_MINOR),
-  discountMinor: DiscountMinor,
-  reference: z.string().max(100).optional(),
-}).refine((b) => Boolean(b.cardNumber) !== Boolean(b.code), {
-  message: 'give exactly one of cardNumber or code',
-  path: ['cardNumber'],
-}).refine((b) => (b.discountMinor ?? 0) <= b.amountMinor, discountNotAboveAmount)
+export const PosEarnRequest = z
+  .object({
+    /** The card number printed under the QR, or the full rotating code scanned at the till. */
+    cardNumber: z.string().trim().min(4).max(32).optional(),
+    code: z.string().trim().min(1).max(200).optional(),
+    amountMinor: z.number().int().positive().max(MAX_PURCHASE_MINOR),
+    discountMinor: DiscountMinor,
+    reference: z.string().max(100).optional(),
+  })
+  .refine((b) => Boolean(b.cardNumber) !== Boolean(b.code), {
+    message: 'give exactly one of cardNumber or code',
+    path: ['cardNumber'],
+  })
+  .refine((b) => (b.discountMinor ?? 0) <= b.amountMinor, discountNotAboveAmount)

@@ -54,7 +54,10 @@ export function startCheckpointer(
   opts: { intervalMs?: number; onCheckpoint?: (s: CheckpointStats) => void } = {},
 ): Checkpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3')
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, intervalMs: opts.intervalMs ?? 1000 } })
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { file, driver, intervalMs: opts.intervalMs ?? 1000 },
+  })
   worker.unref()
   sqlite.pragma('wal_autocheckpoint = 0')
   let failed = false

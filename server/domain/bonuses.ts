@@ -23,7 +23,11 @@ export function birthdayYear(birthday: string, now: Date, tz: string, windowDays
 }
 
 /** A birthday can be set once, and then changed at most once a year. */
-export function birthdayChangeAllowed(current: string | null, setAt: string | null, now: Date): { ok: boolean; from: string | null } {
+export function birthdayChangeAllowed(
+  current: string | null,
+  setAt: string | null,
+  now: Date,
+): { ok: boolean; from: string | null } {
   if (current === null || setAt === null) return { ok: true, from: null }
   const from = new Date(setAt)
   from.setUTCFullYear(from.getUTCFullYear() + 1)
@@ -38,6 +42,7 @@ export interface Member {
 /** Why a referral earns nothing, or null when it earns the bonus: never for referring oneself. */
 export function referralRefusal(referrer: Member, friend: Member): 'self' | null {
   if (referrer.customerId === friend.customerId) return 'self'
-  if (referrer.email && friend.email && referrer.email.trim().toLowerCase() === friend.email.trim().toLowerCase()) return 'self'
+  if (referrer.email && friend.email && referrer.email.trim().toLowerCase() === friend.email.trim().toLowerCase())
+    return 'self'
   return null
 }

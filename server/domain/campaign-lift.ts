@@ -33,7 +33,10 @@ export interface Purchase {
 }
 
 /** A visit is a local day (merchant time) with at least one purchase; spend is the sum of the amounts. */
-export function visitsAndSpend(purchases: Purchase[], tz: string | ReturnType<typeof localClock>): { visits: number; spend: number } {
+export function visitsAndSpend(
+  purchases: Purchase[],
+  tz: string | ReturnType<typeof localClock>,
+): { visits: number; spend: number } {
   const local = typeof tz === 'string' ? localClock(tz) : tz
   const days = new Set<string>()
   let spend = 0
@@ -72,7 +75,9 @@ export function difference(target: number[], holdout: number[]): Difference {
   const targetMean = mean(target)
   const holdoutMean = mean(holdout)
   const lift = targetMean - holdoutMean
-  const se = Math.sqrt((target.length ? variance(target) / target.length : 0) + (holdout.length ? variance(holdout) / holdout.length : 0))
+  const se = Math.sqrt(
+    (target.length ? variance(target) / target.length : 0) + (holdout.length ? variance(holdout) / holdout.length : 0),
+  )
   return { targetMean, holdoutMean, lift, se, low: lift - Z95 * se, high: lift + Z95 * se }
 }
 
@@ -118,12 +123,26 @@ export function liftReport(holdoutPct: number, members: MemberOutcome[], now: Da
   const h = done.filter((m) => m.group === 'holdout')
   const measured = { target: t.length, holdout: h.length }
   const completeAt = last ? new Date(Date.parse(last) + windowMs).toISOString() : null
-  const empty = { assigned, measured, visits: null, spend: null, extraVisits: null, redemptionsPerMember: null, completeAt }
+  const empty = {
+    assigned,
+    measured,
+    visits: null,
+    spend: null,
+    extraVisits: null,
+    redemptionsPerMember: null,
+    completeAt,
+  }
   if (holdoutPct <= 0 && assigned.holdout === 0) return { status: 'no_holdout', ...empty }
   if (done.length === 0) return { status: 'too_early', ...empty }
   if (t.length < MIN_GROUP_SIZE || h.length < MIN_GROUP_SIZE) return { status: 'not_enough_data', ...empty }
-  const visits = difference(t.map((m) => m.visits), h.map((m) => m.visits))
-  const spend = difference(t.map((m) => m.spend), h.map((m) => m.spend))
+  const visits = difference(
+    t.map((m) => m.visits),
+    h.map((m) => m.visits),
+  )
+  const spend = difference(
+    t.map((m) => m.spend),
+    h.map((m) => m.spend),
+  )
   return {
     status: 'ready',
     assigned,

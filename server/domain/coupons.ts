@@ -105,15 +105,18 @@ export function assertRedeemable(c: RedeemableCoupon, now: Date, timeZone: strin
 
 export type DisplayState = 'active' | 'used' | 'expired' | 'void'
 
-export function displayState(c: { state: 'active' | 'used' | 'void'; validUntil: string | null }, now: Date): DisplayState {
+export function displayState(
+  c: { state: 'active' | 'used' | 'void'; validUntil: string | null },
+  now: Date,
+): DisplayState {
   if (c.state === 'active' && c.validUntil !== null && c.validUntil <= now.toISOString()) return 'expired'
   return c.state
 }
 
 /** Usable coupons first, soonest expiring first (no end date last); then the rest, most recent first. */
-export function sortForWallet<T extends { state: DisplayState; validUntil: string | null; createdAt: string; lastRedeemedAt: string | null }>(
-  coupons: readonly T[],
-): T[] {
+export function sortForWallet<
+  T extends { state: DisplayState; validUntil: string | null; createdAt: string; lastRedeemedAt: string | null },
+>(coupons: readonly T[]): T[] {
   const live = coupons.filter((c) => c.state === 'active')
   const past = coupons.filter((c) => c.state !== 'active')
   live.sort((a, b) => {

@@ -14,7 +14,8 @@ export function csvField(value: string | number | null | undefined): string {
   return s
 }
 
-export const csvRow = (values: (string | number | null | undefined)[]): string => `${values.map(csvField).join(',')}\r\n`
+export const csvRow = (values: (string | number | null | undefined)[]): string =>
+  `${values.map(csvField).join(',')}\r\n`
 
 /** Minor units as a decimal string with the currency's digits: 1250 EUR -> "12.50". */
 export function formatMinor(minor: number, digits: number): string {
@@ -31,6 +32,7 @@ export const toCsv = (header: readonly string[], rows: readonly (string | number
 
 /** Minor units as a decimal in the currency's usual digits (1250 EUR -> "12.50", 1250 JPY -> "1250"). */
 export function decimalOf(minor: number, currency: string): string {
-  const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
+  const digits =
+    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
   return formatMinor(minor, digits)
 }

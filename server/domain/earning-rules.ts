@@ -49,7 +49,8 @@ export function earnForPurchase(i: EarnInput): EarnResult {
   const r = i.rules
   const eligible = Math.max(0, i.amountMinor - Math.max(0, i.discountMinor))
   const parts = [`Purchase of ${formatMoney(i.amountMinor, i.currency)}`]
-  if (i.discountMinor > 0) parts.push(`${formatMoney(Math.min(i.discountMinor, i.amountMinor), i.currency)} paid with a reward`)
+  if (i.discountMinor > 0)
+    parts.push(`${formatMoney(Math.min(i.discountMinor, i.amountMinor), i.currency)} paid with a reward`)
   if (eligible < r.minSpendMinor || eligible === 0) {
     if (eligible < r.minSpendMinor) parts.push(`below the ${formatMoney(r.minSpendMinor, i.currency)} minimum`)
     return { points: 0, reason: parts.join(', ') }

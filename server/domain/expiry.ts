@@ -42,7 +42,14 @@ export function replayLots(entries: readonly LotEntry[]): Lot[] {
   const byId = new Map<string, Lot>()
   for (const e of entries) {
     if (e.points > 0) {
-      const lot = { id: e.id, kind: e.kind, points: e.points, remaining: e.points, createdAt: e.createdAt, expiresAt: e.lotExpiresAt }
+      const lot = {
+        id: e.id,
+        kind: e.kind,
+        points: e.points,
+        remaining: e.points,
+        createdAt: e.createdAt,
+        expiresAt: e.lotExpiresAt,
+      }
       lots.push(lot)
       byId.set(e.id, lot)
       continue
@@ -73,9 +80,13 @@ export function dueLots(
   tz: string,
 ): Array<{ lotId: string; points: number }> {
   const inactiveSince =
-    rule.mode === 'inactivity' && lastActivityAt && addLocalMonths(new Date(lastActivityAt), rule.months, tz).getTime() <= now.getTime()
+    rule.mode === 'inactivity' &&
+    lastActivityAt &&
+    addLocalMonths(new Date(lastActivityAt), rule.months, tz).getTime() <= now.getTime()
   return lots
-    .filter((l) => l.remaining > 0 && (inactiveSince || (l.expiresAt !== null && Date.parse(l.expiresAt) <= now.getTime())))
+    .filter(
+      (l) => l.remaining > 0 && (inactiveSince || (l.expiresAt !== null && Date.parse(l.expiresAt) <= now.getTime())),
+    )
     .map((l) => ({ lotId: l.id, points: l.remaining }))
 }
 

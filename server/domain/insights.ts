@@ -218,14 +218,16 @@ export function classify(m: MemberSummary, today: number, t: Thresholds, cutoff:
   let lifecycle: Lifecycle
   if (today - (m.firstVisit ?? m.joinedDay) <= t.newDays) lifecycle = 'new'
   else if (daysAway >= t.lapsedDays) lifecycle = 'lapsed'
-  else if (m.lastVisit !== null && daysAway > t.atRiskMultiplier * gapUsed && daysAway >= t.atRiskMinDays) lifecycle = 'at_risk'
+  else if (m.lastVisit !== null && daysAway > t.atRiskMultiplier * gapUsed && daysAway >= t.atRiskMinDays)
+    lifecycle = 'at_risk'
   else if (m.visits90 >= t.regularVisits) lifecycle = 'regular'
   else lifecycle = 'occasional'
   return { lifecycle, highValue, daysAway, gapUsed }
 }
 
 /** Win-back is due for a member who visited and is now at risk or lapsed; once per last visit. */
-export const winbackDue = (m: MemberSummary, c: Classified) => m.lastVisit !== null && (c.lifecycle === 'at_risk' || c.lifecycle === 'lapsed')
+export const winbackDue = (m: MemberSummary, c: Classified) =>
+  m.lastVisit !== null && (c.lifecycle === 'at_risk' || c.lifecycle === 'lapsed')
 
 export const SECOND_VISIT_BUCKETS = [7, 14, 30, 60, 90] as const
 
@@ -303,7 +305,8 @@ export function figures(summaries: readonly MemberSummary[], classes: readonly C
   })
   const retention = retainedBase ? retained / retainedBase : null
   const annualChurn = retention === null ? null : 1 - retention ** 4
-  const lifetimeYears = annualChurn === null ? null : annualChurn <= 1 / MAX_LIFETIME_YEARS ? MAX_LIFETIME_YEARS : 1 / annualChurn
+  const lifetimeYears =
+    annualChurn === null ? null : annualChurn <= 1 / MAX_LIFETIME_YEARS ? MAX_LIFETIME_YEARS : 1 / annualChurn
   return {
     members: summaries.length,
     segments,
@@ -321,7 +324,8 @@ export function figures(summaries: readonly MemberSummary[], classes: readonly C
 }
 
 /** Points liability in money: outstanding points at the merchant's value of 100 points (null: not set). */
-export const liabilityMinor = (points: number, per100: number | null) => (per100 === null ? null : Math.round((points * per100) / 100))
+export const liabilityMinor = (points: number, per100: number | null) =>
+  per100 === null ? null : Math.round((points * per100) / 100)
 
 /**
  * One member's purchases per local day, gross (a reversal takes its purchase back out): the shape
@@ -381,4 +385,8 @@ export const decodeTotals = (r: { days: string; counts: string; spends: string }
   counts: nums(r.counts),
   spends: nums(r.spends),
 })
-export const encodeTotals = (t: DayTotals) => ({ days: t.days.join(','), counts: t.counts.join(','), spends: t.spends.join(',') })
+export const encodeTotals = (t: DayTotals) => ({
+  days: t.days.join(','),
+  counts: t.counts.join(','),
+  spends: t.spends.join(','),
+})

@@ -30,7 +30,10 @@ export function previewRules(
   const l = localParts(now, tz)
   const nextMonthStart = zonedToUtc(tz, l.year, l.month + 1, 1).getTime()
   const nextMonthEnd = zonedToUtc(tz, l.year, l.month + 2, 1).getTime()
-  const perTier = new Map<string | null, number>([[null, 0], ...rules.tiers.map((t) => [t.name, 0] as [string, number])])
+  const perTier = new Map<string | null, number>([
+    [null, 0],
+    ...rules.tiers.map((t) => [t.name, 0] as [string, number]),
+  ])
   let pointsIssued = 0
   let purchases = 0
   let expiringNextMonth = 0
@@ -42,7 +45,8 @@ export function previewRules(
       const t = Date.parse(e.createdAt)
       const isPurchase = e.kind === 'earn' && e.amountMinor !== null && !e.reversed
       if (!isPurchase || t < from) {
-        if (e.kind === 'bonus' || (e.kind === 'earn' && !e.reversed)) earnings.push({ points: e.points, at: e.createdAt })
+        if (e.kind === 'bonus' || (e.kind === 'earn' && !e.reversed))
+          earnings.push({ points: e.points, at: e.createdAt })
         continue
       }
       const at = new Date(t)
@@ -63,7 +67,8 @@ export function previewRules(
       pointsIssued += r.points
       purchases++
     }
-    const tier = rules.tiers[qualifyingTier(earnedInWindow(earnings, now, rules.tierWindow, tz), rules.tiers)]?.name ?? null
+    const tier =
+      rules.tiers[qualifyingTier(earnedInWindow(earnings, now, rules.tierWindow, tz), rules.tiers)]?.name ?? null
     perTier.set(tier, (perTier.get(tier) ?? 0) + 1)
 
     const redated = entries.map((e) =>

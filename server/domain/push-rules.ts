@@ -33,7 +33,10 @@ export interface PushSettings {
 }
 
 /** Which switch governs a kind, and whether it is marketing (needs consent, counts against the cap). */
-export const KIND_RULES: Record<AutomationKind | 'earned' | 'offer', { category: PushCategory | null; marketing: boolean }> = {
+export const KIND_RULES: Record<
+  AutomationKind | 'earned' | 'offer',
+  { category: PushCategory | null; marketing: boolean }
+> = {
   earned: { category: null, marketing: false },
   welcome: { category: null, marketing: false },
   tier_up: { category: 'tiers', marketing: false },
@@ -49,12 +52,40 @@ export const DEFAULT_PUSH_SETTINGS: PushSettings = {
   quietEnd: '09:00',
   dailyCap: 1,
   automations: {
-    welcome: { enabled: true, title: 'Welcome to {merchant}', body: 'Hi {name}! Your card is ready: show it at the till to collect points.' },
-    birthday: { enabled: true, title: 'Happy birthday, {name}!', body: '{merchant} has a treat for you today.', withCoupon: true },
-    expiring: { enabled: true, title: 'Points expiring soon', body: '{points} of your points at {merchant} expire soon. Use them before they go.', days: 14 },
-    tier_up: { enabled: true, title: 'You reached {tier}!', body: 'Thanks for visiting {merchant}, {name}. Enjoy your {tier} perks.' },
-    tier_at_risk: { enabled: true, title: 'Keep your {tier} status', body: 'A visit to {merchant} soon keeps you at {tier}.' },
-    winback: { enabled: true, title: 'We miss you, {name}', body: 'It has been a while. Come back to {merchant}: your {points} points are waiting.', days: 60, withCoupon: false },
+    welcome: {
+      enabled: true,
+      title: 'Welcome to {merchant}',
+      body: 'Hi {name}! Your card is ready: show it at the till to collect points.',
+    },
+    birthday: {
+      enabled: true,
+      title: 'Happy birthday, {name}!',
+      body: '{merchant} has a treat for you today.',
+      withCoupon: true,
+    },
+    expiring: {
+      enabled: true,
+      title: 'Points expiring soon',
+      body: '{points} of your points at {merchant} expire soon. Use them before they go.',
+      days: 14,
+    },
+    tier_up: {
+      enabled: true,
+      title: 'You reached {tier}!',
+      body: 'Thanks for visiting {merchant}, {name}. Enjoy your {tier} perks.',
+    },
+    tier_at_risk: {
+      enabled: true,
+      title: 'Keep your {tier} status',
+      body: 'A visit to {merchant} soon keeps you at {tier}.',
+    },
+    winback: {
+      enabled: true,
+      title: 'We miss you, {name}',
+      body: 'It has been a while. Come back to {merchant}: your {points} points are waiting.',
+      days: 60,
+      withCoupon: false,
+    },
   },
 }
 

@@ -15,9 +15,13 @@ export const remainingForMember = (limit: number | null, taken: number): number 
 export function assertRewardRedeemable(r: RewardState, balance: number, takenByMember: number): void {
   if (!r.active) throw new DomainError('not_found', 'This reward is no longer offered.')
   if (remainingForMember(r.perMemberLimit, takenByMember) === 0) {
-    throw new DomainError('reward_limit_reached', `You have already taken "${r.name}" as many times as allowed (${r.perMemberLimit}).`, {
-      perMemberLimit: r.perMemberLimit,
-    })
+    throw new DomainError(
+      'reward_limit_reached',
+      `You have already taken "${r.name}" as many times as allowed (${r.perMemberLimit}).`,
+      {
+        perMemberLimit: r.perMemberLimit,
+      },
+    )
   }
   if (r.stock !== null && r.stock <= 0) {
     throw new DomainError('reward_out_of_stock', `"${r.name}" is out of stock.`)

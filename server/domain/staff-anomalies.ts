@@ -110,7 +110,9 @@ export function repeatCardAlerts(awards: Award[]): DetectedAlert[] {
   }
   const out: DetectedAlert[] = []
   for (const [cardId, raw] of byCard) {
-    const list = [...raw].sort((x, y) => (x.createdAt < y.createdAt ? -1 : x.createdAt > y.createdAt ? 1 : x.id < y.id ? -1 : 1))
+    const list = [...raw].sort((x, y) =>
+      x.createdAt < y.createdAt ? -1 : x.createdAt > y.createdAt ? 1 : x.id < y.id ? -1 : 1,
+    )
     let run: Award[] = []
     const flush = () => {
       if (run.length >= REPEAT_MIN && hasDenseWindow(run)) {

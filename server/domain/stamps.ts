@@ -19,10 +19,14 @@ export function assertStampAllowed(rules: StampRules, recent: readonly string[],
     const nextAt = new Date(new Date(last).getTime() + rules.cooldownMinutes * 60_000)
     if (nextAt.getTime() > nowMs) {
       const wait = Math.ceil((nextAt.getTime() - nowMs) / 60_000)
-      throw new DomainError('stamp_cooldown', `Too soon after the last stamp: the next one can be added in ${wait} min.`, {
-        nextAt: nextAt.toISOString(),
-        waitMinutes: wait,
-      })
+      throw new DomainError(
+        'stamp_cooldown',
+        `Too soon after the last stamp: the next one can be added in ${wait} min.`,
+        {
+          nextAt: nextAt.toISOString(),
+          waitMinutes: wait,
+        },
+      )
     }
   }
   const today = localParts(now, rules.timeZone).date

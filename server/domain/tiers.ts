@@ -89,7 +89,10 @@ export function retentionGoal(
   if (!tier) return null
   const earned = earnedInWindow(earnings, now, window, tz)
   if (belowSince) {
-    return { points: Math.max(1, tier.threshold - earned), by: new Date(Date.parse(belowSince) + graceDays * DAY_MS - 1).toISOString() }
+    return {
+      points: Math.max(1, tier.threshold - earned),
+      by: new Date(Date.parse(belowSince) + graceDays * DAY_MS - 1).toISOString(),
+    }
   }
   if (window.kind === 'calendarYear') {
     if (earned >= tier.threshold) return null

@@ -53,7 +53,15 @@ function offsetMs(at: Date, tz: string): number {
 }
 
 /** The instant a local wall-clock time happens; months and days may overflow (month 13 is January next year). */
-export function zonedToUtc(tz: string, year: number, month: number, day: number, hour = 0, minute = 0, second = 0): Date {
+export function zonedToUtc(
+  tz: string,
+  year: number,
+  month: number,
+  day: number,
+  hour = 0,
+  minute = 0,
+  second = 0,
+): Date {
   const wall = Date.UTC(year, month - 1, day, hour, minute, second)
   const guess = offsetMs(new Date(wall), tz)
   const settled = offsetMs(new Date(wall - guess), tz)

@@ -1,6 +1,13 @@
 import { writeTx } from '../db/connection.js'
 import { cardById } from '../db/queries/cards.js'
-import { allMerchants, cardIdsOfMerchant, cardsWithBirthdays, cardTier, lotLedger, setBelowSince } from '../db/queries/program.js'
+import {
+  allMerchants,
+  cardIdsOfMerchant,
+  cardsWithBirthdays,
+  cardTier,
+  lotLedger,
+  setBelowSince,
+} from '../db/queries/program.js'
 import { birthdayYear } from '../domain/bonuses.js'
 import { dueLots, replayLots } from '../domain/expiry.js'
 import { qualifyingTier, reevaluationDecision, tierIndex } from '../domain/tiers.js'
@@ -99,7 +106,13 @@ export async function grantBirthdayBonuses(deps: Deps): Promise<number> {
         if (ctx.rules.birthdayBonus <= 0) return 0
         const year = birthdayYear(c.birthday!, now, m.timezone, ctx.rules.birthdayWindowDays)
         if (year === null) return 0
-        const ok = await grantBonus(tx, c.id, ctx, { kind: 'birthday', period: String(year), points: ctx.rules.birthdayBonus, reason: 'Happy birthday!' }, now)
+        const ok = await grantBonus(
+          tx,
+          c.id,
+          ctx,
+          { kind: 'birthday', period: String(year), points: ctx.rules.birthdayBonus, reason: 'Happy birthday!' },
+          now,
+        )
         return ok ? 1 : 0
       })
     }

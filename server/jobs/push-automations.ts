@@ -69,11 +69,18 @@ async function queueFor(
     const target = await pushTarget(tx, cardId)
     if (!target) return { status: 'no_card' } as const
     // A held-out member gets nothing, and the run key keeps them from being reconsidered.
-    if ((await assignGroup(tx, await campaignOf(tx, target.merchant_id, 'automation', kind), cardId, now)) === 'holdout') {
+    if (
+      (await assignGroup(tx, await campaignOf(tx, target.merchant_id, 'automation', kind), cardId, now)) === 'holdout'
+    ) {
       await insertRun(tx, { card_id: cardId, kind, period, notification_id: null, created_at: now.toISOString() })
       return { status: 'held_out' } as const
     }
-    const v = { name: target.member_name.split(' ')[0] ?? '', merchant: target.merchant_name, points: target.balance, ...vars }
+    const v = {
+      name: target.member_name.split(' ')[0] ?? '',
+      merchant: target.merchant_name,
+      points: target.balance,
+      ...vars,
+    }
     const issuer = coupon?.issuer && s.withCoupon ? coupon.issuer : null
     return queueNotification(
       tx,
@@ -86,7 +93,13 @@ async function queueFor(
         // The coupon is issued only when the push really goes out, in the same transaction.
         attach: issuer
           ? async (t) => {
-              const c = await issuer.issue(tx, { merchantId: t.merchant_id, cardId, reason: coupon!.reason, period, now })
+              const c = await issuer.issue(tx, {
+                merchantId: t.merchant_id,
+                cardId,
+                reason: coupon!.reason,
+                period,
+                now,
+              })
               return c ? { url: c.url, extra: { couponId: c.couponId } } : null
             }
           : undefined,
@@ -117,10 +130,22 @@ export async function runBirthdays(deps: Deps, opts: AutomationOptions = {}): Pr
   const now = deps.clock.now()
   await forEachMerchant(deps, async (merchantId, settings) => {
     if (!settings.automations.birthday.enabled) return
-    const tz = (await deps.db.selectFrom('merchants').select('timezone').where('id', '=', merchantId).executeTakeFirstOrThrow()).timezone
+    const tz = (
+      await deps.db.selectFrom('merchants').select('timezone').where('id', '=', merchantId).executeTakeFirstOrThrow()
+    ).timezone
     for (const m of await subscribedMembers(deps.db, merchantId)) {
       const year = birthdayDue(m.birthday, now, tz)
-      if (year) await queueFor(deps, tally, m.card_id, 'birthday', year, settings, {}, { issuer: opts.coupons, reason: 'birthday' })
+      if (year)
+        await queueFor(
+          deps,
+          tally,
+          m.card_id,
+          'birthday',
+          year,
+          settings,
+          {},
+          { issuer: opts.coupons, reason: 'birthday' },
+        )
     }
   })
   return tally
@@ -138,7 +163,9 @@ export async function runExpiring(deps: Deps): Promise<Tally> {
       // What is really left of those lots: spending and earlier expiries took the oldest first.
       const e = await expiringRemainder(deps, candidate.card_id, now.toISOString(), until)
       if (e.points <= 0) continue
-      await queueFor(deps, tally, candidate.card_id, 'expiring', e.firstExpiry.slice(0, 10), settings, { points: e.points })
+      await queueFor(deps, tally, candidate.card_id, 'expiring', e.firstExpiry.slice(0, 10), settings, {
+        points: e.points,
+      })
     }
   })
   return tally
@@ -180,7 +207,16 @@ export async function runWinback(deps: Deps, opts: AutomationOptions = {}): Prom
     for (let i = 0; i < m.summaries.length; i++) {
       const s = m.summaries[i]!
       if (!consenting.has(s.cardId) || !winbackDue(s, m.classes[i]!)) continue
-      await queueFor(deps, tally, s.cardId, 'winback', isoOfDay(s.lastVisit!), settings, {}, { issuer: opts.coupons, reason: 'winback' })
+      await queueFor(
+        deps,
+        tally,
+        s.cardId,
+        'winback',
+        isoOfDay(s.lastVisit!),
+        settings,
+        {},
+        { issuer: opts.coupons, reason: 'winback' },
+      )
     }
   })
   return tally
@@ -215,10 +251,21 @@ export async function sendDueOffers(deps: Deps): Promise<Tally> {
             out.push('held_out')
             continue
           }
-          const v = { name: target.member_name.split(' ')[0] ?? '', merchant: target.merchant_name, points: target.balance }
+          const v = {
+            name: target.member_name.split(' ')[0] ?? '',
+            merchant: target.merchant_name,
+            points: target.balance,
+          }
           const res = await queueNotification(
             tx,
-            { cardId: m.card_id, kind: 'offer', title: fillTemplate(offer.title, v), body: fillTemplate(offer.body, v), run: { kind: 'offer', period: offer.id }, offerId: offer.id },
+            {
+              cardId: m.card_id,
+              kind: 'offer',
+              title: fillTemplate(offer.title, v),
+              body: fillTemplate(offer.body, v),
+              run: { kind: 'offer', period: offer.id },
+              offerId: offer.id,
+            },
             now,
             { target, settings },
           )

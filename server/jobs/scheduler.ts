@@ -42,7 +42,10 @@ export function startScheduler(deps: Deps): Scheduler {
     hourly(reevaluateTiers),
     hourly(grantBirthdayBonuses),
     // Staff anomaly alerts read the ledger after the fact; each run resumes where the last stopped.
-    every(5 * 60_000, exclusive(async () => void (await detectStaffAnomalies(deps)))),
+    every(
+      5 * 60_000,
+      exclusive(async () => void (await detectStaffAnomalies(deps))),
+    ),
   ]
   // Birthday and win-back pushes carry a coupon when the merchant switched that on.
   const push = startPushJobs(deps, { coupons: couponIssuer })

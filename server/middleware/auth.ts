@@ -36,7 +36,8 @@ export function setSessionCookie(c: Context<AppEnv>, name: string, token: string
 export const clearSessionCookie = (c: Context<AppEnv>, name: string) => deleteCookie(c, name, { path: '/' })
 
 export const requireCustomer: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (!c.var.customer?.customerId) throw new DomainError('unauthenticated', 'Open your card from its signup link first.')
+  if (!c.var.customer?.customerId)
+    throw new DomainError('unauthenticated', 'Open your card from its signup link first.')
   await next()
 }
 

@@ -18,7 +18,8 @@ export function validationError(c: Context, error: ZodError) {
 
 /** DomainError -> its 4xx; Hono's own HTTP errors keep their status; anything else is a logged 500 without internals. */
 export function onError(err: Error, c: Context) {
-  if (err instanceof DomainError) return errorJson(c, err.status as ContentfulStatusCode, err.code, err.message, err.details)
+  if (err instanceof DomainError)
+    return errorJson(c, err.status as ContentfulStatusCode, err.code, err.message, err.details)
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode
     if (status === 413) return errorJson(c, 413, 'payload_too_large', 'The request body is too large.')

@@ -59,7 +59,10 @@ export function limitPerMinute(
  * does not touch the body to decide, so the JSON fast path of @hono/node-server stays available and
  * a GET costs nothing.
  */
-export function limitBody(maxSize: number, onError: Parameters<typeof bodyLimit>[0]['onError']): MiddlewareHandler<AppEnv> {
+export function limitBody(
+  maxSize: number,
+  onError: Parameters<typeof bodyLimit>[0]['onError'],
+): MiddlewareHandler<AppEnv> {
   const counting = bodyLimit({ maxSize, onError })
   return async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next()

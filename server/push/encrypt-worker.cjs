@@ -9,14 +9,18 @@ const webpush = require('web-push')
 
 function encryptOne(j) {
   try {
-    const d = webpush.generateRequestDetails({ endpoint: j.endpoint, keys: { p256dh: j.p256dh, auth: j.auth } }, j.payload, {
-      vapidDetails: null, // the Authorization header comes from the sender's per-origin JWT cache
-      headers: { Authorization: j.authorization },
-      TTL: j.ttl,
-      urgency: j.urgency,
-      topic: j.topic,
-      contentEncoding: 'aes128gcm',
-    })
+    const d = webpush.generateRequestDetails(
+      { endpoint: j.endpoint, keys: { p256dh: j.p256dh, auth: j.auth } },
+      j.payload,
+      {
+        vapidDetails: null, // the Authorization header comes from the sender's per-origin JWT cache
+        headers: { Authorization: j.authorization },
+        TTL: j.ttl,
+        urgency: j.urgency,
+        topic: j.topic,
+        contentEncoding: 'aes128gcm',
+      },
+    )
     const headers = {}
     for (const [k, v] of Object.entries(d.headers)) if (k.toLowerCase() !== 'content-length') headers[k] = String(v)
     return { ok: true, endpoint: d.endpoint, headers, body: new Uint8Array(d.body) }
@@ -28,7 +32,10 @@ function encryptOne(j) {
 if (!isMainThread && parentPort) {
   parentPort.on('message', ({ id, jobs }) => {
     const results = jobs.map(encryptOne)
-    parentPort.postMessage({ id, results }, results.filter((r) => r.ok).map((r) => r.body.buffer))
+    parentPort.postMessage(
+      { id, results },
+      results.filter((r) => r.ok).map((r) => r.body.buffer),
+    )
   })
 }
 

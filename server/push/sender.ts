@@ -57,7 +57,11 @@ export const nodeFetch: FetchLike = (url, init) =>
           const v = res.headers[name.toLowerCase()]
           return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v
         }
-        resolve({ status: res.statusCode ?? 0, headers: { get }, text: async () => Buffer.concat(chunks).toString('utf8') })
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: { get },
+          text: async () => Buffer.concat(chunks).toString('utf8'),
+        })
       })
     })
     req.setTimeout(init.timeoutMs, () => req.destroy(new Error(`no answer in ${init.timeoutMs} ms`)))
@@ -101,7 +105,8 @@ export function retryAfterMs(header: string | null, now: Date): number {
   return DEFAULT_RETRY_AFTER_MS
 }
 
-export const backoffMs = (attempts: number) => Math.min(BACKOFF_BASE_MS * 2 ** Math.max(attempts - 1, 0), BACKOFF_CAP_MS)
+export const backoffMs = (attempts: number) =>
+  Math.min(BACKOFF_BASE_MS * 2 ** Math.max(attempts - 1, 0), BACKOFF_CAP_MS)
 
 /**
  * The outbox sender: claims due rows in a transaction (queued -> sending), sends each with bounded
@@ -154,7 +159,11 @@ export class PushSender {
     const now = this.deps.clock.now().toISOString()
     return writeTx(this.deps.db, async (tx) => {
       const rows = await dueOutbox(tx, now, this.batch)
-      const n = await claimOutbox(tx, rows.map((r) => r.id), now)
+      const n = await claimOutbox(
+        tx,
+        rows.map((r) => r.id),
+        now,
+      )
       if (n !== rows.length) throw new Error('outbox claim raced; the write lock should prevent this')
       return rows
     })
@@ -240,9 +249,16 @@ export class PushSender {
     if (!details.ok) return done(0, `refused: ${details.error}`)
     t0 = performance.now()
     try {
-      const res = await this.fetch(details.endpoint, { method: 'POST', headers: details.headers, body: details.body, timeoutMs: REQUEST_TIMEOUT_MS })
-      const text = res.status >= 400 ? (await res.text().catch(() => '')).slice(0, 300) : (void res.text().catch(() => ''), '')
-      if (res.status === 429) return done(429, text || 'rate limited', retryAfterMs(res.headers.get('retry-after'), this.deps.clock.now()))
+      const res = await this.fetch(details.endpoint, {
+        method: 'POST',
+        headers: details.headers,
+        body: details.body,
+        timeoutMs: REQUEST_TIMEOUT_MS,
+      })
+      const text =
+        res.status >= 400 ? (await res.text().catch(() => '')).slice(0, 300) : (void res.text().catch(() => ''), '')
+      if (res.status === 429)
+        return done(429, text || 'rate limited', retryAfterMs(res.headers.get('retry-after'), this.deps.clock.now()))
       if (res.status === 401 || res.status === 403) this.jwt.delete(new URL(row.endpoint!).origin)
       return done(res.status, res.status >= 400 ? text || `HTTP ${res.status}` : null)
     } catch (err) {
@@ -261,7 +277,15 @@ export class PushSender {
       for (const o of outcomes) {
         const tries = o.row.attempts + 1
         const sentToService = !(o.status === 0 && o.error && /^(gone|refused)/.test(o.error))
-        if (sentToService) attempts.push({ id: newId(), outbox_id: o.row.id, status: o.status, error: o.error, duration_ms: o.ms, created_at: at })
+        if (sentToService)
+          attempts.push({
+            id: newId(),
+            outbox_id: o.row.id,
+            status: o.status,
+            error: o.error,
+            duration_ms: o.ms,
+            created_at: at,
+          })
         const base = { attempts: tries, last_status: o.status, last_error: o.error }
         if (o.status >= 200 && o.status < 300) {
           sent.push(o) // written together below: the common case of a fan-out
@@ -278,7 +302,13 @@ export class PushSender {
             report.failed++
           } else {
             const wait = o.status === 429 ? o.retryAfterMs! : backoffMs(tries)
-            rest.push(() => updateOutbox(tx, o.row.id, { ...base, state: 'queued', not_before: new Date(now.getTime() + wait).toISOString() }))
+            rest.push(() =>
+              updateOutbox(tx, o.row.id, {
+                ...base,
+                state: 'queued',
+                not_before: new Date(now.getTime() + wait).toISOString(),
+              }),
+            )
             report.retried++
           }
         } else {
@@ -288,7 +318,16 @@ export class PushSender {
         }
       }
       await insertAttempts(tx, attempts)
-      await markSent(tx, sent.map((o) => ({ id: o.row.id, attempts: o.row.attempts + 1, status: o.status, subscriptionId: o.row.subscription_id })), at)
+      await markSent(
+        tx,
+        sent.map((o) => ({
+          id: o.row.id,
+          attempts: o.row.attempts + 1,
+          status: o.status,
+          subscriptionId: o.row.subscription_id,
+        })),
+        at,
+      )
       for (const write of rest) await write()
     })
     // Rejections other than "gone" mean our request is wrong (a bad VAPID key, a malformed
@@ -300,7 +339,9 @@ export class PushSender {
 
 /** A freshly signed VAPID Authorization header for one push-service origin. */
 function vapidAuthorization(origin: string, subject: string, keys: VapidKeys): string {
-  return (webpush.getVapidHeaders(origin, subject, keys.publicKey, keys.privateKey, 'aes128gcm') as { Authorization: string }).Authorization
+  return (
+    webpush.getVapidHeaders(origin, subject, keys.publicKey, keys.privateKey, 'aes128gcm') as { Authorization: string }
+  ).Authorization
 }
 
 /**
@@ -316,11 +357,20 @@ export async function sendOnce(
   fetch: FetchLike = nodeFetch,
 ): Promise<number> {
   if (payloadBytes(payload) > MAX_PAYLOAD_BYTES) throw new Error(`push payload over ${MAX_PAYLOAD_BYTES} bytes`)
-  const authorization = vapidAuthorization(new URL(sub.endpoint).origin, deps.config.push.vapidSubject, vapidKeys(deps.config.dataDir))
+  const authorization = vapidAuthorization(
+    new URL(sub.endpoint).origin,
+    deps.config.push.vapidSubject,
+    vapidKeys(deps.config.dataDir),
+  )
   const details = encryptOne({ ...sub, payload, authorization, ...opts })
   if (!details.ok) throw new Error(details.error)
   try {
-    const res = await fetch(details.endpoint, { method: 'POST', headers: details.headers, body: details.body, timeoutMs: REQUEST_TIMEOUT_MS })
+    const res = await fetch(details.endpoint, {
+      method: 'POST',
+      headers: details.headers,
+      body: details.body,
+      timeoutMs: REQUEST_TIMEOUT_MS,
+    })
     await res.text().catch(() => '')
     return res.status
   } catch {

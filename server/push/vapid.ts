@@ -21,7 +21,9 @@ export function vapidKeys(dataDir: string): VapidKeys {
   if (fs.existsSync(file)) {
     const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<VapidKeys>
     if (typeof raw.publicKey !== 'string' || typeof raw.privateKey !== 'string') {
-      throw new Error(`${file} is not a VAPID key file; move it away to generate a new pair (devices will need to subscribe again).`)
+      throw new Error(
+        `${file} is not a VAPID key file; move it away to generate a new pair (devices will need to subscribe again).`,
+      )
     }
     keys = { publicKey: raw.publicKey, privateKey: raw.privateKey }
   } else {

@@ -77,7 +77,12 @@ export const signInRoutes = (limit: MiddlewareHandler<AppEnv>) =>
         tags: ['account'],
         middleware: [limit] as const,
         request: { body: jsonBody(PasskeySignInRequest) },
-        responses: { 200: json(SignInResult, 'Signed in; a wallet on this device was merged in'), ...E400, ...E401, ...E429 },
+        responses: {
+          200: json(SignInResult, 'Signed in; a wallet on this device was merged in'),
+          ...E400,
+          ...E401,
+          ...E429,
+        },
       }),
       async (c) => {
         const { response } = c.req.valid('json')
@@ -163,7 +168,10 @@ export const accountRoutes = router()
     }),
     async (c) => {
       const { response, name } = c.req.valid('json')
-      return c.json(await registerPasskey(c.var.deps, me(c), response as unknown as RegistrationResponseJSON, name), 201)
+      return c.json(
+        await registerPasskey(c.var.deps, me(c), response as unknown as RegistrationResponseJSON, name),
+        201,
+      )
     },
   )
   .openapi(
@@ -275,7 +283,11 @@ export const accountRoutes = router()
       tags: ['account'],
       middleware: [requireCustomer] as const,
       request: { body: jsonBody(DeleteAccountRequest) },
-      responses: { 200: json(z.object({ deleted: z.literal(true) }), 'Deleted; this device is signed out'), ...E400, ...E401 },
+      responses: {
+        200: json(z.object({ deleted: z.literal(true) }), 'Deleted; this device is signed out'),
+        ...E400,
+        ...E401,
+      },
     }),
     async (c) => {
       await deleteAccount(c.var.deps, me(c))

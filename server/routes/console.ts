@@ -29,7 +29,14 @@ import { getBranding, logoForSlug, removeLogo, updateBranding, uploadLogo } from
 import { adjustFromConsole, customerDetail, findCustomers } from '../services/console-customers.js'
 import { listSignupLinks } from '../services/merchant-admin.js'
 import { createSession } from '../services/sessions.js'
-import { acceptInvite, inviteInfo, inviteStaff, listStaff, reinviteStaff, updateStaff } from '../services/staff-admin.js'
+import {
+  acceptInvite,
+  inviteInfo,
+  inviteStaff,
+  listStaff,
+  reinviteStaff,
+  updateStaff,
+} from '../services/staff-admin.js'
 import { staffMe } from '../services/staff-auth.js'
 import { DomainError } from '../domain/errors.js'
 import { E400, E401, E403, E404, E409, E422, E429, json, jsonBody, router } from './openapi.js'
@@ -80,13 +87,17 @@ export const consoleRoutes = (inviteLimit: MiddlewareHandler<AppEnv>) =>
         path: LOGO_UPLOAD_PATH,
         tags: ['merchant'],
         summary: 'Upload the logo as the raw request body (PNG, JPEG or WebP, at most 2 MB)',
-        description: 'The type is told by the file\'s bytes, not its Content-Type. It is stored resized to 256x256 WebP without metadata.',
+        description:
+          "The type is told by the file's bytes, not its Content-Type. It is stored resized to 256x256 WebP without metadata.",
         middleware: [ownerOrManager, logoLimit] as const,
         request: { body: { ...binary('The image', LOGO_TYPES), required: true } },
         responses: {
           200: json(Branding, 'Saved; logoUrl has a new ?v='),
           413: json(z.object({ error: z.object({ code: z.string(), message: z.string() }) }), 'Larger than 2 MB'),
-          415: json(z.object({ error: z.object({ code: z.string(), message: z.string() }) }), 'Not a PNG, JPEG or WebP image'),
+          415: json(
+            z.object({ error: z.object({ code: z.string(), message: z.string() }) }),
+            'Not a PNG, JPEG or WebP image',
+          ),
           ...E401,
           ...E403,
         },
@@ -111,7 +122,7 @@ export const consoleRoutes = (inviteLimit: MiddlewareHandler<AppEnv>) =>
         method: 'get',
         path: '/merchants/{slug}/logo',
         tags: ['customer'],
-        summary: 'The merchant\'s logo; with ?v= of the current version it may be cached for a year',
+        summary: "The merchant's logo; with ?v= of the current version it may be cached for a year",
         request: { params: z.object({ slug: Slug }), query: z.object({ v: z.coerce.number().int().optional() }) },
         responses: { 200: binary('The logo', ['image/webp']), ...E404 },
       }),
@@ -139,7 +150,12 @@ export const consoleRoutes = (inviteLimit: MiddlewareHandler<AppEnv>) =>
         const { format } = c.req.valid('query')
         const link = (await listSignupLinks(c.var.deps, c.var.actor.merchantId)).find((l) => l.id === id)
         if (!link) throw new DomainError('not_found', 'No signup link with this id.')
-        const name = `qr-${link.campaign.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase() || link.code}.${format}`
+        const name = `qr-${
+          link.campaign
+            .replace(/[^a-z0-9]+/gi, '-')
+            .replace(/^-|-$/g, '')
+            .toLowerCase() || link.code
+        }.${format}`
         c.header('Content-Disposition', `attachment; filename="${name}"`)
         c.header('Cache-Control', 'private, no-cache')
         // Error correction Q: a poster survives some dirt, tape or a logo sticker over a corner.
@@ -158,7 +174,14 @@ export const consoleRoutes = (inviteLimit: MiddlewareHandler<AppEnv>) =>
         path: '/merchant/staff',
         tags: ['merchant'],
         middleware: [ownerOrManager] as const,
-        responses: { 200: json(z.object({ staff: z.array(StaffMember) }), 'Everyone on the staff, invited and deactivated included'), ...E401, ...E403 },
+        responses: {
+          200: json(
+            z.object({ staff: z.array(StaffMember) }),
+            'Everyone on the staff, invited and deactivated included',
+          ),
+          ...E401,
+          ...E403,
+        },
       }),
       async (c) => c.json({ staff: await listStaff(c.var.deps, c.var.actor.merchantId) }, 200),
     )
@@ -169,7 +192,13 @@ export const consoleRoutes = (inviteLimit: MiddlewareHandler<AppEnv>) =>
         tags: ['merchant'],
         middleware: [owner] as const,
         request: { body: jsonBody(InviteStaff) },
-        responses: { 201: json(StaffInvitation, 'Invited; the link is shown only in this answer'), ...E400, ...E401, ...E403, ...E409 },
+        responses: {
+          201: json(StaffInvitation, 'Invited; the link is shown only in this answer'),
+          ...E400,
+          ...E401,
+          ...E403,
+          ...E409,
+        },
       }),
       async (c) => c.json(await inviteStaff(c.var.deps, c.var.actor, c.req.valid('json')), 201),
     )
@@ -183,7 +212,8 @@ export const consoleRoutes = (inviteLimit: MiddlewareHandler<AppEnv>) =>
         request: { params: idParam, body: jsonBody(UpdateStaff) },
         responses: { 200: json(StaffMember, 'Updated'), ...E400, ...E401, ...E403, ...E404, ...E409 },
       }),
-      async (c) => c.json(await updateStaff(c.var.deps, c.var.actor, c.req.valid('param').id, c.req.valid('json')), 200),
+      async (c) =>
+        c.json(await updateStaff(c.var.deps, c.var.actor, c.req.valid('param').id, c.req.valid('json')), 200),
     )
     .openapi(
       createRoute({
@@ -193,7 +223,13 @@ export const consoleRoutes = (inviteLimit: MiddlewareHandler<AppEnv>) =>
         summary: 'A new invitation link for someone who has not accepted yet; earlier links stop working',
         middleware: [owner] as const,
         request: { params: idParam },
-        responses: { 201: json(StaffInvitation, 'The new link, shown only in this answer'), ...E401, ...E403, ...E404, ...E409 },
+        responses: {
+          201: json(StaffInvitation, 'The new link, shown only in this answer'),
+          ...E401,
+          ...E403,
+          ...E404,
+          ...E409,
+        },
       }),
       async (c) => c.json(await reinviteStaff(c.var.deps, c.var.actor, c.req.valid('param').id), 201),
     )
@@ -206,7 +242,10 @@ export const consoleRoutes = (inviteLimit: MiddlewareHandler<AppEnv>) =>
         request: { body: jsonBody(InviteToken) },
         responses: {
           200: json(InviteInfo, 'Who the invitation is for'),
-          410: json(z.object({ error: z.object({ code: z.string(), message: z.string() }) }), 'Expired or already used'),
+          410: json(
+            z.object({ error: z.object({ code: z.string(), message: z.string() }) }),
+            'Expired or already used',
+          ),
           ...E400,
           ...E429,
         },
@@ -222,7 +261,10 @@ export const consoleRoutes = (inviteLimit: MiddlewareHandler<AppEnv>) =>
         request: { body: jsonBody(AcceptInvite) },
         responses: {
           200: json(StaffMe, 'Password set and signed in'),
-          410: json(z.object({ error: z.object({ code: z.string(), message: z.string() }) }), 'Expired or already used'),
+          410: json(
+            z.object({ error: z.object({ code: z.string(), message: z.string() }) }),
+            'Expired or already used',
+          ),
           ...E400,
           ...E429,
         },
@@ -231,7 +273,12 @@ export const consoleRoutes = (inviteLimit: MiddlewareHandler<AppEnv>) =>
         const deps = c.var.deps
         const { token, password } = c.req.valid('json')
         const staffId = await acceptInvite(deps, token, password)
-        const s = await createSession(deps.db, { kind: 'staff', staffId }, deps.clock.now(), c.req.header('user-agent') ?? null)
+        const s = await createSession(
+          deps.db,
+          { kind: 'staff', staffId },
+          deps.clock.now(),
+          c.req.header('user-agent') ?? null,
+        )
         setSessionCookie(c, STAFF_COOKIE, s.token, s.expiresAt)
         return c.json(await staffMe(deps, staffId), 200)
       },
@@ -255,7 +302,7 @@ export const consoleRoutes = (inviteLimit: MiddlewareHandler<AppEnv>) =>
         tags: ['merchant'],
         middleware: [anyStaff] as const,
         request: { params: idParam },
-        responses: { 200: json(CustomerDetail, 'The member\'s card and its history'), ...E401, ...E404 },
+        responses: { 200: json(CustomerDetail, "The member's card and its history"), ...E401, ...E404 },
       }),
       async (c) => c.json(await customerDetail(c.var.deps, c.var.actor.merchantId, c.req.valid('param').id), 200),
     )

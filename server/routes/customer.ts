@@ -20,7 +20,7 @@ export const customerRoutes = (joinLimit: MiddlewareHandler<AppEnv>) =>
         path: '/merchants/{slug}',
         tags: ['customer'],
         request: { params: z.object({ slug: Slug }) },
-        responses: { 200: json(MerchantPublic, 'The merchant\'s public branding'), ...E400, ...E404 },
+        responses: { 200: json(MerchantPublic, "The merchant's public branding"), ...E400, ...E404 },
       }),
       async (c) => c.json(await merchantPublic(c.var.deps, c.req.valid('param').slug), 200),
     )
@@ -43,7 +43,12 @@ export const customerRoutes = (joinLimit: MiddlewareHandler<AppEnv>) =>
         const deps = c.var.deps
         const res = await joinProgram(deps, c.req.valid('json'), c.var.customer?.customerId ?? null)
         if (res.newCustomer) {
-          const s = await createSession(deps.db, { kind: 'customer', customerId: res.customerId }, deps.clock.now(), c.req.header('user-agent') ?? null)
+          const s = await createSession(
+            deps.db,
+            { kind: 'customer', customerId: res.customerId },
+            deps.clock.now(),
+            c.req.header('user-agent') ?? null,
+          )
           setSessionCookie(c, CUSTOMER_COOKIE, s.token, s.expiresAt)
         }
         const body = { card: res.card, alreadyMember: res.alreadyMember }

@@ -3,7 +3,13 @@ import { z } from 'zod'
 import { InsightSettingsDto, InsightsDashboard, SegmentName, SegmentPage, SegmentQuery } from '../contract/insights.js'
 import { decimalOf, toCsv } from '../domain/csv.js'
 import { requireStaff } from '../middleware/auth.js'
-import { dashboard, getInsightSettings, segmentPage, segmentRowsForCsv, updateInsightSettings } from '../services/insights.js'
+import {
+  dashboard,
+  getInsightSettings,
+  segmentPage,
+  segmentRowsForCsv,
+  updateInsightSettings,
+} from '../services/insights.js'
 import { E400, E401, E403, json, jsonBody, router } from './openapi.js'
 
 const ownerOrManager = requireStaff('owner', 'manager')
@@ -32,7 +38,8 @@ export const insightRoutes = router()
       method: 'get',
       path: '/merchant/insights',
       tags: ['merchant'],
-      summary: 'Retention dashboard: members, segments, rates, cohorts, liability, push (definitions in the response help)',
+      summary:
+        'Retention dashboard: members, segments, rates, cohorts, liability, push (definitions in the response help)',
       middleware: [ownerOrManager] as const,
       responses: { 200: json(InsightsDashboard, 'Every figure of the dashboard, computed now'), ...E401, ...E403 },
     }),
@@ -66,7 +73,12 @@ export const insightRoutes = router()
       tags: ['merchant'],
       middleware: [ownerOrManager] as const,
       request: { params: SegmentParam, query: SegmentQuery },
-      responses: { 200: json(SegmentPage, 'Members of the segment, most recent visit first'), ...E400, ...E401, ...E403 },
+      responses: {
+        200: json(SegmentPage, 'Members of the segment, most recent visit first'),
+        ...E400,
+        ...E401,
+        ...E403,
+      },
     }),
     async (c) => {
       const { segment } = c.req.valid('param')
@@ -83,12 +95,21 @@ export const insightRoutes = router()
       summary: 'Every member of the segment as CSV (RFC 4180, header row, formula-safe)',
       middleware: [ownerOrManager] as const,
       request: { params: SegmentParam },
-      responses: { 200: { content: { 'text/csv': { schema: z.string() } }, description: `Columns: ${CSV_COLUMNS.join(', ')}` }, ...E400, ...E401, ...E403 },
+      responses: {
+        200: { content: { 'text/csv': { schema: z.string() } }, description: `Columns: ${CSV_COLUMNS.join(', ')}` },
+        ...E400,
+        ...E401,
+        ...E403,
+      },
     }),
     async (c) => {
       const { segment } = c.req.valid('param')
       const merchantId = c.var.actor.merchantId
-      const { currency } = await c.var.deps.db.selectFrom('merchants').select('currency').where('id', '=', merchantId).executeTakeFirstOrThrow()
+      const { currency } = await c.var.deps.db
+        .selectFrom('merchants')
+        .select('currency')
+        .where('id', '=', merchantId)
+        .executeTakeFirstOrThrow()
       const rows = await segmentRowsForCsv(c.var.deps, merchantId, segment)
       const body = toCsv(
         CSV_COLUMNS,

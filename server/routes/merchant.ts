@@ -16,7 +16,11 @@ export const merchantRoutes = router()
       path: '/merchant/api-keys',
       tags: ['merchant'],
       middleware: [owner] as const,
-      responses: { 200: json(z.object({ keys: z.array(ApiKeySummary) }), 'API keys, without their secrets'), ...E401, ...E403 },
+      responses: {
+        200: json(z.object({ keys: z.array(ApiKeySummary) }), 'API keys, without their secrets'),
+        ...E401,
+        ...E403,
+      },
     }),
     async (c) => c.json({ keys: await listApiKeys(c.var.deps, c.var.actor.merchantId) }, 200),
   )
@@ -27,11 +31,19 @@ export const merchantRoutes = router()
       tags: ['merchant'],
       middleware: [owner] as const,
       request: { body: jsonBody(CreateApiKey) },
-      responses: { 201: json(CreatedApiKey, 'The new key; its secret is shown only in this answer'), ...E400, ...E401, ...E403 },
+      responses: {
+        201: json(CreatedApiKey, 'The new key; its secret is shown only in this answer'),
+        ...E400,
+        ...E401,
+        ...E403,
+      },
     }),
     async (c) => {
       const a = c.var.actor
-      return c.json(await createApiKey(c.var.deps, { id: a.staffId!, merchantId: a.merchantId }, c.req.valid('json').name), 201)
+      return c.json(
+        await createApiKey(c.var.deps, { id: a.staffId!, merchantId: a.merchantId }, c.req.valid('json').name),
+        201,
+      )
     },
   )
   .openapi(
@@ -54,7 +66,11 @@ export const merchantRoutes = router()
       path: '/merchant/signup-links',
       tags: ['merchant'],
       middleware: [ownerOrManager] as const,
-      responses: { 200: json(z.object({ links: z.array(SignupLink) }), 'Signup links with how many joined through each'), ...E401, ...E403 },
+      responses: {
+        200: json(z.object({ links: z.array(SignupLink) }), 'Signup links with how many joined through each'),
+        ...E401,
+        ...E403,
+      },
     }),
     async (c) => c.json({ links: await listSignupLinks(c.var.deps, c.var.actor.merchantId) }, 200),
   )

@@ -15,7 +15,10 @@ export const posRoutes = router().openapi(
     middleware: [requireApiKey] as const,
     request: { headers: IdempotencyHeaders, body: jsonBody(PosEarnRequest) },
     responses: {
-      201: json(AwardResponse, 'Points earned. The same Idempotency-Key and body again returns this answer and writes nothing'),
+      201: json(
+        AwardResponse,
+        'Points earned. The same Idempotency-Key and body again returns this answer and writes nothing',
+      ),
       ...E400,
       ...E401,
       ...E404,

@@ -1,5 +1,12 @@
 import { createRoute } from '@hono/zod-openapi'
-import { BirthdayRequest, BirthdayResponse, ProgramPreview, ProgramRules, ProgramSettings, SaveProgram } from '../contract/program.js'
+import {
+  BirthdayRequest,
+  BirthdayResponse,
+  ProgramPreview,
+  ProgramRules,
+  ProgramSettings,
+  SaveProgram,
+} from '../contract/program.js'
 import { requireCustomer, requireStaff } from '../middleware/auth.js'
 import { getBirthday, setBirthday } from '../services/birthday.js'
 import { getProgram, previewProgram, saveProgram } from '../services/program-settings.js'
@@ -15,7 +22,11 @@ export const programRoutes = router()
       path: '/merchant/program',
       tags: ['merchant'],
       middleware: [ownerOrManager] as const,
-      responses: { 200: json(ProgramSettings, 'The rules in force, and a version scheduled to start later if any'), ...E401, ...E403 },
+      responses: {
+        200: json(ProgramSettings, 'The rules in force, and a version scheduled to start later if any'),
+        ...E401,
+        ...E403,
+      },
     }),
     async (c) => c.json(await getProgram(c.var.deps, c.var.actor.merchantId), 200),
   )
@@ -26,7 +37,12 @@ export const programRoutes = router()
       tags: ['merchant'],
       middleware: [ownerOrManager] as const,
       request: { body: jsonBody(SaveProgram) },
-      responses: { 200: json(ProgramSettings, 'Saved as a new version, effective from effectiveFrom (now by default)'), ...E400, ...E401, ...E403 },
+      responses: {
+        200: json(ProgramSettings, 'Saved as a new version, effective from effectiveFrom (now by default)'),
+        ...E400,
+        ...E401,
+        ...E403,
+      },
     }),
     async (c) => {
       const b = c.req.valid('json')
@@ -40,7 +56,12 @@ export const programRoutes = router()
       tags: ['merchant'],
       middleware: [ownerOrManager] as const,
       request: { body: jsonBody(SaveProgram.pick({ rules: true }).extend({ rules: ProgramRules })) },
-      responses: { 200: json(ProgramPreview, 'The last 90 days under the current and the proposed rules; writes nothing'), ...E400, ...E401, ...E403 },
+      responses: {
+        200: json(ProgramPreview, 'The last 90 days under the current and the proposed rules; writes nothing'),
+        ...E400,
+        ...E401,
+        ...E403,
+      },
     }),
     async (c) => c.json(await previewProgram(c.var.deps, c.var.actor.merchantId, c.req.valid('json').rules), 200),
   )

@@ -48,10 +48,22 @@ export const pushRoutes = router()
       tags: ['push'],
       middleware: [requireCustomer] as const,
       request: { body: jsonBody(PushSubscriptionBody) },
-      responses: { 201: json(z.object({ id: z.string() }), 'This device will get pushes for the cards in this wallet'), ...E400, ...E401 },
+      responses: {
+        201: json(z.object({ id: z.string() }), 'This device will get pushes for the cards in this wallet'),
+        ...E400,
+        ...E401,
+      },
     }),
     async (c) =>
-      c.json(await subscribeDevice(c.var.deps, c.var.customer!.customerId!, c.req.valid('json'), c.req.header('user-agent') ?? null), 201),
+      c.json(
+        await subscribeDevice(
+          c.var.deps,
+          c.var.customer!.customerId!,
+          c.req.valid('json'),
+          c.req.header('user-agent') ?? null,
+        ),
+        201,
+      ),
   )
   .openapi(
     createRoute({
@@ -74,7 +86,11 @@ export const pushRoutes = router()
       tags: ['push'],
       middleware: [requireCustomer] as const,
       request: { params: CardParam },
-      responses: { 200: json(PushPreferences, 'Which kinds of push this member gets from this merchant'), ...E401, ...E404 },
+      responses: {
+        200: json(PushPreferences, 'Which kinds of push this member gets from this merchant'),
+        ...E401,
+        ...E404,
+      },
     }),
     async (c) => c.json(await getPreferences(c.var.deps, c.var.customer!.customerId!, c.req.valid('param').id), 200),
   )
@@ -88,7 +104,10 @@ export const pushRoutes = router()
       responses: { 200: json(PushPreferences, 'Saved'), ...E400, ...E401, ...E404 },
     }),
     async (c) =>
-      c.json(await setPreferences(c.var.deps, c.var.customer!.customerId!, c.req.valid('param').id, c.req.valid('json')), 200),
+      c.json(
+        await setPreferences(c.var.deps, c.var.customer!.customerId!, c.req.valid('param').id, c.req.valid('json')),
+        200,
+      ),
   )
   .openapi(
     createRoute({
@@ -130,7 +149,11 @@ export const pushRoutes = router()
       path: '/merchant/push/offers',
       tags: ['merchant'],
       middleware: [ownerOrManager] as const,
-      responses: { 200: json(z.object({ offers: z.array(Offer) }), 'Offers, newest first, with recipients and clicks'), ...E401, ...E403 },
+      responses: {
+        200: json(z.object({ offers: z.array(Offer) }), 'Offers, newest first, with recipients and clicks'),
+        ...E401,
+        ...E403,
+      },
     }),
     async (c) => c.json({ offers: await listOffers(c.var.deps, c.var.actor.merchantId) }, 200),
   )
@@ -141,7 +164,12 @@ export const pushRoutes = router()
       tags: ['merchant'],
       middleware: [ownerOrManager] as const,
       request: { body: jsonBody(CreateOffer) },
-      responses: { 201: json(Offer, 'Scheduled; sent at sendAt (now when omitted) to the segment'), ...E400, ...E401, ...E403 },
+      responses: {
+        201: json(Offer, 'Scheduled; sent at sendAt (now when omitted) to the segment'),
+        ...E400,
+        ...E401,
+        ...E403,
+      },
     }),
     async (c) => c.json(await createOffer(c.var.deps, c.var.actor, c.req.valid('json')), 201),
   )
@@ -151,7 +179,11 @@ export const pushRoutes = router()
       path: '/merchant/push/figures',
       tags: ['merchant'],
       middleware: [ownerOrManager] as const,
-      responses: { 200: json(PushFigures, 'Opt-in, delivery and click figures for the last 30 days'), ...E401, ...E403 },
+      responses: {
+        200: json(PushFigures, 'Opt-in, delivery and click figures for the last 30 days'),
+        ...E401,
+        ...E403,
+      },
     }),
     async (c) => c.json(await figures(c.var.deps, c.var.actor.merchantId), 200),
   )

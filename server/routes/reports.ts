@@ -60,7 +60,14 @@ export const reportRoutes = router()
       path: '/merchant/campaigns',
       tags: ['merchant'],
       middleware: [ownerOrManager] as const,
-      responses: { 200: json(z.object({ campaigns: z.array(CampaignDto) }), 'Campaigns with a holdout, newest first, each with its lift report'), ...E401, ...E403 },
+      responses: {
+        200: json(
+          z.object({ campaigns: z.array(CampaignDto) }),
+          'Campaigns with a holdout, newest first, each with its lift report',
+        ),
+        ...E401,
+        ...E403,
+      },
     }),
     async (c) => c.json({ campaigns: await listCampaigns(c.var.deps, c.var.actor.merchantId) }, 200),
   )
@@ -81,7 +88,11 @@ export const reportRoutes = router()
       path: '/merchant/automation-holdouts',
       tags: ['merchant'],
       middleware: [ownerOrManager] as const,
-      responses: { 200: json(AutomationHoldouts, 'Percent of each automation\'s members held out (0-50)'), ...E401, ...E403 },
+      responses: {
+        200: json(AutomationHoldouts, "Percent of each automation's members held out (0-50)"),
+        ...E401,
+        ...E403,
+      },
     }),
     async (c) => c.json(await getAutomationHoldouts(c.var.deps, c.var.actor.merchantId), 200),
   )
@@ -92,7 +103,12 @@ export const reportRoutes = router()
       tags: ['merchant'],
       middleware: [ownerOrManager] as const,
       request: { body: jsonBody(AutomationHoldouts) },
-      responses: { 200: json(AutomationHoldouts, 'Saved; members already assigned keep their group'), ...E400, ...E401, ...E403 },
+      responses: {
+        200: json(AutomationHoldouts, 'Saved; members already assigned keep their group'),
+        ...E400,
+        ...E401,
+        ...E403,
+      },
     }),
     async (c) => c.json(await setAutomationHoldouts(c.var.deps, c.var.actor.merchantId, c.req.valid('json')), 200),
   )
@@ -102,7 +118,11 @@ export const reportRoutes = router()
       path: '/merchant/alerts',
       tags: ['merchant'],
       middleware: [ownerOrManager] as const,
-      responses: { 200: json(z.object({ alerts: z.array(StaffAlertDto) }), 'Staff anomaly alerts, newest first (200 at most)'), ...E401, ...E403 },
+      responses: {
+        200: json(z.object({ alerts: z.array(StaffAlertDto) }), 'Staff anomaly alerts, newest first (200 at most)'),
+        ...E401,
+        ...E403,
+      },
     }),
     async (c) => c.json({ alerts: await listAlerts(c.var.deps, c.var.actor.merchantId) }, 200),
   )
@@ -126,7 +146,11 @@ export const reportRoutes = router()
       path: '/merchant/opening-hours',
       tags: ['merchant'],
       middleware: [ownerOrManager] as const,
-      responses: { 200: json(OpeningHoursDto, 'Opening hours per weekday (Monday first), merchant time; null: none set'), ...E401, ...E403 },
+      responses: {
+        200: json(OpeningHoursDto, 'Opening hours per weekday (Monday first), merchant time; null: none set'),
+        ...E401,
+        ...E403,
+      },
     }),
     async (c) => c.json(await getOpeningHours(c.var.deps, c.var.actor.merchantId), 200),
   )
@@ -147,7 +171,7 @@ export const reportRoutes = router()
       path: '/merchant/alerts/devices',
       tags: ['merchant'],
       middleware: [ownerOnly] as const,
-      responses: { 200: json(StaffPushDevices, 'This owner\'s devices that get alert pushes'), ...E401, ...E403 },
+      responses: { 200: json(StaffPushDevices, "This owner's devices that get alert pushes"), ...E401, ...E403 },
     }),
     async (c) => c.json(await alertDevices(c.var.deps, c.var.actor.staffId!), 200),
   )
@@ -186,7 +210,14 @@ export const reportRoutes = router()
       tags: ['merchant'],
       middleware: [ownerOrManager] as const,
       request: { query: MemberExportRange },
-      responses: { 200: csv('One row per open card (with from/to: those that joined in the range); email only with marketing consent'), ...E400, ...E401, ...E403 },
+      responses: {
+        200: csv(
+          'One row per open card (with from/to: those that joined in the range); email only with marketing consent',
+        ),
+        ...E400,
+        ...E401,
+        ...E403,
+      },
     }),
     async (c) => {
       const { filename, rows } = await membersExport(c.var.deps, c.var.actor.merchantId, c.req.valid('query'))
@@ -200,7 +231,12 @@ export const reportRoutes = router()
       tags: ['merchant'],
       middleware: [ownerOrManager] as const,
       request: { query: ExportRange },
-      responses: { 200: csv('Every ledger entry between two local dates (both included, at most 366 days)'), ...E400, ...E401, ...E403 },
+      responses: {
+        200: csv('Every ledger entry between two local dates (both included, at most 366 days)'),
+        ...E400,
+        ...E401,
+        ...E403,
+      },
     }),
     async (c) => {
       const q = c.req.valid('query')

@@ -33,7 +33,11 @@ export const rewardRoutes = router()
       path: '/merchant/rewards',
       tags: ['merchant'],
       middleware: [ownerOrManager] as const,
-      responses: { 200: json(z.object({ rewards: z.array(Reward) }), 'The rewards catalog, inactive ones included'), ...E401, ...E403 },
+      responses: {
+        200: json(z.object({ rewards: z.array(Reward) }), 'The rewards catalog, inactive ones included'),
+        ...E401,
+        ...E403,
+      },
     }),
     async (c) => c.json({ rewards: await listRewards(c.var.deps, c.var.actor.merchantId) }, 200),
   )
@@ -55,10 +59,19 @@ export const rewardRoutes = router()
       tags: ['merchant'],
       middleware: [ownerOrManager] as const,
       request: { params: IdParam, body: jsonBody(RewardInput) },
-      responses: { 200: json(Reward, 'The reward as saved (active: false deactivates it)'), ...E400, ...E401, ...E403, ...E404 },
+      responses: {
+        200: json(Reward, 'The reward as saved (active: false deactivates it)'),
+        ...E400,
+        ...E401,
+        ...E403,
+        ...E404,
+      },
     }),
     async (c) =>
-      c.json(await updateRewardById(c.var.deps, c.var.actor.merchantId, c.req.valid('param').id, c.req.valid('json')), 200),
+      c.json(
+        await updateRewardById(c.var.deps, c.var.actor.merchantId, c.req.valid('param').id, c.req.valid('json')),
+        200,
+      ),
   )
   .openapi(
     createRoute({
@@ -79,7 +92,8 @@ export const rewardRoutes = router()
       request: { body: jsonBody(StampCardSettings) },
       responses: { 200: json(StampCardConfig, 'The saved settings'), ...E400, ...E401, ...E403 },
     }),
-    async (c) => c.json({ stampCard: await saveStampCard(c.var.deps, c.var.actor.merchantId, c.req.valid('json')) }, 200),
+    async (c) =>
+      c.json({ stampCard: await saveStampCard(c.var.deps, c.var.actor.merchantId, c.req.valid('json')) }, 200),
   )
   .openapi(
     createRoute({
@@ -88,7 +102,11 @@ export const rewardRoutes = router()
       tags: ['customer'],
       middleware: [requireCustomer] as const,
       request: { params: IdParam },
-      responses: { 200: json(CardPerks, 'Rewards to redeem, coupons (usable first, soonest expiring first) and stamps'), ...E401, ...E404 },
+      responses: {
+        200: json(CardPerks, 'Rewards to redeem, coupons (usable first, soonest expiring first) and stamps'),
+        ...E401,
+        ...E404,
+      },
     }),
     async (c) => c.json(await cardPerks(c.var.deps, c.var.customer!.customerId!, c.req.valid('param').id), 200),
   )
@@ -98,7 +116,10 @@ export const rewardRoutes = router()
       path: '/me/cards/{id}/rewards/{rewardId}/redeem',
       tags: ['customer'],
       middleware: [requireCustomer] as const,
-      request: { params: z.object({ id: z.string().max(64), rewardId: z.string().max(64) }), headers: IdempotencyHeaders },
+      request: {
+        params: z.object({ id: z.string().max(64), rewardId: z.string().max(64) }),
+        headers: IdempotencyHeaders,
+      },
       responses: {
         201: json(RedeemRewardResponse, 'Points debited with a redeem entry and the coupon issued'),
         ...E400,
@@ -110,7 +131,13 @@ export const rewardRoutes = router()
     }),
     async (c) => {
       const { id, rewardId } = c.req.valid('param')
-      const r = await redeemReward(c.var.deps, c.var.customer!.customerId!, id, rewardId, c.req.valid('header')['idempotency-key'])
+      const r = await redeemReward(
+        c.var.deps,
+        c.var.customer!.customerId!,
+        id,
+        rewardId,
+        c.req.valid('header')['idempotency-key'],
+      )
       return c.json(r.body, 201)
     },
   )
@@ -122,7 +149,10 @@ export const rewardRoutes = router()
       middleware: [requireStaff()] as const,
       request: { body: jsonBody(HandleRequest) },
       responses: {
-        200: json(z.object({ coupons: z.array(Coupon) }), 'Usable coupons of the card a scan opened, soonest expiring first'),
+        200: json(
+          z.object({ coupons: z.array(Coupon) }),
+          'Usable coupons of the card a scan opened, soonest expiring first',
+        ),
         ...E400,
         ...E401,
         ...E410,
@@ -137,7 +167,12 @@ export const rewardRoutes = router()
       tags: ['till'],
       middleware: [requireStaff()] as const,
       request: { body: jsonBody(CouponCodeRequest) },
-      responses: { 200: json(CouponAtTill, 'The coupon and its member; nothing is changed'), ...E400, ...E401, ...E404 },
+      responses: {
+        200: json(CouponAtTill, 'The coupon and its member; nothing is changed'),
+        ...E400,
+        ...E401,
+        ...E404,
+      },
     }),
     async (c) => c.json(await lookupCoupon(c.var.deps, c.var.actor, c.req.valid('json').code), 200),
   )
@@ -158,7 +193,12 @@ export const rewardRoutes = router()
       },
     }),
     async (c) => {
-      const r = await redeemCoupon(c.var.deps, c.var.actor, c.req.valid('json').code, c.req.valid('header')['idempotency-key'])
+      const r = await redeemCoupon(
+        c.var.deps,
+        c.var.actor,
+        c.req.valid('json').code,
+        c.req.valid('header')['idempotency-key'],
+      )
       return c.json(r.body, 200)
     },
   )

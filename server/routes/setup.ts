@@ -22,11 +22,21 @@ export const setupRoutes = router()
       path: '/setup',
       tags: ['setup'],
       request: { body: jsonBody(SetupRequest) },
-      responses: { 201: json(StaffMe, 'Merchant and owner created; the owner is signed in'), ...E400, ...E403, ...E409 },
+      responses: {
+        201: json(StaffMe, 'Merchant and owner created; the owner is signed in'),
+        ...E400,
+        ...E403,
+        ...E409,
+      },
     }),
     async (c) => {
       const { me, ownerId } = await runSetup(c.var.deps, c.req.valid('json'))
-      const s = await createSession(c.var.deps.db, { kind: 'staff', staffId: ownerId }, c.var.deps.clock.now(), c.req.header('user-agent') ?? null)
+      const s = await createSession(
+        c.var.deps.db,
+        { kind: 'staff', staffId: ownerId },
+        c.var.deps.clock.now(),
+        c.req.header('user-agent') ?? null,
+      )
       setSessionCookie(c, STAFF_COOKIE, s.token, s.expiresAt)
       return c.json(me, 201)
     },

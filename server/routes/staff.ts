@@ -2,7 +2,16 @@ import { createRoute } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
 import { getCookie } from 'hono/cookie'
 import { IdempotencyHeaders } from '../contract/common.js'
-import { AdjustRequest, AwardResponse, EarnRequest, LoginRequest, ScanRequest, ScanResponse, StaffMe, UndoRequest } from '../contract/staff.js'
+import {
+  AdjustRequest,
+  AwardResponse,
+  EarnRequest,
+  LoginRequest,
+  ScanRequest,
+  ScanResponse,
+  StaffMe,
+  UndoRequest,
+} from '../contract/staff.js'
 import { clearSessionCookie, requireStaff, setSessionCookie, STAFF_COOKIE } from '../middleware/auth.js'
 import type { AppEnv } from '../middleware/env.js'
 import { adjustAtTill, earnAtTill, undoAward } from '../services/award-points.js'
@@ -38,13 +47,23 @@ export const staffRoutes = (limits: { login: MiddlewareHandler<AppEnv>; scan: Mi
         const { email, password } = c.req.valid('json')
         const deps = c.var.deps
         const staffId = await checkStaffCredentials(deps, email, password)
-        const s = await createSession(deps.db, { kind: 'staff', staffId }, deps.clock.now(), c.req.header('user-agent') ?? null)
+        const s = await createSession(
+          deps.db,
+          { kind: 'staff', staffId },
+          deps.clock.now(),
+          c.req.header('user-agent') ?? null,
+        )
         setSessionCookie(c, STAFF_COOKIE, s.token, s.expiresAt)
         return c.json(await staffMe(deps, staffId), 200)
       },
     )
     .openapi(
-      createRoute({ method: 'post', path: '/staff/logout', tags: ['staff'], responses: { 204: { description: 'Signed out' } } }),
+      createRoute({
+        method: 'post',
+        path: '/staff/logout',
+        tags: ['staff'],
+        responses: { 204: { description: 'Signed out' } },
+      }),
       async (c) => {
         const token = getCookie(c, STAFF_COOKIE)
         if (token) await endSession(c.var.deps.db, token)
@@ -79,7 +98,10 @@ export const staffRoutes = (limits: { login: MiddlewareHandler<AppEnv>; scan: Mi
       }),
       async (c) => {
         const a = c.var.actor
-        return c.json(await scanCard(c.var.deps, { id: a.staffId!, merchantId: a.merchantId }, c.req.valid('json').code), 200)
+        return c.json(
+          await scanCard(c.var.deps, { id: a.staffId!, merchantId: a.merchantId }, c.req.valid('json').code),
+          200,
+        )
       },
     )
     .openapi(
@@ -92,7 +114,12 @@ export const staffRoutes = (limits: { login: MiddlewareHandler<AppEnv>; scan: Mi
         responses: award('Points for a purchase'),
       }),
       async (c) => {
-        const r = await earnAtTill(c.var.deps, c.var.actor, c.req.valid('json'), c.req.valid('header')['idempotency-key'])
+        const r = await earnAtTill(
+          c.var.deps,
+          c.var.actor,
+          c.req.valid('json'),
+          c.req.valid('header')['idempotency-key'],
+        )
         return c.json(r.body, 201)
       },
     )
@@ -106,7 +133,12 @@ export const staffRoutes = (limits: { login: MiddlewareHandler<AppEnv>; scan: Mi
         responses: award('A manual adjustment with a reason (owner and manager)'),
       }),
       async (c) => {
-        const r = await adjustAtTill(c.var.deps, c.var.actor, c.req.valid('json'), c.req.valid('header')['idempotency-key'])
+        const r = await adjustAtTill(
+          c.var.deps,
+          c.var.actor,
+          c.req.valid('json'),
+          c.req.valid('header')['idempotency-key'],
+        )
         return c.json(r.body, 201)
       },
     )
@@ -120,7 +152,12 @@ export const staffRoutes = (limits: { login: MiddlewareHandler<AppEnv>; scan: Mi
         responses: award('A reversal of a recent award (within 10 minutes)'),
       }),
       async (c) => {
-        const r = await undoAward(c.var.deps, c.var.actor, c.req.valid('json'), c.req.valid('header')['idempotency-key'])
+        const r = await undoAward(
+          c.var.deps,
+          c.var.actor,
+          c.req.valid('json'),
+          c.req.valid('header')['idempotency-key'],
+        )
         return c.json(r.body, 201)
       },
     )

@@ -21,10 +21,56 @@ import { listRewards, redeemReward } from '../services/rewards.js'
 const DAY = 86_400_000
 export const DEMO_HISTORY_MEMBERS = 260
 
-const FIRST = ['Ada', 'Bartek', 'Celina', 'Damian', 'Ewa', 'Filip', 'Gosia', 'Henryk', 'Iga', 'Jan', 'Kasia', 'Leon', 'Maja', 'Nikola', 'Olek', 'Pola', 'Roman', 'Sara', 'Tomek', 'Ula', 'Wiktor', 'Zofia']
-const LAST = ['Adamczyk', 'Baran', 'Czarnecki', 'Dudek', 'Górski', 'Jasińska', 'Kaczmarek', 'Lis', 'Mazur', 'Nowicka', 'Pawlak', 'Rutkowski', 'Sikora', 'Wójcik', 'Zając']
+const FIRST = [
+  'Ada',
+  'Bartek',
+  'Celina',
+  'Damian',
+  'Ewa',
+  'Filip',
+  'Gosia',
+  'Henryk',
+  'Iga',
+  'Jan',
+  'Kasia',
+  'Leon',
+  'Maja',
+  'Nikola',
+  'Olek',
+  'Pola',
+  'Roman',
+  'Sara',
+  'Tomek',
+  'Ula',
+  'Wiktor',
+  'Zofia',
+]
+const LAST = [
+  'Adamczyk',
+  'Baran',
+  'Czarnecki',
+  'Dudek',
+  'Górski',
+  'Jasińska',
+  'Kaczmarek',
+  'Lis',
+  'Mazur',
+  'Nowicka',
+  'Pawlak',
+  'Rutkowski',
+  'Sikora',
+  'Wójcik',
+  'Zając',
+]
 /** Mean days between visits, and the share of members with that habit (in tenths). */
-const HABITS: Array<[gap: number, weight: number]> = [[5, 1], [9, 2], [16, 2], [30, 2], [60, 2], [400, 1]]
+const HABITS: Array<[gap: number, weight: number]> = [
+  [5, 1],
+  [9, 2],
+  [16, 2],
+  [30, 2],
+  [60, 2],
+  [400, 1],
+]
 
 /** mulberry32: a small seeded PRNG, so every demo database has the same members and visits. */
 export function prng(seed: number): () => number {
@@ -51,7 +97,9 @@ function habit(r: number): number {
 export async function seedDemoHistory(deps: Deps, merchantId: string, ownerId: string, slug: string): Promise<void> {
   const now = deps.clock.now()
   const rand = prng(2026)
-  const rewards = (await listRewards(deps, merchantId)).filter((r) => r.active && r.stock === null).sort((a, b) => a.pointsCost - b.pointsCost)
+  const rewards = (await listRewards(deps, merchantId))
+    .filter((r) => r.active && r.stock === null)
+    .sort((a, b) => a.pointsCost - b.pointsCost)
   const staff = { merchantId, staffId: ownerId, apiKeyId: null, role: 'owner' as const }
   for (let i = 0; i < DEMO_HISTORY_MEMBERS; i++) {
     const first = FIRST[i % FIRST.length]!
@@ -62,7 +110,13 @@ export async function seedDemoHistory(deps: Deps, merchantId: string, ownerId: s
     const consent = rand() < 0.7
     const joined = await joinProgram(
       { ...deps, clock: new FixedClock(joinedAt) },
-      { slug, name: `${first} ${last}`, email: `${first.toLowerCase()}.${i}@example.test`, marketingConsent: consent, via: 'main' },
+      {
+        slug,
+        name: `${first} ${last}`,
+        email: `${first.toLowerCase()}.${i}@example.test`,
+        marketingConsent: consent,
+        via: 'main',
+      },
       null,
     )
     const cardId = joined.card.id
@@ -81,12 +135,29 @@ export async function seedDemoHistory(deps: Deps, merchantId: string, ownerId: s
         const ctx = await programContext(tx, merchantId, visits[0]!.at)
         let card = (await cardById(tx, cardId))!
         for (const v of visits) {
-          const earned = earnForPurchase({ amountMinor: v.amountMinor, discountMinor: 0, at: v.at, timezone: 'Europe/Warsaw', currency: 'EUR', rules: ctx.rules, tier: null, earnedToday: 0 })
+          const earned = earnForPurchase({
+            amountMinor: v.amountMinor,
+            discountMinor: 0,
+            at: v.at,
+            timezone: 'Europe/Warsaw',
+            currency: 'EUR',
+            rules: ctx.rules,
+            tier: null,
+            earnedToday: 0,
+          })
           await postEntry(
             tx,
             card,
             staff,
-            { kind: 'earn', points: earned.points, reason: earned.reason, amountMinor: v.amountMinor, currency: 'EUR', programVersion: ctx.version, lotExpiresAt: lotExpiry(v.at, ctx.rules.expiry, 'Europe/Warsaw') },
+            {
+              kind: 'earn',
+              points: earned.points,
+              reason: earned.reason,
+              amountMinor: v.amountMinor,
+              currency: 'EUR',
+              programVersion: ctx.version,
+              lotExpiresAt: lotExpiry(v.at, ctx.rules.expiry, 'Europe/Warsaw'),
+            },
             null,
             v.at,
           )
@@ -99,12 +170,27 @@ export async function seedDemoHistory(deps: Deps, merchantId: string, ownerId: s
     const reward = rewards[0]
     if (reward && balance >= reward.pointsCost && rand() < 0.6 && visits.length) {
       const at = new Date(Math.min(now.getTime() - 3_600_000, visits.at(-1)!.at.getTime() + DAY))
-      await redeemReward({ ...deps, clock: new FixedClock(at) }, joined.customerId, cardId, reward.id, `demo-redeem-${i}`)
+      await redeemReward(
+        { ...deps, clock: new FixedClock(at) },
+        joined.customerId,
+        cardId,
+        reward.id,
+        `demo-redeem-${i}`,
+      )
     }
     // A fifth turned on push; some opened an offer.
     if (rand() < 0.2) {
       const at = joinedAt.toISOString()
-      await upsertSubscription(deps.db, { id: newId(), customer_id: joined.customerId, endpoint: `https://push.example.test/demo-${i}`, p256dh: 'demo-p256dh', auth: 'demo-auth', user_agent: null, created_at: at, last_success_at: null })
+      await upsertSubscription(deps.db, {
+        id: newId(),
+        customer_id: joined.customerId,
+        endpoint: `https://push.example.test/demo-${i}`,
+        p256dh: 'demo-p256dh',
+        auth: 'demo-auth',
+        user_agent: null,
+        created_at: at,
+        last_success_at: null,
+      })
       const sentAgo = 1 + Math.floor(rand() * 25)
       const sent = new Date(now.getTime() - sentAgo * DAY).toISOString()
       await insertNotification(deps.db, {

@@ -32,11 +32,43 @@ export const DEMO_STAFF = [
 ] as const
 
 const CUSTOMERS: Array<{ name: string; email: string; purchases: Array<[daysAgo: number, amountMinor: number]> }> = [
-  { name: 'Anna Nowak', email: 'anna@example.test', purchases: [[60, 1250], [45, 890], [30, 2400], [12, 560], [3, 1780]] },
-  { name: 'Ben Carter', email: 'ben@example.test', purchases: [[90, 450], [70, 620], [20, 1340]] },
-  { name: 'Chloé Martin', email: 'chloe@example.test', purchases: [[40, 3200], [5, 980]] },
+  {
+    name: 'Anna Nowak',
+    email: 'anna@example.test',
+    purchases: [
+      [60, 1250],
+      [45, 890],
+      [30, 2400],
+      [12, 560],
+      [3, 1780],
+    ],
+  },
+  {
+    name: 'Ben Carter',
+    email: 'ben@example.test',
+    purchases: [
+      [90, 450],
+      [70, 620],
+      [20, 1340],
+    ],
+  },
+  {
+    name: 'Chloé Martin',
+    email: 'chloe@example.test',
+    purchases: [
+      [40, 3200],
+      [5, 980],
+    ],
+  },
   { name: 'Dawid Kowalski', email: 'dawid@example.test', purchases: [[120, 750]] },
-  { name: 'Emma Schmidt', email: 'emma@example.test', purchases: [[8, 1520], [1, 430]] },
+  {
+    name: 'Emma Schmidt',
+    email: 'emma@example.test',
+    purchases: [
+      [8, 1520],
+      [1, 430],
+    ],
+  },
 ]
 
 /** Demo Café's program: Silver and Gold, 12-month expiry to the end of the month, welcome and birthday bonuses, a Tuesday promo. */
@@ -44,9 +76,7 @@ export const DEMO_RULES = defaultRules({
   pointsPerUnit: 1,
   unitMinor: 100,
   pointsPerVisit: 1,
-  promotions: [
-    { name: 'Tuesday afternoon', multiplier: 2, weekdays: [2], startTime: '14:00', endTime: '17:00' },
-  ],
+  promotions: [{ name: 'Tuesday afternoon', multiplier: 2, weekdays: [2], startTime: '14:00', endTime: '17:00' }],
   tiers: [
     { name: 'Silver', threshold: 40, multiplier: 1.25, perks: 'Free oat milk' },
     { name: 'Gold', threshold: 100, multiplier: 1.5, perks: 'Free refill on filter coffee' },
@@ -60,9 +90,36 @@ export const DEMO_RULES = defaultRules({
   referralBonus: 15,
 })
 const DEMO_REWARDS = [
-  { name: 'Croissant', terms: 'Butter or almond.', image: '🥐', pointsCost: 40, stock: null, perMemberLimit: null, validDays: 30, active: true },
-  { name: 'Free coffee', terms: 'Any size, any milk.', image: '☕', pointsCost: 80, stock: null, perMemberLimit: null, validDays: 30, active: true },
-  { name: 'Demo Café tote bag', terms: 'While stocks last; one per member.', image: '👜', pointsCost: 300, stock: 20, perMemberLimit: 1, validDays: 60, active: true },
+  {
+    name: 'Croissant',
+    terms: 'Butter or almond.',
+    image: '🥐',
+    pointsCost: 40,
+    stock: null,
+    perMemberLimit: null,
+    validDays: 30,
+    active: true,
+  },
+  {
+    name: 'Free coffee',
+    terms: 'Any size, any milk.',
+    image: '☕',
+    pointsCost: 80,
+    stock: null,
+    perMemberLimit: null,
+    validDays: 30,
+    active: true,
+  },
+  {
+    name: 'Demo Café tote bag',
+    terms: 'While stocks last; one per member.',
+    image: '👜',
+    pointsCost: 300,
+    stock: 20,
+    perMemberLimit: 1,
+    validDays: 60,
+    active: true,
+  },
 ]
 
 export interface DemoInfo {
@@ -139,14 +196,27 @@ export async function seedDemo(deps: Deps): Promise<DemoInfo> {
   for (const c of CUSTOMERS) {
     const first = c.purchases[0]![0]
     const clock = new FixedClock(new Date(now.getTime() - (first + 1) * 86_400_000))
-    const joined = await joinProgram({ ...deps, clock }, { slug: DEMO_SLUG, name: c.name, email: c.email, marketingConsent: true, via: 'main' }, null)
+    const joined = await joinProgram(
+      { ...deps, clock },
+      { slug: DEMO_SLUG, name: c.name, email: c.email, marketingConsent: true, via: 'main' },
+      null,
+    )
     for (const [daysAgo, amountMinor] of c.purchases) {
       const at = new Date(now.getTime() - daysAgo * 86_400_000)
       await writeTx(deps.db, async (tx) => {
         const card = (await cardById(tx, joined.card.id))!
         const ctx = await programContext(tx, merchantId, at)
         const tier = ctx.rules.tiers[tierIndex((await cardTier(tx, card.id))?.tier, ctx.rules.tiers)] ?? null
-        const earned = earnForPurchase({ amountMinor, discountMinor: 0, at, timezone: 'Europe/Warsaw', currency: 'EUR', rules: ctx.rules, tier, earnedToday: 0 })
+        const earned = earnForPurchase({
+          amountMinor,
+          discountMinor: 0,
+          at,
+          timezone: 'Europe/Warsaw',
+          currency: 'EUR',
+          rules: ctx.rules,
+          tier,
+          earnedToday: 0,
+        })
         await postEntry(
           tx,
           card,
@@ -165,7 +235,14 @@ export async function seedDemo(deps: Deps): Promise<DemoInfo> {
         )
         await upgradeIfQualified(tx, card.id, ctx, at)
         // One stamp per visit, as the till would have given.
-        await insertStamp(tx, { id: newId(), card_id: card.id, merchant_id: merchantId, staff_id: ownerId, coupon_id: null, created_at: at.toISOString() })
+        await insertStamp(tx, {
+          id: newId(),
+          card_id: card.id,
+          merchant_id: merchantId,
+          staff_id: ownerId,
+          coupon_id: null,
+          created_at: at.toISOString(),
+        })
       })
     }
     if (c === CUSTOMERS[0]) {
@@ -188,7 +265,10 @@ export async function seedDemo(deps: Deps): Promise<DemoInfo> {
   }
   await seedDemoHistory(deps, merchantId, ownerId, DEMO_SLUG)
   // 100 points buy a croissant (3.50) at 40 or a coffee (4.00) at 80: about 5.00 per 100 points.
-  await updateInsightSettings(deps, merchantId, { ...(await getInsightSettings(deps, merchantId)), pointValuePer100Minor: 500 })
+  await updateInsightSettings(deps, merchantId, {
+    ...(await getInsightSettings(deps, merchantId)),
+    pointValuePer100Minor: 500,
+  })
   await seedInsightsDemo(deps, merchantId, DEMO_SLUG)
   const key = await createApiKey({ ...deps, clock: new FixedClock(now) }, { id: ownerId, merchantId }, 'Demo POS')
   return info(key.key)

@@ -24,7 +24,12 @@ const MEMBERS = 48
 export async function seedInsightsDemo(deps: Deps, merchantId: string, slug: string): Promise<void> {
   if ((await campaignsOfMerchant(deps.db, merchantId)).length) return
   const now = deps.clock.now()
-  const cashier = await deps.db.selectFrom('staff').select('id').where('merchant_id', '=', merchantId).where('role', '=', 'cashier').executeTakeFirst()
+  const cashier = await deps.db
+    .selectFrom('staff')
+    .select('id')
+    .where('merchant_id', '=', merchantId)
+    .where('role', '=', 'cashier')
+    .executeTakeFirst()
   const staffId = cashier?.id ?? null
   const actor = { merchantId, staffId, apiKeyId: null, role: 'cashier' as const }
   /** A purchase on the local day `daysAgo` before today at hh:mm shop time. */
@@ -35,14 +40,25 @@ export async function seedInsightsDemo(deps: Deps, merchantId: string, slug: str
   const buy = (cardId: string, at: Date, amountMinor: number) =>
     writeTx(deps.db, async (tx) => {
       const card = (await cardById(tx, cardId))!
-      await postEntry(tx, card, actor, { kind: 'earn', points: Math.floor(amountMinor / 100), reason: 'Purchase', amountMinor, currency: 'EUR' }, null, at)
+      await postEntry(
+        tx,
+        card,
+        actor,
+        { kind: 'earn', points: Math.floor(amountMinor / 100), reason: 'Purchase', amountMinor, currency: 'EUR' },
+        null,
+        at,
+      )
     })
 
   // Members who joined ten weeks ago.
   const cards: string[] = []
   for (let i = 0; i < MEMBERS; i++) {
     const clock = new FixedClock(new Date(now.getTime() - 70 * DAY + i * 60_000))
-    const joined = await joinProgram({ ...deps, clock }, { slug, name: `Guest ${String(i + 1).padStart(2, '0')}`, marketingConsent: true, via: 'main' }, null)
+    const joined = await joinProgram(
+      { ...deps, clock },
+      { slug, name: `Guest ${String(i + 1).padStart(2, '0')}`, marketingConsent: true, via: 'main' },
+      null,
+    )
     cards.push(joined.card.id)
   }
 
@@ -68,24 +84,55 @@ export async function seedInsightsDemo(deps: Deps, merchantId: string, slug: str
       })
       .execute()
     const at = sentAt.toISOString()
-    await insertCampaign(tx, { id: campaignId, merchant_id: merchantId, kind: 'offer', source: offerId, name: 'Soup season is here', holdout_pct: 25, created_at: at, updated_at: at })
+    await insertCampaign(tx, {
+      id: campaignId,
+      merchant_id: merchantId,
+      kind: 'offer',
+      source: offerId,
+      name: 'Soup season is here',
+      holdout_pct: 25,
+      created_at: at,
+      updated_at: at,
+    })
     for (const [i, cardId] of cards.entries()) {
-      await assignMember(tx, { campaign_id: campaignId, card_id: cardId, grp: i % 4 === 0 ? 'holdout' : 'target', assigned_at: at, window_end: new Date(sentAt.getTime() + LIFT_WINDOW_DAYS * DAY).toISOString() })
+      await assignMember(tx, {
+        campaign_id: campaignId,
+        card_id: cardId,
+        grp: i % 4 === 0 ? 'holdout' : 'target',
+        assigned_at: at,
+        window_end: new Date(sentAt.getTime() + LIFT_WINDOW_DAYS * DAY).toISOString(),
+      })
     }
   })
   // Visits in the 30 days after: the target comes 1-3 times, the holdout 0-2 times.
   for (const [i, cardId] of cards.entries()) {
     const visits = i % 4 === 0 ? [0, 1, 1, 2][(i >> 2) % 4]! : 1 + (i % 3)
-    for (let v = 0; v < visits; v++) await buy(cardId, localAt(44 - v * 9 - (i % 5), 9 + (i % 8), (i * 7) % 60), 650 + ((i * 37 + v * 113) % 900))
+    for (let v = 0; v < visits; v++)
+      await buy(cardId, localAt(44 - v * 9 - (i % 5), 9 + (i % 8), (i * 7) % 60), 650 + ((i * 37 + v * 113) % 900))
   }
 
   // Win-back holds out 20%; its first members were reached 5 days ago (too early to tell).
   const winbackId = newId()
   const wAt = localAt(5, 10, 0)
   await writeTx(deps.db, async (tx) => {
-    await insertCampaign(tx, { id: winbackId, merchant_id: merchantId, kind: 'automation', source: 'winback', name: 'winback', holdout_pct: 20, created_at: wAt.toISOString(), updated_at: wAt.toISOString() })
+    await insertCampaign(tx, {
+      id: winbackId,
+      merchant_id: merchantId,
+      kind: 'automation',
+      source: 'winback',
+      name: 'winback',
+      holdout_pct: 20,
+      created_at: wAt.toISOString(),
+      updated_at: wAt.toISOString(),
+    })
     for (const [i, cardId] of cards.slice(0, 10).entries()) {
-      await assignMember(tx, { campaign_id: winbackId, card_id: cardId, grp: i % 5 === 0 ? 'holdout' : 'target', assigned_at: wAt.toISOString(), window_end: new Date(wAt.getTime() + LIFT_WINDOW_DAYS * DAY).toISOString() })
+      await assignMember(tx, {
+        campaign_id: winbackId,
+        card_id: cardId,
+        grp: i % 5 === 0 ? 'holdout' : 'target',
+        assigned_at: wAt.toISOString(),
+        window_end: new Date(wAt.getTime() + LIFT_WINDOW_DAYS * DAY).toISOString(),
+      })
     }
   })
 

@@ -10,7 +10,13 @@ import {
   setCardConsent,
 } from '../db/queries/account.js'
 import { cardById } from '../db/queries/cards.js'
-import { deleteMemberRows, eraseNotificationText, MEMBER_TABLES, memberIds, memberRows } from '../db/queries/member-data.js'
+import {
+  deleteMemberRows,
+  eraseNotificationText,
+  MEMBER_TABLES,
+  memberIds,
+  memberRows,
+} from '../db/queries/member-data.js'
 import { closeCard, deleteSignInRequests, updateProfile, withdrawAllConsents } from '../db/queries/merge.js'
 import { customerById } from '../db/queries/people.js'
 import { DomainError } from '../domain/errors.js'

@@ -1,7 +1,13 @@
 import type { LedgerKind } from '../contract/card.js'
 import type { AwardResponse } from '../contract/staff.js'
 import type { Db } from '../db/connection.js'
-import { appendLedgerEntry, cardById, cardWithDeviceByNumber, isReversed, ledgerEntryById } from '../db/queries/cards.js'
+import {
+  appendLedgerEntry,
+  cardById,
+  cardWithDeviceByNumber,
+  isReversed,
+  ledgerEntryById,
+} from '../db/queries/cards.js'
 import { cardTier, earnedSince, hasPurchase } from '../db/queries/program.js'
 import type { Card } from '../db/schema.js'
 import { earnForPurchase } from '../domain/earning-rules.js'
@@ -85,7 +91,8 @@ async function earnOnCard(
   const hasTiers = ctx.rules.tiers.length > 0
   const tierRow = hasTiers ? await cardTier(tx, card.id) : undefined
   const tier = hasTiers ? (ctx.rules.tiers[tierIndex(tierRow?.tier, ctx.rules.tiers)] ?? null) : null
-  const referralDue = card.referred_by_card_id !== null && ctx.rules.referralBonus > 0 && !(await hasPurchase(tx, card.id))
+  const referralDue =
+    card.referred_by_card_id !== null && ctx.rules.referralBonus > 0 && !(await hasPurchase(tx, card.id))
   const earned = earnForPurchase({
     amountMinor,
     discountMinor,
@@ -94,7 +101,8 @@ async function earnOnCard(
     currency: ctx.merchant.currency,
     rules: ctx.rules,
     tier,
-    earnedToday: ctx.rules.dailyCapPoints === null ? 0 : await earnedSince(tx, card.id, startOfLocalDay(now, tz).toISOString()),
+    earnedToday:
+      ctx.rules.dailyCapPoints === null ? 0 : await earnedSince(tx, card.id, startOfLocalDay(now, tz).toISOString()),
   })
   const outcome = await postEntry(
     tx,
@@ -119,17 +127,38 @@ async function earnOnCard(
     await grantReferralBonuses(tx, card, ctx, now)
     balance = (await cardById(tx, card.id))?.balance ?? balance
   }
-  await queueEarnedPush(tx, card, earned.points, balance, now, card.has_device === undefined ? undefined : Boolean(card.has_device))
+  await queueEarnedPush(
+    tx,
+    card,
+    earned.points,
+    balance,
+    now,
+    card.has_device === undefined ? undefined : Boolean(card.has_device),
+  )
   return { ...outcome, body: { ...outcome.body, balance } }
 }
 
 /** Points for a purchase, at the till, on the card a scan opened. */
-export function earnAtTill(deps: Deps, actor: Actor, req: { handle: string; amountMinor: number; discountMinor?: number | undefined }, key: string) {
+export function earnAtTill(
+  deps: Deps,
+  actor: Actor,
+  req: { handle: string; amountMinor: number; discountMinor?: number | undefined },
+  key: string,
+) {
   const now = deps.clock.now()
   return runIdempotent(
     deps.db,
     { merchantId: actor.merchantId, scope: 'staff:earn', key, request: req, now: now.toISOString() },
-    async (tx) => earnOnCard(tx, await cardForHandle(tx, actor.merchantId, req.handle, now), actor, req.amountMinor, req.discountMinor ?? 0, key, now),
+    async (tx) =>
+      earnOnCard(
+        tx,
+        await cardForHandle(tx, actor.merchantId, req.handle, now),
+        actor,
+        req.amountMinor,
+        req.discountMinor ?? 0,
+        key,
+        now,
+      ),
   )
 }
 
@@ -165,7 +194,12 @@ export function undoAward(deps: Deps, actor: Actor, req: { handle: string; entry
       const entry = await ledgerEntryById(tx, req.entryId)
       if (!entry || entry.card_id !== card.id) throw new DomainError('not_found', 'No such entry on this card.')
       const points = reversalPoints(
-        { kind: entry.kind, points: entry.points, createdAt: entry.created_at, reversed: await isReversed(tx, entry.id) },
+        {
+          kind: entry.kind,
+          points: entry.points,
+          createdAt: entry.created_at,
+          reversed: await isReversed(tx, entry.id),
+        },
         now,
       )
       return postEntry(

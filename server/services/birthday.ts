@@ -18,7 +18,9 @@ export async function setBirthday(deps: Deps, customerId: string, birthday: stri
   const c = await customerById(deps.db, customerId)
   if (!c) throw new DomainError('not_found', 'No such member.')
   if (!isRealDate(birthday) || birthday > now.toISOString().slice(0, 10) || birthday < '1900-01-01') {
-    throw new DomainError('validation_failed', 'birthday: not a real date', [{ path: 'birthday', message: 'not a real date' }])
+    throw new DomainError('validation_failed', 'birthday: not a real date', [
+      { path: 'birthday', message: 'not a real date' },
+    ])
   }
   if (c.birthday === birthday) return getBirthday(deps, customerId)
   const rule = birthdayChangeAllowed(c.birthday, c.birthday_set_at, now)

@@ -2,7 +2,14 @@ import sharp from 'sharp'
 import type { z } from 'zod'
 import type { Branding, UpdateBranding } from '../contract/console.js'
 import { writeTx } from '../db/connection.js'
-import { deleteLogo, logoBySlug, logoOf, saveLogo, setMerchantLogoUrl, updateMerchantBranding } from '../db/queries/console.js'
+import {
+  deleteLogo,
+  logoBySlug,
+  logoOf,
+  saveLogo,
+  setMerchantLogoUrl,
+  updateMerchantBranding,
+} from '../db/queries/console.js'
 import { merchantById } from '../db/queries/merchants.js'
 import type { Merchant } from '../db/schema.js'
 import { DomainError } from '../domain/errors.js'
@@ -33,7 +40,11 @@ export async function getBranding(deps: Deps, merchantId: string): Promise<Brand
   return toBranding(await merchantOrThrow(deps, merchantId))
 }
 
-export async function updateBranding(deps: Deps, merchantId: string, b: z.infer<typeof UpdateBranding>): Promise<Branding> {
+export async function updateBranding(
+  deps: Deps,
+  merchantId: string,
+  b: z.infer<typeof UpdateBranding>,
+): Promise<Branding> {
   await updateMerchantBranding(deps.db, merchantId, {
     name: b.name,
     brand_color: b.brandColor.toLowerCase(),

@@ -41,7 +41,16 @@ export async function cardStatus(db: Db, cardId: string, now: Date): Promise<Car
     tier: tier ? { name: tier.name, multiplier: tier.multiplier, perks: tier.perks } : null,
     earnedInWindow: earned,
     next: nextTier(earned, current, rules.tiers),
-    retain: retentionGoal(earnings, current, rules.tiers, rules.tierWindow, now, tz, tierRow?.below_since ?? null, rules.tierGraceDays),
+    retain: retentionGoal(
+      earnings,
+      current,
+      rules.tiers,
+      rules.tierWindow,
+      now,
+      tz,
+      tierRow?.below_since ?? null,
+      rules.tierGraceDays,
+    ),
     nextExpiry: nextExpiry(replayLots(toLotEntries(ledger)), now, rules.expiry, lastActivity(ledger), tz),
     referralCode: card.referral_code,
   }

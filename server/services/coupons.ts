@@ -16,7 +16,14 @@ import {
   staffName,
 } from '../db/queries/rewards.js'
 import type { Coupon } from '../db/schema.js'
-import { assertRedeemable, displayState, maskToWeekdays, newCouponCode, sortForWallet, weekdaysToMask } from '../domain/coupons.js'
+import {
+  assertRedeemable,
+  displayState,
+  maskToWeekdays,
+  newCouponCode,
+  sortForWallet,
+  weekdaysToMask,
+} from '../domain/coupons.js'
 import { DomainError } from '../domain/errors.js'
 import { newId } from '../domain/ids.js'
 import { minutesToHhmm } from '../domain/local-time.js'
@@ -132,7 +139,11 @@ async function merchantCoupon(tx: Db, merchantId: string, input: string) {
 export async function lookupCoupon(deps: Deps, actor: Actor, input: string): Promise<CouponAtTill> {
   const now = deps.clock.now()
   const found = await merchantCoupon(deps.db, actor.merchantId, input)
-  return { coupon: toCoupon(found.coupon, found.timezone, now), memberName: found.memberName, cardNumber: found.cardNumber }
+  return {
+    coupon: toCoupon(found.coupon, found.timezone, now),
+    memberName: found.memberName,
+    cardNumber: found.cardNumber,
+  }
 }
 
 /**

@@ -51,7 +51,10 @@ export async function requestEmailLink(deps: Deps, req: EmailLinkRequest): Promi
   const link = await writeTx(deps.db, async (tx) => {
     const since = new Date(now.getTime() - LINK_REQUEST_WINDOW_MS).toISOString()
     if ((await signInRequestsSince(tx, hash, since)) >= LINK_REQUESTS_PER_WINDOW) {
-      throw new DomainError('rate_limited', 'Too many sign-in links were asked for this address. Please wait 10 minutes.')
+      throw new DomainError(
+        'rate_limited',
+        'Too many sign-in links were asked for this address. Please wait 10 minutes.',
+      )
     }
     await insertSignInRequest(tx, { id: newId(), email_hash: hash, created_at: now.toISOString() })
     const customer = await customerByEmail(tx, req.email)
@@ -91,6 +94,9 @@ export async function consumeEmailLink(deps: Deps, token: string): Promise<strin
     const row = await signInLinkByTokenHash(tx, hash)
     if (!row) throw new DomainError('link_invalid', 'This sign-in link is not valid. Ask for a new one.')
     if (row.used_at) throw new DomainError('link_used', 'This sign-in link was already used. Ask for a new one.')
-    throw new DomainError('link_expired', 'This sign-in link has expired (links work for 15 minutes). Ask for a new one.')
+    throw new DomainError(
+      'link_expired',
+      'This sign-in link has expired (links work for 15 minutes). Ask for a new one.',
+    )
   })
 }

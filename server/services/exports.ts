@@ -14,15 +14,48 @@ import type { Deps } from './deps.js'
 
 const PAGE = 1000
 
-export const MEMBER_COLUMNS = ['card_number', 'name', 'email', 'joined', 'tier', 'balance', 'visits', 'spend', 'currency', 'last_visit', 'marketing_consent']
-export const LEDGER_COLUMNS = ['date_local', 'date_utc', 'card_number', 'member', 'kind', 'points', 'balance_after', 'reason', 'amount', 'currency', 'staff']
+export const MEMBER_COLUMNS = [
+  'card_number',
+  'name',
+  'email',
+  'joined',
+  'tier',
+  'balance',
+  'visits',
+  'spend',
+  'currency',
+  'last_visit',
+  'marketing_consent',
+]
+export const LEDGER_COLUMNS = [
+  'date_local',
+  'date_utc',
+  'card_number',
+  'member',
+  'kind',
+  'points',
+  'balance_after',
+  'reason',
+  'amount',
+  'currency',
+  'staff',
+]
 
 async function merchantOf(deps: Deps, merchantId: string) {
-  return deps.db.selectFrom('merchants').select(['slug', 'timezone', 'currency']).where('id', '=', merchantId).executeTakeFirstOrThrow()
+  return deps.db
+    .selectFrom('merchants')
+    .select(['slug', 'timezone', 'currency'])
+    .where('id', '=', merchantId)
+    .executeTakeFirstOrThrow()
 }
 
 /** The UTC range [start, end) of local dates from..to (both included), validated. */
-export function exportRange(from: string, to: string, tz: string, maxDays: number | null = MAX_EXPORT_DAYS): { start: string; end: string } {
+export function exportRange(
+  from: string,
+  to: string,
+  tz: string,
+  maxDays: number | null = MAX_EXPORT_DAYS,
+): { start: string; end: string } {
   const bad = (path: string, message: string) => new DomainError('validation_failed', message, [{ path, message }])
   if (!isRealDate(from)) throw bad('from', 'not a real date')
   if (!isRealDate(to)) throw bad('to', 'not a real date')
@@ -71,7 +104,11 @@ export async function ledgerExport(deps: Deps, merchantId: string, from: string,
  * both included). The email is exported only with the member's marketing consent (the file is
  * usually for a mailing tool); visits are local days with a purchase, spend their sum, all time.
  */
-export async function membersExport(deps: Deps, merchantId: string, range: { from?: string | undefined; to?: string | undefined } = {}) {
+export async function membersExport(
+  deps: Deps,
+  merchantId: string,
+  range: { from?: string | undefined; to?: string | undefined } = {},
+) {
   const m = await merchantOf(deps, merchantId)
   const joined = range.from && range.to ? exportRange(range.from, range.to, m.timezone, null) : null
   const digits = minorDigits(m.currency)
@@ -82,7 +119,10 @@ export async function membersExport(deps: Deps, merchantId: string, range: { fro
     for (;;) {
       const page = await membersPage(deps.db, merchantId, after, PAGE, joined)
       const stats = new Map<string, { days: Set<string>; spend: number; last: string }>()
-      for (const p of await purchasesOfCards(deps.db, page.map((c) => c.id))) {
+      for (const p of await purchasesOfCards(
+        deps.db,
+        page.map((c) => c.id),
+      )) {
         const s = stats.get(p.card_id) ?? { days: new Set<string>(), spend: 0, last: '' }
         s.days.add(local.date(p.created_at))
         s.spend += p.amount_minor ?? 0
@@ -109,6 +149,7 @@ export async function membersExport(deps: Deps, merchantId: string, range: { fro
       after = page[page.length - 1]!.card_number
     }
   }
-  const name = range.from && range.to ? `joined-${range.from}-to-${range.to}` : local.date(deps.clock.now().toISOString())
+  const name =
+    range.from && range.to ? `joined-${range.from}-to-${range.to}` : local.date(deps.clock.now().toISOString())
   return { filename: `${m.slug}-members-${name}.csv`, rows: rows() }
 }

@@ -43,11 +43,13 @@ async function fold(
   const missing: string[] = []
   for (const e of entries) {
     if (e.kind === 'earn' && e.amount_minor !== null) inBatch.set(e.id, e)
-    if (e.kind === 'reversal' && e.reverses_entry_id && !inBatch.has(e.reverses_entry_id)) missing.push(e.reverses_entry_id)
+    if (e.kind === 'reversal' && e.reverses_entry_id && !inBatch.has(e.reverses_entry_id))
+      missing.push(e.reverses_entry_id)
   }
   const older = new Map((await reversedPurchases(db, missing)).map((o) => [o.id, o]))
   for (const e of entries) {
-    if (e.kind === 'earn' && e.amount_minor !== null) addPurchase(totalsOf(e.card_id), dayOf(e.created_at), e.amount_minor)
+    if (e.kind === 'earn' && e.amount_minor !== null)
+      addPurchase(totalsOf(e.card_id), dayOf(e.created_at), e.amount_minor)
     if (e.kind === 'reversal' && e.reverses_entry_id) {
       const o = inBatch.get(e.reverses_entry_id) ?? older.get(e.reverses_entry_id)
       if (o && o.amount_minor !== null) addPurchase(totalsOf(o.card_id), dayOf(o.created_at), o.amount_minor, -1)
@@ -92,7 +94,8 @@ async function buildSummaries(deps: Deps, merchantId: string, tz: string, cutoff
     from = upto
   }
   const rows = [...totals].map(([cardId, t]) => ({ card_id: cardId, merchant_id: merchantId, ...encodeTotals(t) }))
-  for (let i = 0; i < rows.length; i += BUILD_WRITE_ROWS) await writeTx(deps.db, (tx) => upsertMemberRows(tx, rows.slice(i, i + BUILD_WRITE_ROWS)))
+  for (let i = 0; i < rows.length; i += BUILD_WRITE_ROWS)
+    await writeTx(deps.db, (tx) => upsertMemberRows(tx, rows.slice(i, i + BUILD_WRITE_ROWS)))
   await writeTx(deps.db, async (tx) => {
     await tx.deleteFrom('insight_points_days').where('merchant_id', '=', merchantId).execute()
     await addPointsDays(tx, pointRows(merchantId, points))
@@ -105,7 +108,11 @@ async function buildSummaries(deps: Deps, merchantId: string, tz: string, cutoff
  * Brings the merchant's summaries up to now - LIVE_LAG_MS; returns the watermark, and the totals
  * when they were just built from scratch.
  */
-export async function refreshSummaries(deps: Deps, merchantId: string, tz: string): Promise<{ through: string; built: Map<string, DayTotals> | null }> {
+export async function refreshSummaries(
+  deps: Deps,
+  merchantId: string,
+  tz: string,
+): Promise<{ through: string; built: Map<string, DayTotals> | null }> {
   const cutoff = new Date(deps.clock.now().getTime() - LIVE_LAG_MS).toISOString()
   const wm = await watermarkOf(deps.db, merchantId)
   if (!wm || wm.timezone !== tz) {
@@ -136,7 +143,11 @@ export async function refreshSummaries(deps: Deps, merchantId: string, tz: strin
       )
       await upsertMemberRows(
         tx,
-        [...touched].map((cardId) => ({ card_id: cardId, merchant_id: merchantId, ...encodeTotals(totals.get(cardId)!) })),
+        [...touched].map((cardId) => ({
+          card_id: cardId,
+          merchant_id: merchantId,
+          ...encodeTotals(totals.get(cardId)!),
+        })),
       )
       await addPointsDays(tx, pointRows(merchantId, points))
       await setWatermark(tx, { merchant_id: merchantId, through: upto, timezone: tz })
@@ -188,7 +199,13 @@ async function summariesOf(deps: Deps, merchantId: string, tz: string): Promise<
   const memo = perDb.get(merchantId)
   if (memo && memo.tz === tz && memo.through <= through) {
     if (memo.through < through) {
-      await fold(deps.db, await entriesBetween(deps.db, merchantId, memo.through, through), tz, byCard(memo.totals), new Map())
+      await fold(
+        deps.db,
+        await entriesBetween(deps.db, merchantId, memo.through, through),
+        tz,
+        byCard(memo.totals),
+        new Map(),
+      )
       memo.through = through
     }
     return memo
@@ -203,7 +220,10 @@ async function summariesOf(deps: Deps, merchantId: string, tz: string): Promise<
 /** Every card's purchase days and the points since a UTC day: the summaries plus the live tail. */
 export async function activityOf(deps: Deps, merchantId: string, tz: string, sinceDay: string): Promise<Activity> {
   const memo = await serially(merchantId, () => summariesOf(deps, merchantId, tz))
-  const [tail, points] = await Promise.all([entriesBetween(deps.db, merchantId, memo.through, null), pointsSince(deps.db, merchantId, sinceDay)])
+  const [tail, points] = await Promise.all([
+    entriesBetween(deps.db, merchantId, memo.through, null),
+    pointsSince(deps.db, merchantId, sinceDay),
+  ])
   // The tail changes copies of the cards it touches, never the shared summaries.
   const overlay = new Map<string, DayTotals>()
   const tailPoints = new Map<string, number>()

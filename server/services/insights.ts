@@ -61,7 +61,11 @@ export async function getInsightSettings(deps: Deps, merchantId: string): Promis
   return { ...s.thresholds, pointValuePer100Minor: s.pointValuePer100Minor }
 }
 
-export async function updateInsightSettings(deps: Deps, merchantId: string, s: InsightSettingsDto): Promise<InsightSettingsDto> {
+export async function updateInsightSettings(
+  deps: Deps,
+  merchantId: string,
+  s: InsightSettingsDto,
+): Promise<InsightSettingsDto> {
   await writeTx(deps.db, (tx) =>
     saveInsightSettings(tx, {
       merchant_id: merchantId,
@@ -92,13 +96,20 @@ export interface Members {
 
 /** Every open card of the merchant with its summary and segments, from one pass over the ledger. */
 export async function classifyMembers(deps: Deps, merchantId: string): Promise<Members> {
-  const merchant = await deps.db.selectFrom('merchants').select(['timezone', 'currency']).where('id', '=', merchantId).executeTakeFirstOrThrow()
+  const merchant = await deps.db
+    .selectFrom('merchants')
+    .select(['timezone', 'currency'])
+    .where('id', '=', merchantId)
+    .executeTakeFirstOrThrow()
   const settings = await loadInsightSettings(deps, merchantId)
   const tz = merchant.timezone
   const today = dayNumberOf(deps.clock.now(), tz)
   const dayOf = localDayFn(tz)
   const sinceDay = new Date(deps.clock.now().getTime() - 365 * DAY).toISOString().slice(0, 10)
-  const [cards, activity] = await Promise.all([openCardsOf(deps.db, merchantId), activityOf(deps, merchantId, tz, sinceDay)])
+  const [cards, activity] = await Promise.all([
+    openCardsOf(deps.db, merchantId),
+    activityOf(deps, merchantId, tz, sinceDay),
+  ])
   const summaries = cards.map((c) => {
     return summarize(c.id, dayOf(c.created_at), activity.totalsOf(c.id), today)
   })
@@ -133,7 +144,15 @@ export async function dashboard(deps: Deps, merchantId: string): Promise<Insight
     .filter(({ c }) => c.lifecycle === 'at_risk')
     .sort((a, b) => b.s.spend365 - a.s.spend365 || b.c.daysAway - a.c.daysAway || (a.s.cardId < b.s.cardId ? -1 : 1))
     .slice(0, AT_RISK_LIST)
-  const names = new Map((await membersByCard(deps.db, merchantId, atRisk.map((a) => a.s.cardId))).map((r) => [r.card_id, r]))
+  const names = new Map(
+    (
+      await membersByCard(
+        deps.db,
+        merchantId,
+        atRisk.map((a) => a.s.cardId),
+      )
+    ).map((r) => [r.card_id, r]),
+  )
   return {
     ...f,
     today: isoOfDay(m.today),
@@ -186,8 +205,20 @@ export async function segmentPage(
   return { members: await withNames(deps, merchantId, slice), total: rows.length }
 }
 
-async function withNames(deps: Deps, merchantId: string, rows: Array<{ c: Classified; s: MemberSummary }>): Promise<SegmentMember[]> {
-  const people = new Map((await membersByCard(deps.db, merchantId, rows.map((r) => r.s.cardId))).map((p) => [p.card_id, p]))
+async function withNames(
+  deps: Deps,
+  merchantId: string,
+  rows: Array<{ c: Classified; s: MemberSummary }>,
+): Promise<SegmentMember[]> {
+  const people = new Map(
+    (
+      await membersByCard(
+        deps.db,
+        merchantId,
+        rows.map((r) => r.s.cardId),
+      )
+    ).map((p) => [p.card_id, p]),
+  )
   return rows.map(({ s, c }) => {
     const p = people.get(s.cardId)
     return {
@@ -209,7 +240,11 @@ async function withNames(deps: Deps, merchantId: string, rows: Array<{ c: Classi
   })
 }
 
-export async function segmentRowsForCsv(deps: Deps, merchantId: string, segment: SegmentName): Promise<SegmentMember[]> {
+export async function segmentRowsForCsv(
+  deps: Deps,
+  merchantId: string,
+  segment: SegmentName,
+): Promise<SegmentMember[]> {
   const { rows } = await segmentMembers(deps, merchantId, segment)
   return withNames(deps, merchantId, rows)
 }

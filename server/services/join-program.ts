@@ -22,7 +22,10 @@ export async function merchantPublic(deps: Deps, slug: string): Promise<Merchant
 export async function loadWalletCard(db: Db, customerId: string, cardId: string, now: Date): Promise<WalletCard> {
   const row = await walletCard(db, customerId, cardId)
   if (!row) throw new DomainError('card_not_found', 'This card is not in your wallet.')
-  return { ...toWalletCard(row, await currentProgram(db, row.merchant_id, now.toISOString())), status: await cardStatus(db, row.id, now) }
+  return {
+    ...toWalletCard(row, await currentProgram(db, row.merchant_id, now.toISOString())),
+    status: await cardStatus(db, row.id, now),
+  }
 }
 
 /**
@@ -79,7 +82,8 @@ export async function joinProgram(
         card_id: cardId,
         merchant_id: merchant.id,
         granted: 1,
-        wording: req.consentWording || `Send me offers and news from ${merchant.name}. You can turn this off at any time.`,
+        wording:
+          req.consentWording || `Send me offers and news from ${merchant.name}. You can turn this off at any time.`,
         source: 'join',
         created_at: at,
       })

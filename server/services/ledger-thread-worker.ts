@@ -22,7 +22,12 @@ const opened = openDb(data.config.dbFile, { writeLock: new WriteLock(data.lock),
 // The request thread's checkpointer (a third connection) copies the log into the database file.
 if (data.checkpointsElsewhere) opened.sqlite.pragma('wal_autocheckpoint = 0')
 
-const depsAt = (now: string): Deps => ({ db: opened.db, clock: { now: () => new Date(now) }, config: data.config as Config, setupToken: null })
+const depsAt = (now: string): Deps => ({
+  db: opened.db,
+  clock: { now: () => new Date(now) },
+  config: data.config as Config,
+  setupToken: null,
+})
 
 // Answers go back in one message per turn of the event loop: a group commit settles many at once.
 let outbox: LedgerReply[] = []

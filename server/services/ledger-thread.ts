@@ -63,7 +63,11 @@ export type LedgerReply =
       error: { domain: true; code: ErrorCode; message: string; details?: unknown } | { domain: false; message: string }
     }
 
-export async function startLedgerThread(config: Config, lock: WriteLock, opts: { checkpointsElsewhere: boolean }): Promise<LedgerThread> {
+export async function startLedgerThread(
+  config: Config,
+  lock: WriteLock,
+  opts: { checkpointsElsewhere: boolean },
+): Promise<LedgerThread> {
   const data: LedgerThreadData = {
     config,
     lock: lock.buffer,
@@ -79,7 +83,8 @@ export async function startLedgerThread(config: Config, lock: WriteLock, opts: {
 
   await new Promise<void>((resolve, reject) => {
     // An error thrown in the thread arrives cloned, sometimes as a plain object ({ code: 'SQLITE_CANTOPEN' }).
-    const onError = (err: unknown) => reject(err instanceof Error ? err : new Error(`The ledger thread failed to start: ${JSON.stringify(err)}`))
+    const onError = (err: unknown) =>
+      reject(err instanceof Error ? err : new Error(`The ledger thread failed to start: ${JSON.stringify(err)}`))
     const onExit = (code: number) => reject(new Error(`The ledger thread stopped while starting (exit code ${code}).`))
     worker.once('error', onError)
     worker.once('exit', onExit)
@@ -114,7 +119,8 @@ export async function startLedgerThread(config: Config, lock: WriteLock, opts: {
   const workerThreadId = worker.threadId
   worker.on('exit', () => {
     // A thread that died mid-transaction took its connection (and SQLite's lock) with it; give back ours too.
-    if (lock.releaseHeldBy(workerThreadId)) console.error('The ledger thread stopped while writing; its transaction was not committed.')
+    if (lock.releaseHeldBy(workerThreadId))
+      console.error('The ledger thread stopped while writing; its transaction was not committed.')
     failAll('The ledger thread stopped before answering.')
   })
 

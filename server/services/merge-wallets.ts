@@ -1,6 +1,13 @@
 import type { Db } from '../db/connection.js'
 import { appendLedgerEntry } from '../db/queries/cards.js'
-import { closeCard, moveCard, moveOpenPerks, openCardsOf, reassignCustomerRows, updateProfile } from '../db/queries/merge.js'
+import {
+  closeCard,
+  moveCard,
+  moveOpenPerks,
+  openCardsOf,
+  reassignCustomerRows,
+  updateProfile,
+} from '../db/queries/merge.js'
 import { customerById } from '../db/queries/people.js'
 import type { Card } from '../db/schema.js'
 import { newId } from '../domain/ids.js'
@@ -15,7 +22,12 @@ export interface MergeResult {
   mergedCards: number
 }
 
-const toMergeCard = (c: Card) => ({ id: c.id, merchantId: c.merchant_id, cardNumber: c.card_number, balance: c.balance })
+const toMergeCard = (c: Card) => ({
+  id: c.id,
+  merchantId: c.merchant_id,
+  cardNumber: c.card_number,
+  balance: c.balance,
+})
 
 async function transferEntry(
   tx: Db,
@@ -61,7 +73,8 @@ export async function mergeWallets(tx: Db, fromId: string, intoId: string, now: 
   const at = now.toISOString()
   const from = await customerById(tx, fromId)
   const into = await customerById(tx, intoId)
-  if (!from || !into || fromId === intoId || from.merged_into_id || from.deleted_at) return { movedCards: 0, mergedCards: 0 }
+  if (!from || !into || fromId === intoId || from.merged_into_id || from.deleted_at)
+    return { movedCards: 0, mergedCards: 0 }
 
   const fromList = await openCardsOf(tx, fromId)
   const intoList = await openCardsOf(tx, intoId)

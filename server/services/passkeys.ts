@@ -29,7 +29,12 @@ const RP_NAME = 'Loyalty Wallet'
 /** ES256 and RS256: what platform authenticators make. */
 const ALGORITHMS = [-7, -257]
 
-const toDto = (p: Passkey): PasskeyDto => ({ id: p.id, name: p.name, createdAt: p.created_at, lastUsedAt: p.last_used_at })
+const toDto = (p: Passkey): PasskeyDto => ({
+  id: p.id,
+  name: p.name,
+  createdAt: p.created_at,
+  lastUsedAt: p.last_used_at,
+})
 
 /** The challenge the browser signed, read from clientDataJSON (verification checks it again). */
 function challengeOf(clientDataJSON: string): string {
@@ -42,7 +47,13 @@ function challengeOf(clientDataJSON: string): string {
   throw new DomainError('passkey_failed', 'The passkey response could not be read.')
 }
 
-async function storeChallenge(db: Db, challenge: string, purpose: 'register' | 'authenticate', customerId: string | null, now: Date) {
+async function storeChallenge(
+  db: Db,
+  challenge: string,
+  purpose: 'register' | 'authenticate',
+  customerId: string | null,
+  now: Date,
+) {
   await insertChallenge(db, {
     id: newId(),
     challenge,
@@ -116,7 +127,8 @@ export async function registerPasskey(
     last_used_at: null,
   }
   await writeTx(deps.db, async (tx) => {
-    if (await passkeyByCredentialId(tx, cred.id)) throw new DomainError('passkey_failed', 'This passkey is already saved.')
+    if (await passkeyByCredentialId(tx, cred.id))
+      throw new DomainError('passkey_failed', 'This passkey is already saved.')
     await insertPasskey(tx, row)
   })
   return toDto(row)
@@ -136,7 +148,10 @@ export async function verifyPasskeySignIn(deps: Deps, response: AuthenticationRe
   if (!(await consumeChallenge(deps.db, challenge, 'authenticate', null, now.toISOString()))) throw refused()
   const passkey = await passkeyByCredentialId(deps.db, response.id)
   if (!passkey) {
-    throw new DomainError('passkey_unknown', 'This passkey is not known here: it may have been removed from your account.')
+    throw new DomainError(
+      'passkey_unknown',
+      'This passkey is not known here: it may have been removed from your account.',
+    )
   }
   let verified
   try {
@@ -162,7 +177,8 @@ export async function verifyPasskeySignIn(deps: Deps, response: AuthenticationRe
 }
 
 export async function renameMyPasskey(deps: Deps, customerId: string, id: string, name: string): Promise<void> {
-  if (!(await renamePasskey(deps.db, customerId, id, name))) throw new DomainError('passkey_not_found', 'No such passkey.')
+  if (!(await renamePasskey(deps.db, customerId, id, name)))
+    throw new DomainError('passkey_not_found', 'No such passkey.')
 }
 
 export async function removeMyPasskey(deps: Deps, customerId: string, id: string): Promise<void> {

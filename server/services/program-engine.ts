@@ -71,7 +71,12 @@ export async function earnedForTier(tx: Db, cardId: string, ctx: ProgramContext,
   const tz = ctx.merchant.timezone
   const since = windowStart(now, ctx.rules.tierWindow, tz).toISOString()
   const rows = await tierEarnings(tx, cardId, since)
-  return earnedInWindow(rows.map((r) => ({ points: r.points, at: r.created_at })), now, ctx.rules.tierWindow, tz)
+  return earnedInWindow(
+    rows.map((r) => ({ points: r.points, at: r.created_at })),
+    now,
+    ctx.rules.tierWindow,
+    tz,
+  )
 }
 
 /** Upgrades at once when the card now qualifies for a higher tier; records the change. In the caller's transaction. */
@@ -102,7 +107,15 @@ export async function moveTier(
 ): Promise<void> {
   const at = now.toISOString()
   await setCardTier(tx, cardId, ctx.merchant.id, to, at)
-  await insertTierChange(tx, { id: newId(), card_id: cardId, merchant_id: ctx.merchant.id, from_tier: from, to_tier: to, direction, created_at: at })
+  await insertTierChange(tx, {
+    id: newId(),
+    card_id: cardId,
+    merchant_id: ctx.merchant.id,
+    from_tier: from,
+    to_tier: to,
+    direction,
+    created_at: at,
+  })
 }
 
 /**
@@ -156,21 +169,52 @@ export async function grantReferralBonuses(tx: Db, friend: Card, ctx: ProgramCon
   if (!a || !b) return
   if (referralRefusal({ customerId: a.id, email: a.email }, { customerId: b.id, email: b.email })) return
   const points = ctx.rules.referralBonus
-  await grantBonus(tx, referrer.id, ctx, { kind: 'referral', period: friend.id, points, reason: 'Referral bonus: a friend you invited made their first purchase' }, now)
-  await grantBonus(tx, friend.id, ctx, { kind: 'referral', period: 'referred', points, reason: 'Referral bonus: welcome from the friend who invited you' }, now)
+  await grantBonus(
+    tx,
+    referrer.id,
+    ctx,
+    {
+      kind: 'referral',
+      period: friend.id,
+      points,
+      reason: 'Referral bonus: a friend you invited made their first purchase',
+    },
+    now,
+  )
+  await grantBonus(
+    tx,
+    friend.id,
+    ctx,
+    { kind: 'referral', period: 'referred', points, reason: 'Referral bonus: welcome from the friend who invited you' },
+    now,
+  )
 }
 
 /** At join: the member's own referral code, who referred them (never themselves), and the welcome bonus. */
-export async function onJoined(tx: Db, cardId: string, merchantId: string, customerId: string, ref: string | undefined, now: Date): Promise<void> {
+export async function onJoined(
+  tx: Db,
+  cardId: string,
+  merchantId: string,
+  customerId: string,
+  ref: string | undefined,
+  now: Date,
+): Promise<void> {
   let referredBy: string | null = null
   if (ref) {
     const referrer = await cardByReferralCode(tx, merchantId, ref.toLowerCase())
     if (referrer) {
       const [a, b] = await Promise.all([customerById(tx, referrer.customer_id), customerById(tx, customerId)])
-      if (a && b && !referralRefusal({ customerId: a.id, email: a.email }, { customerId: b.id, email: b.email })) referredBy = referrer.id
+      if (a && b && !referralRefusal({ customerId: a.id, email: a.email }, { customerId: b.id, email: b.email }))
+        referredBy = referrer.id
     }
   }
   await setReferral(tx, cardId, newLinkCode(), referredBy)
   const ctx = await programContext(tx, merchantId, now)
-  await grantBonus(tx, cardId, ctx, { kind: 'welcome', period: 'join', points: ctx.rules.welcomeBonus, reason: 'Welcome bonus' }, now)
+  await grantBonus(
+    tx,
+    cardId,
+    ctx,
+    { kind: 'welcome', period: 'join', points: ctx.rules.welcomeBonus, reason: 'Welcome bonus' },
+    now,
+  )
 }

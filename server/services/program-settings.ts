@@ -19,7 +19,8 @@ export async function getProgram(deps: Deps, merchantId: string): Promise<Progra
     version: current.version,
     effectiveFrom: current.effective_from,
     rules: rulesFromVersion(current),
-    scheduled: latest.version > current.version ? { version: latest.version, effectiveFrom: latest.effective_from } : null,
+    scheduled:
+      latest.version > current.version ? { version: latest.version, effectiveFrom: latest.effective_from } : null,
   }
 }
 
@@ -28,11 +29,18 @@ export async function getProgram(deps: Deps, merchantId: string): Promise<Progra
  * and ledger entries keep the version they were earned under. A scheduled version not yet in force is
  * replaced by saving again.
  */
-export async function saveProgram(deps: Deps, merchantId: string, rules: ProgramRules, effectiveFrom?: string): Promise<ProgramSettings> {
+export async function saveProgram(
+  deps: Deps,
+  merchantId: string,
+  rules: ProgramRules,
+  effectiveFrom?: string,
+): Promise<ProgramSettings> {
   const now = deps.clock.now()
   const from = effectiveFrom ? new Date(effectiveFrom) : now
   if (from.getTime() < now.getTime() - 60_000) {
-    throw new DomainError('validation_failed', 'effectiveFrom: must not be in the past', [{ path: 'effectiveFrom', message: 'must not be in the past' }])
+    throw new DomainError('validation_failed', 'effectiveFrom: must not be in the past', [
+      { path: 'effectiveFrom', message: 'must not be in the past' },
+    ])
   }
   await writeTx(deps.db, async (tx) => {
     const latest = (await programVersions(tx, merchantId))[0]

@@ -1,4 +1,11 @@
-import type { Offer, OfferSegment, PushFigures, PushPreferences, PushSettingsDto, PushSubscriptionBody } from '../contract/push.js'
+import type {
+  Offer,
+  OfferSegment,
+  PushFigures,
+  PushPreferences,
+  PushSettingsDto,
+  PushSubscriptionBody,
+} from '../contract/push.js'
 import { writeTx } from '../db/connection.js'
 import { cardById } from '../db/queries/cards.js'
 import {
@@ -20,7 +27,12 @@ import { loadPushSettings } from './push-queue.js'
 
 /* The member's devices and switches, and the merchant console's push settings, offers and figures. */
 
-export async function subscribeDevice(deps: Deps, customerId: string, body: PushSubscriptionBody, userAgent: string | null) {
+export async function subscribeDevice(
+  deps: Deps,
+  customerId: string,
+  body: PushSubscriptionBody,
+  userAgent: string | null,
+) {
   const id = await upsertSubscription(deps.db, {
     id: newId(),
     customer_id: customerId,
@@ -41,7 +53,8 @@ export async function unsubscribeDevice(deps: Deps, customerId: string, endpoint
 
 async function ownCard(deps: Deps, customerId: string, cardId: string) {
   const card = await cardById(deps.db, cardId)
-  if (!card || card.customer_id !== customerId) throw new DomainError('card_not_found', 'This card is not in your wallet.')
+  if (!card || card.customer_id !== customerId)
+    throw new DomainError('card_not_found', 'This card is not in your wallet.')
   return card
 }
 
@@ -57,7 +70,12 @@ export async function getPreferences(deps: Deps, customerId: string, cardId: str
   }
 }
 
-export async function setPreferences(deps: Deps, customerId: string, cardId: string, p: PushPreferences): Promise<PushPreferences> {
+export async function setPreferences(
+  deps: Deps,
+  customerId: string,
+  cardId: string,
+  p: PushPreferences,
+): Promise<PushPreferences> {
   await ownCard(deps, customerId, cardId)
   const b = (v: boolean) => (v ? 1 : 0)
   await savePreferences(deps.db, {
@@ -76,7 +94,8 @@ export async function clickNotification(deps: Deps, notificationId: string): Pro
   await recordClick(deps.db, notificationId, deps.clock.now().toISOString())
 }
 
-export const getPushSettings = (deps: Deps, merchantId: string): Promise<PushSettingsDto> => loadPushSettings(deps.db, merchantId)
+export const getPushSettings = (deps: Deps, merchantId: string): Promise<PushSettingsDto> =>
+  loadPushSettings(deps.db, merchantId)
 
 export async function updatePushSettings(deps: Deps, merchantId: string, s: PushSettingsDto): Promise<PushSettingsDto> {
   await saveSettings(deps.db, {
@@ -96,7 +115,11 @@ export async function listOffers(deps: Deps, merchantId: string): Promise<Offer[
     ? await deps.db
         .selectFrom('push_notifications')
         .select((eb) => ['offer_id', eb.fn.count<number>('clicked_at').as('n')])
-        .where('offer_id', 'in', rows.map((r) => r.id))
+        .where(
+          'offer_id',
+          'in',
+          rows.map((r) => r.id),
+        )
         .groupBy('offer_id')
         .execute()
     : []
@@ -117,12 +140,24 @@ export async function listOffers(deps: Deps, merchantId: string): Promise<Offer[
 export async function createOffer(
   deps: Deps,
   actor: { merchantId: string; staffId: string | null },
-  req: { title: string; body: string; segment: OfferSegment; sendAt?: string | null | undefined; holdoutPct?: number | undefined },
+  req: {
+    title: string
+    body: string
+    segment: OfferSegment
+    sendAt?: string | null | undefined
+    holdoutPct?: number | undefined
+  },
 ): Promise<Offer> {
   const now = deps.clock.now()
   const sendAt = req.sendAt ? new Date(req.sendAt) : now
-  if (sendAt.getTime() < now.getTime() - 60_000) throw new DomainError('validation_failed', 'The send time has passed.', [{ path: 'sendAt', message: 'in the past' }])
-  if (sendAt.getTime() > now.getTime() + 90 * 86_400_000) throw new DomainError('validation_failed', 'Schedule at most 90 days ahead.', [{ path: 'sendAt', message: 'too far ahead' }])
+  if (sendAt.getTime() < now.getTime() - 60_000)
+    throw new DomainError('validation_failed', 'The send time has passed.', [
+      { path: 'sendAt', message: 'in the past' },
+    ])
+  if (sendAt.getTime() > now.getTime() + 90 * 86_400_000)
+    throw new DomainError('validation_failed', 'Schedule at most 90 days ahead.', [
+      { path: 'sendAt', message: 'too far ahead' },
+    ])
   const row = {
     id: newId(),
     merchant_id: actor.merchantId,
@@ -140,7 +175,17 @@ export async function createOffer(
     await insertOffer(tx, row)
     await createOfferCampaign(tx, actor.merchantId, row.id, row.title, req.holdoutPct ?? 0, now)
   })
-  return { id: row.id, title: row.title, body: row.body, segment: req.segment, state: 'scheduled', sendAt: row.send_at, sentAt: null, recipients: null, clicks: 0 }
+  return {
+    id: row.id,
+    title: row.title,
+    body: row.body,
+    segment: req.segment,
+    state: 'scheduled',
+    sendAt: row.send_at,
+    sentAt: null,
+    recipients: null,
+    clicks: 0,
+  }
 }
 
 export async function figures(deps: Deps, merchantId: string, days = 30): Promise<PushFigures> {

@@ -14,8 +14,18 @@ export interface CouponIssuer {
 
 const DAY = 86_400_000
 const COUPONS = {
-  birthday: { title: 'Happy birthday: a treat on us', description: 'Show this at the till on your next visit.', image: '🎂', days: 30 },
-  winback: { title: 'We miss you: a treat on your next visit', description: 'Show this at the till when you come back.', image: '🎁', days: 14 },
+  birthday: {
+    title: 'Happy birthday: a treat on us',
+    description: 'Show this at the till on your next visit.',
+    image: '🎂',
+    days: 30,
+  },
+  winback: {
+    title: 'We miss you: a treat on your next visit',
+    description: 'Show this at the till when you come back.',
+    image: '🎁',
+    days: 14,
+  },
 } as const
 
 /** Birthday and win-back coupons from the coupons service, valid for a month and two weeks. */

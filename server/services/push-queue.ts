@@ -98,9 +98,11 @@ export async function queueNotification(
 
   const settings = ctx?.settings ?? (await loadPushSettings(tx, target.merchant_id))
   // "You earned 40 points" answers something the member just did at the till: it goes now.
-  const notBefore = req.kind === 'earned' ? now : nextSendTime(now, target.timezone, settings.quietStart, settings.quietEnd)
+  const notBefore =
+    req.kind === 'earned' ? now : nextSendTime(now, target.timezone, settings.quietStart, settings.quietEnd)
   const localDay = localDate(notBefore, target.timezone)
-  if (rules.marketing && (await marketingCountOnDay(tx, req.cardId, localDay)) >= settings.dailyCap) return { status: 'capped' }
+  if (rules.marketing && (await marketingCountOnDay(tx, req.cardId, localDay)) >= settings.dailyCap)
+    return { status: 'capped' }
 
   const attached = req.attach ? await req.attach(target) : null
   const id = newId()
@@ -117,7 +119,10 @@ export async function queueNotification(
     ...attached?.extra,
   })
   if (payloadBytes(payload) > MAX_PAYLOAD_BYTES) {
-    throw new DomainError('payload_too_large', `A push may carry at most ${MAX_PAYLOAD_BYTES} bytes; shorten the message.`)
+    throw new DomainError(
+      'payload_too_large',
+      `A push may carry at most ${MAX_PAYLOAD_BYTES} bytes; shorten the message.`,
+    )
   }
   const at = now.toISOString()
   const send = notBefore.toISOString()
@@ -135,7 +140,14 @@ export async function queueNotification(
     created_at: at,
     clicked_at: null,
   })
-  if (req.run) await insertRun(tx, { card_id: req.cardId, kind: req.run.kind, period: req.run.period, notification_id: id, created_at: at })
+  if (req.run)
+    await insertRun(tx, {
+      card_id: req.cardId,
+      kind: req.run.kind,
+      period: req.run.period,
+      notification_id: id,
+      created_at: at,
+    })
   const d = DELIVERY[req.kind]
   await insertOutbox(
     tx,

@@ -1,4 +1,10 @@
-import type { CardPerks, MemberReward, RedeemRewardResponse, Reward as RewardDto, RewardInput } from '../contract/rewards.js'
+import type {
+  CardPerks,
+  MemberReward,
+  RedeemRewardResponse,
+  Reward as RewardDto,
+  RewardInput,
+} from '../contract/rewards.js'
 import { cardById, walletCard } from '../db/queries/cards.js'
 import { merchantById } from '../db/queries/merchants.js'
 import {
@@ -64,8 +70,16 @@ export async function createReward(deps: Deps, merchantId: string, input: Reward
 }
 
 /** Edits a reward (deactivating is `active: false`); coupons already issued keep their terms. */
-export async function updateRewardById(deps: Deps, merchantId: string, id: string, input: RewardInput): Promise<RewardDto> {
-  const res = await updateReward(deps.db, merchantId, id, { ...columns(input), updated_at: deps.clock.now().toISOString() })
+export async function updateRewardById(
+  deps: Deps,
+  merchantId: string,
+  id: string,
+  input: RewardInput,
+): Promise<RewardDto> {
+  const res = await updateReward(deps.db, merchantId, id, {
+    ...columns(input),
+    updated_at: deps.clock.now().toISOString(),
+  })
   if (Number(res.numUpdatedRows) !== 1) throw new DomainError('not_found', 'No such reward in your program.')
   return toReward((await rewardOfMerchant(deps.db, merchantId, id))!)
 }
@@ -147,7 +161,11 @@ export async function redeemReward(deps: Deps, customerId: string, cardId: strin
       const merchant = (await merchantById(tx, merchantId))!
       return {
         status: 201,
-        body: { coupon: toCoupon(coupon, merchant.timezone, now), entry: posted.body.entry, balance: posted.body.balance },
+        body: {
+          coupon: toCoupon(coupon, merchant.timezone, now),
+          entry: posted.body.entry,
+          balance: posted.body.balance,
+        },
       }
     },
   )

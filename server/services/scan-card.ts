@@ -19,7 +19,10 @@ const invalid = () =>
 
 /** A card merged into another or of a deleted account takes no more points. */
 export const cardClosed = () =>
-  new DomainError('card_closed', 'This card was closed (merged into another card or its account deleted). Ask for the member\'s current card.')
+  new DomainError(
+    'card_closed',
+    "This card was closed (merged into another card or its account deleted). Ask for the member's current card.",
+  )
 
 /**
  * Checks a rotating code against the merchant's card and marks its step used (once, atomically).

@@ -49,9 +49,7 @@ export async function resolveSession(db: Db, token: string, now: Date): Promise<
     kind: row.kind,
     customerId: row.customer_id,
     staff:
-      row.kind === 'staff'
-        ? { id: row.staff_id!, merchantId: row.staff_merchant_id!, role: row.staff_role! }
-        : null,
+      row.kind === 'staff' ? { id: row.staff_id!, merchantId: row.staff_merchant_id!, role: row.staff_role! } : null,
   }
 }
 

@@ -2,7 +2,13 @@ import { timingSafeEqual } from 'node:crypto'
 import type { SetupRequest } from '../contract/merchant.js'
 import type { StaffMe } from '../contract/staff.js'
 import { writeTx, type Db } from '../db/connection.js'
-import { countMerchants, insertMerchant, insertProgramVersion, insertSignupLink, merchantBySlug } from '../db/queries/merchants.js'
+import {
+  countMerchants,
+  insertMerchant,
+  insertProgramVersion,
+  insertSignupLink,
+  merchantBySlug,
+} from '../db/queries/merchants.js'
 import { insertStaff, staffByEmail } from '../db/queries/people.js'
 import { DomainError } from '../domain/errors.js'
 import { newId } from '../domain/ids.js'
@@ -24,11 +30,16 @@ export interface NewMerchant {
 }
 
 /** Creates a merchant, its first program version, its default signup link and its owner. Returns the owner's id. */
-export async function createMerchant(db: Db, input: NewMerchant, now: Date): Promise<{ merchantId: string; ownerId: string }> {
+export async function createMerchant(
+  db: Db,
+  input: NewMerchant,
+  now: Date,
+): Promise<{ merchantId: string; ownerId: string }> {
   const passwordHash = await hashPassword(input.owner.password)
   const at = now.toISOString()
   return writeTx(db, async (tx) => {
-    if (await merchantBySlug(tx, input.slug)) throw new DomainError('slug_taken', `The address "${input.slug}" is taken.`)
+    if (await merchantBySlug(tx, input.slug))
+      throw new DomainError('slug_taken', `The address "${input.slug}" is taken.`)
     if (await staffByEmail(tx, input.owner.email)) {
       throw new DomainError('email_taken', 'A staff account with this email already exists.')
     }
@@ -55,7 +66,13 @@ export async function createMerchant(db: Db, input: NewMerchant, now: Date): Pro
       effective_from: at,
       created_at: at,
     })
-    await insertSignupLink(tx, { id: newId(), merchant_id: merchantId, code: 'main', campaign: 'Main link', created_at: at })
+    await insertSignupLink(tx, {
+      id: newId(),
+      merchant_id: merchantId,
+      code: 'main',
+      campaign: 'Main link',
+      created_at: at,
+    })
     await insertStaff(tx, {
       id: ownerId,
       merchant_id: merchantId,

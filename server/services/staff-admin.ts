@@ -73,12 +73,17 @@ function newInvite(deps: Deps, actor: Actor, staffId: string) {
 }
 
 /** Creates the staff member (inactive until they accept) and a one-time link; only the token's hash is kept. */
-export async function inviteStaff(deps: Deps, actor: Actor, req: z.infer<typeof InviteStaff>): Promise<StaffInvitation> {
+export async function inviteStaff(
+  deps: Deps,
+  actor: Actor,
+  req: z.infer<typeof InviteStaff>,
+): Promise<StaffInvitation> {
   const now = deps.clock.now()
   const staffId = newId()
   const invite = newInvite(deps, actor, staffId)
   await writeTx(deps.db, async (tx) => {
-    if (await staffByEmail(tx, req.email)) throw new DomainError('email_taken', 'A staff account with this email already exists.')
+    if (await staffByEmail(tx, req.email))
+      throw new DomainError('email_taken', 'A staff account with this email already exists.')
     await insertStaff(tx, {
       id: staffId,
       merchant_id: actor.merchantId,
@@ -91,7 +96,11 @@ export async function inviteStaff(deps: Deps, actor: Actor, req: z.infer<typeof 
     })
     await insertStaffInvite(tx, invite.row)
   })
-  return { member: await member(deps, actor.merchantId, staffId), inviteUrl: invite.inviteUrl, expiresAt: invite.expiresAt }
+  return {
+    member: await member(deps, actor.merchantId, staffId),
+    inviteUrl: invite.inviteUrl,
+    expiresAt: invite.expiresAt,
+  }
 }
 
 /** A fresh link for someone who has not accepted yet (the old one expired or got lost); earlier links stop working. */
@@ -107,7 +116,11 @@ export async function reinviteStaff(deps: Deps, actor: Actor, staffId: string): 
     await closeInvitesOf(tx, staffId, invite.row.created_at)
     await insertStaffInvite(tx, invite.row)
   })
-  return { member: await member(deps, actor.merchantId, staffId), inviteUrl: invite.inviteUrl, expiresAt: invite.expiresAt }
+  return {
+    member: await member(deps, actor.merchantId, staffId),
+    inviteUrl: invite.inviteUrl,
+    expiresAt: invite.expiresAt,
+  }
 }
 
 /**
@@ -124,9 +137,13 @@ export async function updateStaff(
   await writeTx(deps.db, async (tx) => {
     const s = await staffMemberOf(tx, actor.merchantId, staffId)
     if (!s) throw new DomainError('not_found', 'No staff member with this id.')
-    const losesOwner = s.role === 'owner' && s.active === 1 && ((req.role && req.role !== 'owner') || req.active === false)
+    const losesOwner =
+      s.role === 'owner' && s.active === 1 && ((req.role && req.role !== 'owner') || req.active === false)
     if (losesOwner && (await countActiveOwners(tx, actor.merchantId)) <= 1) {
-      throw new DomainError('last_owner', 'The last active owner cannot be demoted or deactivated. Make someone else an owner first.')
+      throw new DomainError(
+        'last_owner',
+        'The last active owner cannot be demoted or deactivated. Make someone else an owner first.',
+      )
     }
     if (req.role && req.role !== s.role) await setStaffRole(tx, staffId, req.role)
     if (req.active === false && s.active === 1) {
@@ -166,7 +183,10 @@ export async function acceptInvite(deps: Deps, token: string, password: string):
   const now = deps.clock.now().toISOString()
   await writeTx(deps.db, async (tx) => {
     if (!(await useInvite(tx, invite.id, now))) {
-      throw new DomainError('invite_invalid', 'This invitation link has expired or was already used. Ask for a new one.')
+      throw new DomainError(
+        'invite_invalid',
+        'This invitation link has expired or was already used. Ask for a new one.',
+      )
     }
     await setStaffPassword(tx, invite.staff_id, hash)
     await setStaffActive(tx, invite.staff_id, 1)

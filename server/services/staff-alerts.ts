@@ -65,9 +65,19 @@ export async function detectStaffAnomalies(deps: Deps, opts: DetectOptions = {})
     const from = last ?? new Date(now.getTime() - FIRST_LOOKBACK_DAYS * DAY).toISOString()
     const marginStart = new Date(Date.parse(from) - DAY)
     const rows = await staffAwards(deps.db, m.id, marginStart.toISOString(), until)
-    const awards: Award[] = rows.map((r) => ({ id: r.id, cardId: r.card_id, staffId: r.staff_id!, createdAt: r.created_at }))
+    const awards: Award[] = rows.map((r) => ({
+      id: r.id,
+      cardId: r.card_id,
+      staffId: r.staff_id!,
+      createdAt: r.created_at,
+    }))
     const history = (
-      await staffHourlyCounts(deps.db, m.id, new Date(marginStart.getTime() - RATE_NORM_DAYS * DAY).toISOString(), until)
+      await staffHourlyCounts(
+        deps.db,
+        m.id,
+        new Date(marginStart.getTime() - RATE_NORM_DAYS * DAY).toISOString(),
+        until,
+      )
     ).map((h) => ({ staffId: h.staff_id!, hour: h.hour, n: Number(h.n) }))
     const hoursRow = await openingHoursOf(deps.db, m.id)
     const hours = hoursRow ? (JSON.parse(hoursRow.hours) as OpeningHours) : null
@@ -76,7 +86,9 @@ export async function detectStaffAnomalies(deps: Deps, opts: DetectOptions = {})
     const whole = (keep: boolean) => last === null || keep
     const found = [
       ...rateAlerts(awards, history).filter((a) => whole(a.windowStart >= ms)),
-      ...repeatCardAlerts(awards).filter((a) => whole(Date.parse(a.windowStart) >= marginStart.getTime() + REPEAT_WITHIN_MS)),
+      ...repeatCardAlerts(awards).filter((a) =>
+        whole(Date.parse(a.windowStart) >= marginStart.getTime() + REPEAT_WITHIN_MS),
+      ),
       ...offHoursAlerts(awards, hours, m.timezone),
     ]
     const created: DetectedAlert[] = []
@@ -104,7 +116,13 @@ export async function detectStaffAnomalies(deps: Deps, opts: DetectOptions = {})
           })
           created.push(a)
         } else if (a.count > existing.count) {
-          await growAlert(tx, existing.id, { window_start: a.windowStart, window_end: a.windowEnd, count: a.count, entry_ids: JSON.stringify(a.entryIds), updated_at: until })
+          await growAlert(tx, existing.id, {
+            window_start: a.windowStart,
+            window_end: a.windowEnd,
+            count: a.count,
+            entry_ids: JSON.stringify(a.entryIds),
+            updated_at: until,
+          })
           report.updated++
         }
       }
@@ -123,13 +141,24 @@ const RULE_TEXT: Record<DetectedAlert['rule'], string> = {
 }
 
 /** One push per device for the new alerts (a summary when there are several). */
-async function pushToOwners(deps: Deps, merchantId: string, created: DetectedAlert[], opts: DetectOptions): Promise<number> {
+async function pushToOwners(
+  deps: Deps,
+  merchantId: string,
+  created: DetectedAlert[],
+  opts: DetectOptions,
+): Promise<number> {
   const subs = await staffPushSubscriptionsOf(deps.db, merchantId)
   if (!subs.length) return 0
   const first = created[0]!
   const payload = JSON.stringify({
     title: created.length === 1 ? RULE_TEXT[first.rule] : `${created.length} new staff alerts`,
-    body: created.length === 1 ? `${first.count} award(s). Open the console to review.` : created.map((a) => RULE_TEXT[a.rule]).join('; ').slice(0, 200),
+    body:
+      created.length === 1
+        ? `${first.count} award(s). Open the console to review.`
+        : created
+            .map((a) => RULE_TEXT[a.rule])
+            .join('; ')
+            .slice(0, 200),
     url: '/merchant/alerts',
     tag: 'staff-alert',
     kind: 'staff_alert',
@@ -179,7 +208,12 @@ export async function listAlerts(deps: Deps, merchantId: string): Promise<StaffA
   return out
 }
 
-export async function setAlertState(deps: Deps, actor: { merchantId: string; staffId: string | null }, id: string, state: 'acknowledged' | 'dismissed') {
+export async function setAlertState(
+  deps: Deps,
+  actor: { merchantId: string; staffId: string | null },
+  id: string,
+  state: 'acknowledged' | 'dismissed',
+) {
   const res = await resolveAlert(deps.db, actor.merchantId, id, state, actor.staffId!, deps.clock.now().toISOString())
   if (Number(res.numUpdatedRows) !== 1) throw new DomainError('not_found', 'No such alert.')
 }
@@ -190,11 +224,20 @@ export async function getOpeningHours(deps: Deps, merchantId: string): Promise<O
 }
 
 export async function setOpeningHours(deps: Deps, merchantId: string, body: OpeningHoursDto): Promise<OpeningHoursDto> {
-  await saveOpeningHours(deps.db, merchantId, body.hours ? JSON.stringify(body.hours) : null, deps.clock.now().toISOString())
+  await saveOpeningHours(
+    deps.db,
+    merchantId,
+    body.hours ? JSON.stringify(body.hours) : null,
+    deps.clock.now().toISOString(),
+  )
   return getOpeningHours(deps, merchantId)
 }
 
-export async function subscribeAlertDevice(deps: Deps, actor: { merchantId: string; staffId: string | null }, sub: { endpoint: string; keys: { p256dh: string; auth: string } }) {
+export async function subscribeAlertDevice(
+  deps: Deps,
+  actor: { merchantId: string; staffId: string | null },
+  sub: { endpoint: string; keys: { p256dh: string; auth: string } },
+) {
   await upsertStaffPushSubscription(deps.db, {
     id: newId(),
     staff_id: actor.staffId!,
@@ -206,6 +249,9 @@ export async function subscribeAlertDevice(deps: Deps, actor: { merchantId: stri
   })
 }
 
-export const unsubscribeAlertDevice = (deps: Deps, staffId: string, endpoint: string) => deleteStaffPushSubscription(deps.db, { endpoint, staffId })
+export const unsubscribeAlertDevice = (deps: Deps, staffId: string, endpoint: string) =>
+  deleteStaffPushSubscription(deps.db, { endpoint, staffId })
 
-export const alertDevices = async (deps: Deps, staffId: string) => ({ endpoints: (await staffPushDevices(deps.db, staffId)).map((d) => d.endpoint) })
+export const alertDevices = async (deps: Deps, staffId: string) => ({
+  endpoints: (await staffPushDevices(deps.db, staffId)).map((d) => d.endpoint),
+})

@@ -41,7 +41,11 @@ export async function stampCardSettings(deps: Deps, merchantId: string): Promise
 }
 
 /** Creates or changes the merchant's stamp card; stamps already on cards keep counting. */
-export async function saveStampCard(deps: Deps, merchantId: string, input: StampCardSettings): Promise<StampCardSettings> {
+export async function saveStampCard(
+  deps: Deps,
+  merchantId: string,
+  input: StampCardSettings,
+): Promise<StampCardSettings> {
   const at = deps.clock.now().toISOString()
   const set = {
     stamps_required: input.stampsRequired,
@@ -88,7 +92,10 @@ export function addStamp(deps: Deps, actor: Actor, req: { handle: string }, key:
       const card = await cardForHandle(tx, actor.merchantId, req.handle, now)
       const sc = await stampCardOfMerchant(tx, actor.merchantId)
       if (!sc || sc.active !== 1) {
-        throw new DomainError('stamps_not_enabled', 'This shop has no stamp card. An owner or manager can set one up under Rewards.')
+        throw new DomainError(
+          'stamps_not_enabled',
+          'This shop has no stamp card. An owner or manager can set one up under Rewards.',
+        )
       }
       const merchant = (await merchantById(tx, actor.merchantId))!
       const recent = await stampTimesSince(tx, card.id, new Date(now.getTime() - LOOKBACK_MS).toISOString())
@@ -97,7 +104,14 @@ export function addStamp(deps: Deps, actor: Actor, req: { handle: string }, key:
         recent,
         now,
       )
-      await insertStamp(tx, { id: newId(), card_id: card.id, merchant_id: actor.merchantId, staff_id: actor.staffId, coupon_id: null, created_at: at })
+      await insertStamp(tx, {
+        id: newId(),
+        card_id: card.id,
+        merchant_id: actor.merchantId,
+        staff_id: actor.staffId,
+        coupon_id: null,
+        created_at: at,
+      })
       const open = await openStamps(tx, card.id)
       const { filled, completed } = stampsAfter(open.count, sc.stamps_required)
       let coupon = null
@@ -117,7 +131,12 @@ export function addStamp(deps: Deps, actor: Actor, req: { handle: string }, key:
       return {
         status: 201,
         body: {
-          stamps: { filled: completed ? 0 : filled, required: sc.stamps_required, rewardTitle: sc.reward_title, lastStampAt: at },
+          stamps: {
+            filled: completed ? 0 : filled,
+            required: sc.stamps_required,
+            rewardTitle: sc.reward_title,
+            lastStampAt: at,
+          },
           coupon,
         },
       }

@@ -17,7 +17,8 @@ export async function listWallet(deps: Deps, customerId: string): Promise<Wallet
   }
   const at = deps.clock.now()
   const cards: WalletCard[] = []
-  for (const r of rows) cards.push({ ...toWalletCard(r, programs.get(r.merchant_id)), status: await cardStatus(deps.db, r.id, at) })
+  for (const r of rows)
+    cards.push({ ...toWalletCard(r, programs.get(r.merchant_id)), status: await cardStatus(deps.db, r.id, at) })
   return cards
 }
 

@@ -27,7 +27,9 @@ async function subscribedMembers(slug: string, n: number, over: { birthday?: str
 }
 
 const groups = (campaignId: string) =>
-  t.sqlite.prepare('select card_id, grp, assigned_at from campaign_members where campaign_id = ? order by card_id').all(campaignId) as {
+  t.sqlite
+    .prepare('select card_id, grp, assigned_at from campaign_members where campaign_id = ? order by card_id')
+    .all(campaignId) as {
     card_id: string
     grp: 'target' | 'holdout'
     assigned_at: string
@@ -37,10 +39,16 @@ describe('offer with a holdout', () => {
   it('holds out members at random, sends them nothing, and keeps the draw across a rerun', async () => {
     const m = await merchantWithOwner(t)
     const cards = await subscribedMembers(m.slug, 50)
-    const res = await m.owner.post('/api/merchant/push/offers', { title: 'Hello {name}', body: 'Two coffees for one', holdoutPct: 50 })
+    const res = await m.owner.post('/api/merchant/push/offers', {
+      title: 'Hello {name}',
+      body: 'Two coffees for one',
+      holdoutPct: 50,
+    })
     expect(res.status).toBe(201)
     const tally = await sendDueOffers(t.deps)
-    const campaign = t.sqlite.prepare("select id, holdout_pct from campaigns where kind = 'offer' and source = ?").get(res.body.id) as { id: string; holdout_pct: number }
+    const campaign = t.sqlite
+      .prepare("select id, holdout_pct from campaigns where kind = 'offer' and source = ?")
+      .get(res.body.id) as { id: string; holdout_pct: number }
     expect(campaign.holdout_pct).toBe(50)
     const first = groups(campaign.id)
     const held = first.filter((g) => g.grp === 'holdout').map((g) => g.card_id)
@@ -51,7 +59,9 @@ describe('offer with a holdout', () => {
     expect(held.length).toBeGreaterThan(0)
     for (const c of held) expect(count(t, 'select count(*) n from push_notifications where card_id = ?', c)).toBe(0)
     expect(count(t, "select count(*) n from push_notifications where kind = 'offer'")).toBe(50 - held.length)
-    expect((t.sqlite.prepare('select recipients from push_offers').get() as { recipients: number }).recipients).toBe(50 - held.length)
+    expect((t.sqlite.prepare('select recipients from push_offers').get() as { recipients: number }).recipients).toBe(
+      50 - held.length,
+    )
 
     // A restart mid-send resumes the offer: the groups and their times stay as first drawn.
     t.clock.advance(HOUR)
@@ -62,15 +72,26 @@ describe('offer with a holdout', () => {
     expect(cards).toHaveLength(50)
   })
 
-  it('reports the lift from visits and spend in the 30 days after the send, in the merchant\'s time zone', async () => {
+  it("reports the lift from visits and spend in the 30 days after the send, in the merchant's time zone", async () => {
     const m = await merchantWithOwner(t)
     const cards = await subscribedMembers(m.slug, 50)
     // A purchase before the campaign does not count.
-    for (const c of cards) await seedEntry(t, { cardId: c, merchantId: m.merchantId, at: new Date(t.clock.now().getTime() - DAY).toISOString() })
-    const res = await m.owner.post('/api/merchant/push/offers', { title: 'Come back', body: 'Soup of the day', holdoutPct: 50 })
+    for (const c of cards)
+      await seedEntry(t, {
+        cardId: c,
+        merchantId: m.merchantId,
+        at: new Date(t.clock.now().getTime() - DAY).toISOString(),
+      })
+    const res = await m.owner.post('/api/merchant/push/offers', {
+      title: 'Come back',
+      body: 'Soup of the day',
+      holdoutPct: 50,
+    })
     await sendDueOffers(t.deps)
     const sentAt = t.clock.now().getTime()
-    const campaignId = (t.sqlite.prepare('select id from campaigns where source = ?').get(res.body.id) as { id: string }).id
+    const campaignId = (
+      t.sqlite.prepare('select id from campaigns where source = ?').get(res.body.id) as { id: string }
+    ).id
     const g = groups(campaignId)
     const target = g.filter((x) => x.grp === 'target').map((x) => x.card_id)
     const holdout = g.filter((x) => x.grp === 'holdout').map((x) => x.card_id)
@@ -88,7 +109,15 @@ describe('offer with a holdout', () => {
       await seedEntry(t, { cardId: c, merchantId: m.merchantId, at: at(3 * DAY), amountMinor: 1000 })
       // A purchase undone by a reversal is no visit.
       const wrong = await seedEntry(t, { cardId: c, merchantId: m.merchantId, at: at(4 * DAY), amountMinor: 7000 })
-      await seedEntry(t, { cardId: c, merchantId: m.merchantId, at: at(4 * DAY + 60_000), kind: 'reversal', points: -10, amountMinor: null, reverses: wrong })
+      await seedEntry(t, {
+        cardId: c,
+        merchantId: m.merchantId,
+        at: at(4 * DAY + 60_000),
+        kind: 'reversal',
+        points: -10,
+        amountMinor: null,
+        reverses: wrong,
+      })
     }
 
     // Coupons redeemed: two target members inside their window, one holdout member after it.
@@ -100,7 +129,9 @@ describe('offer with a holdout', () => {
            values (?, ?, ?, ?, 'campaign', 'Soup', ?, 1, 1, 'used', ?)`,
         )
         .run(couponId, m.merchantId, cardId, couponId.slice(-10), at(0), at(0))
-      t.sqlite.prepare('insert into coupon_redemptions (id, coupon_id, merchant_id, created_at) values (?, ?, ?, ?)').run(`r-${cardId}`, couponId, m.merchantId, at(atMs))
+      t.sqlite
+        .prepare('insert into coupon_redemptions (id, coupon_id, merchant_id, created_at) values (?, ?, ?, ?)')
+        .run(`r-${cardId}`, couponId, m.merchantId, at(atMs))
     }
     redeem(target[0]!, 3 * DAY)
     redeem(target[1]!, 29 * DAY)
@@ -110,7 +141,11 @@ describe('offer with a holdout', () => {
     let owner = await ownerAgain(t, m.merchantId)
     let list = (await owner.get('/api/merchant/campaigns')).body.campaigns
     expect(list).toHaveLength(1)
-    expect(list[0].report).toMatchObject({ status: 'too_early', assigned: { target: target.length, holdout: holdout.length }, measured: { target: 0, holdout: 0 } })
+    expect(list[0].report).toMatchObject({
+      status: 'too_early',
+      assigned: { target: target.length, holdout: holdout.length },
+      measured: { target: 0, holdout: 0 },
+    })
 
     t.clock.set(at(30 * DAY))
     owner = await ownerAgain(t, m.merchantId)
@@ -138,15 +173,24 @@ describe('offer with a holdout', () => {
     expect((await b.owner.get('/api/merchant/campaigns')).body.campaigns).toEqual([])
     const id = (await a.owner.get('/api/merchant/campaigns')).body.campaigns[0].id
     expect((await b.owner.get(`/api/merchant/campaigns/${id}`)).status).toBe(404)
-    expect((await a.owner.post('/api/merchant/push/offers', { title: 'A', body: 'a', holdoutPct: 51 })).status).toBe(400)
+    expect((await a.owner.post('/api/merchant/push/offers', { title: 'A', body: 'a', holdoutPct: 51 })).status).toBe(
+      400,
+    )
     const h = { welcome: 0, birthday: 0, expiring: 0, tier_up: 0, tier_at_risk: 0, winback: 20 }
     expect((await cashier.req('PUT', '/api/merchant/automation-holdouts', h)).status).toBe(403)
-    expect((await a.owner.req('PUT', '/api/merchant/automation-holdouts', { ...h, winback: 60 })).body.error).toMatchObject({ code: 'validation_failed' })
+    expect(
+      (await a.owner.req('PUT', '/api/merchant/automation-holdouts', { ...h, winback: 60 })).body.error,
+    ).toMatchObject({ code: 'validation_failed' })
     expect((await a.owner.req('PUT', '/api/merchant/automation-holdouts', h)).body).toEqual(h)
     expect((await b.owner.get('/api/merchant/automation-holdouts')).body.winback).toBe(0)
     // Back to 0: the campaign stays (its members keep their group) but enrols nobody new.
     expect((await a.owner.req('PUT', '/api/merchant/automation-holdouts', { ...h, winback: 0 })).body.winback).toBe(0)
-    expect((await a.owner.get('/api/merchant/campaigns')).body.campaigns.map((c: { source: string; holdoutPct: number }) => [c.source, c.holdoutPct])).toContainEqual(['winback', 0])
+    expect(
+      (await a.owner.get('/api/merchant/campaigns')).body.campaigns.map((c: { source: string; holdoutPct: number }) => [
+        c.source,
+        c.holdoutPct,
+      ]),
+    ).toContainEqual(['winback', 0])
   })
 })
 
@@ -154,13 +198,24 @@ describe('automation with a holdout', () => {
   it('holds out a share of birthday members with no push and no coupon, once per member', async () => {
     const m = await merchantWithOwner(t)
     const manager = await addStaff(t, m.merchantId, 'manager')
-    const put = await manager.req('PUT', '/api/merchant/automation-holdouts', { welcome: 0, birthday: 50, expiring: 0, tier_up: 0, tier_at_risk: 0, winback: 0 })
+    const put = await manager.req('PUT', '/api/merchant/automation-holdouts', {
+      welcome: 0,
+      birthday: 50,
+      expiring: 0,
+      tier_up: 0,
+      tier_at_risk: 0,
+      winback: 0,
+    })
     expect(put.status).toBe(200)
     expect(put.body.birthday).toBe(50)
     await subscribedMembers(m.slug, 30, { birthday: '1990-03-10' })
     // Birthday pushes carry a coupon by default: the held-out members must get neither.
     const tally = await runBirthdays(t.deps, { coupons: couponIssuer })
-    const campaignId = (t.sqlite.prepare("select id from campaigns where kind = 'automation' and source = 'birthday'").get() as { id: string }).id
+    const campaignId = (
+      t.sqlite.prepare("select id from campaigns where kind = 'automation' and source = 'birthday'").get() as {
+        id: string
+      }
+    ).id
     const g = groups(campaignId)
     const held = g.filter((x) => x.grp === 'holdout')
     expect(g).toHaveLength(30)

@@ -30,14 +30,22 @@ async function upload(cookie: string, bytes: Uint8Array, type = 'image/png') {
   return { status: res.status, body: (await res.json()) as any }
 }
 const ownerEmail = async (merchantId: string) =>
-  (t.sqlite.prepare("select email from staff where merchant_id = ? and role = 'owner'").get(merchantId) as { email: string }).email
+  (
+    t.sqlite.prepare("select email from staff where merchant_id = ? and role = 'owner'").get(merchantId) as {
+      email: string
+    }
+  ).email
 
 const redPng = (w = 600, h = 400) =>
-  sharp({ create: { width: w, height: h, channels: 4, background: { r: 200, g: 30, b: 30, alpha: 1 } } }).png().toBuffer()
+  sharp({ create: { width: w, height: h, channels: 4, background: { r: 200, g: 30, b: 30, alpha: 1 } } })
+    .png()
+    .toBuffer()
 
 function balanceEqualsLedger(cardId: string) {
   const row = t.sqlite
-    .prepare('select c.balance, coalesce(sum(e.points),0) total from cards c left join ledger_entries e on e.card_id = c.id where c.id = ? group by c.id')
+    .prepare(
+      'select c.balance, coalesce(sum(e.points),0) total from cards c left join ledger_entries e on e.card_id = c.id where c.id = ? group by c.id',
+    )
     .get(cardId) as { balance: number; total: number }
   expect(row.balance).toBe(row.total)
   return row.balance
@@ -47,10 +55,22 @@ describe('branding', () => {
   it('lets the owner and a manager change the name and colours, which the public merchant page then shows', async () => {
     const m = await merchantWithOwner(t)
     const manager = await addStaff(t, m.merchantId, 'manager')
-    const res = await m.owner.req('PUT', '/api/merchant/branding', { name: 'Café Róża', brandColor: '#FFD700', accentColor: '#1a1a1a' })
+    const res = await m.owner.req('PUT', '/api/merchant/branding', {
+      name: 'Café Róża',
+      brandColor: '#FFD700',
+      accentColor: '#1a1a1a',
+    })
     expect(res.status).toBe(200)
     expect(res.body).toMatchObject({ name: 'Café Róża', brandColor: '#ffd700', accentColor: '#1a1a1a', logoUrl: null })
-    expect((await manager.req('PUT', '/api/merchant/branding', { name: 'Café', brandColor: '#004488', accentColor: '#ffffff' })).status).toBe(200)
+    expect(
+      (
+        await manager.req('PUT', '/api/merchant/branding', {
+          name: 'Café',
+          brandColor: '#004488',
+          accentColor: '#ffffff',
+        })
+      ).status,
+    ).toBe(200)
     const pub = await t.client().get(`/api/merchants/${m.slug}`)
     expect(pub.body).toMatchObject({ name: 'Café', brandColor: '#004488' })
   })
@@ -58,10 +78,18 @@ describe('branding', () => {
   it('refuses a cashier and a colour that is not #rrggbb', async () => {
     const m = await merchantWithOwner(t)
     const cashier = await addStaff(t, m.merchantId, 'cashier')
-    const res = await cashier.req('PUT', '/api/merchant/branding', { name: 'X', brandColor: '#000000', accentColor: '#ffffff' })
+    const res = await cashier.req('PUT', '/api/merchant/branding', {
+      name: 'X',
+      brandColor: '#000000',
+      accentColor: '#ffffff',
+    })
     expect(res.status).toBe(403)
     expect(res.body.error.code).toBe('forbidden')
-    const bad = await m.owner.req('PUT', '/api/merchant/branding', { name: 'X', brandColor: 'red', accentColor: '#ffffff' })
+    const bad = await m.owner.req('PUT', '/api/merchant/branding', {
+      name: 'X',
+      brandColor: 'red',
+      accentColor: '#ffffff',
+    })
     expect(bad.status).toBe(400)
     expect(bad.body.error.details[0].path).toBe('brandColor')
   })
@@ -71,7 +99,10 @@ describe('logo upload', () => {
   it('stores a PNG resized to 256x256 WebP without metadata and serves it from a versioned, cacheable URL', async () => {
     const m = await merchantWithOwner(t)
     const cookie = await signedInCookie(await ownerEmail(m.merchantId))
-    const withExif = await sharp(await redPng()).withMetadata({ exif: { IFD0: { Copyright: 'secret-gps-here' } } }).jpeg().toBuffer()
+    const withExif = await sharp(await redPng())
+      .withMetadata({ exif: { IFD0: { Copyright: 'secret-gps-here' } } })
+      .jpeg()
+      .toBuffer()
     const res = await upload(cookie, withExif, 'image/jpeg')
     expect(res.status).toBe(200)
     expect(res.body.logoUrl).toBe(`/api/merchants/${m.slug}/logo?v=1`)
@@ -97,14 +128,20 @@ describe('logo upload', () => {
   it('accepts WebP and takes the type from the bytes, not the Content-Type', async () => {
     const m = await merchantWithOwner(t)
     const cookie = await signedInCookie(await ownerEmail(m.merchantId))
-    const webp = await sharp(await redPng()).webp().toBuffer()
+    const webp = await sharp(await redPng())
+      .webp()
+      .toBuffer()
     expect((await upload(cookie, webp, 'application/octet-stream')).status).toBe(200)
   })
 
   it('refuses a file that is not an image', async () => {
     const m = await merchantWithOwner(t)
     const cookie = await signedInCookie(await ownerEmail(m.merchantId))
-    const res = await upload(cookie, new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"></svg>'), 'image/png')
+    const res = await upload(
+      cookie,
+      new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"></svg>'),
+      'image/png',
+    )
     expect(res.status).toBe(415)
     expect(res.body.error.code).toBe('unsupported_image')
     expect(t.sqlite.prepare('select count(*) n from merchant_logos').get()).toEqual({ n: 0 })
@@ -113,7 +150,17 @@ describe('logo upload', () => {
   it('refuses a fake PNG header followed by garbage', async () => {
     const m = await merchantWithOwner(t)
     const cookie = await signedInCookie(await ownerEmail(m.merchantId))
-    const fake = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new TextEncoder().encode('not really a png at all')])
+    const fake = new Uint8Array([
+      0x89,
+      0x50,
+      0x4e,
+      0x47,
+      0x0d,
+      0x0a,
+      0x1a,
+      0x0a,
+      ...new TextEncoder().encode('not really a png at all'),
+    ])
     const res = await upload(cookie, fake)
     expect(res.status).toBe(415)
     expect(res.body.error.code).toBe('unsupported_image')
@@ -132,14 +179,19 @@ describe('logo upload', () => {
 
   it('keeps the 32 kB limit on JSON routes', async () => {
     const m = await merchantWithOwner(t)
-    const res = await m.owner.req('PUT', '/api/merchant/branding', { name: 'x'.repeat(40_000), brandColor: '#000000', accentColor: '#ffffff' })
+    const res = await m.owner.req('PUT', '/api/merchant/branding', {
+      name: 'x'.repeat(40_000),
+      brandColor: '#000000',
+      accentColor: '#ffffff',
+    })
     expect(res.status).toBe(413)
   })
 
   it('refuses a cashier upload and lets the owner remove the logo', async () => {
     const m = await merchantWithOwner(t)
     await addStaff(t, m.merchantId, 'cashier')
-    const cashierEmail = (t.sqlite.prepare("select email from staff where role = 'cashier'").get() as { email: string }).email
+    const cashierEmail = (t.sqlite.prepare("select email from staff where role = 'cashier'").get() as { email: string })
+      .email
     expect((await upload(await signedInCookie(cashierEmail), await redPng())).status).toBe(403)
     const cookie = await signedInCookie(await ownerEmail(m.merchantId))
     expect((await upload(cookie, await redPng())).status).toBe(200)
@@ -169,7 +221,11 @@ describe('signup link QR downloads', () => {
 })
 
 describe('staff', () => {
-  async function invite(owner: TestClient, role: 'owner' | 'manager' | 'cashier' = 'cashier', email = 'new@staff.test') {
+  async function invite(
+    owner: TestClient,
+    role: 'owner' | 'manager' | 'cashier' = 'cashier',
+    email = 'new@staff.test',
+  ) {
     const res = await owner.post('/api/merchant/staff', { email, name: 'Nowy', role })
     expect(res.status).toBe(201)
     return { ...res.body, token: new URL(res.body.inviteUrl).searchParams.get('token')! }
@@ -181,19 +237,30 @@ describe('staff', () => {
     expect(inv.inviteUrl).toMatch(/^http:\/\/localhost:3000\/staff\/invite\?token=/)
     expect(inv.member).toMatchObject({ status: 'invited', role: 'cashier', email: 'new@staff.test' })
     // Only the hash is stored.
-    expect(t.sqlite.prepare('select count(*) n from staff_invites where token_hash = ?').get(inv.token)).toEqual({ n: 0 })
+    expect(t.sqlite.prepare('select count(*) n from staff_invites where token_hash = ?').get(inv.token)).toEqual({
+      n: 0,
+    })
     // Before accepting, the account cannot sign in with anything.
-    expect((await t.client().post('/api/staff/login', { email: 'new@staff.test', password: '!invited' })).status).toBe(401)
+    expect((await t.client().post('/api/staff/login', { email: 'new@staff.test', password: '!invited' })).status).toBe(
+      401,
+    )
 
     const c = t.client()
-    expect((await c.post('/api/staff/invite/info', { token: inv.token })).body).toMatchObject({ name: 'Nowy', role: 'cashier' })
+    expect((await c.post('/api/staff/invite/info', { token: inv.token })).body).toMatchObject({
+      name: 'Nowy',
+      role: 'cashier',
+    })
     const accepted = await c.post('/api/staff/invite/accept', { token: inv.token, password: 'a good long password' })
     expect(accepted.status).toBe(200)
     expect(accepted.body).toMatchObject({ email: 'new@staff.test', role: 'cashier' })
     expect((await c.get('/api/staff/me')).status).toBe(200)
-    expect((await t.client().post('/api/staff/login', { email: 'new@staff.test', password: 'a good long password' })).status).toBe(200)
+    expect(
+      (await t.client().post('/api/staff/login', { email: 'new@staff.test', password: 'a good long password' })).status,
+    ).toBe(200)
 
-    const again = await t.client().post('/api/staff/invite/accept', { token: inv.token, password: 'another long password' })
+    const again = await t
+      .client()
+      .post('/api/staff/invite/accept', { token: inv.token, password: 'another long password' })
     expect(again.status).toBe(410)
     expect(again.body.error.code).toBe('invite_invalid')
     const list = await m.owner.get('/api/merchant/staff')
@@ -204,7 +271,9 @@ describe('staff', () => {
     const m = await merchantWithOwner(t)
     const inv = await invite(m.owner)
     t.clock.advance(8 * 86_400_000)
-    const res = await t.client().post('/api/staff/invite/accept', { token: inv.token, password: 'a good long password' })
+    const res = await t
+      .client()
+      .post('/api/staff/invite/accept', { token: inv.token, password: 'a good long password' })
     expect(res.status).toBe(410)
   })
 
@@ -217,8 +286,13 @@ describe('staff', () => {
     expect(again.body.member.status).toBe('invited')
     const token = new URL(again.body.inviteUrl).searchParams.get('token')!
     expect(token).not.toBe(first.token)
-    expect((await t.client().post('/api/staff/invite/accept', { token: first.token, password: 'a good long password' })).status).toBe(410)
-    expect((await t.client().post('/api/staff/invite/accept', { token, password: 'a good long password' })).status).toBe(200)
+    expect(
+      (await t.client().post('/api/staff/invite/accept', { token: first.token, password: 'a good long password' }))
+        .status,
+    ).toBe(410)
+    expect(
+      (await t.client().post('/api/staff/invite/accept', { token, password: 'a good long password' })).status,
+    ).toBe(200)
     const afterAccept = await m.owner.post(`/api/merchant/staff/${first.member.id}/invite`)
     expect(afterAccept.status).toBe(409)
     expect(afterAccept.body.error.code).toBe('already_accepted')
@@ -226,7 +300,11 @@ describe('staff', () => {
 
   it('refuses an email that already has a staff account', async () => {
     const m = await merchantWithOwner(t)
-    const res = await m.owner.post('/api/merchant/staff', { email: await ownerEmail(m.merchantId), name: 'Dup', role: 'cashier' })
+    const res = await m.owner.post('/api/merchant/staff', {
+      email: await ownerEmail(m.merchantId),
+      name: 'Dup',
+      role: 'cashier',
+    })
     expect(res.status).toBe(409)
     expect(res.body.error.code).toBe('email_taken')
   })
@@ -238,8 +316,12 @@ describe('staff', () => {
     const list = await manager.get('/api/merchant/staff')
     expect(list.status).toBe(200)
     expect(list.body.staff).toHaveLength(3)
-    expect((await manager.post('/api/merchant/staff', { email: 'x@y.test', name: 'X', role: 'cashier' })).status).toBe(403)
-    expect((await cashier.post('/api/merchant/staff', { email: 'x@y.test', name: 'X', role: 'cashier' })).status).toBe(403)
+    expect((await manager.post('/api/merchant/staff', { email: 'x@y.test', name: 'X', role: 'cashier' })).status).toBe(
+      403,
+    )
+    expect((await cashier.post('/api/merchant/staff', { email: 'x@y.test', name: 'X', role: 'cashier' })).status).toBe(
+      403,
+    )
     expect((await cashier.get('/api/merchant/staff')).status).toBe(403)
     const cashierRow = list.body.staff.find((s: { role: string }) => s.role === 'cashier')
     expect((await manager.req('PATCH', `/api/merchant/staff/${cashierRow.id}`, { role: 'manager' })).status).toBe(403)
@@ -284,7 +366,7 @@ describe('staff', () => {
     expect((await m.owner.req('PATCH', `/api/merchant/staff/${ownerId}`, { role: 'manager' })).status).toBe(200)
   })
 
-  it('does not let an owner touch another merchant\'s staff', async () => {
+  it("does not let an owner touch another merchant's staff", async () => {
     const a = await merchantWithOwner(t)
     const b = await merchantWithOwner(t)
     const bOwnerId = (await b.owner.get('/api/staff/me')).body.id
@@ -310,7 +392,9 @@ describe('customers', () => {
     const byEmail = await m.owner.get('/api/merchant/customers?q=navy.test')
     expect(byEmail.body.customers.map((c: { name: string }) => c.name)).toEqual(['Grace Hopper'])
     const number = m.ada.card.cardNumber
-    const byNumber = await m.owner.get(`/api/merchant/customers?q=${number.slice(0, 4).toLowerCase()}-${number.slice(4).toLowerCase()}`)
+    const byNumber = await m.owner.get(
+      `/api/merchant/customers?q=${number.slice(0, 4).toLowerCase()}-${number.slice(4).toLowerCase()}`,
+    )
     expect(byNumber.body.customers.map((c: { cardId: string }) => c.cardId)).toEqual([m.ada.card.id])
     const byPrefix = await m.owner.get(`/api/merchant/customers?q=${number.slice(0, 6).toLowerCase()}`)
     expect(byPrefix.body.customers.map((c: { cardId: string }) => c.cardId)).toContain(m.ada.card.id)
@@ -333,7 +417,7 @@ describe('customers', () => {
     expect((await cashier.get(`/api/merchant/customers/${m.ada.card.id}`)).status).toBe(200)
   })
 
-  it('does not show merchant A\'s customers to merchant B', async () => {
+  it("does not show merchant A's customers to merchant B", async () => {
     const a = await withMembers()
     const b = await merchantWithOwner(t)
     const list = await b.owner.get('/api/merchant/customers?q=ada')
@@ -341,7 +425,11 @@ describe('customers', () => {
     const detail = await b.owner.get(`/api/merchant/customers/${a.ada.card.id}`)
     expect(detail.status).toBe(404)
     expect(detail.body.error.code).toBe('card_not_found')
-    const adjust = await b.owner.post(`/api/merchant/customers/${a.ada.card.id}/adjust`, { points: 10, reason: 'sneaky' }, { 'idempotency-key': idemKey() })
+    const adjust = await b.owner.post(
+      `/api/merchant/customers/${a.ada.card.id}/adjust`,
+      { points: 10, reason: 'sneaky' },
+      { 'idempotency-key': idemKey() },
+    )
     expect(adjust.status).toBe(404)
     expect(balanceEqualsLedger(a.ada.card.id)).toBe(0)
   })
@@ -352,14 +440,23 @@ describe('customers', () => {
     const url = `/api/merchant/customers/${m.ada.card.id}/adjust`
     const res = await m.owner.post(url, { points: 50, reason: 'Welcome back gift' }, { 'idempotency-key': key })
     expect(res.status).toBe(201)
-    expect(res.body).toMatchObject({ balance: 50, entry: { kind: 'adjust', points: 50, reason: 'Welcome back gift', balanceAfter: 50 } })
-    expect((await m.owner.post(url, { points: 50, reason: 'Welcome back gift' }, { 'idempotency-key': key })).body).toEqual(res.body)
+    expect(res.body).toMatchObject({
+      balance: 50,
+      entry: { kind: 'adjust', points: 50, reason: 'Welcome back gift', balanceAfter: 50 },
+    })
+    expect(
+      (await m.owner.post(url, { points: 50, reason: 'Welcome back gift' }, { 'idempotency-key': key })).body,
+    ).toEqual(res.body)
     const manager = await addStaff(t, m.merchantId, 'manager')
-    expect((await manager.post(url, { points: -20, reason: 'Returned item' }, { 'idempotency-key': idemKey() })).status).toBe(201)
+    expect(
+      (await manager.post(url, { points: -20, reason: 'Returned item' }, { 'idempotency-key': idemKey() })).status,
+    ).toBe(201)
 
     const detail = await m.owner.get(`/api/merchant/customers/${m.ada.card.id}`)
     expect(detail.body).toMatchObject({ name: 'Ada Lovelace', balance: 30 })
-    expect(detail.body.history.map((e: { points: number; balanceAfter: number }) => [e.points, e.balanceAfter])).toEqual([
+    expect(
+      detail.body.history.map((e: { points: number; balanceAfter: number }) => [e.points, e.balanceAfter]),
+    ).toEqual([
       [-20, 30],
       [50, 50],
     ])

@@ -64,8 +64,10 @@ describe('group commit (writeTx)', () => {
     opened.sqlite.exec('create table notes (id integer primary key, body text not null unique)')
     return opened
   }
-  const bodies = (o: OpenedDb) => (o.sqlite.prepare('select body from notes order by id').all() as { body: string }[]).map((r) => r.body)
-  const add = (body: string) => (tx: Parameters<Parameters<typeof writeTx>[1]>[0]) => sql`insert into notes (body) values (${body})`.execute(tx)
+  const bodies = (o: OpenedDb) =>
+    (o.sqlite.prepare('select body from notes order by id').all() as { body: string }[]).map((r) => r.body)
+  const add = (body: string) => (tx: Parameters<Parameters<typeof writeTx>[1]>[0]) =>
+    sql`insert into notes (body) values (${body})`.execute(tx)
 
   it('keeps the jobs that succeed and rolls back only the one that throws', async () => {
     const o = await fresh()
@@ -96,33 +98,38 @@ describe('group commit (writeTx)', () => {
   it.each([
     ['in a temporary file', false],
     ['in memory (memoryTemp, as the ledger thread opens it)', true],
-  ])('rolls back only the jobs that throw in a batch whose statement journal is past 64 KiB, %s', async (_, memoryTemp) => {
-    const o = await fresh({ memoryTemp })
-    expect(o.sqlite.pragma('temp_store', { simple: true })).toBe(memoryTemp ? 2 : 0)
-    // 60 jobs in one batch, each changing pages earlier jobs wrote (so each savepoint journals them):
-    // well past the 64 KiB after which SQLite would move the journal to a file. Every fifth job
-    // writes, then throws.
-    const results = await Promise.allSettled(
-      Array.from({ length: 60 }, (_, i) =>
-        writeTx(o.db, async (tx) => {
-          await add(`${i}:${'x'.repeat(1500)}`)(tx)
-          await sql`update notes set body = body || '+' where id = 1`.execute(tx)
-          if (i % 5 === 4) throw new Error(`refused ${i}`)
-          return i
-        }),
-      ),
-    )
-    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(12)
-    const kept = bodies(o).map((b) => b.split(':')[0])
-    expect(kept).toEqual(Array.from({ length: 60 }, (_, i) => String(i)).filter((_, i) => i % 5 !== 4))
-    // The first note was appended to by the 48 jobs that were kept, and by none of the others.
-    expect(bodies(o)[0]!.endsWith('+'.repeat(48))).toBe(true)
-    expect(bodies(o)[0]!.endsWith('+'.repeat(49))).toBe(false)
-  })
+  ])(
+    'rolls back only the jobs that throw in a batch whose statement journal is past 64 KiB, %s',
+    async (_, memoryTemp) => {
+      const o = await fresh({ memoryTemp })
+      expect(o.sqlite.pragma('temp_store', { simple: true })).toBe(memoryTemp ? 2 : 0)
+      // 60 jobs in one batch, each changing pages earlier jobs wrote (so each savepoint journals them):
+      // well past the 64 KiB after which SQLite would move the journal to a file. Every fifth job
+      // writes, then throws.
+      const results = await Promise.allSettled(
+        Array.from({ length: 60 }, (_, i) =>
+          writeTx(o.db, async (tx) => {
+            await add(`${i}:${'x'.repeat(1500)}`)(tx)
+            await sql`update notes set body = body || '+' where id = 1`.execute(tx)
+            if (i % 5 === 4) throw new Error(`refused ${i}`)
+            return i
+          }),
+        ),
+      )
+      expect(results.filter((r) => r.status === 'rejected')).toHaveLength(12)
+      const kept = bodies(o).map((b) => b.split(':')[0])
+      expect(kept).toEqual(Array.from({ length: 60 }, (_, i) => String(i)).filter((_, i) => i % 5 !== 4))
+      // The first note was appended to by the 48 jobs that were kept, and by none of the others.
+      expect(bodies(o)[0]!.endsWith('+'.repeat(48))).toBe(true)
+      expect(bodies(o)[0]!.endsWith('+'.repeat(49))).toBe(false)
+    },
+  )
 
   it('answers no caller of a batch whose commit fails, and keeps nothing of it', async () => {
     const o = await fresh()
-    opened!.sqlite.exec('create table parent (id integer primary key); create table child (id integer primary key, parent_id integer not null references parent(id) deferrable initially deferred)')
+    opened!.sqlite.exec(
+      'create table parent (id integer primary key); create table child (id integer primary key, parent_id integer not null references parent(id) deferrable initially deferred)',
+    )
     const results = await Promise.allSettled([
       writeTx(o.db, add('kept only if the batch commits')),
       // A deferred foreign key is checked at COMMIT: this makes the commit itself fail.
@@ -162,7 +169,9 @@ describe('write lock (two connections writing one file)', () => {
 
   it('lets the two take turns, so neither meets a busy database', async () => {
     const [a, b] = pair(new WriteLock())
-    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => slowInsert((i % 2 ? a : b).db, i % 2 ? 'a' : 'b')))
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => slowInsert((i % 2 ? a : b).db, i % 2 ? 'a' : 'b')),
+    )
     expect(results.filter((r) => r.status === 'rejected')).toEqual([])
     expect(a.sqlite.prepare("select count(*) n from notes where who = 'a'").get()).toEqual({ n: 10 })
     expect(a.sqlite.prepare("select count(*) n from notes where who = 'b'").get()).toEqual({ n: 10 })
@@ -227,19 +236,41 @@ describe('migration 0010 (lean write path)', () => {
     const migrator = new Migrator({ db: opened.db, provider: { getMigrations: async () => migrations } })
     expect((await migrator.migrateTo('0009-insights-lift-alerts')).error).toBeUndefined()
     const s = opened.sqlite
-    s.prepare("insert into merchants (id, slug, name, brand_color, accent_color, timezone, currency, created_at) values ('m1', 'm', 'M', '#000', '#000', 'UTC', 'EUR', 'x')").run()
-    s.prepare("insert into idempotency_records values ('m1', 'pos:earn', 'key-0001', 'h', 201, '{\"balance\":5}', 'x')").run()
+    s.prepare(
+      "insert into merchants (id, slug, name, brand_color, accent_color, timezone, currency, created_at) values ('m1', 'm', 'M', '#000', '#000', 'UTC', 'EUR', 'x')",
+    ).run()
+    s.prepare(
+      "insert into idempotency_records values ('m1', 'pos:earn', 'key-0001', 'h', 201, '{\"balance\":5}', 'x')",
+    ).run()
     await migrate(opened.db)
     expect(s.prepare('select * from idempotency_records').all()).toEqual([
-      { merchant_id: 'm1', scope: 'pos:earn', key: 'key-0001', request_hash: 'h', status: 201, body: '{"balance":5}', created_at: 'x' },
+      {
+        merchant_id: 'm1',
+        scope: 'pos:earn',
+        key: 'key-0001',
+        request_hash: 'h',
+        status: 201,
+        body: '{"balance":5}',
+        created_at: 'x',
+      },
     ])
-    expect(() => s.prepare("insert into idempotency_records values ('m1', 'pos:earn', 'key-0001', 'h2', 201, '{}', 'y')").run()).toThrow(/UNIQUE/)
-    const indexes = s.prepare("select name, sql from sqlite_master where type = 'index' and name in ('ledger_expires_entry', 'ledger_staff_time')").all() as { sql: string }[]
+    expect(() =>
+      s.prepare("insert into idempotency_records values ('m1', 'pos:earn', 'key-0001', 'h2', 201, '{}', 'y')").run(),
+    ).toThrow(/UNIQUE/)
+    const indexes = s
+      .prepare(
+        "select name, sql from sqlite_master where type = 'index' and name in ('ledger_expires_entry', 'ledger_staff_time')",
+      )
+      .all() as { sql: string }[]
     expect(indexes.map((i) => /where "?\w+"? is not null/i.test(i.sql))).toEqual([true, true])
     // The unique rule on expiring a lot still holds for the rows the index now holds.
     s.prepare("insert into customers (id, name, created_at) values ('c1', 'C', 'x')").run()
-    s.prepare("insert into cards (id, customer_id, merchant_id, card_number, totp_secret, balance, marketing_consent, created_at, updated_at) values ('k1', 'c1', 'm1', 'N1', 'S', 0, 0, 'x', 'x')").run()
-    const entry = s.prepare("insert into ledger_entries (id, card_id, merchant_id, kind, points, balance_after, reason, created_at, expires_entry_id) values (?, 'k1', 'm1', ?, 0, 0, 'r', 'x', ?)")
+    s.prepare(
+      "insert into cards (id, customer_id, merchant_id, card_number, totp_secret, balance, marketing_consent, created_at, updated_at) values ('k1', 'c1', 'm1', 'N1', 'S', 0, 0, 'x', 'x')",
+    ).run()
+    const entry = s.prepare(
+      "insert into ledger_entries (id, card_id, merchant_id, kind, points, balance_after, reason, created_at, expires_entry_id) values (?, 'k1', 'm1', ?, 0, 0, 'r', 'x', ?)",
+    )
     entry.run('e1', 'earn', null)
     entry.run('e2', 'expire', 'e1')
     expect(() => entry.run('e3', 'expire', 'e1')).toThrow(/UNIQUE/)

@@ -37,7 +37,9 @@ describe('CSV exports', () => {
     const res = await s.owner.get('/api/merchant/exports/ledger.csv?from=2026-03-01&to=2026-03-02')
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8')
-    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${s.slug}-ledger-2026-03-01-to-2026-03-02.csv"`)
+    expect(res.headers.get('content-disposition')).toBe(
+      `attachment; filename="${s.slug}-ledger-2026-03-01-to-2026-03-02.csv"`,
+    )
     expect(lines(res.body)).toEqual([
       'date_local,date_utc,card_number,member,kind,points,balance_after,reason,amount,currency,staff',
       `2026-03-01 00:00:00,2026-02-28T23:00:00.000Z,${s.ada.cardNumber},Ada Lovelace,earn,10,20,Purchase,12.50,EUR,Owner`,
@@ -48,15 +50,35 @@ describe('CSV exports', () => {
   it('write one row per member with visits and spend, the email only with marketing consent', async () => {
     const s = await shop()
     // Two purchases on one local day (23:30 and 00:30 UTC are 00:30 and 01:30 on 5 March in Warsaw) are one visit.
-    await seedEntry(t, { cardId: s.ada.id, merchantId: s.merchantId, at: '2026-03-04T23:30:00.000Z', amountMinor: 1000 })
+    await seedEntry(t, {
+      cardId: s.ada.id,
+      merchantId: s.merchantId,
+      at: '2026-03-04T23:30:00.000Z',
+      amountMinor: 1000,
+    })
     await seedEntry(t, { cardId: s.ada.id, merchantId: s.merchantId, at: '2026-03-05T00:30:00.000Z', amountMinor: 250 })
-    const undone = await seedEntry(t, { cardId: s.ada.id, merchantId: s.merchantId, at: '2026-03-06T10:00:00.000Z', amountMinor: 9999 })
-    await seedEntry(t, { cardId: s.ada.id, merchantId: s.merchantId, at: '2026-03-06T10:01:00.000Z', kind: 'reversal', points: -10, amountMinor: null, reverses: undone })
+    const undone = await seedEntry(t, {
+      cardId: s.ada.id,
+      merchantId: s.merchantId,
+      at: '2026-03-06T10:00:00.000Z',
+      amountMinor: 9999,
+    })
+    await seedEntry(t, {
+      cardId: s.ada.id,
+      merchantId: s.merchantId,
+      at: '2026-03-06T10:01:00.000Z',
+      kind: 'reversal',
+      points: -10,
+      amountMinor: null,
+      reverses: undone,
+    })
     const res = await s.owner.get('/api/merchant/exports/members.csv')
     expect(res.status).toBe(200)
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${s.slug}-members-2026-03-10.csv"`)
     const rows = lines(res.body)
-    expect(rows[0]).toBe('card_number,name,email,joined,tier,balance,visits,spend,currency,last_visit,marketing_consent')
+    expect(rows[0]).toBe(
+      'card_number,name,email,joined,tier,balance,visits,spend,currency,last_visit,marketing_consent',
+    )
     expect(rows.slice(1).sort()).toEqual(
       [
         `${s.ada.cardNumber},Ada Lovelace,ada@example.test,2026-03-10,,20,1,12.50,EUR,2026-03-05,yes`,
@@ -81,20 +103,39 @@ describe('CSV exports', () => {
     const owner = await ownerAgain(t, m.merchantId) // weeks later: a fresh session
     const res = await owner.get('/api/merchant/exports/members.csv?from=2026-04-01&to=2026-04-02')
     expect(res.status).toBe(200)
-    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${m.slug}-members-joined-2026-04-01-to-2026-04-02.csv"`)
-    expect(lines(res.body).slice(1).map((r) => r.split(',').slice(0, 2).join(',')).sort()).toEqual([`${first},First second`, `${last},Last second`].sort())
+    expect(res.headers.get('content-disposition')).toBe(
+      `attachment; filename="${m.slug}-members-joined-2026-04-01-to-2026-04-02.csv"`,
+    )
+    expect(
+      lines(res.body)
+        .slice(1)
+        .map((r) => r.split(',').slice(0, 2).join(','))
+        .sort(),
+    ).toEqual([`${first},First second`, `${last},Last second`].sort())
     expect(lines((await owner.get('/api/merchant/exports/members.csv')).body)).toHaveLength(5)
     const bad = async (q: string) => (await owner.get(`/api/merchant/exports/members.csv?${q}`)).body.error
     expect(await bad('from=2026-03-01')).toMatchObject({ code: 'validation_failed', details: [{ path: 'to' }] })
-    expect(await bad('from=2026-03-02&to=2026-03-01')).toMatchObject({ code: 'validation_failed', details: [{ path: 'to' }] })
+    expect(await bad('from=2026-03-02&to=2026-03-01')).toMatchObject({
+      code: 'validation_failed',
+      details: [{ path: 'to' }],
+    })
   })
 
   it('refuse a backwards, unreal or too long range', async () => {
     const s = await shop()
     const bad = async (q: string) => (await s.owner.get(`/api/merchant/exports/ledger.csv?${q}`)).body.error
-    expect(await bad('from=2026-03-02&to=2026-03-01')).toMatchObject({ code: 'validation_failed', details: [{ path: 'to' }] })
-    expect(await bad('from=2026-02-30&to=2026-03-01')).toMatchObject({ code: 'validation_failed', details: [{ path: 'from' }] })
-    expect(await bad('from=2025-01-01&to=2026-01-02')).toMatchObject({ code: 'validation_failed', details: [{ path: 'to' }] })
+    expect(await bad('from=2026-03-02&to=2026-03-01')).toMatchObject({
+      code: 'validation_failed',
+      details: [{ path: 'to' }],
+    })
+    expect(await bad('from=2026-02-30&to=2026-03-01')).toMatchObject({
+      code: 'validation_failed',
+      details: [{ path: 'from' }],
+    })
+    expect(await bad('from=2025-01-01&to=2026-01-02')).toMatchObject({
+      code: 'validation_failed',
+      details: [{ path: 'to' }],
+    })
     expect(await bad('from=2026-03-01')).toMatchObject({ code: 'validation_failed' })
     expect((await s.owner.get('/api/merchant/exports/ledger.csv?from=2025-01-01&to=2026-01-01')).status).toBe(200)
   })
@@ -110,16 +151,28 @@ describe('CSV exports', () => {
     expect(lines((await manager.get('/api/merchant/exports/members.csv')).body)).toHaveLength(3)
     await seedEntry(t, { cardId: a.ada.id, merchantId: a.merchantId, at: '2026-03-09T10:00:00.000Z' })
     expect(lines((await b.owner.get('/api/merchant/exports/members.csv')).body)).toHaveLength(1)
-    expect(lines((await b.owner.get('/api/merchant/exports/ledger.csv?from=2026-03-01&to=2026-03-31')).body)).toHaveLength(1)
-    expect(lines((await a.owner.get('/api/merchant/exports/ledger.csv?from=2026-03-01&to=2026-03-31')).body)).toHaveLength(2)
+    expect(
+      lines((await b.owner.get('/api/merchant/exports/ledger.csv?from=2026-03-01&to=2026-03-31')).body),
+    ).toHaveLength(1)
+    expect(
+      lines((await a.owner.get('/api/merchant/exports/ledger.csv?from=2026-03-01&to=2026-03-31')).body),
+    ).toHaveLength(2)
   })
 
   it('page through more rows than one page holds, in order, without a gap or a repeat', async () => {
     const s = await shop()
     const t0 = Date.parse('2026-03-09T08:00:00.000Z')
     // 2,100 entries, many sharing a timestamp, so the keyset must break ties by id.
-    for (let i = 0; i < 2100; i++) await seedEntry(t, { cardId: s.ada.id, merchantId: s.merchantId, at: new Date(t0 + Math.floor(i / 7) * 1000).toISOString(), amountMinor: i })
-    const rows = lines((await s.owner.get('/api/merchant/exports/ledger.csv?from=2026-03-09&to=2026-03-09')).body).slice(1)
+    for (let i = 0; i < 2100; i++)
+      await seedEntry(t, {
+        cardId: s.ada.id,
+        merchantId: s.merchantId,
+        at: new Date(t0 + Math.floor(i / 7) * 1000).toISOString(),
+        amountMinor: i,
+      })
+    const rows = lines(
+      (await s.owner.get('/api/merchant/exports/ledger.csv?from=2026-03-09&to=2026-03-09')).body,
+    ).slice(1)
     expect(rows).toHaveLength(2100)
     expect(rows.map((r) => r.split(',')[6]).map(Number)).toEqual(Array.from({ length: 2100 }, (_, i) => (i + 1) * 10))
   })

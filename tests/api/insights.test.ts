@@ -24,17 +24,40 @@ interface Member {
   client: TestClient
 }
 
-async function join(slug: string, joinedAgo: number, over: { name: string; email?: string; consent?: boolean }): Promise<Member> {
+async function join(
+  slug: string,
+  joinedAgo: number,
+  over: { name: string; email?: string; consent?: boolean },
+): Promise<Member> {
   t.clock.set(ago(joinedAgo).toISOString())
   const client = t.client()
-  const res = await client.post('/api/join', { slug, name: over.name, email: over.email, marketingConsent: over.consent ?? false })
+  const res = await client.post('/api/join', {
+    slug,
+    name: over.name,
+    email: over.email,
+    marketingConsent: over.consent ?? false,
+  })
   expect(res.status).toBe(201)
   return { cardId: res.body.card.id, cardNumber: res.body.card.cardNumber, client }
 }
 
 /** A ledger entry at a chosen time, through the one posting path. */
-const post = (merchantId: string, cardId: string, at: Date, p: { kind: 'earn' | 'redeem' | 'reversal'; points: number; amountMinor?: number; reverses?: string }) =>
-  seedEntry(t, { cardId, merchantId, at: at.toISOString(), kind: p.kind, points: p.points, amountMinor: p.amountMinor ?? null, reverses: p.reverses, reason: p.kind })
+const post = (
+  merchantId: string,
+  cardId: string,
+  at: Date,
+  p: { kind: 'earn' | 'redeem' | 'reversal'; points: number; amountMinor?: number; reverses?: string },
+) =>
+  seedEntry(t, {
+    cardId,
+    merchantId,
+    at: at.toISOString(),
+    kind: p.kind,
+    points: p.points,
+    amountMinor: p.amountMinor ?? null,
+    reverses: p.reverses,
+    reason: p.kind,
+  })
 const buy = (merchantId: string, m: Member, daysAgo: number, amountMinor: number) =>
   post(merchantId, m.cardId, ago(daysAgo), { kind: 'earn', points: amountMinor / 100, amountMinor })
 
@@ -85,11 +108,24 @@ describe('dashboard', () => {
     const note = t.sqlite.prepare(
       `insert into push_notifications (id, merchant_id, card_id, kind, category, marketing, payload, not_before, local_day, offer_id, created_at, clicked_at) values (?, ?, ?, 'offer', 'offers', 1, '{}', ?, '2026-03-01', null, ?, ?)`,
     )
-    for (const [daysAgo, clicked] of [[1, true], [2, false], [3, false], [29, false], [40, true]] as const) {
+    for (const [daysAgo, clicked] of [
+      [1, true],
+      [2, false],
+      [3, false],
+      [29, false],
+      [40, true],
+    ] as const) {
       const at = ago(daysAgo).toISOString()
       note.run(newId(), d.merchantId, d.ann.cardId, at, at, clicked ? at : null)
     }
-    expect((await d.manager.req('PUT', '/api/merchant/insights/settings', { ...(await d.manager.get('/api/merchant/insights/settings')).body, pointValuePer100Minor: 250 })).status).toBe(200)
+    expect(
+      (
+        await d.manager.req('PUT', '/api/merchant/insights/settings', {
+          ...(await d.manager.get('/api/merchant/insights/settings')).body,
+          pointValuePer100Minor: 250,
+        })
+      ).status,
+    ).toBe(200)
 
     const res = await d.manager.get('/api/merchant/insights')
     expect(res.status).toBe(200)
@@ -120,7 +156,9 @@ describe('dashboard', () => {
     expect(f.cohorts).toHaveLength(12)
     expect(f.cohorts[4]).toEqual({ month: '2025-08', size: 1, retained: [1, 0, 1, 1, 0, 1, 1, 1] })
     expect(f.cohorts[7]).toEqual({ month: '2025-11', size: 2, retained: [2, 1, 0, 1, 0] })
-    expect(f.atRisk).toEqual([{ cardId: d.bob.cardId, name: 'Bob Risk', lastVisit: '2025-12-30', daysAway: 70, usualGap: 10, spend365: 8000 }])
+    expect(f.atRisk).toEqual([
+      { cardId: d.bob.cardId, name: 'Bob Risk', lastVisit: '2025-12-30', daysAway: 70, usualGap: 10, spend365: 8000 },
+    ])
   })
 
   it('gives the same figures in a new process, from the summaries kept in the database', async () => {
@@ -149,17 +187,29 @@ describe('dashboard', () => {
 })
 
 describe('segments', () => {
-  it('lists a segment\'s members, most recent visit first, page by page', async () => {
+  it("lists a segment's members, most recent visit first, page by page", async () => {
     const d = await dataset()
     const first = await d.manager.get('/api/merchant/insights/segments/lapsed?limit=2')
     expect(first.status).toBe(200)
     expect(first.body.total).toBe(3)
     expect(first.body.members.map((m: { name: string }) => m.name)).toEqual(['Gus, Gone', 'Cat Lapsed'])
-    expect(first.body.members[0]).toMatchObject({ lastVisit: '2025-11-10', visits: 2, spend365: 1800, usualGap: null, daysAway: 120, lifecycle: 'lapsed', highValue: false })
+    expect(first.body.members[0]).toMatchObject({
+      lastVisit: '2025-11-10',
+      visits: 2,
+      spend365: 1800,
+      usualGap: null,
+      daysAway: 120,
+      lifecycle: 'lapsed',
+      highValue: false,
+    })
     const rest = await d.manager.get('/api/merchant/insights/segments/lapsed?limit=2&offset=2')
-    expect(rest.body.members).toEqual([expect.objectContaining({ name: '=Fay Never', lastVisit: null, visits: 0, daysAway: 95 })])
+    expect(rest.body.members).toEqual([
+      expect.objectContaining({ name: '=Fay Never', lastVisit: null, visits: 0, daysAway: 95 }),
+    ])
     const hv = await d.manager.get('/api/merchant/insights/segments/high_value')
-    expect(hv.body.members).toEqual([expect.objectContaining({ name: 'Bob Risk', email: 'bob@example.test', lifecycle: 'at_risk', highValue: true })])
+    expect(hv.body.members).toEqual([
+      expect.objectContaining({ name: 'Bob Risk', email: 'bob@example.test', lifecycle: 'at_risk', highValue: true }),
+    ])
     // An email is listed only with marketing consent.
     const occasional = await d.manager.get('/api/merchant/insights/segments/occasional')
     expect(occasional.body.members).toEqual([expect.objectContaining({ name: 'Eve Occasional', email: null })])
@@ -174,7 +224,9 @@ describe('segments', () => {
     expect(res.headers.get('content-type')).toContain('text/csv')
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="segment-lapsed-2026-03-10.csv"')
     const lines = (res.body as string).split('\r\n')
-    expect(lines[0]).toBe('card_number,name,email,joined,last_visit,visits,visits_90d,usual_gap_days,days_away,spend_365d,currency,lifecycle,high_value')
+    expect(lines[0]).toBe(
+      'card_number,name,email,joined,last_visit,visits,visits_90d,usual_gap_days,days_away,spend_365d,currency,lifecycle,high_value',
+    )
     expect(lines[1]).toBe(`${d.gus.cardNumber},"Gus, Gone",,2025-09-21,2025-11-10,2,0,,120,18.00,EUR,lapsed,no`)
     expect(lines[2]).toBe(`${d.cat.cardNumber},Cat Lapsed,,2025-05-14,2025-08-22,2,0,,200,30.00,EUR,lapsed,no`)
     expect(lines[3]).toBe(`${d.fay.cardNumber},'=Fay Never,,2025-12-05,,0,0,,95,0.00,EUR,lapsed,no`)
@@ -187,18 +239,28 @@ describe('segments', () => {
     await addDevice(d.ann.client)
     await addDevice(d.bob.client)
     await addDevice(d.eve.client)
-    const res = await d.manager.post('/api/merchant/push/offers', { title: 'We miss you', body: 'A coffee on us', segment: 'at_risk' })
+    const res = await d.manager.post('/api/merchant/push/offers', {
+      title: 'We miss you',
+      body: 'A coffee on us',
+      segment: 'at_risk',
+    })
     expect(res.status).toBe(201)
     expect(res.body.segment).toBe('at_risk')
     expect(await sendDueOffers(t.deps)).toEqual({ queued: 1 })
-    const to = t.sqlite.prepare("select card_id from push_notifications where kind = 'offer'").all() as { card_id: string }[]
+    const to = t.sqlite.prepare("select card_id from push_notifications where kind = 'offer'").all() as {
+      card_id: string
+    }[]
     expect(to).toEqual([{ card_id: d.bob.cardId }])
     // Regular Ann gets an offer to regulars; Eve (occasional) did not agree to marketing.
     await d.manager.post('/api/merchant/push/offers', { title: 'Thanks', body: 'For coming', segment: 'regular' })
     await d.manager.post('/api/merchant/push/offers', { title: 'Hi', body: 'Now and then', segment: 'occasional' })
     expect(await sendDueOffers(t.deps)).toEqual({ queued: 1 })
-    expect(count(t, "select count(*) n from push_notifications where kind = 'offer' and card_id = ?", d.ann.cardId)).toBe(1)
-    expect(count(t, "select count(*) n from push_notifications where kind = 'offer' and card_id = ?", d.eve.cardId)).toBe(0)
+    expect(
+      count(t, "select count(*) n from push_notifications where kind = 'offer' and card_id = ?", d.ann.cardId),
+    ).toBe(1)
+    expect(
+      count(t, "select count(*) n from push_notifications where kind = 'offer' and card_id = ?", d.eve.cardId),
+    ).toBe(0)
   })
 })
 
@@ -206,8 +268,21 @@ describe('thresholds', () => {
   it('are the defaults until the merchant edits them, and the segments follow', async () => {
     const d = await dataset()
     const s = (await d.manager.get('/api/merchant/insights/settings')).body
-    expect(s).toEqual({ newDays: 30, lapsedDays: 90, atRiskMultiplier: 2, atRiskMinDays: 7, defaultGapDays: 30, highValuePercent: 10, regularVisits: 3, pointValuePer100Minor: null })
-    const saved = await d.manager.req('PUT', '/api/merchant/insights/settings', { ...s, regularVisits: 5, lapsedDays: 250 })
+    expect(s).toEqual({
+      newDays: 30,
+      lapsedDays: 90,
+      atRiskMultiplier: 2,
+      atRiskMinDays: 7,
+      defaultGapDays: 30,
+      highValuePercent: 10,
+      regularVisits: 3,
+      pointValuePer100Minor: null,
+    })
+    const saved = await d.manager.req('PUT', '/api/merchant/insights/settings', {
+      ...s,
+      regularVisits: 5,
+      lapsedDays: 250,
+    })
     expect(saved.status).toBe(200)
     expect(saved.body).toMatchObject({ regularVisits: 5, lapsedDays: 250 })
     const f = (await d.manager.get('/api/merchant/insights')).body
@@ -220,7 +295,14 @@ describe('thresholds', () => {
   it('refuse values out of range with the field named', async () => {
     const d = await dataset()
     const s = (await d.manager.get('/api/merchant/insights/settings')).body
-    for (const bad of [{ newDays: 0 }, { atRiskMultiplier: 0.5 }, { highValuePercent: 80 }, { regularVisits: 1.5 }, { newDays: 120 }, { pointValuePer100Minor: -1 }]) {
+    for (const bad of [
+      { newDays: 0 },
+      { atRiskMultiplier: 0.5 },
+      { highValuePercent: 80 },
+      { regularVisits: 1.5 },
+      { newDays: 120 },
+      { pointValuePer100Minor: -1 },
+    ]) {
       const res = await d.manager.req('PUT', '/api/merchant/insights/settings', { ...s, ...bad })
       expect(res.status, JSON.stringify(bad)).toBe(400)
       expect(res.body.error.code).toBe('validation_failed')
@@ -231,10 +313,15 @@ describe('thresholds', () => {
 })
 
 describe('permissions', () => {
-  it('keep insights to the merchant\'s owner and managers', async () => {
+  it("keep insights to the merchant's owner and managers", async () => {
     const d = await dataset()
     const cashier = await addStaff(t, d.merchantId, 'cashier')
-    for (const path of ['/api/merchant/insights', '/api/merchant/insights/settings', '/api/merchant/insights/segments/lapsed', '/api/merchant/insights/segments/lapsed/csv']) {
+    for (const path of [
+      '/api/merchant/insights',
+      '/api/merchant/insights/settings',
+      '/api/merchant/insights/segments/lapsed',
+      '/api/merchant/insights/segments/lapsed/csv',
+    ]) {
       expect((await cashier.get(path)).status, path).toBe(403)
       expect((await t.client().get(path)).status, path).toBe(401)
     }
@@ -250,7 +337,10 @@ describe('permissions', () => {
     const other = await merchantWithOwner(t)
     const f = (await other.owner.get('/api/merchant/insights')).body
     expect(f).toMatchObject({ members: 0, active30: 0, atRisk: [], liability: { points: 0 } })
-    expect((await other.owner.get('/api/merchant/insights/segments/lapsed')).body).toMatchObject({ total: 0, members: [] })
+    expect((await other.owner.get('/api/merchant/insights/segments/lapsed')).body).toMatchObject({
+      total: 0,
+      members: [],
+    })
     expect((await other.owner.get('/api/merchant/insights/segments/lapsed/csv')).body.split('\r\n')).toHaveLength(2)
     expect((await d.manager.get('/api/merchant/insights')).body.members).toBe(7)
   })
@@ -258,8 +348,15 @@ describe('permissions', () => {
   it('are listed in the OpenAPI document, with the insights segments as offer targets', async () => {
     const doc = (await t.client().get('/api/openapi.json')).body
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/merchant/insights', '/merchant/insights/settings', '/merchant/insights/segments/{segment}', '/merchant/insights/segments/{segment}/csv']),
+      expect.arrayContaining([
+        '/merchant/insights',
+        '/merchant/insights/settings',
+        '/merchant/insights/segments/{segment}',
+        '/merchant/insights/segments/{segment}/csv',
+      ]),
     )
-    expect(doc.components.schemas.PushOffer.properties.segment.enum).toEqual(expect.arrayContaining(['at_risk', 'lapsed', 'high_value']))
+    expect(doc.components.schemas.PushOffer.properties.segment.enum).toEqual(
+      expect.arrayContaining(['at_risk', 'lapsed', 'high_value']),
+    )
   })
 })

@@ -21,7 +21,13 @@ describe('joining from a signup link', () => {
   it('creates the customer, the card and a session cookie, and the card is in the wallet', async () => {
     const { slug } = await merchantWithOwner(t)
     const c = t.client()
-    const res = await c.post('/api/join', { slug, name: 'Ada', email: 'ada@example.test', birthday: '1990-04-30', marketingConsent: false })
+    const res = await c.post('/api/join', {
+      slug,
+      name: 'Ada',
+      email: 'ada@example.test',
+      birthday: '1990-04-30',
+      marketingConsent: false,
+    })
     expect(res.status).toBe(201)
     expect(res.body.alreadyMember).toBe(false)
     expect(res.body.card).toMatchObject({ balance: 0, memberName: 'Ada', merchant: { slug } })
@@ -61,7 +67,9 @@ describe('joining from a signup link', () => {
     await t.client().post('/api/join', { slug, name: 'B', via: link.body.code })
     await t.client().post('/api/join', { slug, name: 'C' })
     const links = await owner.get('/api/merchant/signup-links')
-    const byCampaign = Object.fromEntries(links.body.links.map((l: { campaign: string; joined: number }) => [l.campaign, l.joined]))
+    const byCampaign = Object.fromEntries(
+      links.body.links.map((l: { campaign: string; joined: number }) => [l.campaign, l.joined]),
+    )
     expect(byCampaign).toEqual({ 'Main link': 0, 'Window poster': 2 })
   })
 
@@ -106,7 +114,7 @@ describe('joining from a signup link', () => {
     expect(count('customers')).toBe(0)
   })
 
-  it('does not let one customer read another customer\'s card', async () => {
+  it("does not let one customer read another customer's card", async () => {
     const { slug } = await merchantWithOwner(t)
     const ada = await joinedCustomer(t, slug, 'Ada')
     const bob = await joinedCustomer(t, slug, 'Bob')

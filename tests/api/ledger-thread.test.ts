@@ -14,24 +14,34 @@ afterEach(() => t.close())
 
 const thread = () => t.deps.ledgerThread!
 const rows = (cardId: string) =>
-  t.sqlite.prepare('select points, balance_after, created_at, api_key_id from ledger_entries where card_id = ? order by rowid').all(cardId) as {
+  t.sqlite
+    .prepare(
+      'select points, balance_after, created_at, api_key_id from ledger_entries where card_id = ? order by rowid',
+    )
+    .all(cardId) as {
     points: number
     balance_after: number
     created_at: string
     api_key_id: string | null
   }[]
-const balance = (cardId: string) => (t.sqlite.prepare('select balance from cards where id = ?').get(cardId) as { balance: number }).balance
+const balance = (cardId: string) =>
+  (t.sqlite.prepare('select balance from cards where id = ?').get(cardId) as { balance: number }).balance
 
 describe('POS earns on the ledger thread', () => {
-  it('earn on the thread, at the time of the request thread\'s clock, with the same answer and rows as on the request thread', async () => {
+  it("earn on the thread, at the time of the request thread's clock, with the same answer and rows as on the request thread", async () => {
     const { card, earn, apiKey } = await posTill(t)
     expect(thread().running).toBe(true)
     t.clock.set('2026-03-10T15:30:00.000Z')
     const res = await earn({ cardNumber: card.cardNumber, amountMinor: 1234 })
     expect(res.status).toBe(201)
-    expect(res.body).toMatchObject({ balance: 123, entry: { points: 123, kind: 'earn', createdAt: '2026-03-10T15:30:00.000Z' } })
+    expect(res.body).toMatchObject({
+      balance: 123,
+      entry: { points: 123, kind: 'earn', createdAt: '2026-03-10T15:30:00.000Z' },
+    })
     expect(thread().answered).toBe(1)
-    expect(rows(card.id)).toEqual([{ points: 123, balance_after: 123, created_at: '2026-03-10T15:30:00.000Z', api_key_id: apiKey.id }])
+    expect(rows(card.id)).toEqual([
+      { points: 123, balance_after: 123, created_at: '2026-03-10T15:30:00.000Z', api_key_id: apiKey.id },
+    ])
     expect(balance(card.id)).toBe(123)
   })
 
@@ -43,7 +53,10 @@ describe('POS earns on the ledger thread', () => {
     expect(again).toMatchObject({ status: 201, body: first.body })
     const other = await earn({ cardNumber: card.cardNumber, amountMinor: 501 }, key)
     expect(other.status).toBe(409)
-    expect(other.body.error).toMatchObject({ code: 'idempotency_conflict', message: expect.stringMatching(/already used for a different request/) })
+    expect(other.body.error).toMatchObject({
+      code: 'idempotency_conflict',
+      message: expect.stringMatching(/already used for a different request/),
+    })
     const unknown = await earn({ cardNumber: 'ZZZZZZZZZZ', amountMinor: 500 })
     expect(unknown.status).toBe(404)
     expect(unknown.body.error.code).toBe('card_not_found')
@@ -57,18 +70,24 @@ describe('POS earns on the ledger thread', () => {
   it('writes one row for 20 identical concurrent requests, and every caller gets the same answer', async () => {
     const { card, earn } = await posTill(t)
     const key = idemKey()
-    const answers = await Promise.all(Array.from({ length: 20 }, () => earn({ cardNumber: card.cardNumber, amountMinor: 990 }, key)))
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => earn({ cardNumber: card.cardNumber, amountMinor: 990 }, key)),
+    )
     expect(new Set(answers.map((a) => a.status))).toEqual(new Set([201]))
     expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1)
     expect(rows(card.id)).toHaveLength(1)
     expect(balance(card.id)).toBe(99)
   })
 
-  it('takes turns with the request thread\'s writes on the same card: every balance follows from the one before', async () => {
+  it("takes turns with the request thread's writes on the same card: every balance follows from the one before", async () => {
     const { card, earn, actor } = await posTill(t)
     // 40 earns through the thread and 40 on this thread at the same moment, on one card.
-    const onThread = Array.from({ length: 40 }, (_, i) => earn({ cardNumber: card.cardNumber, amountMinor: 100 * (i + 1) }))
-    const here = Array.from({ length: 40 }, (_, i) => earnFromPos(t.deps, actor, { cardNumber: card.cardNumber, amountMinor: 1000 + 10 * i }, idemKey()))
+    const onThread = Array.from({ length: 40 }, (_, i) =>
+      earn({ cardNumber: card.cardNumber, amountMinor: 100 * (i + 1) }),
+    )
+    const here = Array.from({ length: 40 }, (_, i) =>
+      earnFromPos(t.deps, actor, { cardNumber: card.cardNumber, amountMinor: 1000 + 10 * i }, idemKey()),
+    )
     const [threadAnswers, hereAnswers] = await Promise.all([Promise.all(onThread), Promise.all(here)])
     expect(threadAnswers.every((a) => a.status === 201)).toBe(true)
     expect(hereAnswers).toHaveLength(40)
@@ -79,14 +98,19 @@ describe('POS earns on the ledger thread', () => {
       running += r.points
       expect(r.balance_after).toBe(running)
     }
-    const expected = Array.from({ length: 40 }, (_, i) => (i + 1) * 10 + Math.floor((1000 + 10 * i) / 10)).reduce((a, b) => a + b, 0)
+    const expected = Array.from({ length: 40 }, (_, i) => (i + 1) * 10 + Math.floor((1000 + 10 * i) / 10)).reduce(
+      (a, b) => a + b,
+      0,
+    )
     expect(balance(card.id)).toBe(expected)
     expect(thread().answered).toBe(40)
   })
 
   it('answers every earn handed over before it closes, then earns run on the request thread', async () => {
     const { card, earn, actor } = await posTill(t)
-    const inFlight = Array.from({ length: 25 }, () => thread().earnFromPos(actor, { cardNumber: card.cardNumber, amountMinor: 100 }, idemKey(), t.clock.now()))
+    const inFlight = Array.from({ length: 25 }, () =>
+      thread().earnFromPos(actor, { cardNumber: card.cardNumber, amountMinor: 100 }, idemKey(), t.clock.now()),
+    )
     const closed = thread().close()
     expect(thread().running).toBe(false)
     const answers = await Promise.all(inFlight)
@@ -104,6 +128,8 @@ describe('POS earns on the ledger thread', () => {
   it('refuses to start, saying why, when it cannot open the database (the server then earns on the request thread)', async () => {
     // A directory where the database file should be.
     const config = { ...t.deps.config, dbFile: t.deps.config.dataDir }
-    await expect(startLedgerThread(config, new WriteLock(), { checkpointsElsewhere: false })).rejects.toThrow(/unable to open|directory|SQLITE_CANTOPEN/i)
+    await expect(startLedgerThread(config, new WriteLock(), { checkpointsElsewhere: false })).rejects.toThrow(
+      /unable to open|directory|SQLITE_CANTOPEN/i,
+    )
   })
 })

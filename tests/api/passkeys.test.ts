@@ -74,7 +74,7 @@ describe('passkeys', () => {
     expect(res.body.error.code).toBe('challenge_invalid')
   })
 
-  it('requires user verification and the site\'s own origin', async () => {
+  it("requires user verification and the site's own origin", async () => {
     const { slug } = await merchantWithOwner(t)
     const { client } = await joinedCustomer(t, slug)
     const noUv = new SoftAuthenticator(ORIGIN, false)
@@ -83,7 +83,9 @@ describe('passkeys', () => {
     expect(r1.status).toBe(400)
     expect(r1.body.error.code).toBe('passkey_failed')
     const o2 = await client.post('/api/me/passkeys/options')
-    const r2 = await client.post('/api/me/passkeys', { response: new SoftAuthenticator(ORIGIN).register(o2.body, { origin: 'https://evil.test' }) })
+    const r2 = await client.post('/api/me/passkeys', {
+      response: new SoftAuthenticator(ORIGIN).register(o2.body, { origin: 'https://evil.test' }),
+    })
     expect(r2.status).toBe(400)
     expect(r2.body.error.code).toBe('passkey_failed')
     expect((await client.get('/api/me/passkeys')).body.passkeys).toEqual([])
@@ -94,7 +96,10 @@ describe('passkeys', () => {
     const { client } = await joinedCustomer(t, slug)
     const phone = await addPasskey(client, undefined, 'Phone')
     const laptop = await addPasskey(client, undefined, 'Laptop')
-    expect((await client.get('/api/me/passkeys')).body.passkeys.map((p: { name: string }) => p.name)).toEqual(['Phone', 'Laptop'])
+    expect((await client.get('/api/me/passkeys')).body.passkeys.map((p: { name: string }) => p.name)).toEqual([
+      'Phone',
+      'Laptop',
+    ])
 
     const renamed = await client.req('PATCH', `/api/me/passkeys/${laptop.passkey.id}`, { name: 'Work laptop' })
     expect(renamed.status).toBe(200)
@@ -119,7 +124,16 @@ describe('the OpenAPI document', () => {
   it('lists the sign-in and account routes', async () => {
     const doc = await t.client().get('/api/openapi.json')
     const paths = Object.keys(doc.body.paths)
-    for (const p of ['/auth/passkey', '/auth/passkey/options', '/auth/email-link', '/auth/email-link/confirm', '/me/passkeys', '/me/devices', '/me/export', '/me/delete']) {
+    for (const p of [
+      '/auth/passkey',
+      '/auth/passkey/options',
+      '/auth/email-link',
+      '/auth/email-link/confirm',
+      '/me/passkeys',
+      '/me/devices',
+      '/me/export',
+      '/me/delete',
+    ]) {
       expect(paths).toContain(p)
     }
   })

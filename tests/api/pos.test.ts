@@ -17,7 +17,10 @@ describe('POS API', () => {
     const without = await member(t, slug, { name: 'No phone' })
     expect((await earn({ cardNumber: withDevice.cardNumber, amountMinor: 500 })).status).toBe(201)
     expect((await earn({ cardNumber: without.cardNumber, amountMinor: 700 })).status).toBe(201)
-    const queued = t.sqlite.prepare("select card_id, payload from push_notifications where kind = 'earned'").all() as { card_id: string; payload: string }[]
+    const queued = t.sqlite.prepare("select card_id, payload from push_notifications where kind = 'earned'").all() as {
+      card_id: string
+      payload: string
+    }[]
     expect(queued.map((r) => r.card_id)).toEqual([withDevice.cardId])
     expect(JSON.parse(queued[0]!.payload).body).toBe('You earned 50 points. Balance: 50.')
   })
@@ -59,7 +62,7 @@ describe('POS API', () => {
     expect(reuse.body.error.code).toBe('code_used')
   })
 
-  it('refuses a revoked key, a missing key and another merchant\'s card', async () => {
+  it("refuses a revoked key, a missing key and another merchant's card", async () => {
     const { card, earn, owner, apiKey } = await posTill(t)
     const other = await merchantWithOwner(t)
     const otherKey = (await other.owner.post('/api/merchant/api-keys', { name: 'X' })).body.key

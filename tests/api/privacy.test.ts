@@ -25,7 +25,14 @@ async function world() {
   const bakery = await merchantWithOwner(t)
   const zofia = t.client()
   const card = (
-    await zofia.post('/api/join', { slug: cafe.slug, name: NAME, email: EMAIL, birthday: '1991-02-03', marketingConsent: true, consentWording: WORDING })
+    await zofia.post('/api/join', {
+      slug: cafe.slug,
+      name: NAME,
+      email: EMAIL,
+      birthday: '1991-02-03',
+      marketingConsent: true,
+      consentWording: WORDING,
+    })
   ).body.card
   await earn(t, cafe.owner, card, 1500)
   const { authenticator } = await addPasskey(zofia)
@@ -36,30 +43,53 @@ async function world() {
   await passkeySignIn(phone2, authenticator)
 
   const other = t.client()
-  const otherCard = (await other.post('/api/join', { slug: cafe.slug, name: OTHER_NAME, email: 'bart@example.test', marketingConsent: true })).body
-    .card
+  const otherCard = (
+    await other.post('/api/join', {
+      slug: cafe.slug,
+      name: OTHER_NAME,
+      email: 'bart@example.test',
+      marketingConsent: true,
+    })
+  ).body.card
   await earn(t, cafe.owner, otherCard, 400)
   await addPasskey(other)
   // A push device, and an offer whose text carries the member's name.
   await addDevice(zofia)
-  expect((await cafe.owner.post('/api/merchant/push/offers', { title: 'Hello {name}', body: 'A treat this week', segment: 'all' })).status).toBe(201)
+  expect(
+    (
+      await cafe.owner.post('/api/merchant/push/offers', {
+        title: 'Hello {name}',
+        body: 'A treat this week',
+        segment: 'all',
+      })
+    ).status,
+  ).toBe(201)
   await sendDueOffers(t.deps)
   return { cafe, bakery, zofia, phone2, card, card2, other, otherCard, authenticator }
 }
 
-const customerIdOf = async (client: ReturnType<TestApp['client']>) => (await client.get('/api/me/export')).body.customerId as string
+const customerIdOf = async (client: ReturnType<TestApp['client']>) =>
+  (await client.get('/api/me/export')).body.customerId as string
 
 describe('download my data', () => {
-  it('contains every member table\'s rows for the member and nothing of another member', async () => {
+  it("contains every member table's rows for the member and nothing of another member", async () => {
     const w = await world()
     const res = await w.zofia.get('/api/me/export')
     expect(res.status).toBe(200)
-    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="loyalty-wallet-my-data-\d{4}-\d{2}-\d{2}\.json"$/)
+    expect(res.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="loyalty-wallet-my-data-\d{4}-\d{2}-\d{2}\.json"$/,
+    )
     const data = res.body as { customerId: string; tables: Record<string, Record<string, unknown>[]> }
     const me = data.customerId
-    const merged = (t.sqlite.prepare('select id from customers where merged_into_id = ?').all(me) as { id: string }[]).map((r) => r.id)
+    const merged = (
+      t.sqlite.prepare('select id from customers where merged_into_id = ?').all(me) as { id: string }[]
+    ).map((r) => r.id)
     const customerIds = [me, ...merged]
-    const cardIds = (t.sqlite.prepare(`select id from cards where customer_id in (${customerIds.map(() => '?').join(',')})`).all(...customerIds) as { id: string }[]).map((r) => r.id)
+    const cardIds = (
+      t.sqlite
+        .prepare(`select id from cards where customer_id in (${customerIds.map(() => '?').join(',')})`)
+        .all(...customerIds) as { id: string }[]
+    ).map((r) => r.id)
     expect(cardIds).toHaveLength(3) // café, merged-away café card, bakery
 
     for (const table of MEMBER_TABLES) {
@@ -70,7 +100,11 @@ describe('download my data', () => {
       const got = data.tables[table.table] ?? []
       const firstColumn = (rows: Record<string, unknown>[]) => rows.map((r) => String(r[Object.keys(r)[0]!])).sort()
       expect(firstColumn(got), table.table).toEqual(firstColumn(expected))
-      for (const col of table.omit ?? []) expect(got.every((r) => !(col in r)), `${table.table}.${col} left out`).toBe(true)
+      for (const col of table.omit ?? [])
+        expect(
+          got.every((r) => !(col in r)),
+          `${table.table}.${col} left out`,
+        ).toBe(true)
     }
     expect(data.tables.customers![0]).toMatchObject({ name: NAME, email: EMAIL, birthday: '1991-02-03' })
     expect(data.tables.ledger_entries!.length).toBeGreaterThanOrEqual(4)
@@ -87,7 +121,7 @@ describe('download my data', () => {
 })
 
 describe('delete my account', () => {
-  it('erases the member\'s personal data from the database file and leaves balanced, anonymous books', async () => {
+  it("erases the member's personal data from the database file and leaves balanced, anonymous books", async () => {
     const w = await world()
     const me = await customerIdOf(w.zofia)
     const before = databaseBytes(t, fs)
@@ -109,14 +143,21 @@ describe('delete my account', () => {
     expect(after.includes(Buffer.from(OTHER_NAME))).toBe(true) // the search finds what is still there
 
     // Passkeys and sessions are gone; cards and ledgers stay, closed and balanced.
-    expect(t.sqlite.prepare("select count(*) n from passkeys p where p.customer_id = ?").get(me)).toEqual({ n: 0 })
-    expect(t.sqlite.prepare("select count(*) n from sessions where customer_id = ?").get(me)).toEqual({ n: 0 })
+    expect(t.sqlite.prepare('select count(*) n from passkeys p where p.customer_id = ?').get(me)).toEqual({ n: 0 })
+    expect(t.sqlite.prepare('select count(*) n from sessions where customer_id = ?').get(me)).toEqual({ n: 0 })
     expect((t.sqlite.prepare('select count(*) n from ledger_entries').get() as { n: number }).n).toBe(ledgerRows)
     expect(unbalancedCards(t)).toEqual([])
-    const cards = t.sqlite.prepare('select closed_at, marketing_consent from cards where customer_id = ?').all(me) as { closed_at: string | null; marketing_consent: number }[]
+    const cards = t.sqlite.prepare('select closed_at, marketing_consent from cards where customer_id = ?').all(me) as {
+      closed_at: string | null
+      marketing_consent: number
+    }[]
     expect(cards.length).toBeGreaterThan(0)
     expect(cards.every((c) => c.closed_at !== null && c.marketing_consent === 0)).toBe(true)
-    expect(t.sqlite.prepare("select granted, source from consent_events where customer_id = ? order by created_at desc limit 1").get(me)).toEqual({ granted: 0, source: 'account_deleted' })
+    expect(
+      t.sqlite
+        .prepare('select granted, source from consent_events where customer_id = ? order by created_at desc limit 1')
+        .get(me),
+    ).toEqual({ granted: 0, source: 'account_deleted' })
 
     // The other member is untouched and can still use their wallet.
     expect((await w.other.get('/api/me/cards')).body.cards).toMatchObject([{ id: w.otherCard.id, balance: 4 }])
@@ -139,13 +180,18 @@ describe('marketing consent', () => {
     expect(audience.map((a) => a.card_id).sort()).toEqual([w.card.id, w.otherCard.id].sort())
 
     t.clock.advance(60_000)
-    const withdrawn = await w.zofia.req('PUT', `/api/me/cards/${w.card.id}/consent`, { granted: false, wording: 'Stop sending me offers.' })
+    const withdrawn = await w.zofia.req('PUT', `/api/me/cards/${w.card.id}/consent`, {
+      granted: false,
+      wording: 'Stop sending me offers.',
+    })
     expect(withdrawn.status).toBe(200)
     expect(withdrawn.body.consents.find((c: { slug: string }) => c.slug === w.cafe.slug)).toMatchObject({
       granted: false,
       changedAt: t.clock.now().toISOString(),
     })
-    const log = t.sqlite.prepare('select granted, wording, source, created_at from consent_events where card_id = ? order by created_at').all(w.card.id)
+    const log = t.sqlite
+      .prepare('select granted, wording, source, created_at from consent_events where card_id = ? order by created_at')
+      .all(w.card.id)
     expect(log).toEqual([
       { granted: 1, wording: WORDING, source: 'join', created_at: expect.any(String) },
       { granted: 0, wording: 'Stop sending me offers.', source: 'settings', created_at: t.clock.now().toISOString() },

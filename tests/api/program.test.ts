@@ -22,7 +22,9 @@ const tiers = [
 /** Every card's cached balance equals the sum of its ledger. */
 function assertBalancesMatchLedger() {
   const rows = t.sqlite
-    .prepare('select c.id, c.balance, coalesce(sum(e.points),0) total from cards c left join ledger_entries e on e.card_id = c.id group by c.id')
+    .prepare(
+      'select c.id, c.balance, coalesce(sum(e.points),0) total from cards c left join ledger_entries e on e.card_id = c.id group by c.id',
+    )
     .all() as Array<{ balance: number; total: number }>
   expect(rows.length).toBeGreaterThan(0)
   for (const r of rows) expect(r.balance).toBe(r.total)
@@ -40,9 +42,18 @@ async function setRules(owner: TestClient, rules: Partial<ProgramRulesInput>) {
   return res.body
 }
 
-async function earn(staff: TestClient, card: { cardNumber: string; totpSecret: string }, amountMinor: number, discountMinor?: number) {
+async function earn(
+  staff: TestClient,
+  card: { cardNumber: string; totpSecret: string },
+  amountMinor: number,
+  discountMinor?: number,
+) {
   const handle = await scan(t, staff, card)
-  const res = await staff.post('/api/staff/earn', { handle, amountMinor, discountMinor }, { 'idempotency-key': idemKey() })
+  const res = await staff.post(
+    '/api/staff/earn',
+    { handle, amountMinor, discountMinor },
+    { 'idempotency-key': idemKey() },
+  )
   expect(res.status).toBe(201)
   return res.body as { entry: { points: number; reason: string; id: string }; balance: number }
 }
@@ -54,18 +65,37 @@ describe('program settings', () => {
     const cashier = await addStaff(t, m.merchantId, 'cashier')
     const got = await m.owner.get('/api/merchant/program')
     expect(got.status).toBe(200)
-    expect(got.body).toMatchObject({ version: 1, rules: { pointsPerUnit: 1, unitMinor: 100, tiers: [] }, scheduled: null })
+    expect(got.body).toMatchObject({
+      version: 1,
+      rules: { pointsPerUnit: 1, unitMinor: 100, tiers: [] },
+      scheduled: null,
+    })
 
-    for (const [method, path] of [['GET', '/api/merchant/program'], ['PUT', '/api/merchant/program'], ['POST', '/api/merchant/program/preview']] as const) {
-      const res = await cashier.req(method, path, method === 'GET' ? undefined : { rules: { pointsPerUnit: 1, unitMinor: 100 } })
+    for (const [method, path] of [
+      ['GET', '/api/merchant/program'],
+      ['PUT', '/api/merchant/program'],
+      ['POST', '/api/merchant/program/preview'],
+    ] as const) {
+      const res = await cashier.req(
+        method,
+        path,
+        method === 'GET' ? undefined : { rules: { pointsPerUnit: 1, unitMinor: 100 } },
+      )
       expect(res.status).toBe(403)
       expect(res.body.error.code).toBe('forbidden')
     }
 
-    const saved = await manager.req('PUT', '/api/merchant/program', { rules: { pointsPerUnit: 2, unitMinor: 100, tiers } })
+    const saved = await manager.req('PUT', '/api/merchant/program', {
+      rules: { pointsPerUnit: 2, unitMinor: 100, tiers },
+    })
     expect(saved.status).toBe(200)
-    expect(saved.body).toMatchObject({ version: 2, rules: { pointsPerUnit: 2, tiers: [{ name: 'Silver' }, { name: 'Gold', perks: 'Free refill' }] } })
-    const v = t.sqlite.prepare('select version, rules from program_versions where merchant_id = ? order by version').all(m.merchantId) as Array<{ version: number; rules: string | null }>
+    expect(saved.body).toMatchObject({
+      version: 2,
+      rules: { pointsPerUnit: 2, tiers: [{ name: 'Silver' }, { name: 'Gold', perks: 'Free refill' }] },
+    })
+    const v = t.sqlite
+      .prepare('select version, rules from program_versions where merchant_id = ? order by version')
+      .all(m.merchantId) as Array<{ version: number; rules: string | null }>
     expect(v.map((r) => r.version)).toEqual([1, 2])
   })
 
@@ -76,8 +106,13 @@ describe('program settings', () => {
     })
     expect(res.status).toBe(400)
     expect(res.body.error.code).toBe('validation_failed')
-    expect(res.body.error.details).toContainEqual({ path: 'rules.tiers.1.threshold', message: 'tier thresholds must increase' })
-    const bad = await m.owner.req('PUT', '/api/merchant/program', { rules: { pointsPerUnit: 1, unitMinor: 100, dailyCapPoints: 0 } })
+    expect(res.body.error.details).toContainEqual({
+      path: 'rules.tiers.1.threshold',
+      message: 'tier thresholds must increase',
+    })
+    const bad = await m.owner.req('PUT', '/api/merchant/program', {
+      rules: { pointsPerUnit: 1, unitMinor: 100, dailyCapPoints: 0 },
+    })
     expect(bad.body.error.message).toMatch(/^rules\.dailyCapPoints: /)
     expect((t.sqlite.prepare('select count(*) n from program_versions').get() as { n: number }).n).toBe(1)
   })
@@ -85,10 +120,21 @@ describe('program settings', () => {
   it('schedules a version for later and keeps the current rules until then', async () => {
     const m = await merchantWithOwner(t)
     const from = new Date(t.clock.now().getTime() + 7 * DAY).toISOString()
-    const res = await m.owner.req('PUT', '/api/merchant/program', { rules: { pointsPerUnit: 5, unitMinor: 100 }, effectiveFrom: from })
-    expect(res.body).toMatchObject({ version: 1, rules: { pointsPerUnit: 1 }, scheduled: { version: 2, effectiveFrom: from } })
+    const res = await m.owner.req('PUT', '/api/merchant/program', {
+      rules: { pointsPerUnit: 5, unitMinor: 100 },
+      effectiveFrom: from,
+    })
+    expect(res.body).toMatchObject({
+      version: 1,
+      rules: { pointsPerUnit: 1 },
+      scheduled: { version: 2, effectiveFrom: from },
+    })
     t.clock.advance(8 * DAY)
-    expect(await getProgram(t.deps, m.merchantId)).toMatchObject({ version: 2, rules: { pointsPerUnit: 5 }, scheduled: null })
+    expect(await getProgram(t.deps, m.merchantId)).toMatchObject({
+      version: 2,
+      rules: { pointsPerUnit: 5 },
+      scheduled: null,
+    })
   })
 
   it('previews the last 90 days under proposed rules without writing anything', async () => {
@@ -99,13 +145,23 @@ describe('program settings', () => {
     const owner = await signInAgain(m.ownerId)
     await earn(owner, card, 1000)
     const before = t.sqlite.prepare('select count(*) n from ledger_entries').get()
-    const res = await owner.post('/api/merchant/program/preview', { rules: { pointsPerUnit: 2, unitMinor: 100, tiers } })
+    const res = await owner.post('/api/merchant/program/preview', {
+      rules: { pointsPerUnit: 2, unitMinor: 100, tiers },
+    })
     expect(res.status).toBe(200)
-    expect(res.body.current).toMatchObject({ pointsIssued: 50, purchases: 2, membersPerTier: [{ tier: null, members: 1 }] })
+    expect(res.body.current).toMatchObject({
+      pointsIssued: 50,
+      purchases: 2,
+      membersPerTier: [{ tier: null, members: 1 }],
+    })
     // 80 points make Gold; the second purchase then earns 20 x 1.5.
     expect(res.body.proposed).toMatchObject({
       pointsIssued: 110,
-      membersPerTier: [{ tier: null, members: 0 }, { tier: 'Silver', members: 0 }, { tier: 'Gold', members: 1 }],
+      membersPerTier: [
+        { tier: null, members: 0 },
+        { tier: 'Silver', members: 0 },
+        { tier: 'Gold', members: 1 },
+      ],
     })
     expect(t.sqlite.prepare('select count(*) n from ledger_entries').get()).toEqual(before)
   })
@@ -114,7 +170,8 @@ describe('program settings', () => {
 describe('OpenAPI', () => {
   it('documents the program routes, the rules schema and the discount on earn', async () => {
     const doc = (await t.client().get('/api/openapi.json')).body
-    for (const p of ['/merchant/program', '/merchant/program/preview', '/me/birthday']) expect(Object.keys(doc.paths)).toContain(p)
+    for (const p of ['/merchant/program', '/merchant/program/preview', '/me/birthday'])
+      expect(Object.keys(doc.paths)).toContain(p)
     expect(doc.components.schemas.ProgramRules.properties.tiers).toBeDefined()
     expect(doc.components.schemas.CardStatus).toBeDefined()
     const earn = doc.paths['/staff/earn'].post.requestBody.content['application/json'].schema
@@ -133,13 +190,18 @@ describe('earning under the program rules', () => {
     expect(first.entry).toMatchObject({ points: 24, reason: 'Purchase of 12.50 EUR, x2 Tuesday promo' })
     // 24 points made Silver at once (x1); the next 14 make 28 more (52 in all): Gold.
     await earn(cashier, card, 1400)
-    const tierRows = t.sqlite.prepare('select from_tier, to_tier, direction from tier_changes where card_id = ? order by created_at').all(card.id)
+    const tierRows = t.sqlite
+      .prepare('select from_tier, to_tier, direction from tier_changes where card_id = ? order by created_at')
+      .all(card.id)
     expect(tierRows).toEqual([
       { from_tier: null, to_tier: 'Silver', direction: 'up' },
       { from_tier: 'Silver', to_tier: 'Gold', direction: 'up' },
     ])
     const third = await earn(cashier, card, 2000, 500)
-    expect(third.entry).toMatchObject({ points: 45, reason: 'Purchase of 20.00 EUR, 5.00 EUR paid with a reward, x2 Tuesday promo, Gold x1.5' })
+    expect(third.entry).toMatchObject({
+      points: 45,
+      reason: 'Purchase of 20.00 EUR, 5.00 EUR paid with a reward, x2 Tuesday promo, Gold x1.5',
+    })
     // 97 earned today: the cap of 100 leaves 3.
     const capped = await earn(cashier, card, 3000)
     expect(capped.entry).toMatchObject({ points: 3, reason: expect.stringMatching(/daily cap of 100 reached$/) })
@@ -160,7 +222,11 @@ describe('earning under the program rules', () => {
     const m = await merchantWithOwner(t)
     const { card } = await joinedCustomer(t, m.slug)
     const handle = await scan(t, m.owner, card)
-    const res = await m.owner.post('/api/staff/earn', { handle, amountMinor: 500, discountMinor: 600 }, { 'idempotency-key': idemKey() })
+    const res = await m.owner.post(
+      '/api/staff/earn',
+      { handle, amountMinor: 500, discountMinor: 600 },
+      { 'idempotency-key': idemKey() },
+    )
     expect(res.status).toBe(400)
     expect(res.body.error.message).toMatch(/^discountMinor: /)
   })
@@ -171,7 +237,11 @@ describe('earning under the program rules', () => {
     const key = await m.owner.post('/api/merchant/api-keys', { name: 'Till' })
     const res = await t
       .client()
-      .post('/api/pos/v1/earn', { cardNumber: card.cardNumber, amountMinor: 1000, discountMinor: 400 }, { authorization: `Bearer ${key.body.key}`, 'idempotency-key': idemKey() })
+      .post(
+        '/api/pos/v1/earn',
+        { cardNumber: card.cardNumber, amountMinor: 1000, discountMinor: 400 },
+        { authorization: `Bearer ${key.body.key}`, 'idempotency-key': idemKey() },
+      )
     expect(res.status).toBe(201)
     expect(res.body.entry).toMatchObject({ points: 6, reason: 'Purchase of 10.00 EUR, 4.00 EUR paid with a reward' })
   })
@@ -188,7 +258,11 @@ describe('expiry', () => {
     await earn(owner, card, 5000)
     // Spend 120 by a negative adjustment: the oldest lot (100) goes first, then 20 of the second.
     const handle = await scan(t, owner, card)
-    await owner.post('/api/staff/adjust', { handle, points: -120, reason: 'Redeemed a mug' }, { 'idempotency-key': idemKey() })
+    await owner.post(
+      '/api/staff/adjust',
+      { handle, points: -120, reason: 'Redeemed a mug' },
+      { 'idempotency-key': idemKey() },
+    )
 
     const detail = await client.get(`/api/me/cards/${card.id}`)
     // Earned 10 March and 30 March (Warsaw): both lots expire at the end of April.
@@ -197,7 +271,9 @@ describe('expiry', () => {
     t.clock.set('2026-05-01T00:00:00Z')
     expect(await expirePoints(t.deps)).toBe(1)
     expect(await expirePoints(t.deps)).toBe(0)
-    const rows = t.sqlite.prepare("select points, reason from ledger_entries where card_id = ? and kind = 'expire'").all(card.id)
+    const rows = t.sqlite
+      .prepare("select points, reason from ledger_entries where card_id = ? and kind = 'expire'")
+      .all(card.id)
     expect(rows).toEqual([{ points: -30, reason: '30 points earned on 2026-03-30 expired' }])
     expect((await client.get(`/api/me/cards/${card.id}`)).body.card.balance).toBe(0)
     assertBalancesMatchLedger()
@@ -205,7 +281,7 @@ describe('expiry', () => {
 })
 
 describe('bonuses', () => {
-  it('gives the welcome bonus at join, and the referral bonus to both after the friend\'s first purchase only', async () => {
+  it("gives the welcome bonus at join, and the referral bonus to both after the friend's first purchase only", async () => {
     const m = await merchantWithOwner(t)
     await setRules(m.owner, { welcomeBonus: 10, referralBonus: 25 })
     const ann = await t.client().post('/api/join', { slug: m.slug, name: 'Ann', email: 'ann@x.test' })
@@ -217,7 +293,8 @@ describe('bonuses', () => {
     expect(bob.body.card.balance).toBe(10)
     const annCard = { ...ann.body.card }
     const bobCard = { ...bob.body.card }
-    const balance = (id: string) => (t.sqlite.prepare('select balance from cards where id = ?').get(id) as { balance: number }).balance
+    const balance = (id: string) =>
+      (t.sqlite.prepare('select balance from cards where id = ?').get(id) as { balance: number }).balance
     expect(balance(annCard.id)).toBe(10)
 
     const first = await earn(m.owner, bobCard, 500)
@@ -276,11 +353,16 @@ describe('tier re-evaluation', () => {
     t.clock.set('2026-04-25T00:00:00Z')
     expect(await reevaluateTiers(t.deps)).toBe(1)
     expect(await reevaluateTiers(t.deps)).toBe(0)
-    const rows = t.sqlite.prepare('select from_tier, to_tier, direction from tier_changes where card_id = ? order by created_at').all(card.id)
+    const rows = t.sqlite
+      .prepare('select from_tier, to_tier, direction from tier_changes where card_id = ? order by created_at')
+      .all(card.id)
     expect(rows).toEqual([
       { from_tier: null, to_tier: 'Gold', direction: 'up' },
       { from_tier: 'Gold', to_tier: null, direction: 'down' },
     ])
-    expect((await client.get(`/api/me/cards/${card.id}`)).body.card.status).toMatchObject({ tier: null, next: { name: 'Silver', pointsNeeded: 20 } })
+    expect((await client.get(`/api/me/cards/${card.id}`)).body.card.status).toMatchObject({
+      tier: null,
+      next: { name: 'Silver', pointsNeeded: 20 },
+    })
   })
 })

@@ -26,7 +26,11 @@ afterEach(() => t.close())
 
 const DAY = 86_400_000
 const payloads = (kind: string) =>
-  (t.sqlite.prepare('select payload from push_notifications where kind = ? order by created_at').all(kind) as { payload: string }[]).map((r) => JSON.parse(r.payload))
+  (
+    t.sqlite.prepare('select payload from push_notifications where kind = ? order by created_at').all(kind) as {
+      payload: string
+    }[]
+  ).map((r) => JSON.parse(r.payload))
 
 async function subscribed(over: { birthday?: string; marketingConsent?: boolean; name?: string } = {}, slug?: string) {
   const m = slug ? { slug } : await merchantWithOwner(t)
@@ -46,7 +50,9 @@ describe('birthday', () => {
     expect(await runBirthdays(t.deps)).toEqual({})
     t.clock.set('2027-03-10T12:00:00Z')
     expect(await runBirthdays(t.deps)).toEqual({ queued: 1 })
-    expect(count(t, 'select count(*) n from push_notifications where card_id = ? and kind = ?', cardId, 'birthday')).toBe(2)
+    expect(
+      count(t, 'select count(*) n from push_notifications where card_id = ? and kind = ?', cardId, 'birthday'),
+    ).toBe(2)
   })
 
   it('fires at most once across a restart', async () => {
@@ -68,15 +74,23 @@ describe('birthday', () => {
     expect(await runBirthdays(t.deps)).toEqual({ duplicate: 1 })
   })
 
-  it('goes by the merchant\'s time zone and waits for the end of quiet hours', async () => {
+  it("goes by the merchant's time zone and waits for the end of quiet hours", async () => {
     // 23:30 UTC on the 9th is 00:30 on the 10th in Warsaw: the birthday, inside quiet hours (21-09).
     t.clock.set('2026-03-09T23:30:00Z')
     const ep = await startScriptedEndpoint([{ status: 201 }])
     const m = await merchantWithOwner(t)
     const mem = await member(t, m.slug, { birthday: '1990-03-10' })
-    await addDevice(mem.client, { endpoint: `${ep.url}/d`, keys: { p256dh: 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM', auth: 'tBHItJI5svbpez7KI4CCXg' } })
+    await addDevice(mem.client, {
+      endpoint: `${ep.url}/d`,
+      keys: {
+        p256dh: 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM',
+        auth: 'tBHItJI5svbpez7KI4CCXg',
+      },
+    })
     expect(await runBirthdays(t.deps)).toEqual({ queued: 1 })
-    expect(t.sqlite.prepare('select not_before from push_outbox').get()).toEqual({ not_before: '2026-03-10T08:00:00.000Z' })
+    expect(t.sqlite.prepare('select not_before from push_outbox').get()).toEqual({
+      not_before: '2026-03-10T08:00:00.000Z',
+    })
     const sender = new PushSender(t.deps)
     expect(await sender.drain()).toMatchObject({ sent: 0 })
     t.clock.set('2026-03-10T07:59:00Z')
@@ -87,14 +101,16 @@ describe('birthday', () => {
     await ep.close()
   })
 
-  it('needs marketing consent and respects the member\'s birthday switch', async () => {
+  it("needs marketing consent and respects the member's birthday switch", async () => {
     const m = await merchantWithOwner(t)
     const noConsent = await member(t, m.slug, { birthday: '1990-03-10', marketingConsent: false })
     await addDevice(noConsent.client)
     const switchedOff = await member(t, m.slug, { birthday: '1990-03-10' })
     await addDevice(switchedOff.client)
     const prefs = { offers: true, birthday: false, expiring: true, tiers: true, reminders: true }
-    expect((await switchedOff.client.req('PUT', `/api/me/cards/${switchedOff.cardId}/push-preferences`, prefs)).status).toBe(200)
+    expect(
+      (await switchedOff.client.req('PUT', `/api/me/cards/${switchedOff.cardId}/push-preferences`, prefs)).status,
+    ).toBe(200)
     expect(await runBirthdays(t.deps)).toEqual({ no_consent: 1, switched_off: 1 })
   })
 
@@ -102,11 +118,21 @@ describe('birthday', () => {
     const { cardId } = await subscribed({ birthday: '1990-03-10' })
     expect(await runBirthdays(t.deps, { coupons: couponIssuer })).toEqual({ queued: 1 })
     expect(await runBirthdays(t.deps, { coupons: couponIssuer })).toEqual({ duplicate: 1 })
-    const coupons = t.sqlite.prepare('select id, source, state, valid_until from coupons where card_id = ?').all(cardId) as { id: string }[]
+    const coupons = t.sqlite
+      .prepare('select id, source, state, valid_until from coupons where card_id = ?')
+      .all(cardId) as { id: string }[]
     expect(coupons).toEqual([
-      { id: expect.any(String), source: 'automation', state: 'active', valid_until: new Date(t.clock.now().getTime() + 30 * DAY).toISOString() },
+      {
+        id: expect.any(String),
+        source: 'automation',
+        state: 'active',
+        valid_until: new Date(t.clock.now().getTime() + 30 * DAY).toISOString(),
+      },
     ])
-    expect(payloads('birthday')[0]).toMatchObject({ url: `/cards/${cardId}/coupons?coupon=${coupons[0]!.id}`, couponId: coupons[0]!.id })
+    expect(payloads('birthday')[0]).toMatchObject({
+      url: `/cards/${cardId}/coupons?coupon=${coupons[0]!.id}`,
+      couponId: coupons[0]!.id,
+    })
   })
 })
 
@@ -115,7 +141,8 @@ describe('the daily cap', () => {
     const m = await merchantWithOwner(t)
     const mem = await member(t, m.slug, { birthday: '1990-03-10' })
     await addDevice(mem.client)
-    const offer = (title: string) => m.owner.post('/api/merchant/push/offers', { title, body: 'Two for one', segment: 'all' })
+    const offer = (title: string) =>
+      m.owner.post('/api/merchant/push/offers', { title, body: 'Two for one', segment: 'all' })
     expect((await offer('First')).status).toBe(201)
     expect(await sendDueOffers(t.deps)).toEqual({ queued: 1 })
     expect(await runBirthdays(t.deps)).toEqual({ capped: 1 })
@@ -126,9 +153,15 @@ describe('the daily cap', () => {
     const cashier = await addStaff(t, m.merchantId, 'cashier')
     for (const amount of [500, 700]) {
       const handle = await scan(t, cashier, mem)
-      expect((await cashier.post('/api/staff/earn', { handle, amountMinor: amount }, { 'Idempotency-Key': idemKey() })).status).toBe(201)
+      expect(
+        (await cashier.post('/api/staff/earn', { handle, amountMinor: amount }, { 'Idempotency-Key': idemKey() }))
+          .status,
+      ).toBe(201)
     }
-    expect(payloads('earned').map((p) => p.body)).toEqual(['You earned 5 points. Balance: 5.', 'You earned 7 points. Balance: 12.'])
+    expect(payloads('earned').map((p) => p.body)).toEqual([
+      'You earned 5 points. Balance: 5.',
+      'You earned 7 points. Balance: 12.',
+    ])
 
     // The next day the birthday catch-up gets through.
     t.clock.advance(DAY)
@@ -141,7 +174,9 @@ describe('win-back', () => {
   async function visit(merchantId: string, card: { cardNumber: string; totpSecret: string }) {
     const cashier = await addStaff(t, merchantId, 'cashier')
     const handle = await scan(t, cashier, card)
-    expect((await cashier.post('/api/staff/earn', { handle, amountMinor: 1000 }, { 'Idempotency-Key': idemKey() })).status).toBe(201)
+    expect(
+      (await cashier.post('/api/staff/earn', { handle, amountMinor: 1000 }, { 'Idempotency-Key': idemKey() })).status,
+    ).toBe(201)
   }
 
   it('fires once per lapse, when a member is away more than twice their usual gap', async () => {
@@ -166,7 +201,7 @@ describe('win-back', () => {
     expect(payloads('winback')[0]).toMatchObject({ title: 'We miss you, Ada' })
   })
 
-  it('fires after twice the merchant\'s default gap for a member with too few visits to know their habit', async () => {
+  it("fires after twice the merchant's default gap for a member with too few visits to know their habit", async () => {
     const m = await merchantWithOwner(t)
     const mem = await member(t, m.slug)
     await addDevice(mem.client)
@@ -196,17 +231,51 @@ describe('other automations', () => {
     await addDevice(mem.client)
     const at = t.clock.now().toISOString()
     const expires = new Date(t.clock.now().getTime() + 20 * DAY).toISOString()
-    await appendLedgerEntry(t.db, {
-      id: newId(), card_id: mem.cardId, merchant_id: m.merchantId, kind: 'earn', points: 40, balance_after: 40, reason: 'test lot',
-      amount_minor: null, currency: null, staff_id: null, api_key_id: null, reverses_entry_id: null, lot_expires_at: expires,
-      program_version: 1, idempotency_key: null, created_at: at,
-    }, at)
+    await appendLedgerEntry(
+      t.db,
+      {
+        id: newId(),
+        card_id: mem.cardId,
+        merchant_id: m.merchantId,
+        kind: 'earn',
+        points: 40,
+        balance_after: 40,
+        reason: 'test lot',
+        amount_minor: null,
+        currency: null,
+        staff_id: null,
+        api_key_id: null,
+        reverses_entry_id: null,
+        lot_expires_at: expires,
+        program_version: 1,
+        idempotency_key: null,
+        created_at: at,
+      },
+      at,
+    )
     // 30 of them are spent: what expires is what is left of the lot (oldest lots are spent first).
-    await appendLedgerEntry(t.db, {
-      id: newId(), card_id: mem.cardId, merchant_id: m.merchantId, kind: 'redeem', points: -30, balance_after: 10, reason: 'test spend',
-      amount_minor: null, currency: null, staff_id: null, api_key_id: null, reverses_entry_id: null, lot_expires_at: null,
-      program_version: 1, idempotency_key: null, created_at: at,
-    }, at)
+    await appendLedgerEntry(
+      t.db,
+      {
+        id: newId(),
+        card_id: mem.cardId,
+        merchant_id: m.merchantId,
+        kind: 'redeem',
+        points: -30,
+        balance_after: 10,
+        reason: 'test spend',
+        amount_minor: null,
+        currency: null,
+        staff_id: null,
+        api_key_id: null,
+        reverses_entry_id: null,
+        lot_expires_at: null,
+        program_version: 1,
+        idempotency_key: null,
+        created_at: at,
+      },
+      at,
+    )
     expect(await runExpiring(t.deps)).toEqual({})
     t.clock.advance(7 * DAY) // 13 days before: inside the default 14
     expect(await runExpiring(t.deps)).toEqual({ queued: 1 })
@@ -221,27 +290,47 @@ describe('other automations', () => {
     t.clock.advance(40 * DAY)
     const fresh = await subscribed({ name: 'Bea' }, m.slug)
     const manager = await addStaff(t, m.merchantId, 'manager')
-    const res = await manager.post('/api/merchant/push/offers', { title: 'Hello {name}', body: 'New this week', segment: 'new_30d' })
+    const res = await manager.post('/api/merchant/push/offers', {
+      title: 'Hello {name}',
+      body: 'New this week',
+      segment: 'new_30d',
+    })
     expect(res.status).toBe(201)
     expect(await sendDueOffers(t.deps)).toEqual({ queued: 1 })
     expect(payloads('offer')).toEqual([expect.objectContaining({ title: 'Hello Bea', url: `/cards/${fresh.cardId}` })])
-    const all = await manager.post('/api/merchant/push/offers', { title: 'To all', body: 'Hi', segment: 'all', sendAt: new Date(t.clock.now().getTime() + DAY).toISOString() })
+    const all = await manager.post('/api/merchant/push/offers', {
+      title: 'To all',
+      body: 'Hi',
+      segment: 'all',
+      sendAt: new Date(t.clock.now().getTime() + DAY).toISOString(),
+    })
     expect(await sendDueOffers(t.deps)).toEqual({})
     t.clock.advance(DAY)
     expect(await sendDueOffers(t.deps)).toEqual({ queued: 2 })
-    expect(payloads('offer').slice(1).map((p) => p.url).sort()).toEqual([`/cards/${old.cardId}`, `/cards/${fresh.cardId}`].sort())
+    expect(
+      payloads('offer')
+        .slice(1)
+        .map((p) => p.url)
+        .sort(),
+    ).toEqual([`/cards/${old.cardId}`, `/cards/${fresh.cardId}`].sort())
     const list = (await (await addStaff(t, m.merchantId, 'manager')).get('/api/merchant/push/offers')).body.offers
     expect(list.find((o: { id: string }) => o.id === all.body.id)).toMatchObject({ state: 'sent', recipients: 2 })
   })
 
   it('announces a tier the engine granted at the till, once', async () => {
     const m = await merchantWithOwner(t)
-    const rules = { pointsPerUnit: 1, unitMinor: 100, tiers: [{ name: 'Silver', threshold: 10, multiplier: 1, perks: '' }] }
+    const rules = {
+      pointsPerUnit: 1,
+      unitMinor: 100,
+      tiers: [{ name: 'Silver', threshold: 10, multiplier: 1, perks: '' }],
+    }
     expect((await m.owner.req('PUT', '/api/merchant/program', { rules })).status).toBe(200)
     const mem = await member(t, m.slug, { marketingConsent: false })
     await addDevice(mem.client)
     const handle = await scan(t, m.owner, mem)
-    expect((await m.owner.post('/api/staff/earn', { handle, amountMinor: 1500 }, { 'idempotency-key': idemKey() })).status).toBe(201)
+    expect(
+      (await m.owner.post('/api/staff/earn', { handle, amountMinor: 1500 }, { 'idempotency-key': idemKey() })).status,
+    ).toBe(201)
     await runTierChanges(t.deps)
     await runTierChanges(t.deps)
     expect(payloads('tier_up').map((p) => p.title)).toEqual(['You reached Silver!'])
@@ -251,7 +340,9 @@ describe('other automations', () => {
     const { cardId } = await subscribed({ marketingConsent: false })
     expect(await notifyTierChange(t.deps, cardId, 'Silver', 'Gold')).toBe('queued')
     expect(await notifyTierChange(t.deps, cardId, 'Silver', 'Gold')).toBe('duplicate')
-    expect(await notifyTierChange(t.deps, cardId, 'Gold', 'Silver', { direction: 'at_risk', period: '2026-Q1' })).toBe('queued')
+    expect(await notifyTierChange(t.deps, cardId, 'Gold', 'Silver', { direction: 'at_risk', period: '2026-Q1' })).toBe(
+      'queued',
+    )
     expect(payloads('tier_up')[0].title).toBe('You reached Gold!')
     expect(payloads('tier_at_risk')[0].title).toBe('Keep your Gold status')
   })

@@ -63,7 +63,10 @@ describe('delivery through a real mock push service (web-push-testing)', () => {
     const report = await new PushSender(t.deps).drain()
     expect(report).toMatchObject({ sent: 0, failed: 1, retried: 0 })
     expect(t.sqlite.prepare('select status from push_attempts').all()).toEqual([{ status: 400 }])
-    expect(t.sqlite.prepare('select state, last_status from push_outbox').get()).toEqual({ state: 'failed', last_status: 400 })
+    expect(t.sqlite.prepare('select state, last_status from push_outbox').get()).toEqual({
+      state: 'failed',
+      last_status: 400,
+    })
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/push rejected: .* 400/))
     expect(await service.messages(sub.clientHash)).toEqual([])
     // The subscription itself is fine; only our request was wrong.
@@ -105,7 +108,11 @@ describe('the sender against a scripted endpoint', () => {
       const sub = await service.subscribe((await mem.client.get('/api/push/public-key')).body.publicKey)
       await addDevice(mem.client, { endpoint: `${url}/d${i}`, keys: sub.keys })
     }
-    const res = await queueNotification(t.db, { cardId: mem.cardId, kind: 'expiring', title: 'Hi', body: 'There' }, t.clock.now())
+    const res = await queueNotification(
+      t.db,
+      { cardId: mem.cardId, kind: 'expiring', title: 'Hi', body: 'There' },
+      t.clock.now(),
+    )
     expect(res.status).toBe('queued')
   }
 
@@ -132,7 +139,10 @@ describe('the sender against a scripted endpoint', () => {
     expect(ep.seen).toHaveLength(1)
     t.clock.advance(1_000)
     expect(await sender.drain()).toMatchObject({ sent: 1 })
-    expect(t.sqlite.prepare('select status from push_attempts order by created_at').all()).toEqual([{ status: 429 }, { status: 201 }])
+    expect(t.sqlite.prepare('select status from push_attempts order by created_at').all()).toEqual([
+      { status: 429 },
+      { status: 201 },
+    ])
     await ep.close()
   })
 
@@ -175,7 +185,11 @@ describe('the sender against a scripted endpoint', () => {
     const mem = await member(t, m.slug)
     await addDevice(mem.client)
     await expect(
-      queueNotification(t.db, { cardId: mem.cardId, kind: 'expiring', title: 'Hi', body: 'x'.repeat(3000) }, t.clock.now()),
+      queueNotification(
+        t.db,
+        { cardId: mem.cardId, kind: 'expiring', title: 'Hi', body: 'x'.repeat(3000) },
+        t.clock.now(),
+      ),
     ).rejects.toMatchObject({ code: 'payload_too_large' })
     expect(count(t, 'select count(*) n from push_outbox')).toBe(0)
   })

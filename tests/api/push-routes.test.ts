@@ -12,7 +12,10 @@ beforeEach(async () => {
 })
 afterEach(() => t.close())
 
-const KEYS = { p256dh: 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM', auth: 'tBHItJI5svbpez7KI4CCXg' }
+const KEYS = {
+  p256dh: 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM',
+  auth: 'tBHItJI5svbpez7KI4CCXg',
+}
 
 describe('VAPID key', () => {
   it('is generated once, kept in the data dir, and served to the browser', async () => {
@@ -28,7 +31,9 @@ describe('VAPID key', () => {
 
 describe('devices', () => {
   it('needs a wallet session', async () => {
-    const res = await t.client().post('/api/me/push/subscriptions', { endpoint: 'https://push.example.test/x', keys: KEYS })
+    const res = await t
+      .client()
+      .post('/api/me/push/subscriptions', { endpoint: 'https://push.example.test/x', keys: KEYS })
     expect(res.status).toBe(401)
   })
 
@@ -42,7 +47,8 @@ describe('devices', () => {
     expect((await b.client.post('/api/me/push/subscriptions', { endpoint, keys: KEYS })).status).toBe(201)
     expect(t.sqlite.prepare('select count(*) n, max(customer_id) c from push_subscriptions').get()).toEqual({
       n: 1,
-      c: (t.sqlite.prepare('select customer_id from cards where id = ?').get(b.cardId) as { customer_id: string }).customer_id,
+      c: (t.sqlite.prepare('select customer_id from cards where id = ?').get(b.cardId) as { customer_id: string })
+        .customer_id,
     })
   })
 
@@ -51,9 +57,13 @@ describe('devices', () => {
     const a = await member(t, m.slug)
     const b = await member(t, m.slug, { name: 'Bea' })
     await addDevice(a.client, { endpoint: 'https://push.example.test/a', keys: KEYS })
-    expect((await b.client.post('/api/me/push/unsubscribe', { endpoint: 'https://push.example.test/a' })).status).toBe(204)
+    expect((await b.client.post('/api/me/push/unsubscribe', { endpoint: 'https://push.example.test/a' })).status).toBe(
+      204,
+    )
     expect(count(t, 'select count(*) n from push_subscriptions')).toBe(1)
-    expect((await a.client.post('/api/me/push/unsubscribe', { endpoint: 'https://push.example.test/a' })).status).toBe(204)
+    expect((await a.client.post('/api/me/push/unsubscribe', { endpoint: 'https://push.example.test/a' })).status).toBe(
+      204,
+    )
     expect(count(t, 'select count(*) n from push_subscriptions')).toBe(0)
   })
 
@@ -66,13 +76,19 @@ describe('devices', () => {
   })
 })
 
-describe('a member\'s switches', () => {
-  it('are all on by default, saved per card, and private to the card\'s owner', async () => {
+describe("a member's switches", () => {
+  it("are all on by default, saved per card, and private to the card's owner", async () => {
     const m = await merchantWithOwner(t)
     const a = await member(t, m.slug)
     const b = await member(t, m.slug, { name: 'Bea' })
     const url = `/api/me/cards/${a.cardId}/push-preferences`
-    expect((await a.client.get(url)).body).toEqual({ offers: true, birthday: true, expiring: true, tiers: true, reminders: true })
+    expect((await a.client.get(url)).body).toEqual({
+      offers: true,
+      birthday: true,
+      expiring: true,
+      tiers: true,
+      reminders: true,
+    })
     const off = { offers: false, birthday: true, expiring: true, tiers: false, reminders: true }
     expect((await a.client.req('PUT', url, off)).body).toEqual(off)
     expect((await a.client.get(url)).body).toEqual(off)
@@ -97,7 +113,11 @@ describe('the console', () => {
     const s = (await m.owner.get('/api/merchant/push/settings')).body
     expect(s).toMatchObject({ quietStart: '21:00', quietEnd: '09:00', dailyCap: 1 })
     expect(s.automations.expiring).toMatchObject({ enabled: true, days: 14 })
-    const next = { ...s, quietStart: '22:30', automations: { ...s.automations, winback: { ...s.automations.winback, enabled: false, days: 30 } } }
+    const next = {
+      ...s,
+      quietStart: '22:30',
+      automations: { ...s.automations, winback: { ...s.automations.winback, enabled: false, days: 30 } },
+    }
     const saved = await m.owner.req('PUT', '/api/merchant/push/settings', next)
     expect(saved.status).toBe(200)
     expect((await m.owner.get('/api/merchant/push/settings')).body).toEqual(next)
@@ -111,7 +131,11 @@ describe('the console', () => {
     const bad = await m.owner.req('PUT', '/api/merchant/push/settings', { ...s, quietEnd: '25:00' })
     expect(bad.status).toBe(400)
     expect(bad.body.error.details[0].path).toBe('quietEnd')
-    const past = await m.owner.post('/api/merchant/push/offers', { title: 'x', body: 'y', sendAt: '2020-01-01T00:00:00Z' })
+    const past = await m.owner.post('/api/merchant/push/offers', {
+      title: 'x',
+      body: 'y',
+      sendAt: '2020-01-01T00:00:00Z',
+    })
     expect(past.status).toBe(400)
   })
 
@@ -126,11 +150,23 @@ describe('the console', () => {
     expect((await t.client().post('/api/push/clicks', { notificationId: id })).status).toBe(204)
     expect((await t.client().post('/api/push/clicks', { notificationId: id })).status).toBe(204)
     const f = (await m.owner.get('/api/merchant/push/figures')).body
-    expect(f).toEqual({ members: 2, consenting: 1, optedIn: 1, notifications: 1, delivered: 0, failed: 0, pending: 1, clicked: 1, sinceDays: 30 })
+    expect(f).toEqual({
+      members: 2,
+      consenting: 1,
+      optedIn: 1,
+      notifications: 1,
+      delivered: 0,
+      failed: 0,
+      pending: 1,
+      clicked: 1,
+      sinceDays: 30,
+    })
   })
 
   it('lists the routes in the OpenAPI document', async () => {
     const doc = (await t.client().get('/api/openapi.json')).body
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/me/push/subscriptions', '/merchant/push/offers', '/push/clicks']))
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/me/push/subscriptions', '/merchant/push/offers', '/push/clicks']),
+    )
   })
 })

@@ -13,7 +13,9 @@ afterEach(() => t.close())
 
 function balanceEqualsLedger(cardId: string) {
   const row = t.sqlite
-    .prepare('select c.balance, coalesce(sum(e.points),0) total from cards c left join ledger_entries e on e.card_id = c.id where c.id = ? group by c.id')
+    .prepare(
+      'select c.balance, coalesce(sum(e.points),0) total from cards c left join ledger_entries e on e.card_id = c.id where c.id = ? group by c.id',
+    )
     .get(cardId) as { balance: number; total: number }
   expect(row.balance).toBe(row.total)
   return row.balance
@@ -31,7 +33,11 @@ async function setup() {
 
 async function earn(staff: TestClient, card: { cardNumber: string; totpSecret: string }, euros: number) {
   const handle = await scan(t, staff, card)
-  const res = await staff.post('/api/staff/earn', { handle, amountMinor: euros * 100 }, { 'idempotency-key': idemKey() })
+  const res = await staff.post(
+    '/api/staff/earn',
+    { handle, amountMinor: euros * 100 },
+    { 'idempotency-key': idemKey() },
+  )
   expect(res.status).toBe(201)
 }
 
@@ -50,8 +56,19 @@ describe('rewards catalog', () => {
     const manager = await addStaff(t, merchantId, 'manager')
     const created = await owner.post('/api/merchant/rewards', { ...coffee, stock: 10, perMemberLimit: 2 })
     expect(created.status).toBe(201)
-    expect(created.body).toMatchObject({ name: 'Free coffee', pointsCost: 150, stock: 10, perMemberLimit: 2, active: true, image: '☕' })
-    const edited = await manager.req('PUT', `/api/merchant/rewards/${created.body.id}`, { ...coffee, pointsCost: 120, active: false })
+    expect(created.body).toMatchObject({
+      name: 'Free coffee',
+      pointsCost: 150,
+      stock: 10,
+      perMemberLimit: 2,
+      active: true,
+      image: '☕',
+    })
+    const edited = await manager.req('PUT', `/api/merchant/rewards/${created.body.id}`, {
+      ...coffee,
+      pointsCost: 120,
+      active: false,
+    })
     expect(edited.status).toBe(200)
     expect(edited.body).toMatchObject({ pointsCost: 120, active: false, stock: null })
     const list = await manager.get('/api/merchant/rewards')
@@ -77,11 +94,13 @@ describe('rewards catalog', () => {
     expect(res.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['image', 'pointsCost'])
   })
 
-  it('does not let one merchant edit another merchant\'s reward', async () => {
+  it("does not let one merchant edit another merchant's reward", async () => {
     const { owner } = await setup()
     const r = await createReward(owner)
     const other = await merchantWithOwner(t)
-    expect((await other.owner.req('PUT', `/api/merchant/rewards/${r.id}`, { ...coffee, pointsCost: 1 })).status).toBe(404)
+    expect((await other.owner.req('PUT', `/api/merchant/rewards/${r.id}`, { ...coffee, pointsCost: 1 })).status).toBe(
+      404,
+    )
     expect((await other.owner.get('/api/merchant/rewards')).body.rewards).toEqual([])
   })
 })
@@ -95,7 +114,14 @@ describe('redeeming a reward', () => {
     expect(res.status).toBe(201)
     expect(res.body.balance).toBe(50)
     expect(res.body.entry).toMatchObject({ kind: 'redeem', points: -150, reason: 'Reward: Free coffee' })
-    expect(res.body.coupon).toMatchObject({ title: 'Free coffee', source: 'reward', rewardId: r.id, state: 'active', uses: 0, maxUses: 1 })
+    expect(res.body.coupon).toMatchObject({
+      title: 'Free coffee',
+      source: 'reward',
+      rewardId: r.id,
+      state: 'active',
+      uses: 0,
+      maxUses: 1,
+    })
     expect(res.body.coupon.code).toMatch(/^[0-9A-HJKMNP-TV-Z]{10}$/)
     expect(res.body.coupon.qrPayload).toBe(`LWC1:${res.body.coupon.code}`)
     expect(res.body.coupon.validUntil).toBe(new Date(t.clock.now().getTime() + 30 * 86_400_000).toISOString())
@@ -114,7 +140,10 @@ describe('redeeming a reward', () => {
     const before = { ledger: count('ledger_entries'), coupons: count('coupons') }
     const res = await redeem(client, card.id, r.id)
     expect(res.status).toBe(422)
-    expect(res.body.error).toMatchObject({ code: 'insufficient_balance', message: '"Free coffee" costs 150 points; the card has 149.' })
+    expect(res.body.error).toMatchObject({
+      code: 'insufficient_balance',
+      message: '"Free coffee" costs 150 points; the card has 149.',
+    })
     expect(res.body.error.details).toMatchObject({ balance: 149, cost: 150, missing: 1 })
     expect({ ledger: count('ledger_entries'), coupons: count('coupons') }).toEqual(before)
     expect(balanceEqualsLedger(card.id)).toBe(149)
@@ -163,7 +192,7 @@ describe('redeeming a reward', () => {
     expect(perks.body.rewards[0]).toMatchObject({ remainingForMember: 0, available: false })
   })
 
-  it('does not redeem a deactivated reward or another merchant\'s reward', async () => {
+  it("does not redeem a deactivated reward or another merchant's reward", async () => {
     const { owner, client, card } = await setup()
     const r = await createReward(owner)
     await earn(owner, card, 500)
@@ -175,7 +204,7 @@ describe('redeeming a reward', () => {
     expect(balanceEqualsLedger(card.id)).toBe(500)
   })
 
-  it('does not let a customer redeem on, or see the coupons of, another customer\'s card', async () => {
+  it("does not let a customer redeem on, or see the coupons of, another customer's card", async () => {
     const { owner, card, slug } = await setup()
     const r = await createReward(owner)
     await earn(owner, card, 200)
@@ -204,18 +233,30 @@ describe('redeeming a coupon at the till', () => {
     const { cashier, coupon, card } = await withCoupon()
     const look = await cashier.post('/api/staff/coupons/lookup', { code: coupon.qrPayload })
     expect(look.status).toBe(200)
-    expect(look.body).toMatchObject({ memberName: 'Ada', cardNumber: card.cardNumber, coupon: { id: coupon.id, state: 'active' } })
+    expect(look.body).toMatchObject({
+      memberName: 'Ada',
+      cardNumber: card.cardNumber,
+      coupon: { id: coupon.id, state: 'active' },
+    })
     t.clock.advance(60_000)
     const res = await redeemCode(cashier, `${coupon.code.slice(0, 5).toLowerCase()}-${coupon.code.slice(5)}`)
     expect(res.status).toBe(200)
     expect(res.body.coupon).toMatchObject({ state: 'used', uses: 1, lastRedeemedAt: t.clock.now().toISOString() })
-    expect(res.body.redemption).toMatchObject({ at: t.clock.now().toISOString(), staffName: expect.stringMatching(/^cashier/) })
-    const rows = t.sqlite.prepare('select staff_id, created_at from coupon_redemptions where coupon_id = ?').all(coupon.id) as Array<{ staff_id: string }>
+    expect(res.body.redemption).toMatchObject({
+      at: t.clock.now().toISOString(),
+      staffName: expect.stringMatching(/^cashier/),
+    })
+    const rows = t.sqlite
+      .prepare('select staff_id, created_at from coupon_redemptions where coupon_id = ?')
+      .all(coupon.id) as Array<{ staff_id: string }>
     expect(rows).toHaveLength(1)
     expect(rows[0]!.staff_id).toEqual(expect.any(String))
     const again = await redeemCode(cashier, coupon.code)
     expect(again.status).toBe(409)
-    expect(again.body.error).toMatchObject({ code: 'coupon_already_used', message: 'This coupon has already been used.' })
+    expect(again.body.error).toMatchObject({
+      code: 'coupon_already_used',
+      message: 'This coupon has already been used.',
+    })
   })
 
   it('of 50 parallel redemptions of one coupon, exactly one succeeds and the rest get coupon_already_used', async () => {
@@ -263,7 +304,12 @@ describe('redeeming a coupon at the till', () => {
     expect(res.status).toBe(422)
     expect(res.body.error.code).toBe('coupon_not_valid_now')
     expect(res.body.error.message).toContain('on Tue, Wed 14:00-17:00 (Europe/Warsaw time)')
-    expect(res.body.error.details).toMatchObject({ reason: 'hours', hoursFrom: '14:00', hoursUntil: '17:00', weekdays: [2, 3] })
+    expect(res.body.error.details).toMatchObject({
+      reason: 'hours',
+      hoursFrom: '14:00',
+      hoursUntil: '17:00',
+      weekdays: [2, 3],
+    })
     t.clock.set('2026-03-10T13:05:00.000Z') // 14:05 in Warsaw
     expect((await redeemCode(cashier, row.code)).status).toBe(200)
   })
@@ -278,7 +324,7 @@ describe('redeeming a coupon at the till', () => {
     expect(t.sqlite.prepare('select uses from coupons where id = ?').get(coupon.id)).toEqual({ uses: 0 })
   })
 
-  it('does not let staff of merchant B look up or redeem merchant A\'s coupon', async () => {
+  it("does not let staff of merchant B look up or redeem merchant A's coupon", async () => {
     const { coupon } = await withCoupon()
     const b = await merchantWithOwner(t)
     const look = await b.owner.post('/api/staff/coupons/lookup', { code: coupon.code })
@@ -290,7 +336,7 @@ describe('redeeming a coupon at the till', () => {
     expect(count('coupon_redemptions')).toBe(0)
   })
 
-  it('lists the usable coupons of a scanned card for the cashier, and only on this merchant\'s handle', async () => {
+  it("lists the usable coupons of a scanned card for the cashier, and only on this merchant's handle", async () => {
     const { cashier, coupon, card } = await withCoupon()
     const handle = await scan(t, cashier, card)
     const res = await cashier.post('/api/staff/coupons/on-card', { handle })
@@ -304,14 +350,23 @@ describe('redeeming a coupon at the till', () => {
 
   it('needs a staff session', async () => {
     const { coupon, client } = await withCoupon()
-    expect((await client.post('/api/staff/coupons/redeem', { code: coupon.code }, { 'idempotency-key': idemKey() })).status).toBe(401)
+    expect(
+      (await client.post('/api/staff/coupons/redeem', { code: coupon.code }, { 'idempotency-key': idemKey() })).status,
+    ).toBe(401)
   })
 
-  it('lists the customer\'s coupons usable first and soonest expiring first, used ones after', async () => {
+  it("lists the customer's coupons usable first and soonest expiring first, used ones after", async () => {
     const { client, card, merchantId, cashier, coupon } = await withCoupon()
     const issue = (title: string, days: number) =>
       writeTx(t.db, (tx) =>
-        issueCoupon(tx, { cardId: card.id, merchantId, source: 'automation', title, validUntil: new Date(t.clock.now().getTime() + days * 86_400_000), now: t.clock.now() }),
+        issueCoupon(tx, {
+          cardId: card.id,
+          merchantId,
+          source: 'automation',
+          title,
+          validUntil: new Date(t.clock.now().getTime() + days * 86_400_000),
+          now: t.clock.now(),
+        }),
       )
     await issue('In a week', 7)
     await issue('Tomorrow', 1)

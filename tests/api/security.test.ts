@@ -19,7 +19,22 @@ describe('server basics', () => {
     const doc = (await t.client().get('/api/openapi.json')).body
     expect(doc.openapi).toMatch(/^3\./)
     const paths = Object.keys(doc.paths)
-    for (const p of ['/health', '/join', '/me/cards', '/me/cards/{id}', '/merchants/{slug}', '/staff/login', '/staff/scan', '/staff/earn', '/staff/adjust', '/staff/undo', '/merchant/api-keys', '/merchant/signup-links', '/pos/v1/earn', '/setup']) {
+    for (const p of [
+      '/health',
+      '/join',
+      '/me/cards',
+      '/me/cards/{id}',
+      '/merchants/{slug}',
+      '/staff/login',
+      '/staff/scan',
+      '/staff/earn',
+      '/staff/adjust',
+      '/staff/undo',
+      '/merchant/api-keys',
+      '/merchant/signup-links',
+      '/pos/v1/earn',
+      '/setup',
+    ]) {
       expect(paths).toContain(p)
     }
     expect(doc.paths['/staff/earn'].post.parameters.map((p: { name: string }) => p.name)).toContain('idempotency-key')
@@ -59,7 +74,11 @@ describe('first-run setup', () => {
     expect(wrong.body.error.code).toBe('setup_token_invalid')
     const ok = await c.post('/api/setup', form)
     expect(ok.status).toBe(201)
-    expect(ok.body).toMatchObject({ role: 'owner', email: 'olga@corner.test', merchant: { slug: 'corner', currency: 'PLN' } })
+    expect(ok.body).toMatchObject({
+      role: 'owner',
+      email: 'olga@corner.test',
+      merchant: { slug: 'corner', currency: 'PLN' },
+    })
     expect((await c.get('/api/staff/me')).status).toBe(200)
     const hash = (t.sqlite.prepare('select password_hash h from staff').get() as { h: string }).h
     expect(hash).toMatch(/^\$argon2id\$/)

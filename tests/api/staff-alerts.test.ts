@@ -28,7 +28,8 @@ async function shop() {
   const cashierId = await staffIdOf(t, m.merchantId, 'cashier')
   const cards: string[] = []
   for (let i = 0; i < 12; i++) cards.push((await member(t, m.slug, { name: `Guest ${i}` })).cardId)
-  const award = (cardId: string, at: number) => seedEntry(t, { cardId, merchantId: m.merchantId, at: new Date(at).toISOString(), staffId: cashierId })
+  const award = (cardId: string, at: number) =>
+    seedEntry(t, { cardId, merchantId: m.merchantId, at: new Date(at).toISOString(), staffId: cashierId })
   return { ...m, cashierId, cards, award }
 }
 
@@ -43,7 +44,11 @@ async function normalHistory(s: Awaited<ReturnType<typeof shop>>, days = 14) {
   }
 }
 
-const alerts = () => t.sqlite.prepare('select rule, alert_key, count, threshold, state from staff_alerts order by rule').all() as Record<string, unknown>[]
+const alerts = () =>
+  t.sqlite.prepare('select rule, alert_key, count, threshold, state from staff_alerts order by rule').all() as Record<
+    string,
+    unknown
+  >[]
 
 describe('staff anomaly alerts', () => {
   it('stay quiet on normal trading', async () => {
@@ -53,14 +58,16 @@ describe('staff anomaly alerts', () => {
     expect(alerts()).toEqual([])
   })
 
-  it('flag an hour far above the staff member\'s norm, exactly once', async () => {
+  it("flag an hour far above the staff member's norm, exactly once", async () => {
     const s = await shop()
     await normalHistory(s)
     // Median 4 an hour -> threshold max(12, 10) = 12; 13 awards in the 11:00 hour.
     const hour = Date.parse('2026-03-10T11:00:00.000Z')
     for (let i = 0; i < 13; i++) await s.award(s.cards[i % 12]!, hour + i * 4 * MIN + 30_000)
     expect((await detectStaffAnomalies(t.deps)).created).toBe(1)
-    expect(alerts()).toEqual([{ rule: 'rate', alert_key: `rate:${s.cashierId}:2026-03-10T11`, count: 13, threshold: 12, state: 'open' }])
+    expect(alerts()).toEqual([
+      { rule: 'rate', alert_key: `rate:${s.cashierId}:2026-03-10T11`, count: 13, threshold: 12, state: 'open' },
+    ])
     expect((await detectStaffAnomalies(t.deps)).created).toBe(0)
     t.clock.advance(2 * DAY)
     expect((await detectStaffAnomalies(t.deps)).created).toBe(0)
@@ -107,7 +114,9 @@ describe('staff anomaly alerts', () => {
     expect(put.status).toBe(200)
     expect((await owner.get('/api/merchant/opening-hours')).body.hours[0]).toEqual(day)
     expect((await detectStaffAnomalies(t.deps)).created).toBe(1)
-    expect(alerts()).toEqual([{ rule: 'off_hours', alert_key: `off_hours:${s.cashierId}:2026-03-10`, count: 1, threshold: 0, state: 'open' }])
+    expect(alerts()).toEqual([
+      { rule: 'off_hours', alert_key: `off_hours:${s.cashierId}:2026-03-10`, count: 1, threshold: 0, state: 'open' },
+    ])
     // A second late award the same evening grows the same alert.
     await s.award(s.cards[2]!, Date.parse('2026-03-10T21:50:00.000Z'))
     expect(await detectStaffAnomalies(t.deps)).toMatchObject({ created: 0, updated: 1 })
@@ -123,7 +132,14 @@ describe('staff anomaly alerts', () => {
     const list = await s.owner.get('/api/merchant/alerts')
     expect(list.status).toBe(200)
     const [a] = list.body.alerts
-    expect(a).toMatchObject({ rule: 'repeat_card', staffId: s.cashierId, staffName: expect.stringMatching(/^cashier/), cardId: s.cards[0], count: 3, state: 'open' })
+    expect(a).toMatchObject({
+      rule: 'repeat_card',
+      staffId: s.cashierId,
+      staffName: expect.stringMatching(/^cashier/),
+      cardId: s.cards[0],
+      count: 3,
+      state: 'open',
+    })
     expect(a.entries.map((e: { id: string }) => e.id)[0]).toBe(e1)
     expect(a.entries).toHaveLength(3)
 
@@ -137,27 +153,41 @@ describe('staff anomaly alerts', () => {
     const manager = await addStaff(t, s.merchantId, 'manager')
     expect((await manager.post(`/api/merchant/alerts/${a.id}/state`, { state: 'acknowledged' })).status).toBe(204)
     const after = (await s.owner.get('/api/merchant/alerts')).body.alerts[0]
-    expect(after).toMatchObject({ state: 'acknowledged', resolvedBy: expect.stringMatching(/^manager/), resolvedAt: t.clock.now().toISOString() })
+    expect(after).toMatchObject({
+      state: 'acknowledged',
+      resolvedBy: expect.stringMatching(/^manager/),
+      resolvedAt: t.clock.now().toISOString(),
+    })
     // A rerun does not reopen it.
     await detectStaffAnomalies(t.deps)
     expect((await s.owner.get('/api/merchant/alerts')).body.alerts[0].state).toBe('acknowledged')
     expect((await manager.req('PUT', '/api/merchant/opening-hours', { hours: null })).status).toBe(403)
   })
 
-  it('push each new alert to the owner\'s device through a real mock push service', async () => {
+  it("push each new alert to the owner's device through a real mock push service", async () => {
     const s = await shop()
     const key = (await s.owner.get('/api/push/public-key')).body.publicKey as string
     const sub = await service.subscribe(key)
-    expect((await s.owner.post('/api/merchant/alerts/devices', { endpoint: sub.endpoint, keys: sub.keys })).status).toBe(204)
+    expect(
+      (await s.owner.post('/api/merchant/alerts/devices', { endpoint: sub.endpoint, keys: sub.keys })).status,
+    ).toBe(204)
     expect((await s.owner.get('/api/merchant/alerts/devices')).body.endpoints).toEqual([sub.endpoint])
     const manager = await addStaff(t, s.merchantId, 'manager')
-    expect((await manager.post('/api/merchant/alerts/devices', { endpoint: sub.endpoint, keys: sub.keys })).status).toBe(403)
+    expect(
+      (await manager.post('/api/merchant/alerts/devices', { endpoint: sub.endpoint, keys: sub.keys })).status,
+    ).toBe(403)
 
     for (const m of [9, 5, 1]) await s.award(s.cards[3]!, t.clock.now().getTime() - m * MIN)
     expect(await detectStaffAnomalies(t.deps)).toEqual({ created: 1, updated: 0, pushed: 1 })
     const messages = await service.messages(sub.clientHash)
     expect(messages.map((raw) => JSON.parse(raw))).toEqual([
-      { title: 'One card awarded again and again', body: '3 award(s). Open the console to review.', url: '/merchant/alerts', tag: 'staff-alert', kind: 'staff_alert' },
+      {
+        title: 'One card awarded again and again',
+        body: '3 award(s). Open the console to review.',
+        url: '/merchant/alerts',
+        tag: 'staff-alert',
+        kind: 'staff_alert',
+      },
     ])
     // Nothing new: nothing pushed.
     expect(await detectStaffAnomalies(t.deps)).toEqual({ created: 0, updated: 0, pushed: 0 })

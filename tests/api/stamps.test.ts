@@ -9,7 +9,15 @@ beforeEach(async () => {
 })
 afterEach(() => t.close())
 
-const settings = { stampsRequired: 3, rewardTitle: 'Free coffee', rewardTerms: 'Any size', rewardValidDays: 14, dailyLimit: 2, cooldownMinutes: 30, active: true }
+const settings = {
+  stampsRequired: 3,
+  rewardTitle: 'Free coffee',
+  rewardTerms: 'Any size',
+  rewardValidDays: 14,
+  dailyLimit: 2,
+  cooldownMinutes: 30,
+  active: true,
+}
 const count = (table: string) => (t.sqlite.prepare(`select count(*) n from ${table}`).get() as { n: number }).n
 
 async function setup(over: Partial<typeof settings> = {}) {
@@ -30,8 +38,14 @@ describe('stamp card settings', () => {
   it('lets an owner or manager set the stamp card; a cashier can read it but not change it', async () => {
     const { cashier, merchantId, owner } = await setup()
     const manager = await addStaff(t, merchantId, 'manager')
-    expect((await manager.req('PUT', '/api/merchant/stamp-card', { ...settings, stampsRequired: 8 })).body.stampCard.stampsRequired).toBe(8)
-    expect((await cashier.get('/api/merchant/stamp-card')).body.stampCard).toMatchObject({ stampsRequired: 8, dailyLimit: 2 })
+    expect(
+      (await manager.req('PUT', '/api/merchant/stamp-card', { ...settings, stampsRequired: 8 })).body.stampCard
+        .stampsRequired,
+    ).toBe(8)
+    expect((await cashier.get('/api/merchant/stamp-card')).body.stampCard).toMatchObject({
+      stampsRequired: 8,
+      dailyLimit: 2,
+    })
     const put = await cashier.req('PUT', '/api/merchant/stamp-card', settings)
     expect(put.status).toBe(403)
     expect((await owner.get('/api/merchant/stamp-card')).body.stampCard.stampsRequired).toBe(8)
@@ -56,7 +70,12 @@ describe('stamps at the till', () => {
     expect((await stamp(cashier, card)).body.stamps.filled).toBe(2)
     const third = await stamp(cashier, card)
     expect(third.body.stamps.filled).toBe(0)
-    expect(third.body.coupon).toMatchObject({ title: 'Free coffee', source: 'stamps', state: 'active', description: 'Any size' })
+    expect(third.body.coupon).toMatchObject({
+      title: 'Free coffee',
+      source: 'stamps',
+      state: 'active',
+      description: 'Any size',
+    })
     const perks = await client.get(`/api/me/cards/${card.id}/perks`)
     expect(perks.body.stamps).toMatchObject({ filled: 0, required: 3 })
     expect(perks.body.coupons).toHaveLength(1)
@@ -76,7 +95,7 @@ describe('stamps at the till', () => {
     expect((await stamp(cashier, card)).status).toBe(201)
   })
 
-  it('refuses a stamp beyond the daily limit until the merchant\'s next local day', async () => {
+  it("refuses a stamp beyond the daily limit until the merchant's next local day", async () => {
     const { cashier, card, merchantId } = await setup({ cooldownMinutes: 0 })
     expect((await stamp(cashier, card)).status).toBe(201)
     expect((await stamp(cashier, card)).status).toBe(201)

@@ -11,7 +11,9 @@ afterEach(() => t.close())
 const ledgerRows = () => (t.sqlite.prepare('select count(*) n from ledger_entries').get() as { n: number }).n
 function balanceEqualsLedger(cardId: string) {
   const row = t.sqlite
-    .prepare('select c.balance, coalesce(sum(e.points),0) total from cards c left join ledger_entries e on e.card_id = c.id where c.id = ? group by c.id')
+    .prepare(
+      'select c.balance, coalesce(sum(e.points),0) total from cards c left join ledger_entries e on e.card_id = c.id where c.id = ? group by c.id',
+    )
     .get(cardId) as { balance: number; total: number }
   expect(row.balance).toBe(row.total)
   return row.balance
@@ -60,7 +62,7 @@ describe('scanning a card at the till', () => {
     expect(res.body.error).toMatchObject({ code: 'code_expired', message: expect.stringMatching(/expired/) })
   })
 
-  it('does not open another merchant\'s card', async () => {
+  it("does not open another merchant's card", async () => {
     const { card } = await setup()
     const other = await merchantWithOwner(t)
     const res = await other.owner.post('/api/staff/scan', { code: currentCode(t, card) })
@@ -82,7 +84,10 @@ describe('awarding points', () => {
     const handle = await scan(t, cashier, card)
     const res = await cashier.post('/api/staff/earn', { handle, amountMinor: 1299 }, { 'idempotency-key': idemKey() })
     expect(res.status).toBe(201)
-    expect(res.body).toMatchObject({ balance: 12, entry: { kind: 'earn', points: 12, balanceAfter: 12, amountMinor: 1299 } })
+    expect(res.body).toMatchObject({
+      balance: 12,
+      entry: { kind: 'earn', points: 12, balanceAfter: 12, amountMinor: 1299 },
+    })
     const detail = await client.get(`/api/me/cards/${card.id}`)
     expect(detail.body.card.balance).toBe(12)
     expect(detail.body.history[0]).toMatchObject({ reason: 'Purchase of 12.99 EUR', points: 12, balanceAfter: 12 })
@@ -95,7 +100,9 @@ describe('awarding points', () => {
     const key = idemKey()
     const before = ledgerRows()
     const answers = await Promise.all(
-      Array.from({ length: 20 }, () => cashier.post('/api/staff/earn', { handle, amountMinor: 500 }, { 'idempotency-key': key })),
+      Array.from({ length: 20 }, () =>
+        cashier.post('/api/staff/earn', { handle, amountMinor: 500 }, { 'idempotency-key': key }),
+      ),
     )
     expect(new Set(answers.map((a) => a.status))).toEqual(new Set([201]))
     expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1)
@@ -110,7 +117,10 @@ describe('awarding points', () => {
     await cashier.post('/api/staff/earn', { handle, amountMinor: 500 }, { 'idempotency-key': key })
     const res = await cashier.post('/api/staff/earn', { handle, amountMinor: 900 }, { 'idempotency-key': key })
     expect(res.status).toBe(409)
-    expect(res.body.error).toMatchObject({ code: 'idempotency_conflict', message: expect.stringMatching(/different request/) })
+    expect(res.body.error).toMatchObject({
+      code: 'idempotency_conflict',
+      message: expect.stringMatching(/different request/),
+    })
     expect(balanceEqualsLedger(card.id)).toBe(5)
   })
 
@@ -137,7 +147,11 @@ describe('awarding points', () => {
     const { cashier, card, merchantId } = await setup()
     const handle = await scan(t, cashier, card)
     const other = await merchantWithOwner(t)
-    const foreign = await other.owner.post('/api/staff/earn', { handle, amountMinor: 500 }, { 'idempotency-key': idemKey() })
+    const foreign = await other.owner.post(
+      '/api/staff/earn',
+      { handle, amountMinor: 500 },
+      { 'idempotency-key': idemKey() },
+    )
     expect(foreign.status).toBe(410)
     t.clock.advance(6 * 60_000)
     const late = await cashier.post('/api/staff/earn', { handle, amountMinor: 500 }, { 'idempotency-key': idemKey() })
@@ -151,17 +165,33 @@ describe('awarding points', () => {
     const { cashier, owner, card, merchantId } = await setup()
     const manager = await addStaff(t, merchantId, 'manager')
     const handle = await scan(t, cashier, card)
-    const denied = await cashier.post('/api/staff/adjust', { handle, points: 50, reason: 'Goodwill' }, { 'idempotency-key': idemKey() })
+    const denied = await cashier.post(
+      '/api/staff/adjust',
+      { handle, points: 50, reason: 'Goodwill' },
+      { 'idempotency-key': idemKey() },
+    )
     expect(denied.status).toBe(403)
     expect(denied.body.error.code).toBe('forbidden')
     const ownerHandle = await scan(t, owner, card)
-    const ok = await owner.post('/api/staff/adjust', { handle: ownerHandle, points: 50, reason: 'Goodwill' }, { 'idempotency-key': idemKey() })
+    const ok = await owner.post(
+      '/api/staff/adjust',
+      { handle: ownerHandle, points: 50, reason: 'Goodwill' },
+      { 'idempotency-key': idemKey() },
+    )
     expect(ok.status).toBe(201)
     expect(ok.body.entry).toMatchObject({ kind: 'adjust', points: 50, reason: 'Goodwill' })
     const managerHandle = await scan(t, manager, card)
-    const down = await manager.post('/api/staff/adjust', { handle: managerHandle, points: -20, reason: 'Duplicate' }, { 'idempotency-key': idemKey() })
+    const down = await manager.post(
+      '/api/staff/adjust',
+      { handle: managerHandle, points: -20, reason: 'Duplicate' },
+      { 'idempotency-key': idemKey() },
+    )
     expect(down.body.balance).toBe(30)
-    const tooMuch = await manager.post('/api/staff/adjust', { handle: managerHandle, points: -31, reason: 'Too much' }, { 'idempotency-key': idemKey() })
+    const tooMuch = await manager.post(
+      '/api/staff/adjust',
+      { handle: managerHandle, points: -31, reason: 'Too much' },
+      { 'idempotency-key': idemKey() },
+    )
     expect(tooMuch.status).toBe(422)
     expect(tooMuch.body.error.code).toBe('insufficient_balance')
     expect(balanceEqualsLedger(card.id)).toBe(30)
@@ -171,10 +201,21 @@ describe('awarding points', () => {
     const { cashier, card, client } = await setup()
     const handle = await scan(t, cashier, card)
     const earn = await cashier.post('/api/staff/earn', { handle, amountMinor: 2000 }, { 'idempotency-key': idemKey() })
-    const undo = await cashier.post('/api/staff/undo', { handle, entryId: earn.body.entry.id }, { 'idempotency-key': idemKey() })
+    const undo = await cashier.post(
+      '/api/staff/undo',
+      { handle, entryId: earn.body.entry.id },
+      { 'idempotency-key': idemKey() },
+    )
     expect(undo.status).toBe(201)
-    expect(undo.body).toMatchObject({ balance: 0, entry: { kind: 'reversal', points: -20, reversesEntryId: earn.body.entry.id } })
-    const twice = await cashier.post('/api/staff/undo', { handle, entryId: earn.body.entry.id }, { 'idempotency-key': idemKey() })
+    expect(undo.body).toMatchObject({
+      balance: 0,
+      entry: { kind: 'reversal', points: -20, reversesEntryId: earn.body.entry.id },
+    })
+    const twice = await cashier.post(
+      '/api/staff/undo',
+      { handle, entryId: earn.body.entry.id },
+      { 'idempotency-key': idemKey() },
+    )
     expect(twice.status).toBe(409)
     expect(twice.body.error.code).toBe('already_reversed')
     const history = (await client.get(`/api/me/cards/${card.id}`)).body.history
@@ -189,7 +230,11 @@ describe('awarding points', () => {
     const earn = await cashier.post('/api/staff/earn', { handle, amountMinor: 2000 }, { 'idempotency-key': idemKey() })
     t.clock.advance(11 * 60_000)
     const fresh = await scan(t, cashier, card)
-    const res = await cashier.post('/api/staff/undo', { handle: fresh, entryId: earn.body.entry.id }, { 'idempotency-key': idemKey() })
+    const res = await cashier.post(
+      '/api/staff/undo',
+      { handle: fresh, entryId: earn.body.entry.id },
+      { 'idempotency-key': idemKey() },
+    )
     expect(res.status).toBe(422)
     expect(res.body.error.code).toBe('undo_window_passed')
     expect(balanceEqualsLedger(card.id)).toBe(20)

@@ -12,7 +12,11 @@ beforeEach(async () => {
 afterEach(() => t.close())
 
 const merchantTotal = (merchantId: string) =>
-  (t.sqlite.prepare('select coalesce(sum(points), 0) n from ledger_entries where merchant_id = ?').get(merchantId) as { n: number }).n
+  (
+    t.sqlite.prepare('select coalesce(sum(points), 0) n from ledger_entries where merchant_id = ?').get(merchantId) as {
+      n: number
+    }
+  ).n
 
 describe('two wallets meeting', () => {
   it('keeps the expiry date of every merged lot and moves coupons still to use to the surviving card', async () => {
@@ -27,17 +31,27 @@ describe('two wallets meeting', () => {
     const cashier = await addStaff(t, cafe.merchantId, 'cashier') // the owner's till session has ended by now
     await earn(t, cashier, phone2.card, 300) // lot 2: a month later
     const coupon = await writeTx(t.db, (tx) =>
-      issueCoupon(tx, { cardId: phone2.card.id, merchantId: cafe.merchantId, source: 'campaign', title: 'Free cookie', now: t.clock.now() }),
+      issueCoupon(tx, {
+        cardId: phone2.card.id,
+        merchantId: cafe.merchantId,
+        source: 'campaign',
+        title: 'Free cookie',
+        now: t.clock.now(),
+      }),
     )
     const lotsBefore = t.sqlite
-      .prepare("select points, lot_expires_at from ledger_entries where card_id = ? and kind = 'earn' order by created_at")
+      .prepare(
+        "select points, lot_expires_at from ledger_entries where card_id = ? and kind = 'earn' order by created_at",
+      )
       .all(phone2.card.id) as { points: number; lot_expires_at: string }[]
     expect(lotsBefore.map((l) => l.points)).toEqual([7, 3])
 
     expect((await passkeySignIn(phone2.client, authenticator)).status).toBe(200)
 
     const moved = t.sqlite
-      .prepare("select points, lot_expires_at from ledger_entries where card_id = ? and kind = 'transfer' order by lot_expires_at")
+      .prepare(
+        "select points, lot_expires_at from ledger_entries where card_id = ? and kind = 'transfer' order by lot_expires_at",
+      )
       .all(phone1.card.id)
     expect(moved).toEqual(lotsBefore)
     const couponNow = t.sqlite.prepare('select card_id, state from coupons where id = ?').get(coupon.id)
@@ -66,7 +80,11 @@ describe('two wallets meeting', () => {
     expect(res.status).toBe(200)
     expect(res.body).toEqual({ signedIn: true, movedCards: 1, mergedCards: 1 })
 
-    const wallet = (await phone2.client.get('/api/me/cards')).body.cards as { id: string; balance: number; merchant: { slug: string } }[]
+    const wallet = (await phone2.client.get('/api/me/cards')).body.cards as {
+      id: string
+      balance: number
+      merchant: { slug: string }
+    }[]
     const bySlug = Object.fromEntries(wallet.map((c) => [c.merchant.slug, c]))
     expect(Object.keys(bySlug).sort()).toEqual([cafe.slug, bakery.slug, salon.slug].sort())
     expect(bySlug[cafe.slug]).toMatchObject({ id: phone1.card.id, balance: 17 })
@@ -77,21 +95,32 @@ describe('two wallets meeting', () => {
 
     // Both ledgers tell the story; the old card is closed at 0, not deleted.
     const into = (await phone2.client.get(`/api/me/cards/${phone1.card.id}`)).body.history[0]
-    expect(into).toMatchObject({ kind: 'transfer', points: 5, balanceAfter: 17, reason: `Moved from card ${phone2.card.cardNumber}` })
-    const old = t.sqlite.prepare('select balance, closed_at, closed_into_card_id from cards where id = ?').get(phone2.card.id)
+    expect(into).toMatchObject({
+      kind: 'transfer',
+      points: 5,
+      balanceAfter: 17,
+      reason: `Moved from card ${phone2.card.cardNumber}`,
+    })
+    const old = t.sqlite
+      .prepare('select balance, closed_at, closed_into_card_id from cards where id = ?')
+      .get(phone2.card.id)
     expect(old).toEqual({ balance: 0, closed_at: t.clock.now().toISOString(), closed_into_card_id: phone1.card.id })
     const out = t.sqlite
       .prepare("select points, balance_after, reason from ledger_entries where card_id = ? and kind = 'transfer'")
       .get(phone2.card.id)
     expect(out).toEqual({ points: -5, balance_after: 0, reason: `Moved to card ${phone1.card.cardNumber}` })
-    expect(t.sqlite.prepare('select count(*) n from ledger_entries where card_id = ?').get(phone2.card.id)).toEqual({ n: 2 })
+    expect(t.sqlite.prepare('select count(*) n from ledger_entries where card_id = ?').get(phone2.card.id)).toEqual({
+      n: 2,
+    })
 
     // Every ledger still sums to its balance and each merchant's books are unchanged.
     expect(unbalancedCards(t)).toEqual([])
     expect([cafe, bakery, salon].map((m) => merchantTotal(m.merchantId))).toEqual(totals)
 
     // The merged-away wallet keeps no personal data; the closed card takes no more points.
-    expect(t.sqlite.prepare('select name, email, merged_into_id from customers where merged_into_id is not null').all()).toHaveLength(1)
+    expect(
+      t.sqlite.prepare('select name, email, merged_into_id from customers where merged_into_id is not null').all(),
+    ).toHaveLength(1)
     const scan = await cafe.owner.post('/api/staff/scan', { code: currentCode(t, phone2.card) })
     expect(scan.status).toBe(410)
     expect(scan.body.error.code).toBe('card_closed')
@@ -114,10 +143,12 @@ describe('two wallets meeting', () => {
       const cafe = await merchantWithOwner(local)
       const bakery = await merchantWithOwner(local)
       const home = local.client()
-      const homeCard = (await home.post('/api/join', { slug: cafe.slug, name: 'Ada', email: 'ada@example.test' })).body.card
+      const homeCard = (await home.post('/api/join', { slug: cafe.slug, name: 'Ada', email: 'ada@example.test' })).body
+        .card
       await earn(local, cafe.owner, homeCard, 800)
       const phone = local.client()
-      const phoneCard = (await phone.post('/api/join', { slug: bakery.slug, name: 'Ada', marketingConsent: true })).body.card
+      const phoneCard = (await phone.post('/api/join', { slug: bakery.slug, name: 'Ada', marketingConsent: true })).body
+        .card
       await addPasskey(phone)
 
       await phone.post('/api/auth/email-link', { email: 'ada@example.test' })
@@ -128,7 +159,9 @@ describe('two wallets meeting', () => {
       const ids = (await phone.get('/api/me/cards')).body.cards.map((c: { id: string }) => c.id).sort()
       expect(ids).toEqual([homeCard.id, phoneCard.id].sort())
       expect((await phone.get('/api/me/passkeys')).body.passkeys).toHaveLength(1)
-      expect((await phone.get('/api/me/consents')).body.consents.find((c: { cardId: string }) => c.cardId === phoneCard.id)).toMatchObject({ granted: true })
+      expect(
+        (await phone.get('/api/me/consents')).body.consents.find((c: { cardId: string }) => c.cardId === phoneCard.id),
+      ).toMatchObject({ granted: true })
       // The address had never been proven: the device that typed it at join is signed out (it may not be its owner's).
       expect((await home.get('/api/me/cards')).status).toBe(401)
       expect(unbalancedCards(local)).toEqual([])

@@ -28,8 +28,10 @@ function visits(ago: number[], spend = 1000): DayTotals {
   for (const a of [...ago].sort((x, y) => y - x)) addPurchase(t, TODAY - a, spend)
   return t
 }
-const member = (joinedAgo: number, ago: number[], spend = 1000) => summarize('c', TODAY - joinedAgo, visits(ago, spend), TODAY)
-const lifecycle = (joinedAgo: number, ago: number[], t = T) => classify(member(joinedAgo, ago), TODAY, t, null).lifecycle
+const member = (joinedAgo: number, ago: number[], spend = 1000) =>
+  summarize('c', TODAY - joinedAgo, visits(ago, spend), TODAY)
+const lifecycle = (joinedAgo: number, ago: number[], t = T) =>
+  classify(member(joinedAgo, ago), TODAY, t, null).lifecycle
 
 describe('visits and the usual gap', () => {
   it('takes the median of the gaps between visit days', () => {
@@ -66,7 +68,11 @@ describe('visits and the usual gap', () => {
     const t = visits([30, 20, 3])
     addPurchase(t, TODAY - 3, 250)
     expect(decodeTotals(encodeTotals(t))).toEqual(t)
-    expect(encodeTotals(t)).toEqual({ days: `${TODAY - 30},${TODAY - 20},${TODAY - 3}`, counts: '1,1,2', spends: '1000,1000,1250' })
+    expect(encodeTotals(t)).toEqual({
+      days: `${TODAY - 30},${TODAY - 20},${TODAY - 3}`,
+      counts: '1,1,2',
+      spends: '1000,1000,1250',
+    })
   })
 
   it('puts a purchase on the local day of the merchant, across a DST change', () => {
@@ -176,7 +182,18 @@ describe('figures', () => {
 
   it('gives the share of each monthly cohort that came back in each following month', () => {
     expect(f.cohorts.map((c) => c.month)).toEqual([
-      '2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09', '2025-10', '2025-11', '2025-12', '2026-01', '2026-02', '2026-03',
+      '2025-04',
+      '2025-05',
+      '2025-06',
+      '2025-07',
+      '2025-08',
+      '2025-09',
+      '2025-10',
+      '2025-11',
+      '2025-12',
+      '2026-01',
+      '2026-02',
+      '2026-03',
     ])
     // Joined 22 Aug 2025, visits in Aug, Oct, Nov, Jan (2), Feb, Mar.
     expect(f.cohorts[4]).toEqual({ month: '2025-08', size: 1, retained: [1, 0, 1, 1, 0, 1, 1, 1] })
@@ -189,6 +206,13 @@ describe('figures', () => {
 
   it('has no rates without the members to compute them from', () => {
     const empty = figures([], [], TODAY)
-    expect(empty).toMatchObject({ members: 0, retention: null, churn: null, repeatRate: null, averageSpend: null, lifetimeValue: null })
+    expect(empty).toMatchObject({
+      members: 0,
+      retention: null,
+      churn: null,
+      repeatRate: null,
+      averageSpend: null,
+      lifetimeValue: null,
+    })
   })
 })

@@ -51,7 +51,11 @@ describe('ledger', () => {
     expect(() => reversalPoints(award, late)).toThrowError(expect.objectContaining({ code: 'undo_window_passed' }))
   })
   it('refuses to undo twice or to undo a reversal', () => {
-    expect(() => reversalPoints({ ...award, reversed: true }, now)).toThrowError(expect.objectContaining({ code: 'already_reversed' }))
-    expect(() => reversalPoints({ ...award, kind: 'reversal' }, now)).toThrowError(expect.objectContaining({ code: 'not_reversible' }))
+    expect(() => reversalPoints({ ...award, reversed: true }, now)).toThrowError(
+      expect.objectContaining({ code: 'already_reversed' }),
+    )
+    expect(() => reversalPoints({ ...award, kind: 'reversal' }, now)).toThrowError(
+      expect.objectContaining({ code: 'not_reversible' }),
+    )
   })
 })

@@ -18,10 +18,27 @@ import { addLocalMonths, localParts, zonedToUtc } from '../../server/domain/zone
 const WAW = 'Europe/Warsaw'
 // Tuesday 10 March 2026, 15:30 in Warsaw (UTC+1).
 const TUE_1530 = new Date('2026-03-10T14:30:00Z')
-const tuesdayPromo = { name: 'Tuesday promo', multiplier: 2, bonusPoints: 0, weekdays: [2], startTime: '14:00', endTime: '17:00', startDate: null, endDate: null }
+const tuesdayPromo = {
+  name: 'Tuesday promo',
+  multiplier: 2,
+  bonusPoints: 0,
+  weekdays: [2],
+  startTime: '14:00',
+  endTime: '17:00',
+  startDate: null,
+  endDate: null,
+}
 const gold = { name: 'Gold', threshold: 500, multiplier: 1.5, perks: '' }
 const silver = { name: 'Silver', threshold: 100, multiplier: 1.25, perks: '' }
-const base = { amountMinor: 1250, discountMinor: 0, at: TUE_1530, timezone: WAW, currency: 'EUR', tier: null, earnedToday: 0 }
+const base = {
+  amountMinor: 1250,
+  discountMinor: 0,
+  at: TUE_1530,
+  timezone: WAW,
+  currency: 'EUR',
+  tier: null,
+  earnedToday: 0,
+}
 
 describe('earning', () => {
   it('earns the rate on the purchase and names it in the reason', () => {
@@ -29,17 +46,23 @@ describe('earning', () => {
   })
 
   it('applies a promotion, then the tier multiplier, and says so', () => {
-    const r = earnForPurchase({ ...base, rules: defaultRules({ promotions: [tuesdayPromo], tiers: [silver, gold] }), tier: gold })
+    const r = earnForPurchase({
+      ...base,
+      rules: defaultRules({ promotions: [tuesdayPromo], tiers: [silver, gold] }),
+      tier: gold,
+    })
     expect(r).toEqual({ points: 36, reason: 'Purchase of 12.50 EUR, x2 Tuesday promo, Gold x1.5' })
   })
 
-  it('reads promotion days and hours in the merchant\'s timezone, end exclusive', () => {
+  it("reads promotion days and hours in the merchant's timezone, end exclusive", () => {
     // 16:59 and 17:00 Warsaw time on a Tuesday; 13:59 UTC is 14:59 local, inside.
     expect(promotionActive(tuesdayPromo, new Date('2026-03-10T15:59:00Z'), WAW)).toBe(true)
     expect(promotionActive(tuesdayPromo, new Date('2026-03-10T16:00:00Z'), WAW)).toBe(false)
     expect(promotionActive(tuesdayPromo, new Date('2026-03-10T13:00:00Z'), WAW)).toBe(true)
     // Monday 23:30 UTC is already Tuesday 00:30 in Warsaw, but before 14:00.
-    expect(promotionActive({ ...tuesdayPromo, startTime: '00:00', endTime: '01:00' }, new Date('2026-03-09T23:30:00Z'), WAW)).toBe(true)
+    expect(
+      promotionActive({ ...tuesdayPromo, startTime: '00:00', endTime: '01:00' }, new Date('2026-03-09T23:30:00Z'), WAW),
+    ).toBe(true)
     expect(promotionActive(tuesdayPromo, new Date('2026-03-11T14:30:00Z'), WAW)).toBe(false)
   })
 
@@ -51,13 +74,18 @@ describe('earning', () => {
 
   it('adds a promotion bonus and the visit points', () => {
     const rules = defaultRules({ pointsPerVisit: 5, promotions: [{ ...tuesdayPromo, multiplier: 1, bonusPoints: 20 }] })
-    expect(earnForPurchase({ ...base, rules })).toEqual({ points: 37, reason: 'Purchase of 12.50 EUR, +5 per visit, +20 Tuesday promo' })
+    expect(earnForPurchase({ ...base, rules })).toEqual({
+      points: 37,
+      reason: 'Purchase of 12.50 EUR, +5 per visit, +20 Tuesday promo',
+    })
   })
 
   it('earns nothing below the minimum spend, and nothing on the part paid with a reward', () => {
     const rules = defaultRules({ minSpendMinor: 1000, pointsPerVisit: 5 })
     expect(earnForPurchase({ ...base, amountMinor: 999, rules }).points).toBe(0)
-    expect(earnForPurchase({ ...base, amountMinor: 999, rules }).reason).toBe('Purchase of 9.99 EUR, below the 10.00 EUR minimum')
+    expect(earnForPurchase({ ...base, amountMinor: 999, rules }).reason).toBe(
+      'Purchase of 9.99 EUR, below the 10.00 EUR minimum',
+    )
     const paid = earnForPurchase({ ...base, amountMinor: 2000, discountMinor: 500, rules: defaultRules() })
     expect(paid).toEqual({ points: 15, reason: 'Purchase of 20.00 EUR, 5.00 EUR paid with a reward' })
     // The discount also counts against the minimum spend.
@@ -77,24 +105,50 @@ describe('earning', () => {
 describe('rules validation', () => {
   it('reads a version made before the engine as its rate only, and the columns win over the JSON', () => {
     const old = rulesFromVersion({ points_per_unit: 3, unit_minor: 100, rounding: 'round', rules: null })
-    expect(old).toMatchObject({ pointsPerUnit: 3, rounding: 'round', tiers: [], promotions: [], expiry: { mode: 'none' }, welcomeBonus: 0 })
-    const stored = rulesFromVersion({ points_per_unit: 2, unit_minor: 50, rounding: 'floor', rules: JSON.stringify({ welcomeBonus: 5, pointsPerUnit: 9 }) })
+    expect(old).toMatchObject({
+      pointsPerUnit: 3,
+      rounding: 'round',
+      tiers: [],
+      promotions: [],
+      expiry: { mode: 'none' },
+      welcomeBonus: 0,
+    })
+    const stored = rulesFromVersion({
+      points_per_unit: 2,
+      unit_minor: 50,
+      rounding: 'floor',
+      rules: JSON.stringify({ welcomeBonus: 5, pointsPerUnit: 9 }),
+    })
     expect(stored).toMatchObject({ pointsPerUnit: 2, unitMinor: 50, welcomeBonus: 5 })
   })
 
   it('refuses tier thresholds that do not increase, naming the field', () => {
     const r = ProgramRules.safeParse({ pointsPerUnit: 1, unitMinor: 100, tiers: [gold, silver] })
     expect(r.success).toBe(false)
-    expect(r.error!.issues[0]).toMatchObject({ path: ['tiers', 1, 'threshold'], message: 'tier thresholds must increase' })
+    expect(r.error!.issues[0]).toMatchObject({
+      path: ['tiers', 1, 'threshold'],
+      message: 'tier thresholds must increase',
+    })
   })
 
   it('refuses a promotion that ends before it starts', () => {
-    const r = ProgramRules.safeParse({ pointsPerUnit: 1, unitMinor: 100, promotions: [{ ...tuesdayPromo, startTime: '17:00', endTime: '14:00' }] })
+    const r = ProgramRules.safeParse({
+      pointsPerUnit: 1,
+      unitMinor: 100,
+      promotions: [{ ...tuesdayPromo, startTime: '17:00', endTime: '14:00' }],
+    })
     expect(r.error!.issues[0]).toMatchObject({ path: ['promotions', 0, 'endTime'] })
   })
 })
 
-const e = (id: string, kind: string, points: number, createdAt: string, lotExpiresAt: string | null = null, expiresEntryId: string | null = null): LotEntry => ({
+const e = (
+  id: string,
+  kind: string,
+  points: number,
+  createdAt: string,
+  lotExpiresAt: string | null = null,
+  expiresEntryId: string | null = null,
+): LotEntry => ({
   id,
   kind,
   points,
@@ -111,10 +165,12 @@ describe('expiry lots', () => {
       e('r', 'redeem', -120, '2025-03-01T10:00:00Z'),
     ])
     expect(lots.map((l) => l.remaining)).toEqual([0, 30])
-    expect(dueLots(lots, new Date('2026-01-06T00:00:00Z'), { mode: 'afterEarn', months: 12, roundTo: 'none' }, null, WAW)).toEqual([])
-    expect(dueLots(lots, new Date('2026-02-06T00:00:00Z'), { mode: 'afterEarn', months: 12, roundTo: 'none' }, null, WAW)).toEqual([
-      { lotId: 'b', points: 30 },
-    ])
+    expect(
+      dueLots(lots, new Date('2026-01-06T00:00:00Z'), { mode: 'afterEarn', months: 12, roundTo: 'none' }, null, WAW),
+    ).toEqual([])
+    expect(
+      dueLots(lots, new Date('2026-02-06T00:00:00Z'), { mode: 'afterEarn', months: 12, roundTo: 'none' }, null, WAW),
+    ).toEqual([{ lotId: 'b', points: 30 }])
   })
 
   it('lets any negative entry (reversal, adjust, expire) consume the oldest lots, and an expiry its own lot', () => {
@@ -126,7 +182,11 @@ describe('expiry lots', () => {
       e('y', 'adjust', -5, '2025-03-03T00:00:00Z'),
       e('z', 'reversal', -10, '2025-03-04T00:00:00Z'),
     ])
-    expect(lots.map((l) => [l.id, l.remaining])).toEqual([['a', 0], ['b', 0], ['c', 25]])
+    expect(lots.map((l) => [l.id, l.remaining])).toEqual([
+      ['a', 0],
+      ['b', 0],
+      ['c', 25],
+    ])
   })
 
   it('never makes a second expiry for a lot already expired', () => {
@@ -138,13 +198,15 @@ describe('expiry lots', () => {
     expect(dueLots(replayLots(entries), now, rule, null, WAW)).toEqual([])
   })
 
-  it('rounds expiry to the end of the month in the merchant\'s timezone', () => {
+  it("rounds expiry to the end of the month in the merchant's timezone", () => {
     // Earned 31 Jan 2025 23:30 in Warsaw (22:30 UTC): 12 months later is January 2026; the month ends at local midnight.
     const at = new Date('2025-01-31T22:30:00Z')
     expect(lotExpiry(at, { mode: 'afterEarn', months: 12, roundTo: 'month' }, WAW)).toBe('2026-01-31T23:00:00.000Z')
     expect(lotExpiry(at, { mode: 'afterEarn', months: 1, roundTo: 'none' }, WAW)).toBe('2025-02-28T22:30:00.000Z')
     // Summer time: the end of June in Warsaw is 22:00 UTC.
-    expect(lotExpiry(new Date('2025-06-10T12:00:00Z'), { mode: 'afterEarn', months: 12, roundTo: 'month' }, WAW)).toBe('2026-06-30T22:00:00.000Z')
+    expect(lotExpiry(new Date('2025-06-10T12:00:00Z'), { mode: 'afterEarn', months: 12, roundTo: 'month' }, WAW)).toBe(
+      '2026-06-30T22:00:00.000Z',
+    )
     expect(lotExpiry(at, { mode: 'afterEarn', months: 3, roundTo: 'year' }, WAW)).toBe('2025-12-31T23:00:00.000Z')
     expect(lotExpiry(at, { mode: 'none' }, WAW)).toBeNull()
   })
@@ -155,7 +217,10 @@ describe('expiry lots', () => {
     const rule = { mode: 'inactivity' as const, months: 6 }
     expect(dueLots(lots, new Date('2025-07-31T00:00:00Z'), rule, '2025-02-01T00:00:00Z', WAW)).toEqual([])
     expect(dueLots(lots, new Date('2025-08-01T00:00:00Z'), rule, '2025-02-01T00:00:00Z', WAW)).toHaveLength(2)
-    expect(nextExpiry(lots, new Date('2025-03-01T00:00:00Z'), rule, '2025-02-01T00:00:00Z', WAW)).toEqual({ points: 15, at: '2025-07-31T23:00:00.000Z' })
+    expect(nextExpiry(lots, new Date('2025-03-01T00:00:00Z'), rule, '2025-02-01T00:00:00Z', WAW)).toEqual({
+      points: 15,
+      at: '2025-07-31T23:00:00.000Z',
+    })
   })
 
   it('shows the earliest dated expiry and its amount', () => {
@@ -165,7 +230,15 @@ describe('expiry lots', () => {
       e('c', 'earn', 7, '2025-02-01T00:00:00Z', '2026-02-28T23:00:00.000Z'),
       e('r', 'redeem', -4, '2025-03-01T00:00:00Z'),
     ])
-    expect(nextExpiry(lots, new Date('2025-06-01T00:00:00Z'), { mode: 'afterEarn', months: 12, roundTo: 'month' }, null, WAW)).toEqual({
+    expect(
+      nextExpiry(
+        lots,
+        new Date('2025-06-01T00:00:00Z'),
+        { mode: 'afterEarn', months: 12, roundTo: 'month' },
+        null,
+        WAW,
+      ),
+    ).toEqual({
       points: 11,
       at: '2026-01-31T23:00:00.000Z',
     })
@@ -220,7 +293,16 @@ describe('tiers', () => {
   })
 
   it('gives the end of the grace period as the deadline once the card is below', () => {
-    const goal = retentionGoal([{ points: 420, at: '2025-12-01T00:00:00Z' }], 1, tiers, rolling, new Date('2026-01-10T00:00:00Z'), WAW, '2026-01-05T00:00:00Z', 30)
+    const goal = retentionGoal(
+      [{ points: 420, at: '2025-12-01T00:00:00Z' }],
+      1,
+      tiers,
+      rolling,
+      new Date('2026-01-10T00:00:00Z'),
+      WAW,
+      '2026-01-05T00:00:00Z',
+      30,
+    )
     expect(goal).toEqual({ points: 80, by: '2026-02-03T23:59:59.999Z' })
   })
 })
@@ -235,7 +317,7 @@ describe('bonuses', () => {
     expect(birthdayYear('1990-12-30', new Date('2026-01-03T12:00:00Z'), WAW, 7)).toBe(2025)
   })
 
-  it('reads the day in the merchant\'s timezone', () => {
+  it("reads the day in the merchant's timezone", () => {
     // 23:30 UTC on 24 March is already 25 March in Warsaw.
     expect(birthdayYear('1990-03-25', new Date('2026-03-24T23:30:00Z'), WAW, 0)).toBe(2026)
     expect(birthdayYear('1990-03-25', new Date('2026-03-24T22:30:00Z'), WAW, 0)).toBeNull()
@@ -251,14 +333,21 @@ describe('bonuses', () => {
     const now = new Date('2026-03-10T00:00:00Z')
     expect(birthdayChangeAllowed(null, null, now).ok).toBe(true)
     expect(birthdayChangeAllowed('1990-01-01', null, now).ok).toBe(true)
-    expect(birthdayChangeAllowed('1990-01-01', '2025-06-01T00:00:00Z', now)).toEqual({ ok: false, from: '2026-06-01T00:00:00.000Z' })
+    expect(birthdayChangeAllowed('1990-01-01', '2025-06-01T00:00:00Z', now)).toEqual({
+      ok: false,
+      from: '2026-06-01T00:00:00.000Z',
+    })
     expect(birthdayChangeAllowed('1990-01-01', '2025-03-10T00:00:00Z', now).ok).toBe(true)
   })
 
   it('refuses a referral of oneself, by the same member or the same email', () => {
     expect(referralRefusal({ customerId: 'a', email: null }, { customerId: 'a', email: null })).toBe('self')
-    expect(referralRefusal({ customerId: 'a', email: 'Ann@x.test' }, { customerId: 'b', email: 'ann@x.test ' })).toBe('self')
-    expect(referralRefusal({ customerId: 'a', email: 'ann@x.test' }, { customerId: 'b', email: 'bob@x.test' })).toBeNull()
+    expect(referralRefusal({ customerId: 'a', email: 'Ann@x.test' }, { customerId: 'b', email: 'ann@x.test ' })).toBe(
+      'self',
+    )
+    expect(
+      referralRefusal({ customerId: 'a', email: 'ann@x.test' }, { customerId: 'b', email: 'bob@x.test' }),
+    ).toBeNull()
     expect(referralRefusal({ customerId: 'a', email: null }, { customerId: 'b', email: null })).toBeNull()
   })
 })
@@ -273,7 +362,13 @@ describe('local time', () => {
 })
 
 describe('90-day preview', () => {
-  const p = (id: string, points: number, amountMinor: number | null, createdAt: string, kind = 'earn'): PreviewEntry => ({
+  const p = (
+    id: string,
+    points: number,
+    amountMinor: number | null,
+    createdAt: string,
+    kind = 'earn',
+  ): PreviewEntry => ({
     id,
     cardId: 'c',
     kind,
@@ -288,7 +383,15 @@ describe('90-day preview', () => {
   it('replays the purchases of the last 90 days under the proposed rules', () => {
     const now = new Date('2026-03-10T12:00:00Z')
     const cards = new Map([
-      ['c', [p('old', 50, 5000, '2025-10-01T10:00:00Z'), p('a', 20, 2000, '2026-02-01T10:00:00Z'), p('b', 30, 3000, '2026-03-01T10:00:00Z'), p('w', 10, null, '2026-01-01T10:00:00Z', 'bonus')]],
+      [
+        'c',
+        [
+          p('old', 50, 5000, '2025-10-01T10:00:00Z'),
+          p('a', 20, 2000, '2026-02-01T10:00:00Z'),
+          p('b', 30, 3000, '2026-03-01T10:00:00Z'),
+          p('w', 10, null, '2026-01-01T10:00:00Z', 'bonus'),
+        ],
+      ],
       ['d', [p('x', 5, 500, '2026-03-02T10:00:00Z')]],
     ])
     const current = previewRules(cards, defaultRules(), now, WAW, 'EUR')
@@ -301,7 +404,10 @@ describe('90-day preview', () => {
     const proposed = previewRules(cards, doubled, now, WAW, 'EUR')
     expect(proposed.pointsIssued).toBe(110)
     // Card c: 50 old + 10 bonus + 40 + 60 = 160 >= 100; card d: 10.
-    expect(proposed.membersPerTier).toEqual([{ tier: null, members: 1 }, { tier: 'Silver', members: 1 }])
+    expect(proposed.membersPerTier).toEqual([
+      { tier: null, members: 1 },
+      { tier: 'Silver', members: 1 },
+    ])
     // The 50 earned 1 October 2025 expire at the end of April 2026, the month after March.
     expect(proposed.expiringNextMonth).toBe(50)
   })

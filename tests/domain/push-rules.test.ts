@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { loadConfig, vapidSubjectProblem } from '../../server/config.js'
-import { birthdayDue, fillTemplate, inQuietHours, isBirthdayOn, localParts, nextSendTime } from '../../server/domain/push-rules.js'
+import {
+  birthdayDue,
+  fillTemplate,
+  inQuietHours,
+  isBirthdayOn,
+  localParts,
+  nextSendTime,
+} from '../../server/domain/push-rules.js'
 import { backoffMs, retryAfterMs } from '../../server/push/sender.js'
-
 
 describe('quiet hours', () => {
   it('wrap midnight: 21:00-09:00 holds 23:00 and 08:59 but not 09:00 or 20:59', () => {
@@ -14,8 +20,12 @@ describe('quiet hours', () => {
 
   it('defer a send to 09:00 merchant time, across a daylight-saving change', () => {
     // Warsaw moves to summer time at 02:00 on 29 March 2026: 09:00 local is then 07:00 UTC.
-    expect(nextSendTime(new Date('2026-03-28T22:00:00Z'), 'Europe/Warsaw', '21:00', '09:00').toISOString()).toBe('2026-03-29T07:00:00.000Z')
-    expect(nextSendTime(new Date('2026-03-10T20:30:00Z'), 'Europe/Warsaw', '21:00', '09:00').toISOString()).toBe('2026-03-11T08:00:00.000Z')
+    expect(nextSendTime(new Date('2026-03-28T22:00:00Z'), 'Europe/Warsaw', '21:00', '09:00').toISOString()).toBe(
+      '2026-03-29T07:00:00.000Z',
+    )
+    expect(nextSendTime(new Date('2026-03-10T20:30:00Z'), 'Europe/Warsaw', '21:00', '09:00').toISOString()).toBe(
+      '2026-03-11T08:00:00.000Z',
+    )
   })
 
   it('let a send outside them go now', () => {
@@ -25,7 +35,7 @@ describe('quiet hours', () => {
 })
 
 describe('birthdays', () => {
-  it('fall on the merchant\'s local date, not UTC', () => {
+  it("fall on the merchant's local date, not UTC", () => {
     expect(localParts(new Date('2026-03-09T23:30:00Z'), 'Europe/Warsaw').date).toBe('2026-03-10')
     expect(birthdayDue('1990-03-10', new Date('2026-03-09T23:30:00Z'), 'Europe/Warsaw')).toBe('2026')
     expect(birthdayDue('1990-03-10', new Date('2026-03-09T23:30:00Z'), 'UTC', 0)).toBeNull()
@@ -45,13 +55,13 @@ describe('birthdays', () => {
 
 describe('message templates', () => {
   it('fill {name} {points} {merchant} and leave unknown placeholders', () => {
-    expect(fillTemplate('Hi {name}, {points} points at {merchant} {other}', { name: 'Ada', points: 40, merchant: 'Café' })).toBe(
-      'Hi Ada, 40 points at Café {other}',
-    )
+    expect(
+      fillTemplate('Hi {name}, {points} points at {merchant} {other}', { name: 'Ada', points: 40, merchant: 'Café' }),
+    ).toBe('Hi Ada, 40 points at Café {other}')
   })
 })
 
-describe('the sender\'s waits', () => {
+describe("the sender's waits", () => {
   it('read Retry-After as seconds or as a date', () => {
     const now = new Date('2026-03-10T12:00:00Z')
     expect(retryAfterMs('120', now)).toBe(120_000)
@@ -67,7 +77,14 @@ describe('the sender\'s waits', () => {
 describe('VAPID_SUBJECT', () => {
   const prod = { NODE_ENV: 'production', PUBLIC_URL: 'https://loyalty.example.com' }
   it('must be a reachable mailto: or https: in production', () => {
-    for (const bad of ['http://example.com', 'mailto:me@localhost', 'https://shop.local', 'mailto:push@loyalty-wallet.invalid', 'not a url', 'https://localhost:8443']) {
+    for (const bad of [
+      'http://example.com',
+      'mailto:me@localhost',
+      'https://shop.local',
+      'mailto:push@loyalty-wallet.invalid',
+      'not a url',
+      'https://localhost:8443',
+    ]) {
       expect(vapidSubjectProblem(bad), bad).not.toBeNull()
       expect(() => loadConfig({ ...prod, VAPID_SUBJECT: bad }), bad).toThrow(/VAPID_SUBJECT/)
     }

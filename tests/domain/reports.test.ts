@@ -1,9 +1,23 @@
 import { describe, expect, it } from 'vitest'
-import { difference, holdoutGroup, liftReport, MIN_GROUP_SIZE, visitsAndSpend, type MemberOutcome } from '../../server/domain/campaign-lift.js'
+import {
+  difference,
+  holdoutGroup,
+  liftReport,
+  MIN_GROUP_SIZE,
+  visitsAndSpend,
+  type MemberOutcome,
+} from '../../server/domain/campaign-lift.js'
 import { csvField, csvRow, decimalOf, formatMinor, toCsv } from '../../server/domain/csv.js'
 import { localClock } from '../../server/domain/local-stamp.js'
 import { localParts } from '../../server/domain/zoned-time.js'
-import { isOpen, offHoursAlerts, rateAlerts, repeatCardAlerts, type Award, type OpeningHours } from '../../server/domain/staff-anomalies.js'
+import {
+  isOpen,
+  offHoursAlerts,
+  rateAlerts,
+  repeatCardAlerts,
+  type Award,
+  type OpeningHours,
+} from '../../server/domain/staff-anomalies.js'
 
 const DAY = 86_400_000
 
@@ -25,7 +39,9 @@ describe('campaign lift statistics', () => {
     const held = cards.filter((c) => holdoutGroup('campaign-1', c, 20) === 'holdout').length
     expect(held / cards.length).toBeGreaterThan(0.18)
     expect(held / cards.length).toBeLessThan(0.22)
-    expect(cards.map((c) => holdoutGroup('campaign-1', c, 20))).toEqual(cards.map((c) => holdoutGroup('campaign-1', c, 20)))
+    expect(cards.map((c) => holdoutGroup('campaign-1', c, 20))).toEqual(
+      cards.map((c) => holdoutGroup('campaign-1', c, 20)),
+    )
     expect(cards.every((c) => holdoutGroup('campaign-1', c, 0) === 'target')).toBe(true)
   })
 
@@ -36,7 +52,7 @@ describe('campaign lift statistics', () => {
     expect(a).not.toEqual(b)
   })
 
-  it('counts a visit per local day in the merchant\'s time zone, and spend as the sum', () => {
+  it("counts a visit per local day in the merchant's time zone, and spend as the sum", () => {
     // 23:30 UTC on the 9th and 00:30 UTC on the 10th are both the 10th in Warsaw (UTC+1).
     const v = visitsAndSpend(
       [
@@ -52,7 +68,7 @@ describe('campaign lift statistics', () => {
   const members = (n: number, group: 'target' | 'holdout', assignedAt: string, visits = 1): MemberOutcome[] =>
     Array.from({ length: n }, () => ({ group, assignedAt, visits, spend: visits * 100, redemptions: 0 }))
 
-  it('says too early until a member\'s 30-day window has ended, then not enough data for small groups', () => {
+  it("says too early until a member's 30-day window has ended, then not enough data for small groups", () => {
     const at = '2026-03-01T10:00:00.000Z'
     const all = [...members(20, 'target', at), ...members(3, 'holdout', at)]
     expect(liftReport(10, all, new Date(Date.parse(at) + 29 * DAY)).status).toBe('too_early')
@@ -73,20 +89,38 @@ describe('campaign lift statistics', () => {
   })
 })
 
-const award = (id: string, createdAt: string, over: Partial<Award> = {}): Award => ({ id, cardId: 'card-1', staffId: 'staff-1', createdAt, ...over })
+const award = (id: string, createdAt: string, over: Partial<Award> = {}): Award => ({
+  id,
+  cardId: 'card-1',
+  staffId: 'staff-1',
+  createdAt,
+  ...over,
+})
 const at = (iso: string, minutes: number) => new Date(Date.parse(iso) + minutes * 60_000).toISOString()
 
 describe('staff anomaly rules', () => {
   const hour = '2026-03-10T12:00:00.000Z'
-  const burst = (n: number) => Array.from({ length: n }, (_, i) => award(`a${i}`, at(hour, i * 3), { cardId: `card-${i}` }))
+  const burst = (n: number) =>
+    Array.from({ length: n }, (_, i) => award(`a${i}`, at(hour, i * 3), { cardId: `card-${i}` }))
 
-  it('flag an hour above three times the staff member\'s median hourly count', () => {
+  it("flag an hour above three times the staff member's median hourly count", () => {
     // Hours with awards in the last 28 days: 2, 4, 4, 6 -> median 4 -> threshold 12.
-    const history = ['2026-03-01T10', '2026-03-02T10', '2026-03-03T10', '2026-03-04T10'].map((h, i) => ({ staffId: 'staff-1', hour: h, n: [2, 4, 4, 6][i]! }))
+    const history = ['2026-03-01T10', '2026-03-02T10', '2026-03-03T10', '2026-03-04T10'].map((h, i) => ({
+      staffId: 'staff-1',
+      hour: h,
+      n: [2, 4, 4, 6][i]!,
+    }))
     expect(rateAlerts(burst(12), history)).toEqual([])
     const [a, ...rest] = rateAlerts(burst(13), history)
     expect(rest).toEqual([])
-    expect(a).toMatchObject({ rule: 'rate', key: 'rate:staff-1:2026-03-10T12', count: 13, threshold: 12, windowStart: hour, windowEnd: '2026-03-10T13:00:00.000Z' })
+    expect(a).toMatchObject({
+      rule: 'rate',
+      key: 'rate:staff-1:2026-03-10T12',
+      count: 13,
+      threshold: 12,
+      windowStart: hour,
+      windowEnd: '2026-03-10T13:00:00.000Z',
+    })
     expect(a!.entryIds).toHaveLength(13)
   })
 
@@ -99,16 +133,33 @@ describe('staff anomaly rules', () => {
 
   it('flag the same card awarded three times within 10 minutes, once per run', () => {
     const t0 = '2026-03-10T12:00:00.000Z'
-    const alerts = repeatCardAlerts([award('e1', t0), award('e2', at(t0, 4)), award('e3', at(t0, 9)), award('e4', at(t0, 15))])
+    const alerts = repeatCardAlerts([
+      award('e1', t0),
+      award('e2', at(t0, 4)),
+      award('e3', at(t0, 9)),
+      award('e4', at(t0, 15)),
+    ])
     expect(alerts).toHaveLength(1)
-    expect(alerts[0]).toMatchObject({ rule: 'repeat_card', key: 'repeat_card:card-1:e1', cardId: 'card-1', count: 4, entryIds: ['e1', 'e2', 'e3', 'e4'] })
+    expect(alerts[0]).toMatchObject({
+      rule: 'repeat_card',
+      key: 'repeat_card:card-1:e1',
+      cardId: 'card-1',
+      count: 4,
+      entryIds: ['e1', 'e2', 'e3', 'e4'],
+    })
   })
 
   it('do not flag normal repeat visits: exactly 10 minutes apart, or a steady 6-minute rhythm', () => {
     const t0 = '2026-03-10T12:00:00.000Z'
     expect(repeatCardAlerts([award('e1', t0), award('e2', at(t0, 5)), award('e3', at(t0, 10))])).toEqual([])
     expect(repeatCardAlerts([award('e1', t0), award('e2', at(t0, 12)), award('e3', at(t0, 24))])).toEqual([])
-    expect(repeatCardAlerts([award('e1', t0), award('e2', at(t0, 1), { cardId: 'card-2' }), award('e3', at(t0, 2), { cardId: 'card-3' })])).toEqual([])
+    expect(
+      repeatCardAlerts([
+        award('e1', t0),
+        award('e2', at(t0, 1), { cardId: 'card-2' }),
+        award('e3', at(t0, 2), { cardId: 'card-3' }),
+      ]),
+    ).toEqual([])
   })
 
   // Monday to Friday 08:00-18:00, Saturday 09:00-01:00 (past midnight), closed on Sunday.
@@ -116,7 +167,7 @@ describe('staff anomaly rules', () => {
   const hours: OpeningHours = [day, day, day, day, day, { open: '09:00', close: '01:00' }, null]
   const tz = 'Europe/Warsaw'
 
-  it('know the opening hours in the merchant\'s time zone, past midnight included', () => {
+  it("know the opening hours in the merchant's time zone, past midnight included", () => {
     // 2026-03-09 is a Monday; Warsaw is UTC+1 in March.
     expect(isOpen(hours, new Date('2026-03-09T06:59:00Z'), tz)).toBe(false) // 07:59
     expect(isOpen(hours, new Date('2026-03-09T07:00:00Z'), tz)).toBe(true) // 08:00
@@ -152,7 +203,7 @@ describe('CSV', () => {
     expect(csvField(-40)).toBe('-40')
   })
 
-  it('writes money with the currency\'s digits', () => {
+  it("writes money with the currency's digits", () => {
     expect(formatMinor(1250, 2)).toBe('12.50')
     expect(formatMinor(-5, 2)).toBe('-0.05')
     expect(formatMinor(300, 0)).toBe('300')
@@ -175,7 +226,9 @@ describe('local clock', () => {
           const p = localParts(new Date(ms), tz)
           const pad = (n: number) => String(n).padStart(2, '0')
           const iso = new Date(ms).toISOString()
-          expect(clock.stamp(iso), `${tz} ${iso}`).toBe(`${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`)
+          expect(clock.stamp(iso), `${tz} ${iso}`).toBe(
+            `${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`,
+          )
         }
       }
     }

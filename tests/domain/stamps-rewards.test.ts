@@ -35,14 +35,18 @@ describe('stamp limits', () => {
     expect(code(() => assertStampAllowed(rules, ['2026-03-10T11:30:00.000Z'], now))).toBe('ok')
   })
   it('refuses a stamp beyond the daily limit', () => {
-    expect(code(() => assertStampAllowed(rules, ['2026-03-10T08:00:00.000Z', '2026-03-10T09:00:00.000Z'], now))).toBe('stamp_daily_limit')
+    expect(code(() => assertStampAllowed(rules, ['2026-03-10T08:00:00.000Z', '2026-03-10T09:00:00.000Z'], now))).toBe(
+      'stamp_daily_limit',
+    )
   })
   it('counts the day in the merchant timezone, not in UTC', () => {
     // 23:30 UTC on 9 March is 00:30 on 10 March in Warsaw: the same local day as now.
     const recent = ['2026-03-09T23:30:00.000Z', '2026-03-10T08:00:00.000Z']
     expect(code(() => assertStampAllowed(rules, recent, now))).toBe('stamp_daily_limit')
     // 22:30 UTC on 9 March is 23:30 on 9 March in Warsaw: yesterday.
-    expect(code(() => assertStampAllowed(rules, ['2026-03-09T22:30:00.000Z', '2026-03-10T08:00:00.000Z'], now))).toBe('ok')
+    expect(code(() => assertStampAllowed(rules, ['2026-03-09T22:30:00.000Z', '2026-03-10T08:00:00.000Z'], now))).toBe(
+      'ok',
+    )
   })
   it('allows stamps again after local midnight', () => {
     const recent = ['2026-03-10T08:00:00.000Z', '2026-03-10T09:00:00.000Z']

@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest'
-import { expectNoAxeViolations, expectNotBlank, phoneContext, screenshot, serverAndBrowser, staffSignIn } from './harness.js'
+import {
+  expectNoAxeViolations,
+  expectNotBlank,
+  phoneContext,
+  screenshot,
+  serverAndBrowser,
+  staffSignIn,
+} from './harness.js'
 
 const e2e = serverAndBrowser()
 
 describe('campaign lift, staff alerts and exports in the console', () => {
-  it('owner reads the demo offer\'s lift with its chart, and the staff alerts, at 390x844', async () => {
+  it("owner reads the demo offer's lift with its chart, and the staff alerts, at 390x844", async () => {
     const context = await phoneContext(e2e.browser, e2e.server.url)
     const page = await context.newPage()
     await staffSignIn(page, 'owner@demo.test', 'demo-owner-pass')
@@ -15,7 +22,9 @@ describe('campaign lift, staff alerts and exports in the console', () => {
     // The chart draws into a canvas once chart.js has loaded.
     await offer.locator('canvas').waitFor()
     expect(await offer.getByTestId('campaign-figures').textContent()).toMatch(/Extra visits caused/)
-    expect(await page.getByTestId('campaign').filter({ hasText: 'We miss you' }).getByTestId('campaign-state').textContent()).toMatch(/Too early/)
+    expect(
+      await page.getByTestId('campaign').filter({ hasText: 'We miss you' }).getByTestId('campaign-state').textContent(),
+    ).toMatch(/Too early/)
     await expectNoAxeViolations(page)
     await expectNotBlank(await screenshot(page, 'campaigns-390'))
 
@@ -41,7 +50,9 @@ describe('campaign lift, staff alerts and exports in the console', () => {
     const href = await page.getByTestId('export-members').getAttribute('href')
     const csv = await page.request.get(href!)
     expect(csv.status()).toBe(200)
-    expect((await csv.text()).split('\r\n')[0]).toBe('card_number,name,email,joined,tier,balance,visits,spend,currency,last_visit,marketing_consent')
+    expect((await csv.text()).split('\r\n')[0]).toBe(
+      'card_number,name,email,joined,tier,balance,visits,spend,currency,last_visit,marketing_consent',
+    )
     await expectNoAxeViolations(page)
     await context.close()
   })

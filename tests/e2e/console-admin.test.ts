@@ -1,7 +1,14 @@
 import sharp from 'sharp'
 import type { Locator, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { expectNoAxeViolations, expectNotBlank, phoneContext, screenshot, serverAndBrowser, staffSignIn } from './harness.js'
+import {
+  expectNoAxeViolations,
+  expectNotBlank,
+  phoneContext,
+  screenshot,
+  serverAndBrowser,
+  staffSignIn,
+} from './harness.js'
 
 const e2e = serverAndBrowser()
 
@@ -30,13 +37,21 @@ describe('merchant console admin', () => {
     await expect.poll(() => css(tile, 'backgroundColor')).toBe('rgb(11, 110, 79)')
     expect(await css(tile, 'color')).toBe('rgb(255, 255, 255)')
     await expect.poll(() => page.getByTestId('contrast').textContent()).toMatch(/\d+([.,]\d)?:1/)
-    const saved = page.waitForResponse((r) => r.url().endsWith('/api/merchant/branding') && r.request().method() === 'PUT')
+    const saved = page.waitForResponse(
+      (r) => r.url().endsWith('/api/merchant/branding') && r.request().method() === 'PUT',
+    )
     await page.getByTestId('branding-save').click()
     expect((await saved).status()).toBe(200)
 
     // Logo: a non-square PNG goes up, comes back resized, and shows in the preview.
-    const logo = await sharp({ create: { width: 640, height: 400, channels: 4, background: { r: 250, g: 200, b: 40, alpha: 1 } } })
-      .composite([{ input: Buffer.from('<svg width="640" height="400"><circle cx="320" cy="200" r="150" fill="#7a1f5c"/></svg>') }])
+    const logo = await sharp({
+      create: { width: 640, height: 400, channels: 4, background: { r: 250, g: 200, b: 40, alpha: 1 } },
+    })
+      .composite([
+        {
+          input: Buffer.from('<svg width="640" height="400"><circle cx="320" cy="200" r="150" fill="#7a1f5c"/></svg>'),
+        },
+      ])
       .png()
       .toBuffer()
     const uploaded = page.waitForResponse((r) => r.url().endsWith('/api/merchant/branding/logo'))
@@ -65,7 +80,9 @@ describe('merchant console admin', () => {
     await expectNoAxeViolations(page)
     // The print stylesheet sets the paper: A4 by default, A5 when chosen.
     const pageRule = () =>
-      page.evaluate(`[...document.querySelectorAll('style')].map((s) => s.textContent).find((t) => t.includes('@page'))`) as Promise<string>
+      page.evaluate(
+        `[...document.querySelectorAll('style')].map((s) => s.textContent).find((t) => t.includes('@page'))`,
+      ) as Promise<string>
     expect(await pageRule()).toMatch(/size: A4 portrait/)
     await page.getByTestId('poster-size-A5').check({ force: true })
     await expect.poll(pageRule).toMatch(/size: A5 portrait/)
@@ -73,7 +90,10 @@ describe('merchant console admin', () => {
     expect(await page.getByTestId('poster-print').isVisible()).toBe(false)
     await page.emulateMedia({ media: 'screen' })
 
-    for (const [id, type] of [['qr-png', 'image/png'], ['qr-svg', 'image/svg+xml']] as const) {
+    for (const [id, type] of [
+      ['qr-png', 'image/png'],
+      ['qr-svg', 'image/svg+xml'],
+    ] as const) {
       const href = await page.getByTestId(id).getAttribute('href')
       const res = await page.request.get(href!)
       expect(res.status()).toBe(200)

@@ -1,11 +1,22 @@
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { expectNoAxeViolations, expectNotBlank, phoneContext, screenshot, serverAndBrowser, staffSignIn } from './harness.js'
+import {
+  expectNoAxeViolations,
+  expectNotBlank,
+  phoneContext,
+  screenshot,
+  serverAndBrowser,
+  staffSignIn,
+} from './harness.js'
 
 const e2e = serverAndBrowser()
 
 /* The test project is compiled without the DOM library: the canvas API is typed by hand here. */
-type Canvas = { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } }
+type Canvas = {
+  width: number
+  height: number
+  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } }
+}
 type Doc = { querySelector(sel: string): Canvas | null }
 
 /** Share of a chart's canvas pixels that are painted, and how many distinct colours it has (sampled). */
@@ -48,7 +59,9 @@ describe('insights', () => {
     expect(await page.getByTestId('cohort-heatmap').locator('tbody tr').count()).toBe(12)
     // Every figure says how it is computed, and the charts have a text summary.
     expect(await page.locator('.kpi .help').count()).toBe(await page.locator('.kpi').count())
-    expect(await page.locator('[data-testid="chart-segments"] canvas').getAttribute('aria-label')).toMatch(/Regular \d+/)
+    expect(await page.locator('[data-testid="chart-segments"] canvas').getAttribute('aria-label')).toMatch(
+      /Regular \d+/,
+    )
 
     await expectNotBlank(await screenshot(page, 'insights-phone'))
     await expectNoAxeViolations(page)
@@ -74,7 +87,9 @@ describe('insights', () => {
     const csv = await page.request.get('/api/merchant/insights/segments/regular/csv')
     expect(csv.status()).toBe(200)
     const lines = (await csv.text()).trim().split('\r\n')
-    expect(lines[0]).toBe('card_number,name,email,joined,last_visit,visits,visits_90d,usual_gap_days,days_away,spend_365d,currency,lifecycle,high_value')
+    expect(lines[0]).toBe(
+      'card_number,name,email,joined,last_visit,visits,visits_90d,usual_gap_days,days_away,spend_365d,currency,lifecycle,high_value',
+    )
     expect(lines.length).toBeGreaterThan(26)
 
     await expectNotBlank(await screenshot(page, 'segments-phone'))

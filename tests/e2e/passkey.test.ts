@@ -9,7 +9,11 @@ async function awardByPos(cardNumber: string, amountMinor: number) {
   expect(key).toBeTruthy()
   const res = await fetch(`${e2e.server.url}/api/pos/v1/earn`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'idempotency-key': `e2e-${Date.now()}`, 'content-type': 'application/json' },
+    headers: {
+      authorization: `Bearer ${key}`,
+      'idempotency-key': `e2e-${Date.now()}`,
+      'content-type': 'application/json',
+    },
     body: JSON.stringify({ cardNumber, amountMinor }),
   })
   expect(res.status).toBe(201)
@@ -24,7 +28,13 @@ describe('a wallet that survives a lost phone', () => {
     const cdp = await context.newCDPSession(page)
     await cdp.send('WebAuthn.enable')
     await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+      },
     })
 
     await page.goto('/join/demo')
@@ -37,7 +47,9 @@ describe('a wallet that survives a lost phone', () => {
       return body.cards[0]!.cardNumber
     })
     const balance = await awardByPos(cardNumber, 4200)
-    await expect.poll(() => page.getByTestId('card-balance').textContent(), { timeout: 15_000 }).toContain(String(balance))
+    await expect
+      .poll(() => page.getByTestId('card-balance').textContent(), { timeout: 15_000 })
+      .toContain(String(balance))
 
     // The card offers to keep the wallet safe; one tap makes a passkey on the (virtual) authenticator.
     await page.getByTestId('keep-safe').waitFor()
@@ -79,7 +91,13 @@ describe('a wallet that survives a lost phone', () => {
     await cdp.send('WebAuthn.enable')
     // No user verification possible: the browser refuses, as when the member cancels.
     await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: false },
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: false,
+      },
     })
     await page.goto('/signin')
     await page.getByTestId('signin-passkey').click()

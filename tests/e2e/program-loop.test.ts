@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { expectNoAxeViolations, expectNotBlank, phoneContext, screenshot, serverAndBrowser, staffSignIn } from './harness.js'
+import {
+  expectNoAxeViolations,
+  expectNotBlank,
+  phoneContext,
+  screenshot,
+  serverAndBrowser,
+  staffSignIn,
+} from './harness.js'
 
 const e2e = serverAndBrowser()
 
@@ -14,7 +21,8 @@ describe('a whole program run from the console (issue 4)', () => {
     await expect.poll(() => owner.getByTestId('tier-name-0').inputValue()).toBe('Silver')
     await owner.getByTestId('tier-threshold-1').fill('300')
     await owner.getByTestId('tier-threshold-0').fill('100')
-    const versionOf = async () => Number(/Version (\d+)/.exec((await owner.getByTestId('program-version').textContent()) ?? '')?.[1])
+    const versionOf = async () =>
+      Number(/Version (\d+)/.exec((await owner.getByTestId('program-version').textContent()) ?? '')?.[1])
     const before = await versionOf()
     await owner.getByTestId('run-preview').click()
     await owner.getByTestId('preview-table').waitFor()
@@ -38,7 +46,9 @@ describe('a whole program run from the console (issue 4)', () => {
     await card.getByTestId('card').waitFor()
     await expect.poll(async () => (await card.getByTestId('tier-progress').textContent()) ?? '').toMatch(/to Silver/)
     const cardId = /\/cards\/([^/?#]+)/.exec(card.url())![1]!
-    const { card: detail } = (await (await card.request.get(`/api/me/cards/${cardId}`)).json()) as { card: { cardNumber: string } }
+    const { card: detail } = (await (await card.request.get(`/api/me/cards/${cardId}`)).json()) as {
+      card: { cardNumber: string }
+    }
     const posKey = /POS API key \(demo\): (\S+)/.exec(e2e.server.output())![1]!
     const earned = await card.request.post('/api/pos/v1/earn', {
       headers: { authorization: `Bearer ${posKey}`, 'idempotency-key': randomUUID() },
@@ -75,7 +85,9 @@ describe('a whole program run from the console (issue 4)', () => {
     await till.getByTestId('coupon-redeemed').waitFor()
     // A cashier cannot change the program: the console does not offer it, and the API refuses.
     expect(await till.getByTestId('nav-program').count()).toBe(0)
-    const refused = await till.request.put('/api/merchant/program', { data: { rules: { pointsPerUnit: 5, unitMinor: 100 } } })
+    const refused = await till.request.put('/api/merchant/program', {
+      data: { rules: { pointsPerUnit: 5, unitMinor: 100 } },
+    })
     expect(refused.status()).toBe(403)
 
     // The owner's printable poster for a signup link renders with its QR.

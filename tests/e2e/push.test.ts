@@ -86,10 +86,17 @@ describe('push in Chromium', () => {
     await screenshot(page, 'push-card-optin')
 
     // The subscription the flow registers, pointing at the mock push service.
-    const { publicKey } = (await page.evaluate(() => fetch('/api/push/public-key').then((r) => r.json()))) as { publicKey: string }
+    const { publicKey } = (await page.evaluate(() => fetch('/api/push/public-key').then((r) => r.json()))) as {
+      publicKey: string
+    }
     const sub = await service.subscribe(publicKey)
     const status = await page.evaluate(
-      (body) => fetch('/api/me/push/subscriptions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.status),
+      (body) =>
+        fetch('/api/me/push/subscriptions', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }).then((r) => r.status),
       { endpoint: sub.endpoint, keys: sub.keys },
     )
     expect(status).toBe(201)
@@ -98,14 +105,25 @@ describe('push in Chromium', () => {
     const posKey = /POS API key \(demo\): (\S+)/.exec(server.output())![1]!
     const earn = await fetch(`${server.url}/api/pos/v1/earn`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${posKey}`, 'idempotency-key': `e2e-push-${card.id}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${posKey}`,
+        'idempotency-key': `e2e-push-${card.id}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ cardNumber: card.cardNumber, amountMinor: 1250 }),
     })
     expect(earn.status).toBe(201)
     let messages: string[] = []
-    await expect.poll(async () => (messages = await service.messages(sub.clientHash)).length, { timeout: 15_000 }).toBe(1)
+    await expect
+      .poll(async () => (messages = await service.messages(sub.clientHash)).length, { timeout: 15_000 })
+      .toBe(1)
     const payload = JSON.parse(messages[0]!)
-    expect(payload).toMatchObject({ merchantName: 'Demo Café', kind: 'earned', url: `/cards/${card.id}`, tag: 'demo:earned' })
+    expect(payload).toMatchObject({
+      merchantName: 'Demo Café',
+      kind: 'earned',
+      url: `/cards/${card.id}`,
+      tag: 'demo:earned',
+    })
 
     // Go elsewhere, then deliver the decrypted push to our service worker.
     await page.goto('/settings')
@@ -115,7 +133,9 @@ describe('push in Chromium', () => {
     const shown = async () =>
       page.evaluate(async () => {
         const reg = await navigator.serviceWorker.ready
-        return ((await reg.getNotifications()) as Array<{ title: string; body: string; tag: string; data: unknown }>).map((n) => ({
+        return (
+          (await reg.getNotifications()) as Array<{ title: string; body: string; tag: string; data: unknown }>
+        ).map((n) => ({
           title: n.title,
           body: n.body,
           tag: n.tag,
@@ -124,11 +144,19 @@ describe('push in Chromium', () => {
       })
     await expect.poll(async () => (await shown()).length, POLL).toBe(1)
     const [n] = await shown()
-    expect(n).toMatchObject({ title: 'Demo Café', tag: 'demo:earned', data: { url: `/cards/${card.id}`, notificationId: payload.notificationId } })
+    expect(n).toMatchObject({
+      title: 'Demo Café',
+      tag: 'demo:earned',
+      data: { url: `/cards/${card.id}`, notificationId: payload.notificationId },
+    })
     expect(n!.body).toMatch(/You earned \d+ points?\. Balance: \d+\./)
 
     // A newer push with the same tag replaces the older one.
-    await cdp.send('ServiceWorker.deliverPushMessage', { origin: server.url, registrationId, data: JSON.stringify({ ...payload, body: 'Newer' }) })
+    await cdp.send('ServiceWorker.deliverPushMessage', {
+      origin: server.url,
+      registrationId,
+      data: JSON.stringify({ ...payload, body: 'Newer' }),
+    })
     await expect.poll(async () => (await shown()).map((x) => x.body), POLL).toEqual(['Newer'])
 
     // The click: Chromium offers no way to click a system notification from a test, so the test
@@ -145,7 +173,15 @@ describe('push in Chromium', () => {
     const db = new Database(path.join(server.dataDir, 'loyalty.sqlite'), { readonly: true })
     try {
       await expect
-        .poll(() => (db.prepare('select clicked_at from push_notifications where id = ?').get(payload.notificationId) as { clicked_at: string | null }).clicked_at, POLL)
+        .poll(
+          () =>
+            (
+              db.prepare('select clicked_at from push_notifications where id = ?').get(payload.notificationId) as {
+                clicked_at: string | null
+              }
+            ).clicked_at,
+          POLL,
+        )
         .not.toBeNull()
     } finally {
       db.close()
@@ -158,7 +194,11 @@ describe('push in Chromium', () => {
     const page = await context.newPage()
     await page.goto('/join/demo')
     const cardId = await page.evaluate(async () => {
-      const r = await fetch('/api/join', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ slug: 'demo', name: 'Bea' }) })
+      const r = await fetch('/api/join', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ slug: 'demo', name: 'Bea' }),
+      })
       return ((await r.json()) as { card: { id: string } }).card.id
     })
     await page.goto(`/cards/${cardId}`)
@@ -169,7 +209,10 @@ describe('push in Chromium', () => {
     expect(await offers.isChecked()).toBe(true)
     await offers.uncheck()
     await expect
-      .poll(() => page.evaluate((id) => fetch(`/api/me/cards/${id}/push-preferences`).then((r) => r.json()), cardId), POLL)
+      .poll(
+        () => page.evaluate((id) => fetch(`/api/me/cards/${id}/push-preferences`).then((r) => r.json()), cardId),
+        POLL,
+      )
       .toMatchObject({ offers: false, birthday: true })
     await expectNoAxeViolations(page)
     await screenshot(page, 'push-settings')

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
-import { expectNoAxeViolations, launch, phoneContext, screenshot, staffSignIn, startServer, type RunningServer } from './harness.js'
+import {
+  expectNoAxeViolations,
+  launch,
+  phoneContext,
+  screenshot,
+  staffSignIn,
+  startServer,
+  type RunningServer,
+} from './harness.js'
 
 let server: RunningServer
 let browser: Browser

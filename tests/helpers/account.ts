@@ -65,7 +65,12 @@ export async function passkeySignIn(client: TestClient, authenticator: SoftAuthe
   return client.post('/api/auth/passkey', { response: authenticator.authenticate(options.body) })
 }
 
-export async function earn(t: TestApp, staff: TestClient, card: { cardNumber: string; totpSecret: string }, amountMinor: number) {
+export async function earn(
+  t: TestApp,
+  staff: TestClient,
+  card: { cardNumber: string; totpSecret: string },
+  amountMinor: number,
+) {
   const handle = await scan(t, staff, card)
   const res = await staff.post('/api/staff/earn', { handle, amountMinor }, { 'idempotency-key': idemKey() })
   expect(res.status).toBe(201)

@@ -12,7 +12,10 @@ let seq = 0
 const PASSWORD = 'correct horse battery'
 
 /** A merchant with an owner; returns the ids and a signed-in owner client. */
-export async function merchantWithOwner(t: TestApp, over: { slug?: string; pointsPerUnit?: number; unitMinor?: number } = {}) {
+export async function merchantWithOwner(
+  t: TestApp,
+  over: { slug?: string; pointsPerUnit?: number; unitMinor?: number } = {},
+) {
   seq++
   const slug = over.slug ?? `shop-${seq}`
   const email = `owner-${seq}@${slug}.test`

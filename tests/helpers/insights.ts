@@ -45,11 +45,25 @@ export async function seedEntry(
 }
 
 export const staffIdOf = async (t: TestApp, merchantId: string, role: 'owner' | 'manager' | 'cashier') =>
-  (await t.db.selectFrom('staff').select('id').where('merchant_id', '=', merchantId).where('role', '=', role).executeTakeFirstOrThrow()).id
+  (
+    await t.db
+      .selectFrom('staff')
+      .select('id')
+      .where('merchant_id', '=', merchantId)
+      .where('role', '=', role)
+      .executeTakeFirstOrThrow()
+  ).id
 
 /** Signs the merchant's owner in again (a staff session does not last the weeks a campaign report waits). */
 export async function ownerAgain(t: TestApp, merchantId: string) {
   const { staffClient } = await import('./factories.js')
-  const email = (await t.db.selectFrom('staff').select('email').where('merchant_id', '=', merchantId).where('role', '=', 'owner').executeTakeFirstOrThrow()).email
+  const email = (
+    await t.db
+      .selectFrom('staff')
+      .select('email')
+      .where('merchant_id', '=', merchantId)
+      .where('role', '=', 'owner')
+      .executeTakeFirstOrThrow()
+  ).email
   return staffClient(t, email)
 }

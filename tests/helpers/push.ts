@@ -15,21 +15,33 @@ export async function member(
     marketingConsent: over.marketingConsent ?? true,
   })
   expect(res.status).toBe(201)
-  return { client, cardId: res.body.card.id as string, cardNumber: res.body.card.cardNumber as string, totpSecret: res.body.card.totpSecret as string }
+  return {
+    client,
+    cardId: res.body.card.id as string,
+    cardNumber: res.body.card.cardNumber as string,
+    totpSecret: res.body.card.totpSecret as string,
+  }
 }
 
 let deviceSeq = 0
 /** Registers a device for the member, as the browser would after pushManager.subscribe(). */
-export async function addDevice(client: TestClient, sub?: { endpoint: string; keys: { p256dh: string; auth: string } }) {
+export async function addDevice(
+  client: TestClient,
+  sub?: { endpoint: string; keys: { p256dh: string; auth: string } },
+) {
   deviceSeq++
   const body = sub ?? {
     endpoint: `https://push.example.test/device-${deviceSeq}`,
     // A real P-256 point is only needed when a push is really encrypted for it.
-    keys: { p256dh: 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM', auth: 'tBHItJI5svbpez7KI4CCXg' },
+    keys: {
+      p256dh: 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM',
+      auth: 'tBHItJI5svbpez7KI4CCXg',
+    },
   }
   const res = await client.post('/api/me/push/subscriptions', { endpoint: body.endpoint, keys: body.keys })
   expect(res.status).toBe(201)
   return res.body.id as string
 }
 
-export const count = (t: TestApp, sql: string, ...args: unknown[]) => (t.sqlite.prepare(sql).get(...args) as { n: number }).n
+export const count = (t: TestApp, sql: string, ...args: unknown[]) =>
+  (t.sqlite.prepare(sql).get(...args) as { n: number }).n

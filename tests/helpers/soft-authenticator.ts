@@ -85,7 +85,15 @@ export class SoftAuthenticator {
     const counter = Buffer.alloc(4)
     const idLen = Buffer.alloc(2)
     idLen.writeUInt16BE(id.length)
-    const authData = Buffer.concat([sha256(rpId), Buffer.from([this.flags(AT)]), counter, Buffer.alloc(16), idLen, id, cbor(coseKey)])
+    const authData = Buffer.concat([
+      sha256(rpId),
+      Buffer.from([this.flags(AT)]),
+      counter,
+      Buffer.alloc(16),
+      idLen,
+      id,
+      cbor(coseKey),
+    ])
     const clientData = JSON.stringify({
       type: 'webauthn.create',
       challenge: options.challenge,

@@ -62,7 +62,12 @@ export class TestClient {
   private cookies = new Map<string, string>()
   constructor(private app: { request: (input: string, init?: RequestInit) => Response | Promise<Response> }) {}
 
-  async req<T = any>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res<T>> {
+  async req<T = any>(
+    method: string,
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Res<T>> {
     const h: Record<string, string> = { ...headers }
     if (this.cookies.size) h.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
     let payload: string | undefined
@@ -87,7 +92,8 @@ export class TestClient {
     return { status: res.status, body: parsed as T, headers: res.headers }
   }
   get = <T = any>(url: string, headers?: Record<string, string>) => this.req<T>('GET', url, undefined, headers)
-  post = <T = any>(url: string, body?: unknown, headers?: Record<string, string>) => this.req<T>('POST', url, body ?? {}, headers)
+  post = <T = any>(url: string, body?: unknown, headers?: Record<string, string>) =>
+    this.req<T>('POST', url, body ?? {}, headers)
   delete = <T = any>(url: string) => this.req<T>('DELETE', url)
   hasCookie = (name: string) => this.cookies.has(name)
   cookie = (name: string) => this.cookies.get(name)

@@ -40,10 +40,13 @@ export function perkError(t: T, e: unknown, locale: string): string {
   if (!(e instanceof ApiError) || !OWN_CODES.has(e.code)) return t(errorKey(e))
   const d = (e.details ?? {}) as Window & { reason?: string; waitMinutes?: number }
   if (e.code === 'coupon_not_valid_now') {
-    if (d.reason === 'expired' && d.validUntil) return t('perks.errors.expired', { date: formatDate(d.validUntil, locale) })
-    if (d.reason === 'not_yet' && d.validFrom) return t('perks.errors.notYet', { date: formatDate(d.validFrom, locale) })
+    if (d.reason === 'expired' && d.validUntil)
+      return t('perks.errors.expired', { date: formatDate(d.validUntil, locale) })
+    if (d.reason === 'not_yet' && d.validFrom)
+      return t('perks.errors.notYet', { date: formatDate(d.validFrom, locale) })
     return t('perks.errors.coupon_not_valid_now', { when: whenText(d, locale) })
   }
-  if (e.code === 'stamp_cooldown') return t('perks.errors.stamp_cooldown', { n: d.waitMinutes ?? 1 }, d.waitMinutes ?? 1)
+  if (e.code === 'stamp_cooldown')
+    return t('perks.errors.stamp_cooldown', { n: d.waitMinutes ?? 1 }, d.waitMinutes ?? 1)
   return t(`perks.errors.${e.code}`)
 }

@@ -16,4 +16,6 @@ export const SEGMENT_COLORS: Record<InsightSegment, string> = {
 }
 
 export const percent = (r: number | null | undefined, locale: string) =>
-  r === null || r === undefined ? '–' : new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(r)
+  r === null || r === undefined
+    ? '–'
+    : new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(r)

@@ -37,5 +37,6 @@ export const CONSOLE_LINKS: ConsoleLink[] = [
   { to: 'merchant-api-keys', label: 'nav.apiKeys', icon: 'key', roles: ['owner'], testid: 'nav-api-keys' },
 ]
 
-export const linksFor = (role: Role | null): ConsoleLink[] => (role ? CONSOLE_LINKS.filter((l) => l.roles.includes(role)) : [])
+export const linksFor = (role: Role | null): ConsoleLink[] =>
+  role ? CONSOLE_LINKS.filter((l) => l.roles.includes(role)) : []
 export const routeOf = (l: ConsoleLink): RouteLocationRaw => ({ name: l.to })

@@ -38,7 +38,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('direction', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute()
-  await db.schema.createIndex('tier_changes_merchant_time').on('tier_changes').columns(['merchant_id', 'created_at']).execute()
+  await db.schema
+    .createIndex('tier_changes_merchant_time')
+    .on('tier_changes')
+    .columns(['merchant_id', 'created_at'])
+    .execute()
 
   // One row per bonus granted: welcome (period 'join'), birthday (period = year), referral (period = friend's card).
   await db.schema

@@ -47,7 +47,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('email_hash', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute()
-  await db.schema.createIndex('sign_in_requests_email').on('sign_in_requests').columns(['email_hash', 'created_at']).execute()
+  await db.schema
+    .createIndex('sign_in_requests_email')
+    .on('sign_in_requests')
+    .columns(['email_hash', 'created_at'])
+    .execute()
 
   await db.schema
     .createTable('consent_events')

@@ -63,7 +63,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('resolved_by', 'text', (c) => c.references('staff.id'))
     .addUniqueConstraint('staff_alerts_key', ['merchant_id', 'alert_key'])
     .execute()
-  await db.schema.createIndex('staff_alerts_merchant_time').on('staff_alerts').columns(['merchant_id', 'window_start']).execute()
+  await db.schema
+    .createIndex('staff_alerts_merchant_time')
+    .on('staff_alerts')
+    .columns(['merchant_id', 'window_start'])
+    .execute()
 
   // How far the detector has read each merchant's ledger (it re-reads a margin before this).
   await db.schema
@@ -83,7 +87,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('auth', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute()
-  await db.schema.createIndex('staff_push_subscriptions_merchant').on('staff_push_subscriptions').column('merchant_id').execute()
+  await db.schema
+    .createIndex('staff_push_subscriptions_merchant')
+    .on('staff_push_subscriptions')
+    .column('merchant_id')
+    .execute()
 
   // The detector reads each staff member's awards by time.
   await db.schema.createIndex('ledger_staff_time').on('ledger_entries').columns(['staff_id', 'created_at']).execute()

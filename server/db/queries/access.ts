@@ -9,7 +9,11 @@ export const apiKeysOf = (db: Tx, merchantId: string) =>
   db.selectFrom('api_keys').selectAll().where('merchant_id', '=', merchantId).orderBy('created_at', 'desc').execute()
 
 const apiKeyByHashQuery = prepared((db, a: { keyHash: string }) =>
-  db.selectFrom('api_keys').select(['id', 'merchant_id', 'last_used_at']).where('key_hash', '=', a.keyHash).where('revoked_at', 'is', null),
+  db
+    .selectFrom('api_keys')
+    .select(['id', 'merchant_id', 'last_used_at'])
+    .where('key_hash', '=', a.keyHash)
+    .where('revoked_at', 'is', null),
 )
 /** Every POS request asks this: prepared (see prepared.ts). */
 export const activeApiKeyByHash = (db: Tx, keyHash: string) => first(apiKeyByHashQuery(db, { keyHash }))
@@ -50,7 +54,8 @@ const insertIdempotencyRecordQuery = prepared((db, row: Insertable<IdempotencyRe
     created_at: row.created_at,
   }),
 )
-export const insertIdempotencyRecord = (db: Tx, row: Insertable<IdempotencyRecordTable>) => insertIdempotencyRecordQuery(db, row)
+export const insertIdempotencyRecord = (db: Tx, row: Insertable<IdempotencyRecordTable>) =>
+  insertIdempotencyRecordQuery(db, row)
 
 export const insertScanHandle = (db: Tx, row: Insertable<ScanHandleTable>) =>
   db.insertInto('scan_handles').values(row).execute()

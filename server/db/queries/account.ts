@@ -1,11 +1,6 @@
 import type { Insertable } from 'kysely'
 import type { Tx } from '../connection.js'
-import type {
-  ConsentEventTable,
-  PasskeyTable,
-  SignInLinkTable,
-  WebauthnChallengeTable,
-} from '../schema.js'
+import type { ConsentEventTable, PasskeyTable, SignInLinkTable, WebauthnChallengeTable } from '../schema.js'
 
 /* Passkeys, WebAuthn challenges, sign-in links, devices (sessions) and consents of customers. */
 
@@ -21,12 +16,21 @@ export const markPasskeyUsed = (db: Tx, id: string, counter: number, now: string
   db.updateTable('passkeys').set({ counter, last_used_at: now }).where('id', '=', id).execute()
 
 export async function renamePasskey(db: Tx, customerId: string, id: string, name: string): Promise<boolean> {
-  const r = await db.updateTable('passkeys').set({ name }).where('id', '=', id).where('customer_id', '=', customerId).executeTakeFirst()
+  const r = await db
+    .updateTable('passkeys')
+    .set({ name })
+    .where('id', '=', id)
+    .where('customer_id', '=', customerId)
+    .executeTakeFirst()
   return Number(r.numUpdatedRows) === 1
 }
 
 export async function deletePasskey(db: Tx, customerId: string, id: string): Promise<boolean> {
-  const r = await db.deleteFrom('passkeys').where('id', '=', id).where('customer_id', '=', customerId).executeTakeFirst()
+  const r = await db
+    .deleteFrom('passkeys')
+    .where('id', '=', id)
+    .where('customer_id', '=', customerId)
+    .executeTakeFirst()
   return Number(r.numDeletedRows) === 1
 }
 
@@ -57,7 +61,8 @@ export async function consumeChallenge(
 export const deleteExpiredChallenges = (db: Tx, now: string) =>
   db.deleteFrom('webauthn_challenges').where('expires_at', '<=', now).execute()
 
-export const insertSignInLink = (db: Tx, row: Insertable<SignInLinkTable>) => db.insertInto('sign_in_links').values(row).execute()
+export const insertSignInLink = (db: Tx, row: Insertable<SignInLinkTable>) =>
+  db.insertInto('sign_in_links').values(row).execute()
 
 /** Marks a live, unused link used; must change exactly one row. */
 export async function consumeSignInLink(db: Tx, tokenHash: string, now: string): Promise<boolean> {
@@ -161,7 +166,11 @@ export const consentsOf = (db: Tx, customerId: string) =>
     .execute()
 
 export const setCardConsent = (db: Tx, cardId: string, granted: boolean, now: string) =>
-  db.updateTable('cards').set({ marketing_consent: granted ? 1 : 0, updated_at: now }).where('id', '=', cardId).execute()
+  db
+    .updateTable('cards')
+    .set({ marketing_consent: granted ? 1 : 0, updated_at: now })
+    .where('id', '=', cardId)
+    .execute()
 
 /**
  * The members a merchant may send marketing to: open cards whose member gave consent.

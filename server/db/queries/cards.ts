@@ -5,9 +5,12 @@ import type { CardTable, LedgerEntryTable } from '../schema.js'
 
 export const insertCard = (db: Tx, row: Insertable<CardTable>) => db.insertInto('cards').values(row).execute()
 
-export const cardById = (db: Tx, id: string) => db.selectFrom('cards').selectAll().where('id', '=', id).executeTakeFirst()
+export const cardById = (db: Tx, id: string) =>
+  db.selectFrom('cards').selectAll().where('id', '=', id).executeTakeFirst()
 
-const cardByNumberQuery = prepared((db, a: { cardNumber: string }) => db.selectFrom('cards').selectAll().where('card_number', '=', a.cardNumber))
+const cardByNumberQuery = prepared((db, a: { cardNumber: string }) =>
+  db.selectFrom('cards').selectAll().where('card_number', '=', a.cardNumber),
+)
 export const cardByNumber = (db: Tx, cardNumber: string) => first(cardByNumberQuery(db, { cardNumber }))
 
 /** A card by number and whether its member has a push device: the POS earn's one read of the card. */
@@ -16,7 +19,11 @@ const cardForEarnQuery = prepared((db, a: { cardNumber: string }) =>
     .selectFrom('cards as c')
     .selectAll('c')
     .select((eb) =>
-      eb.exists(eb.selectFrom('push_subscriptions as ps').select('ps.id').whereRef('ps.customer_id', '=', 'c.customer_id')).as('has_device'),
+      eb
+        .exists(
+          eb.selectFrom('push_subscriptions as ps').select('ps.id').whereRef('ps.customer_id', '=', 'c.customer_id'),
+        )
+        .as('has_device'),
     )
     .where('c.card_number', '=', a.cardNumber),
 )
@@ -126,7 +133,11 @@ export const ledgerEntryById = (db: Tx, id: string) =>
   db.selectFrom('ledger_entries').selectAll().where('id', '=', id).executeTakeFirst()
 
 export async function isReversed(db: Tx, entryId: string): Promise<boolean> {
-  const r = await db.selectFrom('ledger_entries').select('id').where('reverses_entry_id', '=', entryId).executeTakeFirst()
+  const r = await db
+    .selectFrom('ledger_entries')
+    .select('id')
+    .where('reverses_entry_id', '=', entryId)
+    .executeTakeFirst()
   return r !== undefined
 }
 

@@ -90,7 +90,16 @@ export const inviteByTokenHash = (db: Tx, tokenHash: string) =>
     .selectFrom('staff_invites as i')
     .innerJoin('staff as s', 's.id', 'i.staff_id')
     .innerJoin('merchants as m', 'm.id', 'i.merchant_id')
-    .select(['i.id', 'i.staff_id', 'i.expires_at', 'i.used_at', 's.email', 's.name', 's.role', 'm.name as merchant_name'])
+    .select([
+      'i.id',
+      'i.staff_id',
+      'i.expires_at',
+      'i.used_at',
+      's.email',
+      's.name',
+      's.role',
+      'm.name as merchant_name',
+    ])
     .where('i.token_hash', '=', tokenHash)
     .executeTakeFirst()
 
@@ -108,7 +117,12 @@ export async function useInvite(db: Tx, id: string, now: string): Promise<boolea
 
 /** Ends every open invitation of a staff member (a new one replaces them; deactivation voids them). */
 export const closeInvitesOf = (db: Tx, staffId: string, now: string) =>
-  db.updateTable('staff_invites').set({ used_at: now }).where('staff_id', '=', staffId).where('used_at', 'is', null).execute()
+  db
+    .updateTable('staff_invites')
+    .set({ used_at: now })
+    .where('staff_id', '=', staffId)
+    .where('used_at', 'is', null)
+    .execute()
 
 function customerSearch(db: Tx, merchantId: string, q: string) {
   let query = db

@@ -1,5 +1,10 @@
 import type { Tx } from '../connection.js'
-import type { InsightMemberTable, InsightPointsDayTable, InsightSettingsTable, InsightWatermarkTable } from '../schema.js'
+import type {
+  InsightMemberTable,
+  InsightPointsDayTable,
+  InsightSettingsTable,
+  InsightWatermarkTable,
+} from '../schema.js'
 
 const CHUNK = 500
 
@@ -19,7 +24,12 @@ export async function saveInsightSettings(db: Tx, row: InsightSettingsTable): Pr
 
 /** The merchant's open cards (closed ones were merged away or erased); unordered, callers sort what they show. */
 export const openCardsOf = (db: Tx, merchantId: string) =>
-  db.selectFrom('cards').select(['id', 'created_at', 'balance']).where('merchant_id', '=', merchantId).where('closed_at', 'is', null).execute()
+  db
+    .selectFrom('cards')
+    .select(['id', 'created_at', 'balance'])
+    .where('merchant_id', '=', merchantId)
+    .where('closed_at', 'is', null)
+    .execute()
 
 /* ---- summaries (0008), refreshed from a watermark ---- */
 
@@ -74,13 +84,21 @@ export async function reversedPurchases(db: Tx, ids: readonly string[]) {
 }
 
 export const memberRowsOf = (db: Tx, merchantId: string) =>
-  db.selectFrom('insight_members').select(['card_id', 'days', 'counts', 'spends']).where('merchant_id', '=', merchantId).execute()
+  db
+    .selectFrom('insight_members')
+    .select(['card_id', 'days', 'counts', 'spends'])
+    .where('merchant_id', '=', merchantId)
+    .execute()
 
 export async function memberRowsByCard(db: Tx, cardIds: readonly string[]) {
   const out: Array<{ card_id: string; days: string; counts: string; spends: string }> = []
   for (let i = 0; i < cardIds.length; i += CHUNK) {
     out.push(
-      ...(await db.selectFrom('insight_members').select(['card_id', 'days', 'counts', 'spends']).where('card_id', 'in', cardIds.slice(i, i + CHUNK)).execute()),
+      ...(await db
+        .selectFrom('insight_members')
+        .select(['card_id', 'days', 'counts', 'spends'])
+        .where('card_id', 'in', cardIds.slice(i, i + CHUNK))
+        .execute()),
     )
   }
   return out
@@ -138,7 +156,11 @@ export async function cardsWithDevice(db: Tx, merchantId: string): Promise<numbe
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('c.merchant_id', '=', merchantId)
     .where('c.closed_at', 'is', null)
-    .where((eb) => eb.exists(eb.selectFrom('push_subscriptions as s').select('s.id').whereRef('s.customer_id', '=', 'c.customer_id')))
+    .where((eb) =>
+      eb.exists(
+        eb.selectFrom('push_subscriptions as s').select('s.id').whereRef('s.customer_id', '=', 'c.customer_id'),
+      ),
+    )
     .executeTakeFirstOrThrow()
   return Number(r.n)
 }
@@ -154,10 +176,15 @@ export async function clicksSince(db: Tx, merchantId: string, since: string) {
   return { sent: Number(r.sent), clicked: Number(r.clicked) }
 }
 
-
 /** Name, card number and (with marketing consent) email of some of the merchant's cards. */
 export async function membersByCard(db: Tx, merchantId: string, cardIds: readonly string[]) {
-  const out: Array<{ card_id: string; card_number: string; name: string; email: string | null; marketing_consent: number }> = []
+  const out: Array<{
+    card_id: string
+    card_number: string
+    name: string
+    email: string | null
+    marketing_consent: number
+  }> = []
   for (let i = 0; i < cardIds.length; i += CHUNK) {
     out.push(
       ...(await db

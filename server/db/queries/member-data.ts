@@ -59,7 +59,9 @@ const idsFor = (t: MemberTable, ids: MemberIds) => (t.via === 'customer' ? ids.c
 export async function memberRows(db: Tx, t: MemberTable, ids: MemberIds): Promise<Record<string, unknown>[]> {
   const list = idsFor(t, ids)
   if (list.length === 0) return []
-  const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(t.table)} where ${sql.ref(t.column)} in (${sql.join(list)})`.execute(db)
+  const { rows } = await sql<
+    Record<string, unknown>
+  >`select * from ${sql.table(t.table)} where ${sql.ref(t.column)} in (${sql.join(list)})`.execute(db)
   return rows.map((r) => {
     const out = { ...r }
     for (const c of t.omit ?? []) delete out[c]

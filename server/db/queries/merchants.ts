@@ -6,15 +6,21 @@ import type { MerchantTable, ProgramVersionTable, SignupLinkTable } from '../sch
 export const merchantBySlug = (db: Tx, slug: string) =>
   db.selectFrom('merchants').selectAll().where('slug', '=', slug).executeTakeFirst()
 
-const merchantByIdQuery = prepared((db, a: { id: string }) => db.selectFrom('merchants').selectAll().where('id', '=', a.id))
+const merchantByIdQuery = prepared((db, a: { id: string }) =>
+  db.selectFrom('merchants').selectAll().where('id', '=', a.id),
+)
 export const merchantById = (db: Tx, id: string) => first(merchantByIdQuery(db, { id }))
 
 export async function countMerchants(db: Tx): Promise<number> {
-  const row = await db.selectFrom('merchants').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  const row = await db
+    .selectFrom('merchants')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
   return Number(row.n)
 }
 
-export const insertMerchant = (db: Tx, row: Insertable<MerchantTable>) => db.insertInto('merchants').values(row).execute()
+export const insertMerchant = (db: Tx, row: Insertable<MerchantTable>) =>
+  db.insertInto('merchants').values(row).execute()
 
 /** The program version in force at `now`: the newest whose effective_from has passed. */
 const currentProgramQuery = prepared((db, a: { merchantId: string; now: string }) =>
@@ -26,7 +32,8 @@ const currentProgramQuery = prepared((db, a: { merchantId: string; now: string }
     .orderBy('version', 'desc')
     .limit(sql.lit(1)),
 )
-export const currentProgram = (db: Tx, merchantId: string, now: string) => first(currentProgramQuery(db, { merchantId, now }))
+export const currentProgram = (db: Tx, merchantId: string, now: string) =>
+  first(currentProgramQuery(db, { merchantId, now }))
 
 /** A merchant with the program version in force at `now`, in one read (every earn needs both). */
 const merchantProgramQuery = prepared((db, a: { merchantId: string; now: string }) =>
@@ -40,7 +47,8 @@ const merchantProgramQuery = prepared((db, a: { merchantId: string; now: string 
     .orderBy('pv.version', 'desc')
     .limit(sql.lit(1)),
 )
-export const merchantWithProgram = (db: Tx, merchantId: string, now: string) => first(merchantProgramQuery(db, { merchantId, now }))
+export const merchantWithProgram = (db: Tx, merchantId: string, now: string) =>
+  first(merchantProgramQuery(db, { merchantId, now }))
 
 export const insertProgramVersion = (db: Tx, row: Insertable<ProgramVersionTable>) =>
   db.insertInto('program_versions').values(row).execute()

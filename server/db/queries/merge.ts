@@ -30,7 +30,13 @@ export async function reassignCustomerRows(db: Tx, fromId: string, intoId: strin
 export const updateProfile = (
   db: Tx,
   customerId: string,
-  patch: { name?: string; email?: string | null; birthday?: string | null; merged_into_id?: string; deleted_at?: string },
+  patch: {
+    name?: string
+    email?: string | null
+    birthday?: string | null
+    merged_into_id?: string
+    deleted_at?: string
+  },
 ) => db.updateTable('customers').set(patch).where('id', '=', customerId).execute()
 
 export const withdrawAllConsents = (db: Tx, cardIds: string[], now: string) =>
@@ -43,6 +49,16 @@ export const deleteSignInRequests = (db: Tx, emailHash: string) =>
 
 /** A closed card's coupons still to use and stamps not yet exchanged move to the card it was merged into. */
 export async function moveOpenPerks(db: Tx, fromCardId: string, intoCardId: string): Promise<void> {
-  await db.updateTable('coupons').set({ card_id: intoCardId }).where('card_id', '=', fromCardId).where('state', '=', 'active').execute()
-  await db.updateTable('stamps').set({ card_id: intoCardId }).where('card_id', '=', fromCardId).where('coupon_id', 'is', null).execute()
+  await db
+    .updateTable('coupons')
+    .set({ card_id: intoCardId })
+    .where('card_id', '=', fromCardId)
+    .where('state', '=', 'active')
+    .execute()
+  await db
+    .updateTable('stamps')
+    .set({ card_id: intoCardId })
+    .where('card_id', '=', fromCardId)
+    .where('coupon_id', 'is', null)
+    .execute()
 }

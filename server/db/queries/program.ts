@@ -21,7 +21,10 @@ export const tierEarnings = (db: Tx, cardId: string, since: string) =>
     .where('e.card_id', '=', cardId)
     .where('e.created_at', '>', since)
     .where((eb) =>
-      eb.or([eb('e.kind', 'in', ['earn', 'bonus']), eb.and([eb('e.kind', '=', 'reversal'), eb('o.kind', 'in', ['earn', 'bonus'])])]),
+      eb.or([
+        eb('e.kind', 'in', ['earn', 'bonus']),
+        eb.and([eb('e.kind', '=', 'reversal'), eb('o.kind', 'in', ['earn', 'bonus'])]),
+      ]),
     )
     .execute()
 
@@ -53,17 +56,27 @@ export async function hasPurchase(db: Tx, cardId: string): Promise<boolean> {
 export const cardTier = (db: Tx, cardId: string) =>
   db.selectFrom('card_tiers').selectAll().where('card_id', '=', cardId).executeTakeFirst()
 
-export async function setCardTier(db: Tx, cardId: string, merchantId: string, tier: string | null, now: string): Promise<void> {
+export async function setCardTier(
+  db: Tx,
+  cardId: string,
+  merchantId: string,
+  tier: string | null,
+  now: string,
+): Promise<void> {
   await db.deleteFrom('card_tiers').where('card_id', '=', cardId).execute()
   if (tier !== null) {
-    await db.insertInto('card_tiers').values({ card_id: cardId, merchant_id: merchantId, tier, achieved_at: now, below_since: null }).execute()
+    await db
+      .insertInto('card_tiers')
+      .values({ card_id: cardId, merchant_id: merchantId, tier, achieved_at: now, below_since: null })
+      .execute()
   }
 }
 
 export const setBelowSince = (db: Tx, cardId: string, belowSince: string | null) =>
   db.updateTable('card_tiers').set({ below_since: belowSince }).where('card_id', '=', cardId).execute()
 
-export const insertTierChange = (db: Tx, row: Insertable<TierChangeTable>) => db.insertInto('tier_changes').values(row).execute()
+export const insertTierChange = (db: Tx, row: Insertable<TierChangeTable>) =>
+  db.insertInto('tier_changes').values(row).execute()
 
 export const tierChangesForCard = (db: Tx, cardId: string) =>
   db.selectFrom('tier_changes').selectAll().where('card_id', '=', cardId).orderBy('created_at', 'asc').execute()
@@ -77,7 +90,8 @@ export const bonusGrant = (db: Tx, cardId: string, kind: BonusGrantTable['kind']
     .where('period', '=', period)
     .executeTakeFirst()
 
-export const insertBonusGrant = (db: Tx, row: Insertable<BonusGrantTable>) => db.insertInto('bonus_grants').values(row).execute()
+export const insertBonusGrant = (db: Tx, row: Insertable<BonusGrantTable>) =>
+  db.insertInto('bonus_grants').values(row).execute()
 
 export const cardByReferralCode = (db: Tx, merchantId: string, code: string) =>
   db
@@ -88,7 +102,11 @@ export const cardByReferralCode = (db: Tx, merchantId: string, code: string) =>
     .executeTakeFirst()
 
 export const setReferral = (db: Tx, cardId: string, referralCode: string, referredBy: string | null) =>
-  db.updateTable('cards').set({ referral_code: referralCode, referred_by_card_id: referredBy }).where('id', '=', cardId).execute()
+  db
+    .updateTable('cards')
+    .set({ referral_code: referralCode, referred_by_card_id: referredBy })
+    .where('id', '=', cardId)
+    .execute()
 
 export const allMerchants = (db: Tx) => db.selectFrom('merchants').selectAll().orderBy('created_at', 'asc').execute()
 
@@ -128,7 +146,12 @@ export const merchantLedger = (db: Tx, merchantId: string) =>
     .execute()
 
 export const programVersions = (db: Tx, merchantId: string) =>
-  db.selectFrom('program_versions').selectAll().where('merchant_id', '=', merchantId).orderBy('version', 'desc').execute()
+  db
+    .selectFrom('program_versions')
+    .selectAll()
+    .where('merchant_id', '=', merchantId)
+    .orderBy('version', 'desc')
+    .execute()
 
 export const setCustomerBirthday = (db: Tx, customerId: string, birthday: string, setAt: string | null) =>
   db.updateTable('customers').set({ birthday, birthday_set_at: setAt }).where('id', '=', customerId).execute()

@@ -13,7 +13,11 @@ import type {
 
 /** One row per endpoint: a device that subscribes again (or another wallet on it) takes the row over. */
 export async function upsertSubscription(db: Tx, row: Insertable<PushSubscriptionTable>): Promise<string> {
-  const existing = await db.selectFrom('push_subscriptions').select('id').where('endpoint', '=', row.endpoint).executeTakeFirst()
+  const existing = await db
+    .selectFrom('push_subscriptions')
+    .select('id')
+    .where('endpoint', '=', row.endpoint)
+    .executeTakeFirst()
   if (existing) {
     await db
       .updateTable('push_subscriptions')
@@ -26,7 +30,10 @@ export async function upsertSubscription(db: Tx, row: Insertable<PushSubscriptio
   return row.id
 }
 
-export async function deleteSubscription(db: Tx, where: { id?: string; endpoint?: string; customerId?: string }): Promise<number> {
+export async function deleteSubscription(
+  db: Tx,
+  where: { id?: string; endpoint?: string; customerId?: string },
+): Promise<number> {
   let q = db.deleteFrom('push_subscriptions')
   if (where.id) q = q.where('id', '=', where.id)
   if (where.endpoint) q = q.where('endpoint', '=', where.endpoint)
@@ -75,7 +82,14 @@ export const settingsOfMerchant = (db: Tx, merchantId: string) =>
 
 export async function saveSettings(
   db: Tx,
-  row: { merchant_id: string; quiet_start: string; quiet_end: string; daily_cap: number; automations: string; updated_at: string },
+  row: {
+    merchant_id: string
+    quiet_start: string
+    quiet_end: string
+    daily_cap: number
+    automations: string
+    updated_at: string
+  },
 ): Promise<void> {
   await db
     .insertInto('push_settings')
@@ -129,8 +143,10 @@ export async function runExists(db: Tx, cardId: string, kind: string, period: st
   return r !== undefined
 }
 
-export const insertRun = (db: Tx, row: { card_id: string; kind: string; period: string; notification_id: string | null; created_at: string }) =>
-  db.insertInto('push_automation_runs').values(row).execute()
+export const insertRun = (
+  db: Tx,
+  row: { card_id: string; kind: string; period: string; notification_id: string | null; created_at: string },
+) => db.insertInto('push_automation_runs').values(row).execute()
 
 export async function marketingCountOnDay(db: Tx, cardId: string, localDay: string): Promise<number> {
   const r = await db
@@ -187,17 +203,33 @@ export async function claimOutbox(db: Tx, ids: string[], now: string): Promise<n
   return Number(r.numUpdatedRows)
 }
 
-export const updateOutbox = (db: Tx, id: string, set: Partial<Pick<PushOutboxTable, 'state' | 'not_before' | 'sent_at' | 'last_status' | 'last_error'>> & { attempts?: number }) =>
-  db.updateTable('push_outbox').set(set).where('id', '=', id).execute()
+export const updateOutbox = (
+  db: Tx,
+  id: string,
+  set: Partial<Pick<PushOutboxTable, 'state' | 'not_before' | 'sent_at' | 'last_status' | 'last_error'>> & {
+    attempts?: number
+  },
+) => db.updateTable('push_outbox').set(set).where('id', '=', id).execute()
 
 const CHUNK = 400
 
 /** Attempts in multi-row inserts (a fan-out writes thousands per round). */
 export async function insertAttempts(
   db: Tx,
-  rows: Array<{ id: string; outbox_id: string; status: number; error: string | null; duration_ms: number; created_at: string }>,
+  rows: Array<{
+    id: string
+    outbox_id: string
+    status: number
+    error: string | null
+    duration_ms: number
+    created_at: string
+  }>,
 ): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) await db.insertInto('push_attempts').values(rows.slice(i, i + CHUNK)).execute()
+  for (let i = 0; i < rows.length; i += CHUNK)
+    await db
+      .insertInto('push_attempts')
+      .values(rows.slice(i, i + CHUNK))
+      .execute()
 }
 
 /** Delivered rows, grouped by their attempt count and status so each group is one UPDATE. */
@@ -225,7 +257,11 @@ export async function markSent(
   }
   const subs = [...new Set(rows.map((r) => r.subscriptionId).filter((s): s is string => s !== null))]
   for (let i = 0; i < subs.length; i += CHUNK) {
-    await db.updateTable('push_subscriptions').set({ last_success_at: now }).where('id', 'in', subs.slice(i, i + CHUNK)).execute()
+    await db
+      .updateTable('push_subscriptions')
+      .set({ last_success_at: now })
+      .where('id', 'in', subs.slice(i, i + CHUNK))
+      .execute()
   }
 }
 
@@ -262,7 +298,9 @@ export const subscribedMembers = (db: Tx, merchantId: string) =>
     .select(['c.id as card_id', 'c.created_at', 'c.marketing_consent', 'cu.birthday'])
     .where('c.merchant_id', '=', merchantId)
     .where((eb) =>
-      eb.exists(eb.selectFrom('push_subscriptions as s').select('s.id').whereRef('s.customer_id', '=', 'c.customer_id')),
+      eb.exists(
+        eb.selectFrom('push_subscriptions as s').select('s.id').whereRef('s.customer_id', '=', 'c.customer_id'),
+      ),
     )
     .execute()
 
@@ -273,7 +311,11 @@ export const subscribedMembers = (db: Tx, merchantId: string) =>
 export async function pointsExpiringSoon(db: Tx, merchantId: string, from: string, until: string) {
   const rows = await db
     .selectFrom('ledger_entries')
-    .select((eb) => ['card_id', eb.fn.sum<number>('points').as('points'), eb.fn.min<string>('lot_expires_at').as('first_expiry')])
+    .select((eb) => [
+      'card_id',
+      eb.fn.sum<number>('points').as('points'),
+      eb.fn.min<string>('lot_expires_at').as('first_expiry'),
+    ])
     .where('merchant_id', '=', merchantId)
     .where('points', '>', 0)
     .where('lot_expires_at', '>', from)
@@ -295,13 +337,19 @@ export const recentTierUps = (db: Tx, since: string) =>
 
 /** Cards the last re-evaluation found below their tier's threshold (they drop after the grace period). */
 export const tiersAtRisk = (db: Tx) =>
-  db.selectFrom('card_tiers').select(['card_id', 'tier', 'below_since']).where('below_since', 'is not', null).$narrowType<{ below_since: string }>().execute()
+  db
+    .selectFrom('card_tiers')
+    .select(['card_id', 'tier', 'below_since'])
+    .where('below_since', 'is not', null)
+    .$narrowType<{ below_since: string }>()
+    .execute()
 
 export const merchantIds = (db: Tx) => db.selectFrom('merchants').select(['id']).execute()
 
 /* ---- offers ---- */
 
-export const insertOffer = (db: Tx, row: Insertable<PushOfferTable>) => db.insertInto('push_offers').values(row).execute()
+export const insertOffer = (db: Tx, row: Insertable<PushOfferTable>) =>
+  db.insertInto('push_offers').values(row).execute()
 
 export const dueOffers = (db: Tx, now: string) =>
   db
@@ -313,10 +361,19 @@ export const dueOffers = (db: Tx, now: string) =>
     .execute()
 
 export const offersOfMerchant = (db: Tx, merchantId: string) =>
-  db.selectFrom('push_offers').selectAll().where('merchant_id', '=', merchantId).orderBy('created_at', 'desc').limit(50).execute()
+  db
+    .selectFrom('push_offers')
+    .selectAll()
+    .where('merchant_id', '=', merchantId)
+    .orderBy('created_at', 'desc')
+    .limit(50)
+    .execute()
 
-export const setOfferState = (db: Tx, id: string, set: { state: 'sending' | 'sent'; recipients?: number; sent_at?: string }) =>
-  db.updateTable('push_offers').set(set).where('id', '=', id).execute()
+export const setOfferState = (
+  db: Tx,
+  id: string,
+  set: { state: 'sending' | 'sent'; recipients?: number; sent_at?: string },
+) => db.updateTable('push_offers').set(set).where('id', '=', id).execute()
 
 /** Cards of a merchant for an offer's segment (consent is checked again per member). */
 export function segmentMembers(db: Tx, merchantId: string, segment: string, now: Date) {
@@ -326,7 +383,9 @@ export function segmentMembers(db: Tx, merchantId: string, segment: string, now:
     .where('c.merchant_id', '=', merchantId)
     .where('c.marketing_consent', '=', 1)
     .where((eb) =>
-      eb.exists(eb.selectFrom('push_subscriptions as s').select('s.id').whereRef('s.customer_id', '=', 'c.customer_id')),
+      eb.exists(
+        eb.selectFrom('push_subscriptions as s').select('s.id').whereRef('s.customer_id', '=', 'c.customer_id'),
+      ),
     )
   const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000).toISOString()
   if (segment === 'new_30d') q = q.where('c.created_at', '>=', daysAgo(30))
@@ -355,10 +414,7 @@ export function segmentMembers(db: Tx, merchantId: string, segment: string, now:
 export async function pushFigures(db: Tx, merchantId: string, since: string) {
   const members = await db
     .selectFrom('cards as c')
-    .select((eb) => [
-      eb.fn.countAll<number>().as('members'),
-      eb.fn.sum<number>('c.marketing_consent').as('consenting'),
-    ])
+    .select((eb) => [eb.fn.countAll<number>().as('members'), eb.fn.sum<number>('c.marketing_consent').as('consenting')])
     .where('c.merchant_id', '=', merchantId)
     .executeTakeFirstOrThrow()
   const optedIn = await db
@@ -366,15 +422,14 @@ export async function pushFigures(db: Tx, merchantId: string, since: string) {
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('c.merchant_id', '=', merchantId)
     .where((eb) =>
-      eb.exists(eb.selectFrom('push_subscriptions as s').select('s.id').whereRef('s.customer_id', '=', 'c.customer_id')),
+      eb.exists(
+        eb.selectFrom('push_subscriptions as s').select('s.id').whereRef('s.customer_id', '=', 'c.customer_id'),
+      ),
     )
     .executeTakeFirstOrThrow()
   const notes = await db
     .selectFrom('push_notifications')
-    .select((eb) => [
-      eb.fn.countAll<number>().as('notifications'),
-      eb.fn.count<number>('clicked_at').as('clicked'),
-    ])
+    .select((eb) => [eb.fn.countAll<number>().as('notifications'), eb.fn.count<number>('clicked_at').as('clicked')])
     .where('merchant_id', '=', merchantId)
     .where('created_at', '>=', since)
     .executeTakeFirstOrThrow()

@@ -7,7 +7,13 @@ import type { CampaignMemberTable, CampaignTable, StaffAlertTable } from '../sch
 /* ---- campaigns ---- */
 
 export const campaignBySource = (db: Tx, merchantId: string, kind: 'offer' | 'automation', source: string) =>
-  db.selectFrom('campaigns').selectAll().where('merchant_id', '=', merchantId).where('kind', '=', kind).where('source', '=', source).executeTakeFirst()
+  db
+    .selectFrom('campaigns')
+    .selectAll()
+    .where('merchant_id', '=', merchantId)
+    .where('kind', '=', kind)
+    .where('source', '=', source)
+    .executeTakeFirst()
 
 export const campaignById = (db: Tx, merchantId: string, id: string) =>
   db.selectFrom('campaigns').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id).executeTakeFirst()
@@ -15,7 +21,8 @@ export const campaignById = (db: Tx, merchantId: string, id: string) =>
 export const campaignsOfMerchant = (db: Tx, merchantId: string) =>
   db.selectFrom('campaigns').selectAll().where('merchant_id', '=', merchantId).orderBy('created_at', 'desc').execute()
 
-export const insertCampaign = (db: Tx, row: Insertable<CampaignTable>) => db.insertInto('campaigns').values(row).execute()
+export const insertCampaign = (db: Tx, row: Insertable<CampaignTable>) =>
+  db.insertInto('campaigns').values(row).execute()
 
 export const setCampaignHoldout = (db: Tx, id: string, holdoutPct: number, now: string) =>
   db.updateTable('campaigns').set({ holdout_pct: holdoutPct, updated_at: now }).where('id', '=', id).execute()
@@ -29,10 +36,19 @@ export const assignMember = (db: Tx, row: Insertable<CampaignMemberTable>) =>
     .execute()
 
 export const memberGroup = (db: Tx, campaignId: string, cardId: string) =>
-  db.selectFrom('campaign_members').select(['grp', 'assigned_at']).where('campaign_id', '=', campaignId).where('card_id', '=', cardId).executeTakeFirst()
+  db
+    .selectFrom('campaign_members')
+    .select(['grp', 'assigned_at'])
+    .where('campaign_id', '=', campaignId)
+    .where('card_id', '=', cardId)
+    .executeTakeFirst()
 
 export const campaignMembers = (db: Tx, campaignId: string) =>
-  db.selectFrom('campaign_members').select(['card_id', 'grp', 'assigned_at', 'window_end']).where('campaign_id', '=', campaignId).execute()
+  db
+    .selectFrom('campaign_members')
+    .select(['card_id', 'grp', 'assigned_at', 'window_end'])
+    .where('campaign_id', '=', campaignId)
+    .execute()
 
 /** Purchases (earn entries with an amount, not reversed) of each member inside their window. */
 export const campaignPurchases = (db: Tx, campaignId: string) =>
@@ -45,7 +61,11 @@ export const campaignPurchases = (db: Tx, campaignId: string) =>
     .where('e.amount_minor', 'is not', null)
     .whereRef('e.created_at', '>=', 'm.assigned_at')
     .whereRef('e.created_at', '<', 'm.window_end')
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('ledger_entries as r').select('r.id').whereRef('r.reverses_entry_id', '=', 'e.id'))))
+    .where((eb) =>
+      eb.not(
+        eb.exists(eb.selectFrom('ledger_entries as r').select('r.id').whereRef('r.reverses_entry_id', '=', 'e.id')),
+      ),
+    )
     .execute()
 
 /** Coupon redemptions of each member inside their window. */
@@ -63,7 +83,11 @@ export const campaignRedemptions = (db: Tx, campaignId: string) =>
 /* ---- opening hours ---- */
 
 export const openingHoursOf = (db: Tx, merchantId: string) =>
-  db.selectFrom('merchant_opening_hours').select(['hours', 'updated_at']).where('merchant_id', '=', merchantId).executeTakeFirst()
+  db
+    .selectFrom('merchant_opening_hours')
+    .select(['hours', 'updated_at'])
+    .where('merchant_id', '=', merchantId)
+    .executeTakeFirst()
 
 export const saveOpeningHours = (db: Tx, merchantId: string, hours: string | null, now: string) =>
   hours === null
@@ -79,7 +103,8 @@ export const saveOpeningHours = (db: Tx, merchantId: string, hours: string | nul
 export const merchantsWithTimezone = (db: Tx) => db.selectFrom('merchants').select(['id', 'timezone']).execute()
 
 export const scannedUntil = async (db: Tx, merchantId: string) =>
-  (await db.selectFrom('alert_scans').select('scanned_until').where('merchant_id', '=', merchantId).executeTakeFirst())?.scanned_until ?? null
+  (await db.selectFrom('alert_scans').select('scanned_until').where('merchant_id', '=', merchantId).executeTakeFirst())
+    ?.scanned_until ?? null
 
 export const setScannedUntil = (db: Tx, merchantId: string, until: string) =>
   db
@@ -105,7 +130,11 @@ export const staffAwards = (db: Tx, merchantId: string, from: string, until: str
 export const staffHourlyCounts = (db: Tx, merchantId: string, from: string, until: string) =>
   db
     .selectFrom('ledger_entries')
-    .select((eb) => ['staff_id', eb.fn<string>('substr', ['created_at', eb.val(1), eb.val(13)]).as('hour'), eb.fn.countAll<number>().as('n')])
+    .select((eb) => [
+      'staff_id',
+      eb.fn<string>('substr', ['created_at', eb.val(1), eb.val(13)]).as('hour'),
+      eb.fn.countAll<number>().as('n'),
+    ])
     .where('merchant_id', '=', merchantId)
     .where('created_at', '>=', from)
     .where('created_at', '<', until)
@@ -115,13 +144,22 @@ export const staffHourlyCounts = (db: Tx, merchantId: string, from: string, unti
     .execute()
 
 export const alertByKey = (db: Tx, merchantId: string, key: string) =>
-  db.selectFrom('staff_alerts').select(['id', 'count']).where('merchant_id', '=', merchantId).where('alert_key', '=', key).executeTakeFirst()
+  db
+    .selectFrom('staff_alerts')
+    .select(['id', 'count'])
+    .where('merchant_id', '=', merchantId)
+    .where('alert_key', '=', key)
+    .executeTakeFirst()
 
-export const insertAlert = (db: Tx, row: Insertable<StaffAlertTable>) => db.insertInto('staff_alerts').values(row).execute()
+export const insertAlert = (db: Tx, row: Insertable<StaffAlertTable>) =>
+  db.insertInto('staff_alerts').values(row).execute()
 
 /** A window seen again with more entries: the counts grow, the state (acknowledged, dismissed) stays. */
-export const growAlert = (db: Tx, id: string, set: { window_start: string; window_end: string; count: number; entry_ids: string; updated_at: string }) =>
-  db.updateTable('staff_alerts').set(set).where('id', '=', id).execute()
+export const growAlert = (
+  db: Tx,
+  id: string,
+  set: { window_start: string; window_end: string; count: number; entry_ids: string; updated_at: string },
+) => db.updateTable('staff_alerts').set(set).where('id', '=', id).execute()
 
 export const alertsOfMerchant = (db: Tx, merchantId: string, limit: number) =>
   db
@@ -151,7 +189,14 @@ export const alertsOfMerchant = (db: Tx, merchantId: string, limit: number) =>
     .limit(limit)
     .execute()
 
-export const resolveAlert = (db: Tx, merchantId: string, id: string, state: 'acknowledged' | 'dismissed', staffId: string, now: string) =>
+export const resolveAlert = (
+  db: Tx,
+  merchantId: string,
+  id: string,
+  state: 'acknowledged' | 'dismissed',
+  staffId: string,
+  now: string,
+) =>
   db
     .updateTable('staff_alerts')
     .set({ state, resolved_at: now, resolved_by: staffId, updated_at: now })
@@ -164,7 +209,16 @@ export const entriesByIds = (db: Tx, merchantId: string, ids: string[]) =>
     ? db
         .selectFrom('ledger_entries as e')
         .innerJoin('cards as c', 'c.id', 'e.card_id')
-        .select(['e.id', 'e.kind', 'e.points', 'e.amount_minor', 'e.currency', 'e.created_at', 'c.card_number', 'e.reason'])
+        .select([
+          'e.id',
+          'e.kind',
+          'e.points',
+          'e.amount_minor',
+          'e.currency',
+          'e.created_at',
+          'c.card_number',
+          'e.reason',
+        ])
         .where('e.merchant_id', '=', merchantId)
         .where('e.id', 'in', ids)
         .orderBy('e.created_at')
@@ -183,12 +237,24 @@ export const staffPushSubscriptionsOf = (db: Tx, merchantId: string) =>
 
 export const upsertStaffPushSubscription = (
   db: Tx,
-  row: { id: string; staff_id: string; merchant_id: string; endpoint: string; p256dh: string; auth: string; created_at: string },
+  row: {
+    id: string
+    staff_id: string
+    merchant_id: string
+    endpoint: string
+    p256dh: string
+    auth: string
+    created_at: string
+  },
 ) =>
   db
     .insertInto('staff_push_subscriptions')
     .values(row)
-    .onConflict((oc) => oc.column('endpoint').doUpdateSet({ staff_id: row.staff_id, merchant_id: row.merchant_id, p256dh: row.p256dh, auth: row.auth }))
+    .onConflict((oc) =>
+      oc
+        .column('endpoint')
+        .doUpdateSet({ staff_id: row.staff_id, merchant_id: row.merchant_id, p256dh: row.p256dh, auth: row.auth }),
+    )
     .execute()
 
 export const deleteStaffPushSubscription = (db: Tx, where: { endpoint: string; staffId?: string } | { id: string }) =>
@@ -205,7 +271,14 @@ export const staffPushDevices = (db: Tx, staffId: string) =>
 
 /* ---- exports (keyset pages, so a large export never holds the connection or builds the file in memory) ---- */
 
-export const ledgerPage = (db: Tx, merchantId: string, from: string, until: string, after: { at: string; id: string } | null, limit: number) =>
+export const ledgerPage = (
+  db: Tx,
+  merchantId: string,
+  from: string,
+  until: string,
+  after: { at: string; id: string } | null,
+  limit: number,
+) =>
   db
     .selectFrom('ledger_entries as e')
     .innerJoin('cards as c', 'c.id', 'e.card_id')
@@ -233,7 +306,12 @@ export const ledgerPage = (db: Tx, merchantId: string, from: string, until: stri
     .$if(after !== null, (q) =>
       q
         .where('e.created_at', '>=', after!.at)
-        .where((eb) => eb.or([eb('e.created_at', '>', after!.at), eb.and([eb('e.created_at', '=', after!.at), eb('e.id', '>', after!.id)])])),
+        .where((eb) =>
+          eb.or([
+            eb('e.created_at', '>', after!.at),
+            eb.and([eb('e.created_at', '=', after!.at), eb('e.id', '>', after!.id)]),
+          ]),
+        ),
     )
     .orderBy('e.created_at')
     .orderBy('e.id')
@@ -251,7 +329,16 @@ export const membersPage = (
     .selectFrom('cards as c')
     .innerJoin('customers as u', 'u.id', 'c.customer_id')
     .leftJoin('card_tiers as t', 't.card_id', 'c.id')
-    .select(['c.id', 'c.card_number', 'u.name', 'u.email', 'c.created_at', 't.tier', 'c.balance', 'c.marketing_consent'])
+    .select([
+      'c.id',
+      'c.card_number',
+      'u.name',
+      'u.email',
+      'c.created_at',
+      't.tier',
+      'c.balance',
+      'c.marketing_consent',
+    ])
     .where('c.merchant_id', '=', merchantId)
     .where('c.closed_at', 'is', null)
     .$if(afterNumber !== null, (q) => q.where('c.card_number', '>', afterNumber!))
@@ -269,6 +356,10 @@ export const purchasesOfCards = (db: Tx, cardIds: string[]) =>
         .where('e.card_id', 'in', cardIds)
         .where('e.kind', '=', 'earn')
         .where('e.amount_minor', 'is not', null)
-        .where((eb) => eb.not(eb.exists(eb.selectFrom('ledger_entries as r').select('r.id').whereRef('r.reverses_entry_id', '=', 'e.id'))))
+        .where((eb) =>
+          eb.not(
+            eb.exists(eb.selectFrom('ledger_entries as r').select('r.id').whereRef('r.reverses_entry_id', '=', 'e.id')),
+          ),
+        )
         .execute()
     : Promise.resolve([])

@@ -46,7 +46,8 @@ export async function rewardsTakenByCard(db: Tx, cardId: string): Promise<Map<st
 
 export const insertCoupon = (db: Tx, row: Insertable<CouponTable>) => db.insertInto('coupons').values(row).execute()
 
-export const couponById = (db: Tx, id: string) => db.selectFrom('coupons').selectAll().where('id', '=', id).executeTakeFirst()
+export const couponById = (db: Tx, id: string) =>
+  db.selectFrom('coupons').selectAll().where('id', '=', id).executeTakeFirst()
 
 export const couponByCode = (db: Tx, code: string) =>
   db.selectFrom('coupons').selectAll().where('code', '=', code).executeTakeFirst()
@@ -56,7 +57,13 @@ export async function couponCodeExists(db: Tx, code: string): Promise<boolean> {
 }
 
 export const couponsOfCard = (db: Tx, cardId: string, limit = 200) =>
-  db.selectFrom('coupons').selectAll().where('card_id', '=', cardId).orderBy('created_at', 'desc').limit(limit).execute()
+  db
+    .selectFrom('coupons')
+    .selectAll()
+    .where('card_id', '=', cardId)
+    .orderBy('created_at', 'desc')
+    .limit(limit)
+    .execute()
 
 /**
  * Consumes one use of a coupon: one atomic UPDATE ... WHERE state = 'active' AND uses < max_uses that
@@ -90,7 +97,8 @@ export const insertCouponRedemption = (db: Tx, row: Insertable<CouponRedemptionT
 export const stampCardOfMerchant = (db: Tx, merchantId: string) =>
   db.selectFrom('stamp_cards').selectAll().where('merchant_id', '=', merchantId).executeTakeFirst()
 
-export const insertStampCard = (db: Tx, row: Insertable<StampCardTable>) => db.insertInto('stamp_cards').values(row).execute()
+export const insertStampCard = (db: Tx, row: Insertable<StampCardTable>) =>
+  db.insertInto('stamp_cards').values(row).execute()
 
 export const updateStampCard = (db: Tx, merchantId: string, set: Updateable<StampCardTable>) =>
   db.updateTable('stamp_cards').set(set).where('merchant_id', '=', merchantId).execute()
@@ -122,7 +130,12 @@ export async function openStamps(db: Tx, cardId: string): Promise<{ count: numbe
 
 /** Exchanges the card's open stamps for the coupon they earned. */
 export const closeOpenStamps = (db: Tx, cardId: string, couponId: string) =>
-  db.updateTable('stamps').set({ coupon_id: couponId }).where('card_id', '=', cardId).where('coupon_id', 'is', null).execute()
+  db
+    .updateTable('stamps')
+    .set({ coupon_id: couponId })
+    .where('card_id', '=', cardId)
+    .where('coupon_id', 'is', null)
+    .execute()
 
 export async function staffName(db: Tx, staffId: string): Promise<string | null> {
   const r = await db.selectFrom('staff').select('name').where('id', '=', staffId).executeTakeFirst()
