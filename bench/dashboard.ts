@@ -10,10 +10,10 @@ import { loadConfig } from '../server/config.js'
 import { migrate, openDb } from '../server/db/connection.js'
 import { FixedClock } from '../server/domain/clock.js'
 import { newCardNumber, newId } from '../server/domain/ids.js'
-import type { Deps } from '../server/services/deps.js'
+import type { Deps } from '../server/services/common/deps.js'
 import { prng } from '../server/seed/demo-history.js'
-import { dashboard, segmentPage } from '../server/services/insights.js'
-import { createMerchant } from '../server/services/setup-merchant.js'
+import { dashboard, segmentPage } from '../server/services/insights/dashboard.js'
+import { createMerchant } from '../server/services/console/setup.js'
 
 export interface DashboardBench {
   members: number

@@ -1,10 +1,10 @@
-import type { Deps } from '../services/deps.js'
-import { purgeAccountTokens } from './account-housekeeping.js'
-import { purgeExpiredHandles } from './housekeeping.js'
-import { expirePoints, grantBirthdayBonuses, reevaluateTiers } from './program-jobs.js'
-import { startPushJobs } from './push-jobs.js'
-import { couponIssuer } from '../services/push-coupons.js'
-import { detectStaffAnomalies } from '../services/staff-alerts.js'
+import type { Deps } from '../services/common/deps.js'
+import { purgeAccountTokens } from '../services/members/housekeeping.js'
+import { purgeExpiredHandles } from '../services/till/housekeeping.js'
+import { expirePoints, grantBirthdayBonuses, reevaluateTiers } from '../services/program/jobs.js'
+import { startPushJobs } from '../services/push/jobs.js'
+import { couponIssuer } from '../services/perks/coupon-issuer.js'
+import { detectStaffAnomalies } from '../services/insights/staff-alerts.js'
 
 export interface Scheduler {
   stop(): void

@@ -25,10 +25,10 @@ import { AwardResponse, StaffMe } from '../contract/staff.js'
 import { requireStaff, setSessionCookie, STAFF_COOKIE } from '../middleware/auth.js'
 import type { AppEnv } from '../middleware/env.js'
 import { errorJson } from '../middleware/errors.js'
-import { getBranding, logoForSlug, removeLogo, updateBranding, uploadLogo } from '../services/branding.js'
-import { adjustFromConsole, customerDetail, findCustomers } from '../services/console-customers.js'
-import { listSignupLinks } from '../services/merchant-admin.js'
-import { createSession } from '../services/sessions.js'
+import { getBranding, logoForSlug, removeLogo, updateBranding, uploadLogo } from '../services/console/branding.js'
+import { adjustFromConsole, customerDetail, findCustomers } from '../services/console/customers.js'
+import { listSignupLinks } from '../services/console/keys-and-links.js'
+import { createSession } from '../services/members/sessions.js'
 import {
   acceptInvite,
   inviteInfo,
@@ -36,8 +36,8 @@ import {
   listStaff,
   reinviteStaff,
   updateStaff,
-} from '../services/staff-admin.js'
-import { staffMe } from '../services/staff-auth.js'
+} from '../services/console/staff-admin.js'
+import { staffMe } from '../services/console/staff-auth.js'
 import { DomainError } from '../domain/errors.js'
 import { E400, E401, E403, E404, E409, E422, E429, json, jsonBody, router } from './openapi.js'
 

@@ -6,9 +6,9 @@ import { MerchantPublic } from '../contract/merchant.js'
 import { CUSTOMER_COOKIE, requireCustomer, setSessionCookie } from '../middleware/auth.js'
 import type { AppEnv } from '../middleware/env.js'
 import type { MiddlewareHandler } from 'hono'
-import { joinProgram, merchantPublic } from '../services/join-program.js'
-import { createSession } from '../services/sessions.js'
-import { cardDetail, listWallet } from '../services/wallet.js'
+import { joinProgram, merchantPublic } from '../services/members/join.js'
+import { createSession } from '../services/members/sessions.js'
+import { cardDetail, listWallet } from '../services/members/wallet.js'
 import { E400, E401, E404, E429, json, jsonBody, router } from './openapi.js'
 
 /** Public merchant pages, joining, and the customer's own wallet. */

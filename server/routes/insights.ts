@@ -9,7 +9,7 @@ import {
   segmentPage,
   segmentRowsForCsv,
   updateInsightSettings,
-} from '../services/insights.js'
+} from '../services/insights/dashboard.js'
 import { E400, E401, E403, json, jsonBody, router } from './openapi.js'
 
 const ownerOrManager = requireStaff('owner', 'manager')

@@ -24,7 +24,7 @@ import {
   subscribeDevice,
   unsubscribeDevice,
   updatePushSettings,
-} from '../services/push-admin.js'
+} from '../services/push/admin.js'
 import { E400, E401, E403, E404, json, jsonBody, router } from './openapi.js'
 
 const ownerOrManager = requireStaff('owner', 'manager')

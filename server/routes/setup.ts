@@ -2,8 +2,8 @@ import { createRoute } from '@hono/zod-openapi'
 import { SetupRequest, SetupStatus } from '../contract/merchant.js'
 import { StaffMe } from '../contract/staff.js'
 import { setSessionCookie, STAFF_COOKIE } from '../middleware/auth.js'
-import { createSession } from '../services/sessions.js'
-import { runSetup, setupNeeded } from '../services/setup-merchant.js'
+import { createSession } from '../services/members/sessions.js'
+import { runSetup, setupNeeded } from '../services/console/setup.js'
 import { E400, E403, E409, json, jsonBody, router } from './openapi.js'
 
 export const setupRoutes = router()

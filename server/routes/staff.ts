@@ -14,10 +14,10 @@ import {
 } from '../contract/staff.js'
 import { clearSessionCookie, requireStaff, setSessionCookie, STAFF_COOKIE } from '../middleware/auth.js'
 import type { AppEnv } from '../middleware/env.js'
-import { adjustAtTill, earnAtTill, undoAward } from '../services/award-points.js'
-import { scanCard } from '../services/scan-card.js'
-import { createSession, endSession } from '../services/sessions.js'
-import { checkStaffCredentials, staffMe } from '../services/staff-auth.js'
+import { adjustAtTill, earnAtTill, undoAward } from '../services/till/award.js'
+import { scanCard } from '../services/till/scan.js'
+import { createSession, endSession } from '../services/members/sessions.js'
+import { checkStaffCredentials, staffMe } from '../services/console/staff-auth.js'
 import { E400, E401, E403, E404, E409, E410, E422, E429, json, jsonBody, router } from './openapi.js'
 
 const award = (summary: string) => ({

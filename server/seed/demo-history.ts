@@ -5,11 +5,11 @@ import { earnForPurchase } from '../domain/earning-rules.js'
 import { lotExpiry } from '../domain/expiry.js'
 import { FixedClock } from '../domain/clock.js'
 import { newId } from '../domain/ids.js'
-import { postEntry } from '../services/award-points.js'
-import type { Deps } from '../services/deps.js'
-import { joinProgram } from '../services/join-program.js'
-import { programContext } from '../services/program-engine.js'
-import { listRewards, redeemReward } from '../services/rewards.js'
+import { postEntry } from '../services/till/award.js'
+import type { Deps } from '../services/common/deps.js'
+import { joinProgram } from '../services/members/join.js'
+import { programContext } from '../services/program/engine.js'
+import { listRewards, redeemReward } from '../services/perks/rewards.js'
 
 /*
  * A year of Demo Café members for the insights screens: a few hundred members with varied habits

@@ -5,10 +5,10 @@ import { LIFT_WINDOW_DAYS } from '../domain/campaign-lift.js'
 import { FixedClock } from '../domain/clock.js'
 import { newId } from '../domain/ids.js'
 import { zonedToUtc, localParts } from '../domain/zoned-time.js'
-import { postEntry } from '../services/award-points.js'
-import type { Deps } from '../services/deps.js'
-import { joinProgram } from '../services/join-program.js'
-import { detectStaffAnomalies } from '../services/staff-alerts.js'
+import { postEntry } from '../services/till/award.js'
+import type { Deps } from '../services/common/deps.js'
+import { joinProgram } from '../services/members/join.js'
+import { detectStaffAnomalies } from '../services/insights/staff-alerts.js'
 
 /*
  * Demo data for issue 6 parts 3-4 (campaigns, staff alerts), called once from seedDemo: a past

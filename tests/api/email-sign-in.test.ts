@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { purgeAccountTokens } from '../../server/jobs/account-housekeeping.js'
+import { purgeAccountTokens } from '../../server/services/members/housekeeping.js'
 import { databaseBytes, earn, linkIn, startMailbox } from '../helpers/account.js'
 import { merchantWithOwner } from '../helpers/factories.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { ProgramRulesInput } from '../../server/contract/program.js'
-import { expirePoints, grantBirthdayBonuses, reevaluateTiers } from '../../server/jobs/program-jobs.js'
-import { getProgram } from '../../server/services/program-settings.js'
+import { expirePoints, grantBirthdayBonuses, reevaluateTiers } from '../../server/services/program/jobs.js'
+import { getProgram } from '../../server/services/program/settings.js'
 import { addStaff, idemKey, joinedCustomer, merchantWithOwner, scan, staffClient } from '../helpers/factories.js'
 import { makeTestApp, type TestApp, type TestClient } from '../helpers/test-app.js'
 

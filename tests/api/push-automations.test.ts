@@ -10,9 +10,9 @@ import {
   runWelcome,
   runWinback,
   sendDueOffers,
-} from '../../server/jobs/push-automations.js'
-import { PushSender } from '../../server/push/sender.js'
-import { couponIssuer } from '../../server/services/push-coupons.js'
+} from '../../server/services/push/automations.js'
+import { PushSender } from '../../server/services/push/sender.js'
+import { couponIssuer } from '../../server/services/perks/coupon-issuer.js'
 import { addStaff, idemKey, merchantWithOwner, scan } from '../helpers/factories.js'
 import { addDevice, count, member } from '../helpers/push.js'
 import { startScriptedEndpoint } from '../helpers/push-service.js'

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { detectStaffAnomalies } from '../../server/services/staff-alerts.js'
+import { detectStaffAnomalies } from '../../server/services/insights/staff-alerts.js'
 import { addStaff, merchantWithOwner } from '../helpers/factories.js'
 import { ownerAgain, seedEntry, staffIdOf } from '../helpers/insights.js'
 import { count, member } from '../helpers/push.js'

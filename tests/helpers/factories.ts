@@ -4,8 +4,8 @@ import { qrPayload } from '../../server/contract/card-code.js'
 import { insertStaff } from '../../server/db/queries/people.js'
 import { codeAt } from '../../server/domain/rotating-code.js'
 import { newId } from '../../server/domain/ids.js'
-import { hashPassword } from '../../server/services/passwords.js'
-import { createMerchant } from '../../server/services/setup-merchant.js'
+import { hashPassword } from '../../server/services/console/passwords.js'
+import { createMerchant } from '../../server/services/console/setup.js'
 import type { TestApp, TestClient } from './test-app.js'
 
 let seq = 0
