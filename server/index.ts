@@ -4,7 +4,7 @@ import { ConfigError, loadConfig, type Config } from './config.js'
 import { migrate, openDb } from './db/connection.js'
 import { systemClock } from './domain/clock.js'
 import { randomToken } from './domain/ids.js'
-import { startScheduler } from './jobs/scheduler.js'
+import { serverJobs, startScheduler } from './jobs/scheduler.js'
 import { closeSharedEncryptPool } from './push/encrypt-pool.js'
 import { seedDemo } from './seed/demo.js'
 import type { Deps } from './services/common/deps.js'
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
       console.log(`  POS API key (demo): ${demoInfo.posKey ?? '(created on first seed only)'}`)
     }
   })
-  const scheduler = startScheduler(deps)
+  const scheduler = startScheduler(serverJobs(deps))
 
   let stopping = false
   const shutdown = (signal: string) => {

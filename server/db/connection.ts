@@ -101,15 +101,15 @@ async function withWrites<T>(db: Db, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function migrate(db: Db): Promise<string[]> {
+/** Applies the migrations not yet applied (up to `to`, a migration's name, when given; tests use it). */
+export async function migrate(db: Db, to?: string): Promise<string[]> {
   // The migrator takes the connection for its whole run, so nothing else writes through the open gate.
-  const { error, results } = await db
-    .connection()
-    .execute((conn) =>
-      withWrites(db, () =>
-        new Migrator({ db: conn, provider: { getMigrations: async () => migrations } }).migrateToLatest(),
-      ),
-    )
+  const { error, results } = await db.connection().execute((conn) =>
+    withWrites(db, () => {
+      const migrator = new Migrator({ db: conn, provider: { getMigrations: async () => migrations } })
+      return to ? migrator.migrateTo(to) : migrator.migrateToLatest()
+    }),
+  )
   if (error) throw error instanceof Error ? error : new Error(String(error))
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
 }

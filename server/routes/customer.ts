@@ -7,7 +7,7 @@ import { CUSTOMER_COOKIE, requireCustomer, setSessionCookie } from '../middlewar
 import type { AppEnv } from '../middleware/env.js'
 import type { MiddlewareHandler } from 'hono'
 import { joinProgram, merchantPublic } from '../services/members/join.js'
-import { createSession } from '../services/members/sessions.js'
+import { openSession } from '../services/members/sessions.js'
 import { cardDetail, listWallet } from '../services/members/wallet.js'
 import { E400, E401, E404, E429, json, jsonBody, router } from './openapi.js'
 
@@ -43,10 +43,9 @@ export const customerRoutes = (joinLimit: MiddlewareHandler<AppEnv>) =>
         const deps = c.var.deps
         const res = await joinProgram(deps, c.req.valid('json'), c.var.customer?.customerId ?? null)
         if (res.newCustomer) {
-          const s = await createSession(
-            deps.db,
+          const s = await openSession(
+            deps,
             { kind: 'customer', customerId: res.customerId },
-            deps.clock.now(),
             c.req.header('user-agent') ?? null,
           )
           setSessionCookie(c, CUSTOMER_COOKIE, s.token, s.expiresAt)

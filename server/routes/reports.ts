@@ -16,7 +16,12 @@ import {
 import { PushUnsubscribeBody } from '../contract/push.js'
 import { requireStaff } from '../middleware/auth.js'
 import type { AppEnv } from '../middleware/env.js'
-import { getAutomationHoldouts, getCampaign, listCampaigns, setAutomationHoldouts } from '../services/insights/campaigns.js'
+import {
+  getAutomationHoldouts,
+  getCampaign,
+  listCampaigns,
+  setAutomationHoldouts,
+} from '../services/insights/campaigns.js'
 import { ledgerExport, membersExport } from '../services/insights/exports.js'
 import {
   alertDevices,

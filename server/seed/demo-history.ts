@@ -5,7 +5,7 @@ import { earnForPurchase } from '../domain/earning-rules.js'
 import { lotExpiry } from '../domain/expiry.js'
 import { FixedClock } from '../domain/clock.js'
 import { newId } from '../domain/ids.js'
-import { postEntry } from '../services/till/award.js'
+import { postEntry } from '../services/program/post-entry.js'
 import type { Deps } from '../services/common/deps.js'
 import { joinProgram } from '../services/members/join.js'
 import { programContext } from '../services/program/engine.js'
@@ -181,32 +181,36 @@ export async function seedDemoHistory(deps: Deps, merchantId: string, ownerId: s
     // A fifth turned on push; some opened an offer.
     if (rand() < 0.2) {
       const at = joinedAt.toISOString()
-      await upsertSubscription(deps.db, {
-        id: newId(),
-        customer_id: joined.customerId,
-        endpoint: `https://push.example.test/demo-${i}`,
-        p256dh: 'demo-p256dh',
-        auth: 'demo-auth',
-        user_agent: null,
-        created_at: at,
-        last_success_at: null,
-      })
+      await writeTx(deps.db, (tx) =>
+        upsertSubscription(tx, {
+          id: newId(),
+          customer_id: joined.customerId,
+          endpoint: `https://push.example.test/demo-${i}`,
+          p256dh: 'demo-p256dh',
+          auth: 'demo-auth',
+          user_agent: null,
+          created_at: at,
+          last_success_at: null,
+        }),
+      )
       const sentAgo = 1 + Math.floor(rand() * 25)
       const sent = new Date(now.getTime() - sentAgo * DAY).toISOString()
-      await insertNotification(deps.db, {
-        id: newId(),
-        merchant_id: merchantId,
-        card_id: cardId,
-        kind: 'offer',
-        category: 'offers',
-        marketing: 1,
-        payload: JSON.stringify({ title: 'Two for one lemonade', body: 'This week at Demo Café' }),
-        not_before: sent,
-        local_day: sent.slice(0, 10),
-        offer_id: null,
-        created_at: sent,
-        clicked_at: rand() < 0.35 ? sent : null,
-      })
+      await writeTx(deps.db, (tx) =>
+        insertNotification(tx, {
+          id: newId(),
+          merchant_id: merchantId,
+          card_id: cardId,
+          kind: 'offer',
+          category: 'offers',
+          marketing: 1,
+          payload: JSON.stringify({ title: 'Two for one lemonade', body: 'This week at Demo Café' }),
+          not_before: sent,
+          local_day: sent.slice(0, 10),
+          offer_id: null,
+          created_at: sent,
+          clicked_at: rand() < 0.35 ? sent : null,
+        }),
+      )
     }
   }
 }

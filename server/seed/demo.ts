@@ -9,12 +9,13 @@ import { tierIndex } from '../domain/tiers.js'
 import { staffByEmail, insertStaff } from '../db/queries/people.js'
 import { FixedClock } from '../domain/clock.js'
 import { newId } from '../domain/ids.js'
-import { postEntry } from '../services/till/award.js'
+import { postEntry } from '../services/program/post-entry.js'
 import type { Deps } from '../services/common/deps.js'
 import { joinProgram } from '../services/members/join.js'
 import { createApiKey } from '../services/console/keys-and-links.js'
 import { hashPassword } from '../services/console/passwords.js'
-import { programContext, upgradeIfQualified } from '../services/program/engine.js'
+import { programContext } from '../services/program/engine.js'
+import { upgradeIfQualified } from '../services/program/tiers.js'
 import { createMerchant } from '../services/console/setup.js'
 import { issueCoupon } from '../services/perks/coupons.js'
 import { createReward } from '../services/perks/rewards.js'
@@ -157,28 +158,33 @@ export async function seedDemo(deps: Deps): Promise<DemoInfo> {
     },
     created,
   )
-  await insertProgramVersion(deps.db, {
-    id: newId(),
-    merchant_id: merchantId,
-    version: 2,
-    points_per_unit: DEMO_RULES.pointsPerUnit,
-    unit_minor: DEMO_RULES.unitMinor,
-    rounding: DEMO_RULES.rounding,
-    rules: JSON.stringify(DEMO_RULES),
-    effective_from: created.toISOString(),
-    created_at: created.toISOString(),
-  })
-  for (const s of DEMO_STAFF.slice(1)) {
-    if (await staffByEmail(deps.db, s.email)) continue
-    await insertStaff(deps.db, {
+  await writeTx(deps.db, (tx) =>
+    insertProgramVersion(tx, {
       id: newId(),
       merchant_id: merchantId,
-      email: s.email,
-      name: s.name,
-      role: s.role,
-      password_hash: await hashPassword(s.password),
+      version: 2,
+      points_per_unit: DEMO_RULES.pointsPerUnit,
+      unit_minor: DEMO_RULES.unitMinor,
+      rounding: DEMO_RULES.rounding,
+      rules: JSON.stringify(DEMO_RULES),
+      effective_from: created.toISOString(),
       created_at: created.toISOString(),
-    })
+    }),
+  )
+  for (const s of DEMO_STAFF.slice(1)) {
+    if (await staffByEmail(deps.db, s.email)) continue
+    const passwordHash = await hashPassword(s.password)
+    await writeTx(deps.db, (tx) =>
+      insertStaff(tx, {
+        id: newId(),
+        merchant_id: merchantId,
+        email: s.email,
+        name: s.name,
+        role: s.role,
+        password_hash: passwordHash,
+        created_at: created.toISOString(),
+      }),
+    )
   }
 
   const seedDeps = { ...deps, clock: new FixedClock(created) }

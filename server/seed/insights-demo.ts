@@ -5,10 +5,12 @@ import { LIFT_WINDOW_DAYS } from '../domain/campaign-lift.js'
 import { FixedClock } from '../domain/clock.js'
 import { newId } from '../domain/ids.js'
 import { zonedToUtc, localParts } from '../domain/zoned-time.js'
-import { postEntry } from '../services/till/award.js'
+import { postEntry } from '../services/program/post-entry.js'
 import type { Deps } from '../services/common/deps.js'
 import { joinProgram } from '../services/members/join.js'
 import { detectStaffAnomalies } from '../services/insights/staff-alerts.js'
+import { staffOfMerchant } from '../db/queries/console.js'
+import { insertOffer } from '../db/queries/push.js'
 
 /*
  * Demo data for issue 6 parts 3-4 (campaigns, staff alerts), called once from seedDemo: a past
@@ -24,12 +26,7 @@ const MEMBERS = 48
 export async function seedInsightsDemo(deps: Deps, merchantId: string, slug: string): Promise<void> {
   if ((await campaignsOfMerchant(deps.db, merchantId)).length) return
   const now = deps.clock.now()
-  const cashier = await deps.db
-    .selectFrom('staff')
-    .select('id')
-    .where('merchant_id', '=', merchantId)
-    .where('role', '=', 'cashier')
-    .executeTakeFirst()
+  const cashier = (await staffOfMerchant(deps.db, merchantId)).find((s) => s.role === 'cashier')
   const staffId = cashier?.id ?? null
   const actor = { merchantId, staffId, apiKeyId: null, role: 'cashier' as const }
   /** A purchase on the local day `daysAgo` before today at hh:mm shop time. */
@@ -67,22 +64,19 @@ export async function seedInsightsDemo(deps: Deps, merchantId: string, slug: str
   const offerId = newId()
   const campaignId = newId()
   await writeTx(deps.db, async (tx) => {
-    await tx
-      .insertInto('push_offers')
-      .values({
-        id: offerId,
-        merchant_id: merchantId,
-        title: 'Soup season is here',
-        body: 'A warm bowl and double points this week.',
-        segment: 'all',
-        state: 'sent',
-        send_at: sentAt.toISOString(),
-        recipients: MEMBERS - MEMBERS / 4,
-        created_by: null,
-        created_at: sentAt.toISOString(),
-        sent_at: sentAt.toISOString(),
-      })
-      .execute()
+    await insertOffer(tx, {
+      id: offerId,
+      merchant_id: merchantId,
+      title: 'Soup season is here',
+      body: 'A warm bowl and double points this week.',
+      segment: 'all',
+      state: 'sent',
+      send_at: sentAt.toISOString(),
+      recipients: MEMBERS - MEMBERS / 4,
+      created_by: null,
+      created_at: sentAt.toISOString(),
+      sent_at: sentAt.toISOString(),
+    })
     const at = sentAt.toISOString()
     await insertCampaign(tx, {
       id: campaignId,
@@ -139,7 +133,9 @@ export async function seedInsightsDemo(deps: Deps, merchantId: string, slug: str
   // Open 07:30-19:00 on weekdays, 09:00-15:00 at weekends.
   const wk = { open: '07:30', close: '19:00' }
   const we = { open: '09:00', close: '15:00' }
-  await saveOpeningHours(deps.db, merchantId, JSON.stringify([wk, wk, wk, wk, wk, we, we]), now.toISOString())
+  await writeTx(deps.db, async (tx) => {
+    await saveOpeningHours(tx, merchantId, JSON.stringify([wk, wk, wk, wk, wk, we, we]), now.toISOString())
+  })
 
   if (staffId) {
     // Three days ago: one card awarded three times in six minutes, and fourteen awards between 15:00 and 16:00.

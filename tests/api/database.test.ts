@@ -3,8 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
-import { Migrator, sql } from 'kysely'
-import { migrations } from '../../server/db/migrations/index.js'
+import { sql } from 'kysely'
 import { migrate, openDb, writeTx, WriteOutsideTxError, type OpenedDb } from '../../server/db/connection.js'
 
 let dir: string
@@ -163,8 +162,7 @@ describe('migration 0010 (lean write path)', () => {
   it('keeps every idempotency record and the ledger indexes still refuse a lot expired twice', async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lw-db-'))
     opened = openDb(path.join(dir, 'loyalty.db'))
-    const migrator = new Migrator({ db: opened.db, provider: { getMigrations: async () => migrations } })
-    expect((await migrator.migrateTo('0009-insights-lift-alerts')).error).toBeUndefined()
+    await migrate(opened.db, '0009-insights-lift-alerts')
     const s = opened.sqlite
     s.prepare(
       "insert into merchants (id, slug, name, brand_color, accent_color, timezone, currency, created_at) values ('m1', 'm', 'M', '#000', '#000', 'UTC', 'EUR', 'x')",

@@ -181,11 +181,11 @@ describe('housekeeping of sign-in rows', () => {
     await t.client().post('/api/auth/passkey/options')
     t.clock.advance(16 * 60_000)
     await t.client().post('/api/auth/email-link', { email: EMAIL })
-    await purgeAccountTokens(t.db, t.clock)
+    await purgeAccountTokens(t.deps)
     // The first link expired a minute ago: kept, so it can still be reported as expired.
     expect([n('sign_in_links'), n('sign_in_requests'), n('webauthn_challenges')]).toEqual([2, 1, 0])
     t.clock.advance(25 * 3600_000)
-    await purgeAccountTokens(t.db, t.clock)
+    await purgeAccountTokens(t.deps)
     expect([n('sign_in_links'), n('sign_in_requests')]).toEqual([0, 0])
     await mailbox.waitFor(2)
   })

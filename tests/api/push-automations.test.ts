@@ -1,3 +1,4 @@
+import { writeTx } from '../../server/db/connection.js'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { migrate, openDb } from '../../server/db/connection.js'
 import { appendLedgerEntry } from '../../server/db/queries/cards.js'
@@ -231,50 +232,54 @@ describe('other automations', () => {
     await addDevice(mem.client)
     const at = t.clock.now().toISOString()
     const expires = new Date(t.clock.now().getTime() + 20 * DAY).toISOString()
-    await appendLedgerEntry(
-      t.db,
-      {
-        id: newId(),
-        card_id: mem.cardId,
-        merchant_id: m.merchantId,
-        kind: 'earn',
-        points: 40,
-        balance_after: 40,
-        reason: 'test lot',
-        amount_minor: null,
-        currency: null,
-        staff_id: null,
-        api_key_id: null,
-        reverses_entry_id: null,
-        lot_expires_at: expires,
-        program_version: 1,
-        idempotency_key: null,
-        created_at: at,
-      },
-      at,
+    await writeTx(t.db, (tx) =>
+      appendLedgerEntry(
+        tx,
+        {
+          id: newId(),
+          card_id: mem.cardId,
+          merchant_id: m.merchantId,
+          kind: 'earn',
+          points: 40,
+          balance_after: 40,
+          reason: 'test lot',
+          amount_minor: null,
+          currency: null,
+          staff_id: null,
+          api_key_id: null,
+          reverses_entry_id: null,
+          lot_expires_at: expires,
+          program_version: 1,
+          idempotency_key: null,
+          created_at: at,
+        },
+        at,
+      ),
     )
     // 30 of them are spent: what expires is what is left of the lot (oldest lots are spent first).
-    await appendLedgerEntry(
-      t.db,
-      {
-        id: newId(),
-        card_id: mem.cardId,
-        merchant_id: m.merchantId,
-        kind: 'redeem',
-        points: -30,
-        balance_after: 10,
-        reason: 'test spend',
-        amount_minor: null,
-        currency: null,
-        staff_id: null,
-        api_key_id: null,
-        reverses_entry_id: null,
-        lot_expires_at: null,
-        program_version: 1,
-        idempotency_key: null,
-        created_at: at,
-      },
-      at,
+    await writeTx(t.db, (tx) =>
+      appendLedgerEntry(
+        tx,
+        {
+          id: newId(),
+          card_id: mem.cardId,
+          merchant_id: m.merchantId,
+          kind: 'redeem',
+          points: -30,
+          balance_after: 10,
+          reason: 'test spend',
+          amount_minor: null,
+          currency: null,
+          staff_id: null,
+          api_key_id: null,
+          reverses_entry_id: null,
+          lot_expires_at: null,
+          program_version: 1,
+          idempotency_key: null,
+          created_at: at,
+        },
+        at,
+      ),
     )
     expect(await runExpiring(t.deps)).toEqual({})
     t.clock.advance(7 * DAY) // 13 days before: inside the default 14

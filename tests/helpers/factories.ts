@@ -1,3 +1,4 @@
+import { writeTx } from '../../server/db/connection.js'
 import { randomUUID } from 'node:crypto'
 import { expect } from 'vitest'
 import { qrPayload } from '../../server/contract/card-code.js'
@@ -40,15 +41,18 @@ export async function merchantWithOwner(
 export async function addStaff(t: TestApp, merchantId: string, role: 'manager' | 'cashier') {
   seq++
   const email = `${role}-${seq}@staff.test`
-  await insertStaff(t.db, {
-    id: newId(),
-    merchant_id: merchantId,
-    email,
-    name: `${role} ${seq}`,
-    role,
-    password_hash: await hashPassword(PASSWORD),
-    created_at: t.clock.now().toISOString(),
-  })
+  const passwordHash = await hashPassword(PASSWORD)
+  await writeTx(t.db, (tx) =>
+    insertStaff(tx, {
+      id: newId(),
+      merchant_id: merchantId,
+      email,
+      name: `${role} ${seq}`,
+      role,
+      password_hash: passwordHash,
+      created_at: t.clock.now().toISOString(),
+    }),
+  )
   return staffClient(t, email)
 }
 

@@ -452,3 +452,14 @@ export async function pushFigures(db: Tx, merchantId: string, since: string) {
     pending: (by.queued ?? 0) + (by.sending ?? 0),
   }
 }
+
+/** Clicks per offer, for the offers listed. */
+export const offerClicks = async (db: Tx, offerIds: string[]) =>
+  offerIds.length
+    ? db
+        .selectFrom('push_notifications')
+        .select((eb) => ['offer_id', eb.fn.count<number>('clicked_at').as('n')])
+        .where('offer_id', 'in', offerIds)
+        .groupBy('offer_id')
+        .execute()
+    : []

@@ -45,11 +45,13 @@ export async function updateBranding(
   merchantId: string,
   b: z.infer<typeof UpdateBranding>,
 ): Promise<Branding> {
-  await updateMerchantBranding(deps.db, merchantId, {
-    name: b.name,
-    brand_color: b.brandColor.toLowerCase(),
-    accent_color: b.accentColor.toLowerCase(),
-  })
+  await writeTx(deps.db, (tx) =>
+    updateMerchantBranding(tx, merchantId, {
+      name: b.name,
+      brand_color: b.brandColor.toLowerCase(),
+      accent_color: b.accentColor.toLowerCase(),
+    }),
+  )
   return getBranding(deps, merchantId)
 }
 

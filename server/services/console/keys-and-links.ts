@@ -1,3 +1,5 @@
+import { writeTx } from '../../db/connection.js'
+import QRCode from 'qrcode'
 import { z } from 'zod'
 import type { ApiKeySummary, CreatedApiKey, SignupLink } from '../../contract/merchant.js'
 import { activeApiKeyByHash, apiKeysOf, insertApiKey, revokeApiKey, touchApiKey } from '../../db/queries/access.js'
@@ -41,12 +43,12 @@ export async function createApiKey(
     last_used_at: null,
     revoked_at: null,
   }
-  await insertApiKey(deps.db, row)
+  await writeTx(deps.db, (tx) => insertApiKey(tx, row))
   return { ...toApiKey(row), key }
 }
 
 export async function revokeKey(deps: Deps, merchantId: string, id: string): Promise<void> {
-  if (!(await revokeApiKey(deps.db, merchantId, id, deps.clock.now().toISOString()))) {
+  if (!(await writeTx(deps.db, (tx) => revokeApiKey(tx, merchantId, id, deps.clock.now().toISOString())))) {
     throw new DomainError('not_found', 'No active API key with this id.')
   }
   // Refused from this moment in this process (another process sharing the file: within KEY_CACHE_MS).
@@ -79,8 +81,9 @@ export async function actorForApiKey(deps: Deps, key: string): Promise<Actor | n
   }
   const now = deps.clock.now()
   if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() > LAST_USED_RESOLUTION_MS) {
-    row.last_used_at = now.toISOString()
-    await touchApiKey(deps.db, row.id, row.last_used_at)
+    const at = (row.last_used_at = now.toISOString())
+    const id = row.id
+    await writeTx(deps.db, (tx) => touchApiKey(tx, id, at))
   }
   return { merchantId: row.merchant_id, staffId: null, apiKeyId: row.id, role: 'pos' }
 }
@@ -101,14 +104,34 @@ export async function listSignupLinks(deps: Deps, merchantId: string): Promise<S
 
 export async function createSignupLink(deps: Deps, merchantId: string, campaign: string): Promise<SignupLink> {
   const id = newId()
-  await insertSignupLink(deps.db, {
-    id,
-    merchant_id: merchantId,
-    code: newLinkCode(),
-    campaign,
-    created_at: deps.clock.now().toISOString(),
-  })
+  await writeTx(deps.db, (tx) =>
+    insertSignupLink(tx, {
+      id,
+      merchant_id: merchantId,
+      code: newLinkCode(),
+      campaign,
+      created_at: deps.clock.now().toISOString(),
+    }),
+  )
   const link = (await listSignupLinks(deps, merchantId)).find((l) => l.id === id)
   if (!link) throw new Error('signup link vanished after insert')
   return link
+}
+
+/** A signup link's QR code as a PNG (1024 px) or SVG download. */
+export async function signupLinkQr(deps: Deps, merchantId: string, id: string, format: 'png' | 'svg') {
+  const link = (await listSignupLinks(deps, merchantId)).find((l) => l.id === id)
+  if (!link) throw new DomainError('not_found', 'No signup link with this id.')
+  const slug =
+    link.campaign
+      .replace(/[^a-z0-9]+/gi, '-')
+      .replace(/^-|-$/g, '')
+      .toLowerCase() || link.code
+  const filename = `qr-${slug}.${format}`
+  // Error correction Q: a poster survives some dirt, tape or a logo sticker over a corner.
+  const opts = { errorCorrectionLevel: 'Q' as const, margin: 4, color: { dark: '#000000', light: '#ffffff' } }
+  if (format === 'svg')
+    return { filename, contentType: 'image/svg+xml', body: await QRCode.toString(link.url, { ...opts, type: 'svg' }) }
+  const png = await QRCode.toBuffer(link.url, { ...opts, type: 'png', width: 1024 })
+  return { filename, contentType: 'image/png', body: new Uint8Array(png) }
 }

@@ -27,6 +27,7 @@ import { DomainError } from '../../domain/errors.js'
 import { localClock } from '../../domain/local-stamp.js'
 import { newId } from '../../domain/ids.js'
 import type { Deps } from '../common/deps.js'
+import { merchantLocale } from '../../db/queries/merchants.js'
 
 /*
  * Campaign holdouts: each offer with a holdout, and each automation kind, is a campaign. When the
@@ -156,11 +157,9 @@ async function report(deps: Deps, campaignId: string, holdoutPct: number, tz: st
 }
 
 async function merchantZone(deps: Deps, merchantId: string) {
-  return deps.db
-    .selectFrom('merchants')
-    .select(['timezone', 'currency'])
-    .where('id', '=', merchantId)
-    .executeTakeFirstOrThrow()
+  const m = await merchantLocale(deps.db, merchantId)
+  if (!m) throw new DomainError('not_found', 'No such merchant.')
+  return m
 }
 
 export async function listCampaigns(deps: Deps, merchantId: string): Promise<CampaignDto[]> {

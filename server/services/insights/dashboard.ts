@@ -1,4 +1,12 @@
-import type { InsightSettingsDto, InsightsDashboard, SegmentMember, SegmentName } from '../../contract/insights.js'
+import {
+  SEGMENT_CSV_COLUMNS,
+  type InsightSettingsDto,
+  type InsightsDashboard,
+  type SegmentMember,
+  type SegmentName,
+} from '../../contract/insights.js'
+import { merchantLocale } from '../../db/queries/merchants.js'
+import { decimalOf, toCsv } from '../../domain/csv.js'
 import { writeTx } from '../../db/connection.js'
 import {
   cardsWithDevice,
@@ -96,11 +104,7 @@ export interface Members {
 
 /** Every open card of the merchant with its summary and segments, from one pass over the ledger. */
 export async function classifyMembers(deps: Deps, merchantId: string): Promise<Members> {
-  const merchant = await deps.db
-    .selectFrom('merchants')
-    .select(['timezone', 'currency'])
-    .where('id', '=', merchantId)
-    .executeTakeFirstOrThrow()
+  const merchant = (await merchantLocale(deps.db, merchantId))!
   const settings = await loadInsightSettings(deps, merchantId)
   const tz = merchant.timezone
   const today = dayNumberOf(deps.clock.now(), tz)
@@ -240,13 +244,29 @@ async function withNames(
   })
 }
 
-export async function segmentRowsForCsv(
-  deps: Deps,
-  merchantId: string,
-  segment: SegmentName,
-): Promise<SegmentMember[]> {
+/** Every member of the segment as CSV (RFC 4180, header row, formula-safe cells). */
+export async function segmentCsv(deps: Deps, merchantId: string, segment: SegmentName): Promise<string> {
+  const { currency } = (await merchantLocale(deps.db, merchantId))!
   const { rows } = await segmentMembers(deps, merchantId, segment)
-  return withNames(deps, merchantId, rows)
+  const members = await withNames(deps, merchantId, rows)
+  return toCsv(
+    SEGMENT_CSV_COLUMNS,
+    members.map((m) => [
+      m.cardNumber,
+      m.name,
+      m.email,
+      m.joined,
+      m.lastVisit,
+      m.visits,
+      m.visits90,
+      m.usualGap,
+      m.daysAway,
+      decimalOf(m.spend365, currency),
+      currency,
+      m.lifecycle,
+      m.highValue ? 'yes' : 'no',
+    ]),
+  )
 }
 
 /** Card ids of a segment (for offers and automations). */

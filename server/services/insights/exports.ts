@@ -1,4 +1,5 @@
 import { MAX_EXPORT_DAYS } from '../../contract/reports.js'
+import { merchantLocale } from '../../db/queries/merchants.js'
 import { ledgerPage, membersPage, purchasesOfCards } from '../../db/queries/reports.js'
 import { csvRow, formatMinor } from '../../domain/csv.js'
 import { minorDigits } from '../../domain/earning.js'
@@ -42,11 +43,9 @@ export const LEDGER_COLUMNS = [
 ]
 
 async function merchantOf(deps: Deps, merchantId: string) {
-  return deps.db
-    .selectFrom('merchants')
-    .select(['slug', 'timezone', 'currency'])
-    .where('id', '=', merchantId)
-    .executeTakeFirstOrThrow()
+  const m = await merchantLocale(deps.db, merchantId)
+  if (!m) throw new DomainError('not_found', 'No such merchant.')
+  return m
 }
 
 /** The UTC range [start, end) of local dates from..to (both included), validated. */

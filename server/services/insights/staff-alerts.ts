@@ -31,7 +31,8 @@ import {
   type DetectedAlert,
   type OpeningHours,
 } from '../../domain/staff-anomalies.js'
-import { sendOnce, type FetchLike } from '../push/sender.js'
+import { vapidKeys } from '../../push/vapid.js'
+import { sendOnce, type FetchLike } from '../../push/web-push.js'
 import type { Deps } from '../common/deps.js'
 
 /*
@@ -163,10 +164,11 @@ async function pushToOwners(
     tag: 'staff-alert',
     kind: 'staff_alert',
   })
+  const vapid = { subject: deps.config.push.vapidSubject, keys: vapidKeys(deps.config.dataDir) }
   let sent = 0
   for (const s of subs) {
-    const status = await sendOnce(deps, s, payload, { ttl: 86_400, urgency: 'high', topic: 'staff-alert' }, opts.fetch)
-    if (status === 404 || status === 410) await deleteStaffPushSubscription(deps.db, { id: s.id })
+    const status = await sendOnce(vapid, s, payload, { ttl: 86_400, urgency: 'high', topic: 'staff-alert' }, opts.fetch)
+    if (status === 404 || status === 410) await writeTx(deps.db, (tx) => deleteStaffPushSubscription(tx, { id: s.id }))
     else if (status >= 200 && status < 300) sent++
   }
   return sent
@@ -214,7 +216,9 @@ export async function setAlertState(
   id: string,
   state: 'acknowledged' | 'dismissed',
 ) {
-  const res = await resolveAlert(deps.db, actor.merchantId, id, state, actor.staffId!, deps.clock.now().toISOString())
+  const res = await writeTx(deps.db, (tx) =>
+    resolveAlert(tx, actor.merchantId, id, state, actor.staffId!, deps.clock.now().toISOString()),
+  )
   if (Number(res.numUpdatedRows) !== 1) throw new DomainError('not_found', 'No such alert.')
 }
 
@@ -224,11 +228,8 @@ export async function getOpeningHours(deps: Deps, merchantId: string): Promise<O
 }
 
 export async function setOpeningHours(deps: Deps, merchantId: string, body: OpeningHoursDto): Promise<OpeningHoursDto> {
-  await saveOpeningHours(
-    deps.db,
-    merchantId,
-    body.hours ? JSON.stringify(body.hours) : null,
-    deps.clock.now().toISOString(),
+  await writeTx(deps.db, (tx) =>
+    saveOpeningHours(tx, merchantId, body.hours ? JSON.stringify(body.hours) : null, deps.clock.now().toISOString()),
   )
   return getOpeningHours(deps, merchantId)
 }
@@ -238,19 +239,21 @@ export async function subscribeAlertDevice(
   actor: { merchantId: string; staffId: string | null },
   sub: { endpoint: string; keys: { p256dh: string; auth: string } },
 ) {
-  await upsertStaffPushSubscription(deps.db, {
-    id: newId(),
-    staff_id: actor.staffId!,
-    merchant_id: actor.merchantId,
-    endpoint: sub.endpoint,
-    p256dh: sub.keys.p256dh,
-    auth: sub.keys.auth,
-    created_at: deps.clock.now().toISOString(),
-  })
+  await writeTx(deps.db, (tx) =>
+    upsertStaffPushSubscription(tx, {
+      id: newId(),
+      staff_id: actor.staffId!,
+      merchant_id: actor.merchantId,
+      endpoint: sub.endpoint,
+      p256dh: sub.keys.p256dh,
+      auth: sub.keys.auth,
+      created_at: deps.clock.now().toISOString(),
+    }),
+  )
 }
 
 export const unsubscribeAlertDevice = (deps: Deps, staffId: string, endpoint: string) =>
-  deleteStaffPushSubscription(deps.db, { endpoint, staffId })
+  writeTx(deps.db, (tx) => deleteStaffPushSubscription(tx, { endpoint, staffId }))
 
 export const alertDevices = async (deps: Deps, staffId: string) => ({
   endpoints: (await staffPushDevices(deps.db, staffId)).map((d) => d.endpoint),

@@ -1,8 +1,10 @@
 import { writeTx, type Db } from '../../db/connection.js'
 import {
   addPointsDays,
+  clearPointsDays,
   clearSummaries,
   entriesBetween,
+  firstEntryAt,
   memberRowsByCard,
   memberRowsOf,
   pointsSince,
@@ -11,7 +13,14 @@ import {
   upsertMemberRows,
   watermarkOf,
 } from '../../db/queries/insights.js'
-import { addPurchase, decodeTotals, emptyTotals, encodeTotals, localDayFn, type DayTotals } from '../../domain/insights.js'
+import {
+  addPurchase,
+  decodeTotals,
+  emptyTotals,
+  encodeTotals,
+  localDayFn,
+  type DayTotals,
+} from '../../domain/insights.js'
 import type { Deps } from '../common/deps.js'
 
 /*
@@ -80,11 +89,7 @@ const BUILD_WRITE_ROWS = 5000
  * added to, so a build cut short is simply done again.
  */
 async function buildSummaries(deps: Deps, merchantId: string, tz: string, cutoff: string) {
-  const first = await deps.db
-    .selectFrom('ledger_entries')
-    .select((eb) => eb.fn.min<string>('created_at').as('t'))
-    .where('merchant_id', '=', merchantId)
-    .executeTakeFirst()
+  const first = await firstEntryAt(deps.db, merchantId)
   const totals = new Map<string, DayTotals>()
   const points = new Map<string, number>()
   let from = first?.t ? new Date(Date.parse(first.t) - 1).toISOString() : cutoff
@@ -97,7 +102,7 @@ async function buildSummaries(deps: Deps, merchantId: string, tz: string, cutoff
   for (let i = 0; i < rows.length; i += BUILD_WRITE_ROWS)
     await writeTx(deps.db, (tx) => upsertMemberRows(tx, rows.slice(i, i + BUILD_WRITE_ROWS)))
   await writeTx(deps.db, async (tx) => {
-    await tx.deleteFrom('insight_points_days').where('merchant_id', '=', merchantId).execute()
+    await clearPointsDays(tx, merchantId)
     await addPointsDays(tx, pointRows(merchantId, points))
     await setWatermark(tx, { merchant_id: merchantId, through: cutoff, timezone: tz })
   })

@@ -42,13 +42,13 @@ export async function listDevices(deps: Deps, customerId: string, currentSession
 }
 
 export async function signOutDevice(deps: Deps, customerId: string, sessionId: string): Promise<void> {
-  if (!(await deleteCustomerSession(deps.db, customerId, sessionId))) {
+  if (!(await writeTx(deps.db, (tx) => deleteCustomerSession(tx, customerId, sessionId)))) {
     throw new DomainError('device_not_found', 'This device is not signed in to your wallet (any more).')
   }
 }
 
 export const signOutOtherDevices = (deps: Deps, customerId: string, currentSessionId: string) =>
-  deleteOtherCustomerSessions(deps.db, customerId, currentSessionId)
+  writeTx(deps.db, (tx) => deleteOtherCustomerSessions(tx, customerId, currentSessionId))
 
 export async function listConsents(deps: Deps, customerId: string): Promise<ConsentDto[]> {
   return (await consentsOf(deps.db, customerId)).map((r) => ({

@@ -10,7 +10,7 @@ import { newCardNumber, newId } from '../../domain/ids.js'
 import { newTotpSecret } from '../../domain/rotating-code.js'
 import { cardStatus } from '../program/card-status.js'
 import type { Deps } from '../common/deps.js'
-import { onJoined } from '../program/engine.js'
+import { onJoined } from '../program/bonuses.js'
 import { toMerchantPublic, toWalletCard } from '../common/dto.js'
 
 export async function merchantPublic(deps: Deps, slug: string): Promise<MerchantPublic> {

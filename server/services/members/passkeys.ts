@@ -7,7 +7,7 @@ import {
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server'
 import type { PasskeyDto } from '../../contract/account.js'
-import { writeTx, type Db } from '../../db/connection.js'
+import { writeTx } from '../../db/connection.js'
 import {
   consumeChallenge,
   deletePasskey,
@@ -48,20 +48,22 @@ function challengeOf(clientDataJSON: string): string {
 }
 
 async function storeChallenge(
-  db: Db,
+  deps: Deps,
   challenge: string,
   purpose: 'register' | 'authenticate',
   customerId: string | null,
   now: Date,
 ) {
-  await insertChallenge(db, {
-    id: newId(),
-    challenge,
-    purpose,
-    customer_id: customerId,
-    created_at: now.toISOString(),
-    expires_at: new Date(now.getTime() + CHALLENGE_TTL_MS).toISOString(),
-  })
+  await writeTx(deps.db, (tx) =>
+    insertChallenge(tx, {
+      id: newId(),
+      challenge,
+      purpose,
+      customer_id: customerId,
+      created_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + CHALLENGE_TTL_MS).toISOString(),
+    }),
+  )
 }
 
 const refused = () =>
@@ -87,7 +89,7 @@ export async function registrationOptions(deps: Deps, customerId: string) {
     authenticatorSelection: { residentKey: 'required', requireResidentKey: true, userVerification: 'required' },
     supportedAlgorithmIDs: ALGORITHMS,
   })
-  await storeChallenge(deps.db, options.challenge, 'register', customerId, deps.clock.now())
+  await storeChallenge(deps, options.challenge, 'register', customerId, deps.clock.now())
   return options
 }
 
@@ -99,7 +101,8 @@ export async function registerPasskey(
 ): Promise<PasskeyDto> {
   const now = deps.clock.now()
   const challenge = challengeOf(response.response.clientDataJSON)
-  if (!(await consumeChallenge(deps.db, challenge, 'register', customerId, now.toISOString()))) throw refused()
+  if (!(await writeTx(deps.db, (tx) => consumeChallenge(tx, challenge, 'register', customerId, now.toISOString()))))
+    throw refused()
   let verified
   try {
     verified = await verifyRegistrationResponse({
@@ -137,7 +140,7 @@ export async function registerPasskey(
 /** Options for "sign in with a passkey": no user named, the authenticator offers its passkeys. */
 export async function authenticationOptions(deps: Deps) {
   const options = await generateAuthenticationOptions({ rpID: deps.config.rpId, userVerification: 'required' })
-  await storeChallenge(deps.db, options.challenge, 'authenticate', null, deps.clock.now())
+  await storeChallenge(deps, options.challenge, 'authenticate', null, deps.clock.now())
   return options
 }
 
@@ -145,7 +148,8 @@ export async function authenticationOptions(deps: Deps) {
 export async function verifyPasskeySignIn(deps: Deps, response: AuthenticationResponseJSON): Promise<string> {
   const now = deps.clock.now()
   const challenge = challengeOf(response.response.clientDataJSON)
-  if (!(await consumeChallenge(deps.db, challenge, 'authenticate', null, now.toISOString()))) throw refused()
+  if (!(await writeTx(deps.db, (tx) => consumeChallenge(tx, challenge, 'authenticate', null, now.toISOString()))))
+    throw refused()
   const passkey = await passkeyByCredentialId(deps.db, response.id)
   if (!passkey) {
     throw new DomainError(
@@ -172,15 +176,18 @@ export async function verifyPasskeySignIn(deps: Deps, response: AuthenticationRe
     throw new DomainError('passkey_failed', `The passkey could not be verified: ${(err as Error).message}`)
   }
   if (!verified.verified) throw new DomainError('passkey_failed', 'The passkey could not be verified.')
-  await markPasskeyUsed(deps.db, passkey.id, verified.authenticationInfo.newCounter, now.toISOString())
+  await writeTx(deps.db, (tx) =>
+    markPasskeyUsed(tx, passkey.id, verified.authenticationInfo.newCounter, now.toISOString()),
+  )
   return passkey.customer_id
 }
 
 export async function renameMyPasskey(deps: Deps, customerId: string, id: string, name: string): Promise<void> {
-  if (!(await renamePasskey(deps.db, customerId, id, name)))
+  if (!(await writeTx(deps.db, (tx) => renamePasskey(tx, customerId, id, name))))
     throw new DomainError('passkey_not_found', 'No such passkey.')
 }
 
 export async function removeMyPasskey(deps: Deps, customerId: string, id: string): Promise<void> {
-  if (!(await deletePasskey(deps.db, customerId, id))) throw new DomainError('passkey_not_found', 'No such passkey.')
+  if (!(await writeTx(deps.db, (tx) => deletePasskey(tx, customerId, id))))
+    throw new DomainError('passkey_not_found', 'No such passkey.')
 }

@@ -1,4 +1,5 @@
-import type { Db } from '../../db/connection.js'
+import { writeTx, type Db } from '../../db/connection.js'
+import type { Deps } from '../common/deps.js'
 import { deleteSessionByTokenHash, insertSession, sessionByTokenHash, touchSession } from '../../db/queries/people.js'
 import { newId, randomToken, sha256 } from '../../domain/ids.js'
 
@@ -13,9 +14,12 @@ export interface Principal {
   staff: { id: string; merchantId: string; role: 'owner' | 'manager' | 'cashier' } | null
 }
 
+type Subject = { kind: 'customer'; customerId: string } | { kind: 'staff'; staffId: string }
+
+/** A new session in the caller's transaction (sign-in replaces the device's old one in the same one). */
 export async function createSession(
   db: Db,
-  subject: { kind: 'customer'; customerId: string } | { kind: 'staff'; staffId: string },
+  subject: Subject,
   now: Date,
   userAgent: string | null,
 ): Promise<{ token: string; expiresAt: Date }> {
@@ -36,13 +40,19 @@ export async function createSession(
   return { token, expiresAt }
 }
 
+/** A new session in a transaction of its own. */
+export const openSession = (deps: Deps, subject: Subject, userAgent: string | null) => {
+  const now = deps.clock.now()
+  return writeTx(deps.db, (tx) => createSession(tx, subject, now, userAgent))
+}
+
 /** The session behind a cookie token, or null when it is unknown, expired or its staff member was deactivated. */
-export async function resolveSession(db: Db, token: string, now: Date): Promise<Principal | null> {
-  const row = await sessionByTokenHash(db, sha256(token), now.toISOString())
+export async function resolveSession(deps: Deps, token: string, now: Date): Promise<Principal | null> {
+  const row = await sessionByTokenHash(deps.db, sha256(token), now.toISOString())
   if (!row) return null
   if (row.kind === 'staff' && (!row.staff_id || !row.staff_merchant_id || row.staff_active !== 1)) return null
   if (now.getTime() - new Date(row.last_seen_at).getTime() > TOUCH_AFTER_MS) {
-    await touchSession(db, row.id, now.toISOString())
+    await writeTx(deps.db, (tx) => touchSession(tx, row.id, now.toISOString()))
   }
   return {
     sessionId: row.id,
@@ -53,4 +63,5 @@ export async function resolveSession(db: Db, token: string, now: Date): Promise<
   }
 }
 
-export const endSession = (db: Db, token: string) => deleteSessionByTokenHash(db, sha256(token))
+export const endSession = (deps: Deps, token: string) =>
+  writeTx(deps.db, (tx) => deleteSessionByTokenHash(tx, sha256(token)))

@@ -1,3 +1,4 @@
+import { writeTx } from '../../db/connection.js'
 import type {
   CardPerks,
   MemberReward,
@@ -21,7 +22,7 @@ import { sortForWallet } from '../../domain/coupons.js'
 import { DomainError } from '../../domain/errors.js'
 import { newId } from '../../domain/ids.js'
 import { assertRewardRedeemable, remainingForMember } from '../../domain/rewards.js'
-import { postEntry } from '../till/award.js'
+import { postEntry } from '../program/post-entry.js'
 import { issueCoupon, toCoupon } from './coupons.js'
 import type { Actor, Deps } from '../common/deps.js'
 import { runIdempotent } from '../common/idempotency.js'
@@ -65,7 +66,7 @@ export async function listRewards(deps: Deps, merchantId: string): Promise<Rewar
 export async function createReward(deps: Deps, merchantId: string, input: RewardInput): Promise<RewardDto> {
   const at = deps.clock.now().toISOString()
   const row = { id: newId(), merchant_id: merchantId, created_at: at, updated_at: at, ...columns(input) }
-  await insertReward(deps.db, row)
+  await writeTx(deps.db, (tx) => insertReward(tx, row))
   return toReward(row)
 }
 
@@ -76,10 +77,12 @@ export async function updateRewardById(
   id: string,
   input: RewardInput,
 ): Promise<RewardDto> {
-  const res = await updateReward(deps.db, merchantId, id, {
-    ...columns(input),
-    updated_at: deps.clock.now().toISOString(),
-  })
+  const res = await writeTx(deps.db, (tx) =>
+    updateReward(tx, merchantId, id, {
+      ...columns(input),
+      updated_at: deps.clock.now().toISOString(),
+    }),
+  )
   if (Number(res.numUpdatedRows) !== 1) throw new DomainError('not_found', 'No such reward in your program.')
   return toReward((await rewardOfMerchant(deps.db, merchantId, id))!)
 }

@@ -1,3 +1,4 @@
+import { writeTx } from '../../db/connection.js'
 import { customerById } from '../../db/queries/people.js'
 import { setCustomerBirthday } from '../../db/queries/program.js'
 import { birthdayChangeAllowed } from '../../domain/bonuses.js'
@@ -28,6 +29,8 @@ export async function setBirthday(deps: Deps, customerId: string, birthday: stri
     throw new DomainError('birthday_locked', 'A birthday can be changed once a year.', { changeableFrom: rule.from })
   }
   // The first setting (at join or here) is free; the stamp starts the once-a-year clock from the first change.
-  await setCustomerBirthday(deps.db, customerId, birthday, c.birthday === null ? null : now.toISOString())
+  await writeTx(deps.db, (tx) =>
+    setCustomerBirthday(tx, customerId, birthday, c.birthday === null ? null : now.toISOString()),
+  )
   return getBirthday(deps, customerId)
 }

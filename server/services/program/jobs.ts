@@ -12,10 +12,12 @@ import { birthdayYear } from '../../domain/bonuses.js'
 import { dueLots, replayLots } from '../../domain/expiry.js'
 import { qualifyingTier, reevaluationDecision, tierIndex } from '../../domain/tiers.js'
 import { localDate } from '../../domain/zoned-time.js'
-import { postEntry } from '../till/award.js'
+import { postEntry } from './post-entry.js'
 import { lastActivity, toLotEntries } from './card-status.js'
 import type { Deps } from '../common/deps.js'
-import { earnedForTier, grantBonus, moveTier, programContext, systemActor } from './engine.js'
+import { grantBonus } from './bonuses.js'
+import { programContext, systemActor } from './engine.js'
+import { earnedForTier, moveTier } from './tiers.js'
 
 /**
  * Writes one 'expire' entry per lot that is due, for what is left of it after the FIFO replay. The

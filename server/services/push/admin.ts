@@ -11,6 +11,7 @@ import { cardById } from '../../db/queries/cards.js'
 import {
   deleteSubscription,
   insertOffer,
+  offerClicks,
   offersOfMerchant,
   preferencesOfCard,
   pushFigures,
@@ -24,6 +25,7 @@ import { newId } from '../../domain/ids.js'
 import type { Deps } from '../common/deps.js'
 import { createOfferCampaign } from '../insights/campaigns.js'
 import { loadPushSettings } from './queue.js'
+import { vapidKeys } from '../../push/vapid.js'
 
 /* The member's devices and switches, and the merchant console's push settings, offers and figures. */
 
@@ -33,22 +35,24 @@ export async function subscribeDevice(
   body: PushSubscriptionBody,
   userAgent: string | null,
 ) {
-  const id = await upsertSubscription(deps.db, {
-    id: newId(),
-    customer_id: customerId,
-    endpoint: body.endpoint,
-    p256dh: body.keys.p256dh,
-    auth: body.keys.auth,
-    user_agent: userAgent?.slice(0, 300) ?? null,
-    created_at: deps.clock.now().toISOString(),
-    last_success_at: null,
-  })
+  const id = await writeTx(deps.db, (tx) =>
+    upsertSubscription(tx, {
+      id: newId(),
+      customer_id: customerId,
+      endpoint: body.endpoint,
+      p256dh: body.keys.p256dh,
+      auth: body.keys.auth,
+      user_agent: userAgent?.slice(0, 300) ?? null,
+      created_at: deps.clock.now().toISOString(),
+      last_success_at: null,
+    }),
+  )
   return { id }
 }
 
 /** Removes this device's subscription (only the caller's own). */
 export async function unsubscribeDevice(deps: Deps, customerId: string, endpoint: string): Promise<void> {
-  await deleteSubscription(deps.db, { endpoint, customerId })
+  await writeTx(deps.db, (tx) => deleteSubscription(tx, { endpoint, customerId }))
 }
 
 async function ownCard(deps: Deps, customerId: string, cardId: string) {
@@ -78,51 +82,47 @@ export async function setPreferences(
 ): Promise<PushPreferences> {
   await ownCard(deps, customerId, cardId)
   const b = (v: boolean) => (v ? 1 : 0)
-  await savePreferences(deps.db, {
-    card_id: cardId,
-    offers: b(p.offers),
-    birthday: b(p.birthday),
-    expiring: b(p.expiring),
-    tiers: b(p.tiers),
-    reminders: b(p.reminders),
-    updated_at: deps.clock.now().toISOString(),
-  })
+  await writeTx(deps.db, (tx) =>
+    savePreferences(tx, {
+      card_id: cardId,
+      offers: b(p.offers),
+      birthday: b(p.birthday),
+      expiring: b(p.expiring),
+      tiers: b(p.tiers),
+      reminders: b(p.reminders),
+      updated_at: deps.clock.now().toISOString(),
+    }),
+  )
   return p
 }
 
 export async function clickNotification(deps: Deps, notificationId: string): Promise<void> {
-  await recordClick(deps.db, notificationId, deps.clock.now().toISOString())
+  await writeTx(deps.db, (tx) => recordClick(tx, notificationId, deps.clock.now().toISOString()))
 }
 
 export const getPushSettings = (deps: Deps, merchantId: string): Promise<PushSettingsDto> =>
   loadPushSettings(deps.db, merchantId)
 
 export async function updatePushSettings(deps: Deps, merchantId: string, s: PushSettingsDto): Promise<PushSettingsDto> {
-  await saveSettings(deps.db, {
-    merchant_id: merchantId,
-    quiet_start: s.quietStart,
-    quiet_end: s.quietEnd,
-    daily_cap: s.dailyCap,
-    automations: JSON.stringify(s.automations),
-    updated_at: deps.clock.now().toISOString(),
-  })
+  await writeTx(deps.db, (tx) =>
+    saveSettings(tx, {
+      merchant_id: merchantId,
+      quiet_start: s.quietStart,
+      quiet_end: s.quietEnd,
+      daily_cap: s.dailyCap,
+      automations: JSON.stringify(s.automations),
+      updated_at: deps.clock.now().toISOString(),
+    }),
+  )
   return loadPushSettings(deps.db, merchantId)
 }
 
 export async function listOffers(deps: Deps, merchantId: string): Promise<Offer[]> {
   const rows = await offersOfMerchant(deps.db, merchantId)
-  const clicks = rows.length
-    ? await deps.db
-        .selectFrom('push_notifications')
-        .select((eb) => ['offer_id', eb.fn.count<number>('clicked_at').as('n')])
-        .where(
-          'offer_id',
-          'in',
-          rows.map((r) => r.id),
-        )
-        .groupBy('offer_id')
-        .execute()
-    : []
+  const clicks = await offerClicks(
+    deps.db,
+    rows.map((r) => r.id),
+  )
   const byOffer = new Map(clicks.map((c) => [c.offer_id, Number(c.n)]))
   return rows.map((r) => ({
     id: r.id,
@@ -192,3 +192,6 @@ export async function figures(deps: Deps, merchantId: string, days = 30): Promis
   const since = new Date(deps.clock.now().getTime() - days * 86_400_000).toISOString()
   return { ...(await pushFigures(deps.db, merchantId, since)), sinceDays: days }
 }
+
+/** The key browsers need for pushManager.subscribe. */
+export const vapidPublicKey = (deps: Deps): string => vapidKeys(deps.config.dataDir).publicKey

@@ -24,6 +24,7 @@ import type { Deps } from '../common/deps.js'
 import { assignGroup, campaignOf } from '../insights/campaigns.js'
 import type { CouponIssuer } from '../perks/coupon-issuer.js'
 import { loadPushSettings, queueNotification, type QueueResult } from './queue.js'
+import { merchantLocale } from '../../db/queries/merchants.js'
 
 /*
  * Automations: plain async functions the scheduler runs (and tests call with a FixedClock). Each is
@@ -130,9 +131,7 @@ export async function runBirthdays(deps: Deps, opts: AutomationOptions = {}): Pr
   const now = deps.clock.now()
   await forEachMerchant(deps, async (merchantId, settings) => {
     if (!settings.automations.birthday.enabled) return
-    const tz = (
-      await deps.db.selectFrom('merchants').select('timezone').where('id', '=', merchantId).executeTakeFirstOrThrow()
-    ).timezone
+    const tz = (await merchantLocale(deps.db, merchantId))!.timezone
     for (const m of await subscribedMembers(deps.db, merchantId)) {
       const year = birthdayDue(m.birthday, now, tz)
       if (year)
@@ -227,7 +226,7 @@ export async function sendDueOffers(deps: Deps): Promise<Tally> {
   const tally: Tally = {}
   const now = deps.clock.now()
   for (const offer of await dueOffers(deps.db, now.toISOString())) {
-    if (offer.state === 'scheduled') await setOfferState(deps.db, offer.id, { state: 'sending' })
+    if (offer.state === 'scheduled') await writeTx(deps.db, (tx) => setOfferState(tx, offer.id, { state: 'sending' }))
     const settings = await loadPushSettings(deps.db, offer.merchant_id)
     const campaign = await campaignOf(deps.db, offer.merchant_id, 'offer', offer.id)
     let recipients = 0
@@ -278,7 +277,9 @@ export async function sendDueOffers(deps: Deps): Promise<Tally> {
         if (status === 'queued' || status === 'duplicate') recipients++
       }
     }
-    await setOfferState(deps.db, offer.id, { state: 'sent', recipients, sent_at: now.toISOString() })
+    await writeTx(deps.db, (tx) =>
+      setOfferState(tx, offer.id, { state: 'sent', recipients, sent_at: now.toISOString() }),
+    )
   }
   return tally
 }

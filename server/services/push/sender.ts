@@ -1,6 +1,3 @@
-import http from 'node:http'
-import https from 'node:https'
-import webpush from 'web-push'
 import { writeTx } from '../../db/connection.js'
 import {
   claimOutbox,
@@ -15,60 +12,15 @@ import {
 import { newId } from '../../domain/ids.js'
 import { MAX_PAYLOAD_BYTES, payloadBytes } from '../../domain/push-rules.js'
 import type { Deps } from '../common/deps.js'
-import { encryptOne, sharedEncryptPool, type EncryptJob, type EncryptPool, type EncryptResult } from '../../push/encrypt-pool.js'
+import { sharedEncryptPool, type EncryptJob, type EncryptPool, type EncryptResult } from '../../push/encrypt-pool.js'
 import { vapidKeys, type VapidKeys } from '../../push/vapid.js'
+import { nodeFetch, REQUEST_TIMEOUT_MS, retryAfterMs, VapidSigner, type FetchLike } from '../../push/web-push.js'
 
-/** The VAPID JWT is signed once per push-service origin and reused for up to an hour. */
-export const JWT_REUSE_MS = 60 * 60_000
 export const MAX_ATTEMPTS = 6
 const BACKOFF_BASE_MS = 30_000
 const BACKOFF_CAP_MS = 60 * 60_000
-const DEFAULT_RETRY_AFTER_MS = 60_000
-const REQUEST_TIMEOUT_MS = 15_000
 /** Messages per hand-off to an encryption thread. */
 const ENCRYPT_CHUNK = 32
-
-export type FetchLike = (
-  url: string,
-  init: { method: string; headers: Record<string, string>; body: Uint8Array | null; timeoutMs: number },
-) => Promise<{ status: number; headers: { get(name: string): string | null }; text(): Promise<string> }>
-
-const agents = {
-  'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }),
-  'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }),
-}
-
-/**
- * POST over node:http(s) with keep-alive, headers and body in one write. (The global fetch
- * measured 10x slower here on a local endpoint: it writes the body separately.)
- */
-export const nodeFetch: FetchLike = (url, init) =>
-  new Promise((resolve, reject) => {
-    const u = new URL(url)
-    const mod = u.protocol === 'https:' ? https : http
-    const agent = u.protocol === 'https:' ? agents['https:'] : agents['http:']
-    const headers: Record<string, string> = { ...init.headers, 'content-length': String(init.body?.length ?? 0) }
-    const req = mod.request(u, { method: init.method, headers, agent }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('error', reject)
-      res.on('end', () => {
-        const get = (name: string) => {
-          const v = res.headers[name.toLowerCase()]
-          return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v
-        }
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: { get },
-          text: async () => Buffer.concat(chunks).toString('utf8'),
-        })
-      })
-    })
-    req.setTimeout(init.timeoutMs, () => req.destroy(new Error(`no answer in ${init.timeoutMs} ms`)))
-    req.on('error', reject)
-    req.setNoDelay(true)
-    req.end(init.body ? Buffer.from(init.body.buffer, init.body.byteOffset, init.body.byteLength) : undefined)
-  })
 
 export interface SenderOptions {
   concurrency?: number
@@ -95,16 +47,6 @@ export interface DrainReport {
   pruned: number
 }
 
-/** Milliseconds to wait from a Retry-After header (seconds or an HTTP date). */
-export function retryAfterMs(header: string | null, now: Date): number {
-  if (!header) return DEFAULT_RETRY_AFTER_MS
-  const secs = Number(header)
-  if (Number.isFinite(secs) && secs >= 0) return Math.min(secs * 1000, BACKOFF_CAP_MS)
-  const at = Date.parse(header)
-  if (Number.isFinite(at)) return Math.min(Math.max(at - now.getTime(), 0), BACKOFF_CAP_MS)
-  return DEFAULT_RETRY_AFTER_MS
-}
-
 export const backoffMs = (attempts: number) =>
   Math.min(BACKOFF_BASE_MS * 2 ** Math.max(attempts - 1, 0), BACKOFF_CAP_MS)
 
@@ -113,21 +55,22 @@ export const backoffMs = (attempts: number) =>
  * concurrency, and writes every outcome and attempt back in one transaction per round.
  */
 export class PushSender {
-  private readonly jwt = new Map<string, { header: string; at: number }>()
-  private readonly keys: VapidKeys
+  private readonly vapid: VapidSigner
   private readonly fetch: FetchLike
   private readonly concurrency: number
   private readonly batch: number
   private readonly pool: EncryptPool
   private running: Promise<DrainReport> | null = null
   /** How many VAPID JWTs were signed (the reuse is what keeps this small). */
-  jwtSigned = 0
+  get jwtSigned(): number {
+    return this.vapid.signed
+  }
 
   constructor(
     private readonly deps: Deps,
     opts: SenderOptions = {},
   ) {
-    this.keys = opts.keys ?? vapidKeys(deps.config.dataDir)
+    this.vapid = new VapidSigner(deps.config.push.vapidSubject, opts.keys ?? vapidKeys(deps.config.dataDir))
     this.fetch = opts.fetch ?? nodeFetch
     this.concurrency = opts.concurrency ?? deps.config.push.concurrency
     this.batch = opts.batch ?? Math.max(this.concurrency * 16, 64)
@@ -136,7 +79,7 @@ export class PushSender {
 
   /** At start: rows a stopped process left in `sending` are failed, never sent twice. */
   recover(): Promise<number> {
-    return failInterrupted(this.deps.db, this.deps.clock.now().toISOString())
+    return writeTx(this.deps.db, (tx) => failInterrupted(tx, this.deps.clock.now().toISOString()))
   }
 
   /** Sends everything due now; concurrent calls share one run. */
@@ -219,15 +162,7 @@ export class PushSender {
   }
 
   private authorization(endpoint: string): string {
-    const origin = new URL(endpoint).origin
-    const now = this.deps.clock.now().getTime()
-    const hit = this.jwt.get(origin)
-    if (hit && now - hit.at < JWT_REUSE_MS && now >= hit.at) return hit.header
-    // The JWT itself is valid for 12 hours of wall time; we only reuse it for one.
-    const Authorization = vapidAuthorization(origin, this.deps.config.push.vapidSubject, this.keys)
-    this.jwtSigned++
-    this.jwt.set(origin, { header: Authorization, at: now })
-    return Authorization
+    return this.vapid.authorization(endpoint, this.deps.clock.now().getTime())
   }
 
   private async sendOne(row: DueRow, sealed: Promise<EncryptResult> | string): Promise<Outcome> {
@@ -259,7 +194,7 @@ export class PushSender {
         res.status >= 400 ? (await res.text().catch(() => '')).slice(0, 300) : (void res.text().catch(() => ''), '')
       if (res.status === 429)
         return done(429, text || 'rate limited', retryAfterMs(res.headers.get('retry-after'), this.deps.clock.now()))
-      if (res.status === 401 || res.status === 403) this.jwt.delete(new URL(row.endpoint!).origin)
+      if (res.status === 401 || res.status === 403) this.vapid.forget(row.endpoint!)
       return done(res.status, res.status >= 400 ? text || `HTTP ${res.status}` : null)
     } catch (err) {
       return done(0, `network: ${(err as Error).message}`)
@@ -334,46 +269,5 @@ export class PushSender {
     // payload): operators must hear about them.
     for (const p of problems.slice(0, 5)) console.warn(`push rejected: ${p}`)
     if (problems.length > 5) console.warn(`push rejected: ${problems.length - 5} more`)
-  }
-}
-
-/** A freshly signed VAPID Authorization header for one push-service origin. */
-function vapidAuthorization(origin: string, subject: string, keys: VapidKeys): string {
-  return (
-    webpush.getVapidHeaders(origin, subject, keys.publicKey, keys.privateKey, 'aes128gcm') as { Authorization: string }
-  ).Authorization
-}
-
-/**
- * One push straight to one device, outside the member outbox: staff alert pushes (issue 6), which
- * are few, not marketing, and go to staff devices the outbox (keyed by member cards) does not hold.
- * Returns the push service's status (0: no answer); 404/410 mean the device is gone.
- */
-export async function sendOnce(
-  deps: Deps,
-  sub: { endpoint: string; p256dh: string; auth: string },
-  payload: string,
-  opts: { ttl: number; urgency: 'very-low' | 'low' | 'normal' | 'high'; topic: string },
-  fetch: FetchLike = nodeFetch,
-): Promise<number> {
-  if (payloadBytes(payload) > MAX_PAYLOAD_BYTES) throw new Error(`push payload over ${MAX_PAYLOAD_BYTES} bytes`)
-  const authorization = vapidAuthorization(
-    new URL(sub.endpoint).origin,
-    deps.config.push.vapidSubject,
-    vapidKeys(deps.config.dataDir),
-  )
-  const details = encryptOne({ ...sub, payload, authorization, ...opts })
-  if (!details.ok) throw new Error(details.error)
-  try {
-    const res = await fetch(details.endpoint, {
-      method: 'POST',
-      headers: details.headers,
-      body: details.body,
-      timeoutMs: REQUEST_TIMEOUT_MS,
-    })
-    await res.text().catch(() => '')
-    return res.status
-  } catch {
-    return 0
   }
 }

@@ -1,13 +1,5 @@
-import type { LedgerKind } from '../../contract/card.js'
-import type { AwardResponse } from '../../contract/staff.js'
 import type { Db } from '../../db/connection.js'
-import {
-  appendLedgerEntry,
-  cardById,
-  cardWithDeviceByNumber,
-  isReversed,
-  ledgerEntryById,
-} from '../../db/queries/cards.js'
+import { cardById, cardWithDeviceByNumber, isReversed, ledgerEntryById } from '../../db/queries/cards.js'
 import { cardTier, earnedSince, hasPurchase } from '../../db/queries/program.js'
 import type { Card } from '../../db/schema.js'
 import { earnForPurchase } from '../../domain/earning-rules.js'
@@ -15,61 +7,15 @@ import { lotExpiry } from '../../domain/expiry.js'
 import { tierIndex } from '../../domain/tiers.js'
 import { startOfLocalDay } from '../../domain/zoned-time.js'
 import { DomainError } from '../../domain/errors.js'
-import { newId } from '../../domain/ids.js'
-import { balanceAfter, reversalPoints } from '../../domain/ledger.js'
+import { reversalPoints } from '../../domain/ledger.js'
 import type { Actor, Deps } from '../common/deps.js'
-import { toLedgerEntry } from '../common/dto.js'
-import { runIdempotent, type Outcome } from '../common/idempotency.js'
-import { grantReferralBonuses, programContext, upgradeIfQualified } from '../program/engine.js'
+import { runIdempotent } from '../common/idempotency.js'
+import { grantReferralBonuses } from '../program/bonuses.js'
+import { programContext } from '../program/engine.js'
+import { postEntry } from '../program/post-entry.js'
+import { upgradeIfQualified } from '../program/tiers.js'
 import { queueEarnedPush } from '../push/queue.js'
 import { cardClosed, cardForHandle, consumeRotatingCode } from './scan.js'
-
-interface Posting {
-  kind: LedgerKind
-  points: number
-  reason: string
-  amountMinor?: number | null
-  currency?: string | null
-  reversesEntryId?: string | null
-  programVersion?: number | null
-  /** When this lot expires (earn and bonus entries), set by the program engine. */
-  lotExpiresAt?: string | null
-  /** On an 'expire' entry: the lot it expires. */
-  expiresEntryId?: string | null
-}
-
-/** The one way points move: an appended entry and the cached balance, in the caller's transaction. */
-export async function postEntry(
-  tx: Db,
-  card: Card,
-  actor: Actor,
-  p: Posting,
-  idempotencyKey: string | null,
-  now: Date,
-): Promise<Outcome<AwardResponse>> {
-  const at = now.toISOString()
-  const row = {
-    id: newId(),
-    card_id: card.id,
-    merchant_id: card.merchant_id,
-    kind: p.kind,
-    points: p.points,
-    balance_after: balanceAfter(card.balance, p.points),
-    reason: p.reason,
-    amount_minor: p.amountMinor ?? null,
-    currency: p.currency ?? null,
-    staff_id: actor.staffId,
-    api_key_id: actor.apiKeyId,
-    reverses_entry_id: p.reversesEntryId ?? null,
-    lot_expires_at: p.lotExpiresAt ?? null,
-    program_version: p.programVersion ?? null,
-    expires_entry_id: p.expiresEntryId ?? null,
-    idempotency_key: idempotencyKey,
-    created_at: at,
-  }
-  await appendLedgerEntry(tx, row, at)
-  return { status: 201, body: { entry: toLedgerEntry(row), balance: row.balance_after } }
-}
 
 /**
  * Points for a purchase under the rules in force: rate, visit points, minimum spend, promotions, tier
