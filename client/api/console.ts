@@ -3,7 +3,6 @@ import type { z } from 'zod'
 import type {
   AcceptInvite,
   Branding,
-  ConsoleAdjust,
   CustomerDetail,
   CustomerPage,
   InviteInfo,
@@ -12,6 +11,7 @@ import type {
   StaffMember,
   UpdateBranding,
 } from '../../server/contract/console.js'
+import type { Adjustment } from '../../server/contract/staff.js'
 import { request, type AwardResponse, type Role, type StaffMe } from './client.js'
 
 export type { Branding, CustomerDetail, CustomerPage, StaffInvitation, StaffMember }
@@ -43,7 +43,7 @@ export const consoleApi = {
   customers: (q: string, offset: number, limit = 20, signal?: AbortSignal) =>
     request<CustomerPage>('GET', `/merchant/customers?q=${seg(q)}&limit=${limit}&offset=${offset}`, { signal }),
   customer: (cardId: string) => request<CustomerDetail>('GET', `/merchant/customers/${seg(cardId)}`),
-  adjust: (cardId: string, body: z.input<typeof ConsoleAdjust>, key: string) =>
+  adjust: (cardId: string, body: z.input<typeof Adjustment>, key: string) =>
     request<AwardResponse>('POST', `/merchant/customers/${seg(cardId)}/adjust`, {
       body,
       headers: { 'Idempotency-Key': key },

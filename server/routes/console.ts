@@ -6,7 +6,6 @@ import { IdempotencyHeaders, Slug } from '../contract/common.js'
 import {
   AcceptInvite,
   Branding,
-  ConsoleAdjust,
   CustomerDetail,
   CustomerPage,
   CustomerQuery,
@@ -20,7 +19,7 @@ import {
   UpdateBranding,
   UpdateStaff,
 } from '../contract/console.js'
-import { AwardResponse, StaffMe } from '../contract/staff.js'
+import { Adjustment, AwardResponse, StaffMe } from '../contract/staff.js'
 import { requireStaff, setSessionCookie, STAFF_COOKIE } from '../middleware/auth.js'
 import type { AppEnv } from '../middleware/env.js'
 import { errorJson } from '../middleware/errors.js'
@@ -293,7 +292,7 @@ export const consoleRoutes = (inviteLimit: MiddlewareHandler<AppEnv>) =>
         tags: ['merchant'],
         summary: 'A manual adjustment with a reason (owner, manager); never below zero',
         middleware: [ownerOrManager] as const,
-        request: { params: idParam, headers: IdempotencyHeaders, body: jsonBody(ConsoleAdjust) },
+        request: { params: idParam, headers: IdempotencyHeaders, body: jsonBody(Adjustment) },
         responses: {
           201: json(AwardResponse, 'Posted. A replay of the same Idempotency-Key and body returns the first answer'),
           ...E400,

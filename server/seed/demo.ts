@@ -24,6 +24,7 @@ import { insertStamp } from '../db/queries/rewards.js'
 import { seedDemoHistory } from './demo-history.js'
 import { getInsightSettings, updateInsightSettings } from '../services/insights/dashboard.js'
 import { seedInsightsDemo } from './insights-demo.js'
+import { DAY_MS } from '../domain/time.js'
 
 export const DEMO_SLUG = 'demo'
 export const DEMO_STAFF = [
@@ -141,7 +142,7 @@ export async function seedDemo(deps: Deps): Promise<DemoInfo> {
 
   const now = deps.clock.now()
   // A year and more of history: the insights screens have cohorts to show.
-  const created = new Date(now.getTime() - 400 * 86_400_000)
+  const created = new Date(now.getTime() - 400 * DAY_MS)
   const owner = DEMO_STAFF[0]
   const { merchantId, ownerId } = await createMerchant(
     deps.db,
@@ -201,14 +202,14 @@ export async function seedDemo(deps: Deps): Promise<DemoInfo> {
 
   for (const c of CUSTOMERS) {
     const first = c.purchases[0]![0]
-    const clock = new FixedClock(new Date(now.getTime() - (first + 1) * 86_400_000))
+    const clock = new FixedClock(new Date(now.getTime() - (first + 1) * DAY_MS))
     const joined = await joinProgram(
       { ...deps, clock },
       { slug: DEMO_SLUG, name: c.name, email: c.email, marketingConsent: true, via: 'main' },
       null,
     )
     for (const [daysAgo, amountMinor] of c.purchases) {
-      const at = new Date(now.getTime() - daysAgo * 86_400_000)
+      const at = new Date(now.getTime() - daysAgo * DAY_MS)
       await writeTx(deps.db, async (tx) => {
         const card = (await cardById(tx, joined.card.id))!
         const ctx = await programContext(tx, merchantId, at)
@@ -263,8 +264,8 @@ export async function seedDemo(deps: Deps): Promise<DemoInfo> {
           weekdays: [1, 2, 3, 4, 5],
           minuteFrom: 14 * 60,
           minuteUntil: 17 * 60,
-          validUntil: new Date(now.getTime() + 10 * 86_400_000),
-          now: new Date(now.getTime() - 2 * 86_400_000),
+          validUntil: new Date(now.getTime() + 10 * DAY_MS),
+          now: new Date(now.getTime() - 2 * DAY_MS),
         }),
       )
     }

@@ -4,13 +4,13 @@ import { assignMember, campaignsOfMerchant, insertCampaign, saveOpeningHours } f
 import { LIFT_WINDOW_DAYS } from '../domain/campaign-lift.js'
 import { FixedClock } from '../domain/clock.js'
 import { newId } from '../domain/ids.js'
-import { zonedToUtc, localParts } from '../domain/zoned-time.js'
+import { DAY_MS, localParts, zonedToUtc } from '../domain/time.js'
 import { postEntry } from '../services/program/post-entry.js'
 import type { Deps } from '../services/common/deps.js'
 import { joinProgram } from '../services/members/join.js'
 import { detectStaffAnomalies } from '../services/insights/staff-alerts.js'
 import { staffOfMerchant } from '../db/queries/console.js'
-import { insertOffer } from '../db/queries/push.js'
+import { insertOffer } from '../db/queries/push-offers.js'
 
 /*
  * Demo data for issue 6 parts 3-4 (campaigns, staff alerts), called once from seedDemo: a past
@@ -19,7 +19,6 @@ import { insertOffer } from '../db/queries/push.js'
  * fourth member held out) and visits follow from their index; only ids and the clock differ.
  */
 
-const DAY = 86_400_000
 const TZ = 'Europe/Warsaw'
 const MEMBERS = 48
 
@@ -31,7 +30,7 @@ export async function seedInsightsDemo(deps: Deps, merchantId: string, slug: str
   const actor = { merchantId, staffId, apiKeyId: null, role: 'cashier' as const }
   /** A purchase on the local day `daysAgo` before today at hh:mm shop time. */
   const localAt = (daysAgo: number, hh: number, mm: number) => {
-    const p = localParts(new Date(now.getTime() - daysAgo * DAY), TZ)
+    const p = localParts(new Date(now.getTime() - daysAgo * DAY_MS), TZ)
     return zonedToUtc(TZ, p.year, p.month, p.day, hh, mm)
   }
   const buy = (cardId: string, at: Date, amountMinor: number) =>
@@ -50,7 +49,7 @@ export async function seedInsightsDemo(deps: Deps, merchantId: string, slug: str
   // Members who joined ten weeks ago.
   const cards: string[] = []
   for (let i = 0; i < MEMBERS; i++) {
-    const clock = new FixedClock(new Date(now.getTime() - 70 * DAY + i * 60_000))
+    const clock = new FixedClock(new Date(now.getTime() - 70 * DAY_MS + i * 60_000))
     const joined = await joinProgram(
       { ...deps, clock },
       { slug, name: `Guest ${String(i + 1).padStart(2, '0')}`, marketingConsent: true, via: 'main' },
@@ -94,7 +93,7 @@ export async function seedInsightsDemo(deps: Deps, merchantId: string, slug: str
         card_id: cardId,
         grp: i % 4 === 0 ? 'holdout' : 'target',
         assigned_at: at,
-        window_end: new Date(sentAt.getTime() + LIFT_WINDOW_DAYS * DAY).toISOString(),
+        window_end: new Date(sentAt.getTime() + LIFT_WINDOW_DAYS * DAY_MS).toISOString(),
       })
     }
   })
@@ -125,7 +124,7 @@ export async function seedInsightsDemo(deps: Deps, merchantId: string, slug: str
         card_id: cardId,
         grp: i % 5 === 0 ? 'holdout' : 'target',
         assigned_at: wAt.toISOString(),
-        window_end: new Date(wAt.getTime() + LIFT_WINDOW_DAYS * DAY).toISOString(),
+        window_end: new Date(wAt.getTime() + LIFT_WINDOW_DAYS * DAY_MS).toISOString(),
       })
     }
   })

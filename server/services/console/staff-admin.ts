@@ -20,6 +20,7 @@ import { DomainError } from '../../domain/errors.js'
 import { newId, randomToken, sha256 } from '../../domain/ids.js'
 import type { Actor, Deps } from '../common/deps.js'
 import { hashPassword } from './passwords.js'
+import { DAY_MS } from '../../domain/time.js'
 
 export const INVITE_DAYS = 7
 /** An invited member has no usable password until they accept: this never verifies as an argon2 hash. */
@@ -58,7 +59,7 @@ async function member(deps: Deps, merchantId: string, staffId: string): Promise<
 function newInvite(deps: Deps, actor: Actor, staffId: string) {
   const now = deps.clock.now()
   const token = randomToken()
-  const expiresAt = new Date(now.getTime() + INVITE_DAYS * 86_400_000).toISOString()
+  const expiresAt = new Date(now.getTime() + INVITE_DAYS * DAY_MS).toISOString()
   const row = {
     id: newId(),
     merchant_id: actor.merchantId,

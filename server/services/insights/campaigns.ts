@@ -24,7 +24,7 @@ import {
   type Purchase,
 } from '../../domain/campaign-lift.js'
 import { DomainError } from '../../domain/errors.js'
-import { localClock } from '../../domain/local-stamp.js'
+import { DAY_MS, localClock } from '../../domain/time.js'
 import { newId } from '../../domain/ids.js'
 import type { Deps } from '../common/deps.js'
 import { merchantLocale } from '../../db/queries/merchants.js'
@@ -36,7 +36,6 @@ import { merchantLocale } from '../../db/queries/merchants.js'
  */
 
 export const AUTOMATION_KINDS = ['welcome', 'birthday', 'expiring', 'tier_up', 'tier_at_risk', 'winback'] as const
-const DAY = 86_400_000
 export const LIFT_METHOD =
   'difference of means per member; 95% interval = lift +- 1.96 x Welch standard error (normal approximation)'
 
@@ -85,7 +84,7 @@ export async function assignGroup(
     card_id: cardId,
     grp,
     assigned_at: now.toISOString(),
-    window_end: new Date(now.getTime() + LIFT_WINDOW_DAYS * DAY).toISOString(),
+    window_end: new Date(now.getTime() + LIFT_WINDOW_DAYS * DAY_MS).toISOString(),
   })
   return grp
 }

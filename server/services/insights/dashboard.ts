@@ -19,17 +19,15 @@ import {
 import {
   classify,
   DEFAULT_THRESHOLDS,
-  dayNumberOf,
   figures,
   highValueCutoff,
-  isoOfDay,
   liabilityMinor,
-  localDayFn,
   summarize,
   type Classified,
   type MemberSummary,
   type Thresholds,
 } from '../../domain/insights.js'
+import { DAY_MS, dayNumberOf, isoOfDay, localDayFn } from '../../domain/time.js'
 import type { Deps } from '../common/deps.js'
 import { activityOf } from './summaries.js'
 
@@ -39,7 +37,6 @@ import { activityOf } from './summaries.js'
  * server/domain/insights.ts says what each figure means. Nothing is added to the earn path.
  */
 
-const DAY = 86_400_000
 const AT_RISK_LIST = 20
 
 export interface InsightSettings {
@@ -109,7 +106,7 @@ export async function classifyMembers(deps: Deps, merchantId: string): Promise<M
   const tz = merchant.timezone
   const today = dayNumberOf(deps.clock.now(), tz)
   const dayOf = localDayFn(tz)
-  const sinceDay = new Date(deps.clock.now().getTime() - 365 * DAY).toISOString().slice(0, 10)
+  const sinceDay = new Date(deps.clock.now().getTime() - 365 * DAY_MS).toISOString().slice(0, 10)
   const [cards, activity] = await Promise.all([
     openCardsOf(deps.db, merchantId),
     activityOf(deps, merchantId, tz, sinceDay),
@@ -132,7 +129,7 @@ export function inSegment(c: Classified, segment: SegmentName): boolean {
 export async function dashboard(deps: Deps, merchantId: string): Promise<InsightsDashboard> {
   const m = await classifyMembers(deps, merchantId)
   const now = deps.clock.now()
-  const since30 = new Date(now.getTime() - 30 * DAY).toISOString()
+  const since30 = new Date(now.getTime() - 30 * DAY_MS).toISOString()
   const points = m.points
   const [withDevice, clicks] = await Promise.all([
     cardsWithDevice(deps.db, merchantId),

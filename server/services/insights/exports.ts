@@ -4,8 +4,7 @@ import { ledgerPage, membersPage, purchasesOfCards } from '../../db/queries/repo
 import { csvRow, formatMinor } from '../../domain/csv.js'
 import { minorDigits } from '../../domain/earning.js'
 import { DomainError } from '../../domain/errors.js'
-import { localClock } from '../../domain/local-stamp.js'
-import { isRealDate, zonedToUtc } from '../../domain/zoned-time.js'
+import { DAY_MS, isRealDate, localClock, zonedToUtc } from '../../domain/time.js'
 import type { Deps } from '../common/deps.js'
 
 /*
@@ -61,7 +60,7 @@ export function exportRange(
   if (from > to) throw bad('to', 'must be on or after from')
   const [fy, fm, fd] = from.split('-').map(Number) as [number, number, number]
   const [ty, tm, td] = to.split('-').map(Number) as [number, number, number]
-  const days = (Date.UTC(ty, tm - 1, td) - Date.UTC(fy, fm - 1, fd)) / 86_400_000 + 1
+  const days = (Date.UTC(ty, tm - 1, td) - Date.UTC(fy, fm - 1, fd)) / DAY_MS + 1
   if (maxDays !== null && days > maxDays) throw bad('to', `at most ${maxDays} days per file`)
   return { start: zonedToUtc(tz, fy, fm, fd).toISOString(), end: zonedToUtc(tz, ty, tm, td + 1).toISOString() }
 }

@@ -34,6 +34,7 @@ import {
 import { vapidKeys } from '../../push/vapid.js'
 import { sendOnce, type FetchLike } from '../../push/web-push.js'
 import type { Deps } from '../common/deps.js'
+import { DAY_MS } from '../../domain/time.js'
 
 /*
  * Staff anomaly alerts, detected after the fact from the ledger (the earn path stays untouched).
@@ -42,7 +43,6 @@ import type { Deps } from '../common/deps.js'
  * running twice, or after downtime, finds the same alerts rather than new ones.
  */
 
-const DAY = 86_400_000
 /** How far back the first run looks (a new install, or the feature just switched on). */
 const FIRST_LOOKBACK_DAYS = 7
 
@@ -63,8 +63,8 @@ export async function detectStaffAnomalies(deps: Deps, opts: DetectOptions = {})
   const until = now.toISOString()
   for (const m of await merchantsWithTimezone(deps.db)) {
     const last = await scannedUntil(deps.db, m.id)
-    const from = last ?? new Date(now.getTime() - FIRST_LOOKBACK_DAYS * DAY).toISOString()
-    const marginStart = new Date(Date.parse(from) - DAY)
+    const from = last ?? new Date(now.getTime() - FIRST_LOOKBACK_DAYS * DAY_MS).toISOString()
+    const marginStart = new Date(Date.parse(from) - DAY_MS)
     const rows = await staffAwards(deps.db, m.id, marginStart.toISOString(), until)
     const awards: Award[] = rows.map((r) => ({
       id: r.id,
@@ -76,7 +76,7 @@ export async function detectStaffAnomalies(deps: Deps, opts: DetectOptions = {})
       await staffHourlyCounts(
         deps.db,
         m.id,
-        new Date(marginStart.getTime() - RATE_NORM_DAYS * DAY).toISOString(),
+        new Date(marginStart.getTime() - RATE_NORM_DAYS * DAY_MS).toISOString(),
         until,
       )
     ).map((h) => ({ staffId: h.staff_id!, hour: h.hour, n: Number(h.n) }))

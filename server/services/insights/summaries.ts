@@ -13,14 +13,8 @@ import {
   upsertMemberRows,
   watermarkOf,
 } from '../../db/queries/insights.js'
-import {
-  addPurchase,
-  decodeTotals,
-  emptyTotals,
-  encodeTotals,
-  localDayFn,
-  type DayTotals,
-} from '../../domain/insights.js'
+import { addPurchase, decodeTotals, emptyTotals, encodeTotals, type DayTotals } from '../../domain/insights.js'
+import { DAY_MS, localDayFn } from '../../domain/time.js'
 import type { Deps } from '../common/deps.js'
 
 /*
@@ -35,7 +29,6 @@ import type { Deps } from '../common/deps.js'
 /** Entries younger than this are read live, never summarised: a transaction may still be committing one. */
 export const LIVE_LAG_MS = 5 * 60_000
 const CHUNK_DAYS = 45
-const DAY = 86_400_000
 
 type Entry = Awaited<ReturnType<typeof entriesBetween>>[number]
 
@@ -94,7 +87,7 @@ async function buildSummaries(deps: Deps, merchantId: string, tz: string, cutoff
   const points = new Map<string, number>()
   let from = first?.t ? new Date(Date.parse(first.t) - 1).toISOString() : cutoff
   while (from < cutoff) {
-    const upto = new Date(Math.min(Date.parse(from) + CHUNK_DAYS * DAY, Date.parse(cutoff))).toISOString()
+    const upto = new Date(Math.min(Date.parse(from) + CHUNK_DAYS * DAY_MS, Date.parse(cutoff))).toISOString()
     await fold(deps.db, await entriesBetween(deps.db, merchantId, from, upto), tz, byCard(totals), points)
     from = upto
   }
@@ -129,7 +122,7 @@ export async function refreshSummaries(
     const step = await writeTx(deps.db, async (tx) => {
       const through = (await watermarkOf(tx, merchantId))?.through ?? wm.through
       if (through >= cutoff) return { through, done: true }
-      const upto = new Date(Math.min(Date.parse(through) + CHUNK_DAYS * DAY, Date.parse(cutoff))).toISOString()
+      const upto = new Date(Math.min(Date.parse(through) + CHUNK_DAYS * DAY_MS, Date.parse(cutoff))).toISOString()
       const entries = await entriesBetween(tx, merchantId, through, upto)
       const cardIds = [...new Set(entries.map((e) => e.card_id))]
       const totals = new Map((await memberRowsByCard(tx, cardIds)).map((r) => [r.card_id, decodeTotals(r)]))

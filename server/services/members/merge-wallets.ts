@@ -1,5 +1,4 @@
 import type { Db } from '../../db/connection.js'
-import { appendLedgerEntry } from '../../db/queries/cards.js'
 import {
   closeCard,
   moveCard,
@@ -10,12 +9,12 @@ import {
 } from '../../db/queries/merge.js'
 import { customerById } from '../../db/queries/people.js'
 import type { Card } from '../../db/schema.js'
-import { newId } from '../../domain/ids.js'
-import { balanceAfter } from '../../domain/ledger.js'
 import { replayLots } from '../../domain/expiry.js'
 import { planMerge } from '../../domain/wallet-merge.js'
 import { lotLedger } from '../../db/queries/program.js'
 import { toLotEntries } from '../program/card-status.js'
+import { systemActor } from '../program/engine.js'
+import { postEntry } from '../program/post-entry.js'
 
 export interface MergeResult {
   movedCards: number
@@ -29,39 +28,10 @@ const toMergeCard = (c: Card) => ({
   balance: c.balance,
 })
 
-async function transferEntry(
-  tx: Db,
-  card: Card,
-  balance: number,
-  points: number,
-  reason: string,
-  at: string,
-  lotExpiresAt: string | null = null,
-) {
-  await appendLedgerEntry(
-    tx,
-    {
-      id: newId(),
-      card_id: card.id,
-      merchant_id: card.merchant_id,
-      kind: 'transfer',
-      points,
-      balance_after: balanceAfter(balance, points),
-      reason,
-      amount_minor: null,
-      currency: null,
-      staff_id: null,
-      api_key_id: null,
-      reverses_entry_id: null,
-      // A transfer-in is one lot per expiry date of what it moves, so merged points expire as they would have.
-      lot_expires_at: lotExpiresAt,
-      program_version: null,
-      idempotency_key: null,
-      created_at: at,
-    },
-    at,
-  )
-}
+/** One transfer entry through the ledger's one posting path; `card.balance` is the balance before it. */
+const transfer = (tx: Db, card: Card, points: number, reason: string, now: Date, lotExpiresAt: string | null = null) =>
+  // A transfer-in is one lot per expiry date of what it moves, so merged points expire as they would have.
+  postEntry(tx, card, systemActor(card.merchant_id), { kind: 'transfer', points, reason, lotExpiresAt }, null, now)
 
 /**
  * Merges wallet `fromId` into wallet `intoId`, in the caller's transaction. Cards of other
@@ -96,10 +66,10 @@ export async function mergeWallets(tx: Db, fromId: string, intoId: string, now: 
       parts.clear()
       parts.set(null, t.points)
     }
-    await transferEntry(tx, src, src.balance, -t.points, t.outReason, at)
+    await transfer(tx, src, -t.points, t.outReason, now)
     let balance = dst.balance
     for (const [expiresAt, points] of parts) {
-      await transferEntry(tx, dst, balance, points, t.inReason, at, expiresAt)
+      await transfer(tx, { ...dst, balance }, points, t.inReason, now, expiresAt)
       balance += points
     }
     // Coupons still to use and stamps not yet exchanged follow the points.

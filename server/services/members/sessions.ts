@@ -2,6 +2,7 @@ import { writeTx, type Db } from '../../db/connection.js'
 import type { Deps } from '../common/deps.js'
 import { deleteSessionByTokenHash, insertSession, sessionByTokenHash, touchSession } from '../../db/queries/people.js'
 import { newId, randomToken, sha256 } from '../../domain/ids.js'
+import { DAY_MS } from '../../domain/time.js'
 
 export const CUSTOMER_SESSION_DAYS = 400
 export const STAFF_SESSION_HOURS = 12
@@ -24,7 +25,7 @@ export async function createSession(
   userAgent: string | null,
 ): Promise<{ token: string; expiresAt: Date }> {
   const token = randomToken()
-  const ttl = subject.kind === 'customer' ? CUSTOMER_SESSION_DAYS * 86_400_000 : STAFF_SESSION_HOURS * 3_600_000
+  const ttl = subject.kind === 'customer' ? CUSTOMER_SESSION_DAYS * DAY_MS : STAFF_SESSION_HOURS * 3_600_000
   const expiresAt = new Date(now.getTime() + ttl)
   await insertSession(db, {
     id: newId(),

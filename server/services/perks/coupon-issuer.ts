@@ -1,5 +1,6 @@
 import type { Db } from '../../db/connection.js'
 import { issueCoupon } from './coupons.js'
+import { DAY_MS } from '../../domain/time.js'
 
 /**
  * The optional coupon step of the birthday and win-back pushes: the coupon is issued in the push's
@@ -12,7 +13,6 @@ export interface CouponIssuer {
   ): Promise<{ couponId: string; url: string } | null>
 }
 
-const DAY = 86_400_000
 const COUPONS = {
   birthday: {
     title: 'Happy birthday: a treat on us',
@@ -39,7 +39,7 @@ export const couponIssuer: CouponIssuer = {
       title: c.title,
       description: c.description,
       image: c.image,
-      validUntil: new Date(r.now.getTime() + c.days * DAY),
+      validUntil: new Date(r.now.getTime() + c.days * DAY_MS),
       now: r.now,
     })
     return { couponId: coupon.id, url: `/cards/${r.cardId}/coupons?coupon=${coupon.id}` }

@@ -26,7 +26,7 @@ import {
 } from '../../domain/coupons.js'
 import { DomainError } from '../../domain/errors.js'
 import { newId } from '../../domain/ids.js'
-import { minutesToHhmm } from '../../domain/local-time.js'
+import { minutesToHhmm } from '../../domain/time.js'
 import type { Actor, Deps } from '../common/deps.js'
 import { runIdempotent } from '../common/idempotency.js'
 

@@ -27,8 +27,7 @@ import { issueCoupon, toCoupon } from './coupons.js'
 import type { Actor, Deps } from '../common/deps.js'
 import { runIdempotent } from '../common/idempotency.js'
 import { stampProgress } from './stamps.js'
-
-const DAY_MS = 86_400_000
+import { DAY_MS } from '../../domain/time.js'
 
 export function toReward(r: Reward): RewardDto {
   return {

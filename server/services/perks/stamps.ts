@@ -18,8 +18,8 @@ import { issueCoupon, toCoupon } from './coupons.js'
 import type { Actor, Deps } from '../common/deps.js'
 import { runIdempotent } from '../common/idempotency.js'
 import { cardForHandle } from '../till/scan.js'
+import { DAY_MS } from '../../domain/time.js'
 
-const DAY_MS = 86_400_000
 /** The daily limit looks at the merchant's local day; 48 hours back always covers it. */
 const LOOKBACK_MS = 2 * DAY_MS
 

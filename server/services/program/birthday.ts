@@ -3,7 +3,7 @@ import { customerById } from '../../db/queries/people.js'
 import { setCustomerBirthday } from '../../db/queries/program.js'
 import { birthdayChangeAllowed } from '../../domain/bonuses.js'
 import { DomainError } from '../../domain/errors.js'
-import { isRealDate } from '../../domain/zoned-time.js'
+import { isRealDate } from '../../domain/time.js'
 import type { Deps } from '../common/deps.js'
 
 export async function getBirthday(deps: Deps, customerId: string) {

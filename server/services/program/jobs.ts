@@ -11,7 +11,7 @@ import {
 import { birthdayYear } from '../../domain/bonuses.js'
 import { dueLots, replayLots } from '../../domain/expiry.js'
 import { qualifyingTier, reevaluationDecision, tierIndex } from '../../domain/tiers.js'
-import { localDate } from '../../domain/zoned-time.js'
+import { localDate } from '../../domain/time.js'
 import { postEntry } from './post-entry.js'
 import { lastActivity, toLotEntries } from './card-status.js'
 import type { Deps } from '../common/deps.js'

@@ -6,7 +6,7 @@ import { DomainError } from '../../domain/errors.js'
 import { newId } from '../../domain/ids.js'
 import { PREVIEW_DAYS, previewRules, type PreviewEntry } from '../../domain/preview.js'
 import { rulesFromVersion } from '../../domain/program-rules.js'
-import { DAY_MS } from '../../domain/zoned-time.js'
+import { DAY_MS } from '../../domain/time.js'
 import type { Deps } from '../common/deps.js'
 import { programContext } from './engine.js'
 

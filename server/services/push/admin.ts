@@ -8,24 +8,22 @@ import type {
 } from '../../contract/push.js'
 import { writeTx } from '../../db/connection.js'
 import { cardById } from '../../db/queries/cards.js'
+import { insertOffer, offerClicks, offersOfMerchant, pushFigures } from '../../db/queries/push-offers.js'
+import { recordClick } from '../../db/queries/push-outbox.js'
 import {
   deleteSubscription,
-  insertOffer,
-  offerClicks,
-  offersOfMerchant,
   preferencesOfCard,
-  pushFigures,
-  recordClick,
   savePreferences,
   saveSettings,
   upsertSubscription,
-} from '../../db/queries/push.js'
+} from '../../db/queries/push-devices.js'
 import { DomainError } from '../../domain/errors.js'
 import { newId } from '../../domain/ids.js'
 import type { Deps } from '../common/deps.js'
 import { createOfferCampaign } from '../insights/campaigns.js'
 import { loadPushSettings } from './queue.js'
 import { vapidKeys } from '../../push/vapid.js'
+import { DAY_MS } from '../../domain/time.js'
 
 /* The member's devices and switches, and the merchant console's push settings, offers and figures. */
 
@@ -154,7 +152,7 @@ export async function createOffer(
     throw new DomainError('validation_failed', 'The send time has passed.', [
       { path: 'sendAt', message: 'in the past' },
     ])
-  if (sendAt.getTime() > now.getTime() + 90 * 86_400_000)
+  if (sendAt.getTime() > now.getTime() + 90 * DAY_MS)
     throw new DomainError('validation_failed', 'Schedule at most 90 days ahead.', [
       { path: 'sendAt', message: 'too far ahead' },
     ])
@@ -189,7 +187,7 @@ export async function createOffer(
 }
 
 export async function figures(deps: Deps, merchantId: string, days = 30): Promise<PushFigures> {
-  const since = new Date(deps.clock.now().getTime() - days * 86_400_000).toISOString()
+  const since = new Date(deps.clock.now().getTime() - days * DAY_MS).toISOString()
   return { ...(await pushFigures(deps.db, merchantId, since)), sinceDays: days }
 }
 

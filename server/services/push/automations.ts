@@ -3,17 +3,16 @@ import {
   dueOffers,
   merchantIds,
   pointsExpiringSoon,
-  pushTarget,
   recentTierUps,
   tiersAtRisk,
-  insertRun,
-  runExists,
   segmentMembers,
   setOfferState,
   subscribedMembers,
-} from '../../db/queries/push.js'
+} from '../../db/queries/push-offers.js'
+import { pushTarget, insertRun, runExists } from '../../db/queries/push-outbox.js'
 import { birthdayDue, fillTemplate, type AutomationKind, type PushSettings } from '../../domain/push-rules.js'
-import { isoOfDay, winbackDue } from '../../domain/insights.js'
+import { winbackDue } from '../../domain/insights.js'
+import { DAY_MS, isoOfDay } from '../../domain/time.js'
 import { SegmentName } from '../../contract/insights.js'
 import { classifyMembers, segmentCardIds } from '../insights/dashboard.js'
 import { lotLedger } from '../../db/queries/program.js'
@@ -42,7 +41,6 @@ const WELCOME_WITHIN_DAYS = 7
 /** How far back tier moves are still announced, so a push is caught up after downtime. */
 const TIER_CHANGES_LOOKBACK_DAYS = 2
 const OFFER_CHUNK = 250
-const DAY = 86_400_000
 
 async function forEachMerchant(deps: Deps, fn: (merchantId: string, settings: PushSettings) => Promise<void>) {
   for (const { id } of await merchantIds(deps.db)) await fn(id, await loadPushSettings(deps.db, id))
@@ -115,7 +113,7 @@ async function queueFor(
 /** Welcome, once, to members who joined in the last week and have a device (they subscribe after joining). */
 export async function runWelcome(deps: Deps): Promise<Tally> {
   const tally: Tally = {}
-  const since = new Date(deps.clock.now().getTime() - WELCOME_WITHIN_DAYS * DAY).toISOString()
+  const since = new Date(deps.clock.now().getTime() - WELCOME_WITHIN_DAYS * DAY_MS).toISOString()
   await forEachMerchant(deps, async (merchantId, settings) => {
     if (!settings.automations.welcome.enabled) return
     for (const m of await subscribedMembers(deps.db, merchantId)) {
@@ -157,7 +155,7 @@ export async function runExpiring(deps: Deps): Promise<Tally> {
   await forEachMerchant(deps, async (merchantId, settings) => {
     const s = settings.automations.expiring
     if (!s.enabled) return
-    const until = new Date(now.getTime() + (s.days ?? 14) * DAY).toISOString()
+    const until = new Date(now.getTime() + (s.days ?? 14) * DAY_MS).toISOString()
     for (const candidate of await pointsExpiringSoon(deps.db, merchantId, now.toISOString(), until)) {
       // What is really left of those lots: spending and earlier expiries took the oldest first.
       const e = await expiringRemainder(deps, candidate.card_id, now.toISOString(), until)
@@ -184,7 +182,7 @@ async function expiringRemainder(deps: Deps, cardId: string, from: string, until
 
 /** Tier moves the program engine recorded (tier_changes) and members about to drop (card_tiers.below_since). */
 export async function runTierChanges(deps: Deps): Promise<void> {
-  const since = new Date(deps.clock.now().getTime() - TIER_CHANGES_LOOKBACK_DAYS * DAY).toISOString()
+  const since = new Date(deps.clock.now().getTime() - TIER_CHANGES_LOOKBACK_DAYS * DAY_MS).toISOString()
   for (const c of await recentTierUps(deps.db, since)) {
     if (c.to_tier) await notifyTierChange(deps, c.card_id, c.from_tier, c.to_tier, { direction: 'up', period: c.id })
   }

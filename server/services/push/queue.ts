@@ -1,18 +1,20 @@
 import { createHash } from 'node:crypto'
 import type { Db } from '../../db/connection.js'
 import {
-  hasDevice,
   insertNotification,
   insertOutbox,
   insertRun,
   marketingCountOnDay,
-  preferencesOfCard,
   pushTarget,
   runExists,
+  type PushTarget,
+} from '../../db/queries/push-outbox.js'
+import {
+  hasDevice,
+  preferencesOfCard,
   settingsOfMerchant,
   subscriptionsOfCustomer,
-  type PushTarget,
-} from '../../db/queries/push.js'
+} from '../../db/queries/push-devices.js'
 import { DomainError } from '../../domain/errors.js'
 import { newId } from '../../domain/ids.js'
 import {

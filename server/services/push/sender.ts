@@ -1,14 +1,14 @@
 import { writeTx } from '../../db/connection.js'
 import {
   claimOutbox,
-  deleteSubscription,
   dueOutbox,
   failInterrupted,
   insertAttempts,
   markSent,
   updateOutbox,
   type DueRow,
-} from '../../db/queries/push.js'
+} from '../../db/queries/push-outbox.js'
+import { deleteSubscription } from '../../db/queries/push-devices.js'
 import { newId } from '../../domain/ids.js'
 import { MAX_PAYLOAD_BYTES, payloadBytes } from '../../domain/push-rules.js'
 import type { Deps } from '../common/deps.js'
