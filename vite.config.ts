@@ -167,7 +167,7 @@ export default defineConfig({
             {
               name: 'framework',
               priority: 20,
-              test: /[\\/]node_modules[\\/](vue|@vue|vue-router|pinia|vue-i18n|@intlify)[\\/]/,
+              test: /[\\/]node_modules[\\/](vue|@vue|vue-router|pinia|vue-i18n|@intlify|hono)[\\/]/,
             },
             // Small shared app modules in one request instead of a dozen tiny ones.
             {

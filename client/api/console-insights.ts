@@ -1,19 +1,21 @@
 /** Insights calls (dashboard, segments, thresholds); the file name keeps it in the lazy staff chunk. */
-import type { InsightSettingsDto, InsightsDashboard, SegmentName, SegmentPage } from '../../server/contract/insights.js'
-import { request } from './client.js'
+import type { InsightSettingsDto, SegmentName } from '../../server/contract/insights.js'
+import { call, rpc } from './client.js'
 
-export type { InsightSettingsDto, InsightsDashboard, SegmentName, SegmentPage }
+export type { InsightSettingsDto, InsightsDashboard, SegmentName, SegmentPage } from '../../server/contract/insights.js'
 export type { SegmentMember } from '../../server/contract/insights.js'
 
-const seg = encodeURIComponent
-
 export const insightsApi = {
-  dashboard: () => request<InsightsDashboard>('GET', '/merchant/insights'),
-  settings: () => request<InsightSettingsDto>('GET', '/merchant/insights/settings'),
-  saveSettings: (body: InsightSettingsDto) =>
-    request<InsightSettingsDto>('PUT', '/merchant/insights/settings', { body }),
+  dashboard: () => call(rpc.merchant.insights.$get()),
+  settings: () => call(rpc.merchant.insights.settings.$get()),
+  saveSettings: (body: InsightSettingsDto) => call(rpc.merchant.insights.settings.$put({ json: body })),
   segment: (name: SegmentName, offset = 0, limit = 50) =>
-    request<SegmentPage>('GET', `/merchant/insights/segments/${seg(name)}?limit=${limit}&offset=${offset}`),
+    call(
+      rpc.merchant.insights.segments[':segment'].$get({
+        param: { segment: name },
+        query: { limit: String(limit), offset: String(offset) },
+      }),
+    ),
   /** A download link (the browser sends the session cookie). */
-  csvUrl: (name: SegmentName) => `/api/merchant/insights/segments/${seg(name)}/csv`,
+  csvUrl: (name: SegmentName) => rpc.merchant.insights.segments[':segment'].csv.$path({ param: { segment: name } }),
 }

@@ -1,30 +1,25 @@
 /** Campaign lift, staff alerts and exports for the console (staff chunk). */
-import type { AutomationHoldouts, CampaignDto, OpeningHoursDto, StaffAlertDto } from '../../server/contract/reports.js'
-import { request } from './client.js'
+import type { AutomationHoldouts, OpeningHoursDto } from '../../server/contract/reports.js'
+import { call, rpc, seg, type JsonOf } from './client.js'
 
-export type { AutomationHoldouts, CampaignDto, OpeningHoursDto, StaffAlertDto }
-
-const seg = encodeURIComponent
+export type { AutomationHoldouts, CampaignDto, OpeningHoursDto, StaffAlertDto } from '../../server/contract/reports.js'
 
 export const insightsApi = {
-  campaigns: () => request<{ campaigns: CampaignDto[] }>('GET', '/merchant/campaigns'),
-  automationHoldouts: () => request<AutomationHoldouts>('GET', '/merchant/automation-holdouts'),
-  saveAutomationHoldouts: (body: AutomationHoldouts) =>
-    request<AutomationHoldouts>('PUT', '/merchant/automation-holdouts', { body }),
-  alerts: () => request<{ alerts: StaffAlertDto[] }>('GET', '/merchant/alerts'),
+  campaigns: () => call(rpc.merchant.campaigns.$get()),
+  automationHoldouts: () => call(rpc.merchant['automation-holdouts'].$get()),
+  saveAutomationHoldouts: (body: AutomationHoldouts) => call(rpc.merchant['automation-holdouts'].$put({ json: body })),
+  alerts: () => call(rpc.merchant.alerts.$get()),
   resolveAlert: (id: string, state: 'acknowledged' | 'dismissed') =>
-    request<void>('POST', `/merchant/alerts/${seg(id)}/state`, { body: { state } }),
-  openingHours: () => request<OpeningHoursDto>('GET', '/merchant/opening-hours'),
-  saveOpeningHours: (body: OpeningHoursDto) => request<OpeningHoursDto>('PUT', '/merchant/opening-hours', { body }),
-  alertDevices: () => request<{ endpoints: string[] }>('GET', '/merchant/alerts/devices'),
-  addAlertDevice: (sub: PushSubscriptionJSON) => request<void>('POST', '/merchant/alerts/devices', { body: sub }),
-  removeAlertDevice: (endpoint: string) =>
-    request<void>('POST', '/merchant/alerts/devices/remove', { body: { endpoint } }),
+    call(rpc.merchant.alerts[':id'].state.$post({ param: { id: seg(id) }, json: { state } })),
+  openingHours: () => call(rpc.merchant['opening-hours'].$get()),
+  saveOpeningHours: (body: OpeningHoursDto) => call(rpc.merchant['opening-hours'].$put({ json: body })),
+  alertDevices: () => call(rpc.merchant.alerts.devices.$get()),
+  addAlertDevice: (sub: PushSubscriptionJSON) =>
+    call(rpc.merchant.alerts.devices.$post({ json: sub as JsonOf<typeof rpc.merchant.alerts.devices.$post> })),
+  removeAlertDevice: (endpoint: string) => call(rpc.merchant.alerts.devices.remove.$post({ json: { endpoint } })),
   /** Download links (the browser sends the session cookie). */
   /** Every member, or with both dates those who joined between them (shop time, both days included). */
   membersCsvUrl: (from?: string, to?: string) =>
-    from && to
-      ? `/api/merchant/exports/members.csv?from=${seg(from)}&to=${seg(to)}`
-      : '/api/merchant/exports/members.csv',
-  ledgerCsvUrl: (from: string, to: string) => `/api/merchant/exports/ledger.csv?from=${seg(from)}&to=${seg(to)}`,
+    rpc.merchant.exports['members.csv'].$path(from && to ? { query: { from, to } } : undefined),
+  ledgerCsvUrl: (from: string, to: string) => rpc.merchant.exports['ledger.csv'].$path({ query: { from, to } }),
 }
