@@ -161,7 +161,7 @@ export default defineConfig({
             {
               name: 'staff',
               priority: 30,
-              test: /[\\/]client[\\/](views[\\/](staff|merchant)[\\/]|layouts[\\/](StaffLayout|console-nav)|stores[\\/]merchant|api[\\/](console|insights)|components[\\/](console|insights|till)[\\/]|composables[\\/](use-qr-camera|use-till-session)|components[\\/]common[\\/]CopyButton)/,
+              test: /[\\/]client[\\/](views[\\/](staff|merchant)[\\/]|layouts[\\/](StaffLayout|console-nav)|stores[\\/]merchant|api[\\/](console|insights|reports)|components[\\/](console|insights|till)[\\/]|composables[\\/](use-qr-camera|use-till-session)|components[\\/]common[\\/]CopyButton)/,
             },
             // The framework, cached across releases that only touch app code.
             {

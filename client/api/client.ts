@@ -11,7 +11,7 @@ import type { z } from 'zod'
 import type { CreatedApiKey, ApiKeySummary, SignupLink } from '../../server/contract/merchant.js'
 import { ApiError } from './errors.js'
 
-export type { CardDetail, JoinRequest, JoinResponse, LedgerEntry, WalletCard } from '../../server/contract/card.js'
+export type { JoinRequest, LedgerEntry, WalletCard } from '../../server/contract/card.js'
 export type { MerchantPublic } from '../../server/contract/merchant.js'
 export type { AwardResponse, CardSummary, Role, ScanResponse, StaffMe } from '../../server/contract/staff.js'
 export type { Offer, OfferSegment, PushFigures, PushPreferences, PushSettingsDto } from '../../server/contract/push.js'

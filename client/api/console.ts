@@ -8,7 +8,6 @@ export type {
   StaffInvitation,
   StaffMember,
 } from '../../server/contract/console.js'
-export type { CustomerRow } from '../../server/contract/console.js'
 
 /** Mirrors MAX_LOGO_BYTES and LOGO_TYPES in server/contract/console.ts (not imported: that module pulls in zod). */
 export const MAX_LOGO_BYTES = 2 * 1024 * 1024

@@ -1,25 +1,21 @@
-/** Campaign lift, staff alerts and exports for the console (staff chunk). */
-import type { AutomationHoldouts, OpeningHoursDto } from '../../server/contract/reports.js'
-import { call, rpc, seg, type JsonOf } from './client.js'
+/** Insights: the dashboard, segments and their thresholds (server/routes/insights.ts; staff chunk). */
+import type { InsightSettingsDto, SegmentName } from '../../server/contract/insights.js'
+import { call, rpc } from './client.js'
 
-export type { AutomationHoldouts, CampaignDto, OpeningHoursDto, StaffAlertDto } from '../../server/contract/reports.js'
+export type { InsightSettingsDto, InsightsDashboard, SegmentName } from '../../server/contract/insights.js'
+export type { SegmentMember } from '../../server/contract/insights.js'
 
 export const insightsApi = {
-  campaigns: () => call(rpc.merchant.campaigns.$get()),
-  automationHoldouts: () => call(rpc.merchant['automation-holdouts'].$get()),
-  saveAutomationHoldouts: (body: AutomationHoldouts) => call(rpc.merchant['automation-holdouts'].$put({ json: body })),
-  alerts: () => call(rpc.merchant.alerts.$get()),
-  resolveAlert: (id: string, state: 'acknowledged' | 'dismissed') =>
-    call(rpc.merchant.alerts[':id'].state.$post({ param: { id: seg(id) }, json: { state } })),
-  openingHours: () => call(rpc.merchant['opening-hours'].$get()),
-  saveOpeningHours: (body: OpeningHoursDto) => call(rpc.merchant['opening-hours'].$put({ json: body })),
-  alertDevices: () => call(rpc.merchant.alerts.devices.$get()),
-  addAlertDevice: (sub: PushSubscriptionJSON) =>
-    call(rpc.merchant.alerts.devices.$post({ json: sub as JsonOf<typeof rpc.merchant.alerts.devices.$post> })),
-  removeAlertDevice: (endpoint: string) => call(rpc.merchant.alerts.devices.remove.$post({ json: { endpoint } })),
-  /** Download links (the browser sends the session cookie). */
-  /** Every member, or with both dates those who joined between them (shop time, both days included). */
-  membersCsvUrl: (from?: string, to?: string) =>
-    rpc.merchant.exports['members.csv'].$path(from && to ? { query: { from, to } } : undefined),
-  ledgerCsvUrl: (from: string, to: string) => rpc.merchant.exports['ledger.csv'].$path({ query: { from, to } }),
+  dashboard: () => call(rpc.merchant.insights.$get()),
+  settings: () => call(rpc.merchant.insights.settings.$get()),
+  saveSettings: (body: InsightSettingsDto) => call(rpc.merchant.insights.settings.$put({ json: body })),
+  segment: (name: SegmentName, offset = 0, limit = 50) =>
+    call(
+      rpc.merchant.insights.segments[':segment'].$get({
+        param: { segment: name },
+        query: { limit: String(limit), offset: String(offset) },
+      }),
+    ),
+  /** A download link (the browser sends the session cookie). */
+  csvUrl: (name: SegmentName) => rpc.merchant.insights.segments[':segment'].csv.$path({ param: { segment: name } }),
 }

@@ -8,7 +8,6 @@ export type {
   ProgramRules,
   ProgramRulesInput,
   ProgramSettings,
-  Promotion,
   Tier,
 } from '../../server/contract/program.js'
 

@@ -12,7 +12,6 @@ export type {
   Reward,
   RewardInput,
   StampCardSettings,
-  StampProgress,
   StampResponse,
 } from '../../server/contract/rewards.js'
 
