@@ -41,6 +41,25 @@ export default tseslint.config(
     files: ['client/sw/**/*.ts'],
     languageOptions: { globals: { ...globals.serviceworker } },
   },
+  {
+    // SQL lives in server/db/ only: no query building or raw SQL anywhere else in the server.
+    files: ['server/**/*.ts'],
+    ignores: ['server/db/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'kysely', importNames: ['sql'], message: 'SQL belongs in server/db/queries.' }] },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'CallExpression[callee.property.name=/^(selectFrom|selectNoFrom|insertInto|replaceInto|updateTable|deleteFrom|mergeInto)$/]',
+          message: 'SQL belongs in server/db/queries: add a query function there and call it.',
+        },
+      ],
+    },
+  },
   // Formatting is Prettier's (npm run lint runs prettier --check); no ESLint rule argues with it.
   prettier,
 )

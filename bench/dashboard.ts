@@ -10,10 +10,11 @@ import { loadConfig } from '../server/config.js'
 import { migrate, openDb } from '../server/db/connection.js'
 import { FixedClock } from '../server/domain/clock.js'
 import { newCardNumber, newId } from '../server/domain/ids.js'
-import type { Deps } from '../server/services/deps.js'
+import type { Deps } from '../server/services/common/deps.js'
 import { prng } from '../server/seed/demo-history.js'
-import { dashboard, segmentPage } from '../server/services/insights.js'
-import { createMerchant } from '../server/services/setup-merchant.js'
+import { dashboard, segmentPage } from '../server/services/insights/dashboard.js'
+import { createMerchant } from '../server/services/console/setup.js'
+import { DAY_MS } from '../server/domain/time.js'
 
 export interface DashboardBench {
   members: number
@@ -29,7 +30,6 @@ export interface DashboardBench {
   runs: number
 }
 
-const DAY = 86_400_000
 const NOW = new Date('2026-03-10T12:00:00Z')
 
 async function best(runs: number, fn: () => unknown): Promise<number> {
@@ -86,7 +86,7 @@ export async function benchDashboard(members = 100_000, entries = 2_000_000, run
       for (let i = 0; i < members; i++) {
         // Cohorts over 18 months, growing towards now.
         const joinedAgo = Math.floor(540 * (1 - Math.sqrt(rand())))
-        const joined = NOW.getTime() - joinedAgo * DAY - Math.floor(rand() * DAY)
+        const joined = NOW.getTime() - joinedAgo * DAY_MS - Math.floor(rand() * DAY_MS)
         const customerId = newId()
         const cardId = newId()
         const at = new Date(joined).toISOString()
@@ -96,11 +96,11 @@ export async function benchDashboard(members = 100_000, entries = 2_000_000, run
         let balance = 0
         // Entries left for this and the following members, spread evenly with the habit's noise.
         const budget = Math.min(entries - written, Math.round(perMember * (i + 1)) - written + Math.floor(rand() * 3))
-        let t = joined + Math.floor(rand() * Math.min(gap, 10) * DAY)
+        let t = joined + Math.floor(rand() * Math.min(gap, 10) * DAY_MS)
         let n = 0
         let visits = 0
         while (n < budget && t < NOW.getTime()) {
-          if (t - joined > staysFor * DAY && n > 0) break
+          if (t - joined > staysFor * DAY_MS && n > 0) break
           const amount = 300 + Math.floor(rand() * 4700)
           const points = Math.floor(amount / 100)
           balance += points
@@ -134,11 +134,12 @@ export async function benchDashboard(members = 100_000, entries = 2_000_000, run
             )
             n++
           }
-          t += Math.max(1, Math.round(gap * (0.5 + rand()))) * DAY + Math.floor((rand() - 0.5) * 6 * 3_600_000)
+          t += Math.max(1, Math.round(gap * (0.5 + rand()))) * DAY_MS + Math.floor((rand() - 0.5) * 6 * 3_600_000)
         }
         // Members who stopped early still make up their share with rare recent visits.
         while (n < budget) {
-          const when = NOW.getTime() - Math.floor(rand() * Math.max(1, joinedAgo)) * DAY - Math.floor(rand() * DAY)
+          const when =
+            NOW.getTime() - Math.floor(rand() * Math.max(1, joinedAgo)) * DAY_MS - Math.floor(rand() * DAY_MS)
           const amount = 300 + Math.floor(rand() * 4700)
           balance += Math.floor(amount / 100)
           le.run(

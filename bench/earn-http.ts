@@ -82,24 +82,24 @@ export interface EarnBench {
   real: HttpResult
   baseline: HttpResult
   ratio: number
-  rounds: { real: number; baseline: number; oneThread: number }[]
-  /** The same app with LEDGER_THREAD=0 (every earn on the request thread), in the same rounds. */
-  oneThread: HttpResult
-  oneThreadRatio: number
+  rounds: { real: number; baseline: number; plain: number }[]
+  /** The same app without group commit and the checkpoint thread (BENCH_PLAIN_WRITES=1), in the same rounds. */
+  plain: HttpResult
+  plainRatio: number
 }
 
 /**
  * Earn over HTTP on loopback: the real POS earn against a bare insert+update route, same machine,
  * same run. They alternate in short rounds (baseline, then the app as it runs, then the app with
- * its ledger thread turned off, for comparison), each round's ratio is taken against the baseline
+ * group commit and the checkpoint thread turned off, for comparison), each round's ratio is taken against the baseline
  * run at the start of that round, and the medians are reported: this machine's speed
  * drifts by tens of percent from one minute to the next, and a median of adjacent pairs follows
  * the server rather than the drift.
  */
 export async function benchEarnHttp(secondsPerRound = 3, rounds = 6): Promise<EarnBench> {
   const base = await startServer('baseline')
-  const real = await startServer('real', { LEDGER_THREAD: '1' })
-  const single = await startServer('real', { LEDGER_THREAD: '0' })
+  const real = await startServer('real')
+  const single = await startServer('real', { BENCH_PLAIN_WRITES: '1' })
   try {
     const baseUrl = `http://127.0.0.1:${base.port}/earn`
     const earnUrl = (s: Started) => `http://127.0.0.1:${s.port}/api/pos/v1/earn`
@@ -107,12 +107,12 @@ export async function benchEarnHttp(secondsPerRound = 3, rounds = 6): Promise<Ea
     await run(baseUrl, {}, base.cardNumbers, false, 2) // warm-up
     await run(earnUrl(real), auth(real), real.cardNumbers, true, 2)
     await run(earnUrl(single), auth(single), single.cardNumbers, true, 2)
-    const rows: { real: HttpResult; baseline: HttpResult; oneThread: HttpResult }[] = []
+    const rows: { real: HttpResult; baseline: HttpResult; plain: HttpResult }[] = []
     for (let i = 0; i < rounds; i++) {
       const baseline = await run(baseUrl, {}, base.cardNumbers, false, secondsPerRound)
       const measured = await run(earnUrl(real), auth(real), real.cardNumbers, true, secondsPerRound)
-      const oneThread = await run(earnUrl(single), auth(single), single.cardNumbers, true, secondsPerRound)
-      rows.push({ baseline, real: measured, oneThread })
+      const plain = await run(earnUrl(single), auth(single), single.cardNumbers, true, secondsPerRound)
+      rows.push({ baseline, real: measured, plain })
     }
     return {
       real: median(
@@ -127,18 +127,18 @@ export async function benchEarnHttp(secondsPerRound = 3, rounds = 6): Promise<Ea
         rows.map((p) => p.real.rps / p.baseline.rps),
         (x) => x,
       ),
-      oneThread: median(
-        rows.map((p) => p.oneThread),
+      plain: median(
+        rows.map((p) => p.plain),
         (r) => r.rps,
       ),
-      oneThreadRatio: median(
-        rows.map((p) => p.oneThread.rps / p.baseline.rps),
+      plainRatio: median(
+        rows.map((p) => p.plain.rps / p.baseline.rps),
         (x) => x,
       ),
       rounds: rows.map((p) => ({
         real: Math.round(p.real.rps),
         baseline: Math.round(p.baseline.rps),
-        oneThread: Math.round(p.oneThread.rps),
+        plain: Math.round(p.plain.rps),
       })),
     }
   } finally {

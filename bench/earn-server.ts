@@ -11,19 +11,16 @@ import { Hono } from 'hono'
 import { createApp } from '../server/app.js'
 import { loadConfig } from '../server/config.js'
 import { migrate, openDb } from '../server/db/connection.js'
-import { WriteLock } from '../server/db/write-lock.js'
 import { systemClock } from '../server/domain/clock.js'
 import { newId } from '../server/domain/ids.js'
-import type { Deps } from '../server/services/deps.js'
-import { joinProgram } from '../server/services/join-program.js'
-import { startLedgerThread } from '../server/services/ledger-thread.js'
-import { createApiKey } from '../server/services/merchant-admin.js'
-import { createMerchant } from '../server/services/setup-merchant.js'
+import type { Deps } from '../server/services/common/deps.js'
+import { joinProgram } from '../server/services/members/join.js'
+import { createApiKey } from '../server/services/console/keys-and-links.js'
+import { createMerchant } from '../server/services/console/setup.js'
 
 const mode = process.argv[2]
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lw-bench-'))
 const config = loadConfig({
-  LEDGER_THREAD: process.env.LEDGER_THREAD,
   NODE_ENV: 'production',
   PUBLIC_URL: 'https://bench.invalid',
   VAPID_SUBJECT: 'mailto:bench@example.com',
@@ -31,8 +28,10 @@ const config = loadConfig({
   PORT: '0',
   HOST: '127.0.0.1',
 })
-const writeLock = new WriteLock()
-const opened = openDb(config.dbFile, { backgroundCheckpoints: true, writeLock })
+// BENCH_PLAIN_WRITES=1: no group commit (one transaction per write) and SQLite's own checkpoints in
+// the commits, to show what those two still buy.
+const plain = process.env.BENCH_PLAIN_WRITES === '1'
+const opened = openDb(config.dbFile, plain ? { maxBatch: 1 } : { backgroundCheckpoints: true })
 await migrate(opened.db)
 const deps: Deps = { db: opened.db, clock: systemClock, config, setupToken: null }
 const { merchantId, ownerId } = await createMerchant(
@@ -59,9 +58,6 @@ const { key } = await createApiKey(deps, { id: ownerId, merchantId }, 'bench')
 
 let fetchHandler: (req: Request) => Response | Promise<Response>
 if (mode === 'real') {
-  // As server/index.ts runs it (LEDGER_THREAD=1 by default).
-  if (config.ledgerThread)
-    deps.ledgerThread = await startLedgerThread(config, writeLock, { checkpointsElsewhere: true })
   fetchHandler = createApp(deps).fetch
 } else {
   const sqlite = opened.sqlite

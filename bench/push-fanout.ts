@@ -14,12 +14,12 @@ import { loadConfig } from '../server/config.js'
 import { migrate, openDb } from '../server/db/connection.js'
 import { FixedClock } from '../server/domain/clock.js'
 import { newCardNumber, newId } from '../server/domain/ids.js'
-import { sendDueOffers } from '../server/jobs/push-automations.js'
+import { sendDueOffers } from '../server/services/push/automations.js'
 import { closeSharedEncryptPool } from '../server/push/encrypt-pool.js'
-import { PushSender } from '../server/push/sender.js'
-import type { Deps } from '../server/services/deps.js'
-import { createOffer } from '../server/services/push-admin.js'
-import { createMerchant } from '../server/services/setup-merchant.js'
+import { PushSender } from '../server/services/push/sender.js'
+import type { Deps } from '../server/services/common/deps.js'
+import { createOffer } from '../server/services/push/admin.js'
+import { createMerchant } from '../server/services/console/setup.js'
 
 const ENDPOINT_SERVER = `
 const http = require('node:http')

@@ -18,7 +18,7 @@ import { rewardRoutes } from './routes/rewards.js'
 import { pushRoutes } from './routes/push.js'
 import { setupRoutes } from './routes/setup.js'
 import { staffRoutes } from './routes/staff.js'
-import type { Deps } from './services/deps.js'
+import type { Deps } from './services/common/deps.js'
 import { serveClient } from './static.js'
 
 /** Largest JSON body any route takes; the logo upload has its own limit (routes/console.ts). */

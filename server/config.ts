@@ -20,8 +20,6 @@ const Env = z.object({
   PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   /** Worker threads that encrypt pushes; 0 encrypts on the main thread. Default: the other cores, up to 4. */
   PUSH_ENCRYPT_THREADS: z.coerce.number().int().min(0).max(32).optional(),
-  /** Run the POS API's earns on a second thread (services/ledger-thread.ts); 0 keeps them on the request thread. */
-  LEDGER_THREAD: z.enum(['0', '1']).default('1'),
   /** Outgoing mail (sign-in links): SMTP_URL, or SMTP_HOST with the rest; none prints links on the console. */
   SMTP_URL: z
     .string()
@@ -55,8 +53,6 @@ export interface Config {
   logRequests: boolean
   distDir: string
   push: { vapidSubject: string; concurrency: number; encryptThreads: number }
-  /** POS earns on their own thread (the server's choice; tests call use cases directly). */
-  ledgerThread: boolean
   /** null: no SMTP configured, sign-in links are printed on the console. */
   smtp: SmtpConfig | null
   /** WebAuthn relying party id: PUBLIC_URL's hostname. */
@@ -146,7 +142,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       concurrency: e.PUSH_CONCURRENCY,
       encryptThreads: e.PUSH_ENCRYPT_THREADS ?? Math.min(4, Math.max(0, os.availableParallelism() - 1)),
     },
-    ledgerThread: e.LEDGER_THREAD === '1',
     smtp:
       e.SMTP_URL || e.SMTP_HOST
         ? {

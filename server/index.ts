@@ -2,15 +2,13 @@ import { serve } from '@hono/node-server'
 import { createApp } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { migrate, openDb } from './db/connection.js'
-import { WriteLock } from './db/write-lock.js'
 import { systemClock } from './domain/clock.js'
 import { randomToken } from './domain/ids.js'
-import { startScheduler } from './jobs/scheduler.js'
+import { serverJobs, startScheduler } from './jobs/scheduler.js'
 import { closeSharedEncryptPool } from './push/encrypt-pool.js'
 import { seedDemo } from './seed/demo.js'
-import type { Deps } from './services/deps.js'
-import { startLedgerThread } from './services/ledger-thread.js'
-import { setupNeeded } from './services/setup-merchant.js'
+import type { Deps } from './services/common/deps.js'
+import { setupNeeded } from './services/console/setup.js'
 
 /** config -> open db -> migrate -> (seed) -> createApp -> serve -> scheduler; SIGTERM drains. */
 async function main(): Promise<void> {
@@ -24,8 +22,7 @@ async function main(): Promise<void> {
     }
     throw err
   }
-  const writeLock = new WriteLock()
-  const opened = openDb(config.dbFile, { backgroundCheckpoints: true, writeLock })
+  const opened = openDb(config.dbFile, { backgroundCheckpoints: true })
   const applied = await migrate(opened.db)
   if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`)
 
@@ -33,14 +30,6 @@ async function main(): Promise<void> {
   const demo = process.argv.includes('--demo')
   const demoInfo = demo ? await seedDemo(deps) : null
   if (await setupNeeded(deps)) deps.setupToken = randomToken(18)
-  // After migrations and the seed: the ledger thread opens the database as it now is.
-  if (config.ledgerThread) {
-    try {
-      deps.ledgerThread = await startLedgerThread(config, writeLock, { checkpointsElsewhere: true })
-    } catch (err) {
-      console.error('The ledger thread did not start; POS earns run on the request thread.', err)
-    }
-  }
 
   const app = createApp(deps)
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
@@ -56,7 +45,7 @@ async function main(): Promise<void> {
       console.log(`  POS API key (demo): ${demoInfo.posKey ?? '(created on first seed only)'}`)
     }
   })
-  const scheduler = startScheduler(deps)
+  const scheduler = startScheduler(serverJobs(deps))
 
   let stopping = false
   const shutdown = (signal: string) => {
@@ -67,7 +56,6 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000)
     force.unref()
     server.close(async () => {
-      await deps.ledgerThread?.close()
       await closeSharedEncryptPool()
       await opened.close()
       process.exit(0)

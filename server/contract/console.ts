@@ -97,12 +97,3 @@ export const CustomerDetail = z
   })
   .meta({ id: 'CustomerDetail' })
 export type CustomerDetail = z.infer<typeof CustomerDetail>
-export const ConsoleAdjust = z.object({
-  points: z
-    .number()
-    .int()
-    .min(-100_000)
-    .max(100_000)
-    .refine((n) => n !== 0, 'must not be zero'),
-  reason: z.string().trim().min(3).max(200),
-})

@@ -106,3 +106,20 @@ export const InsightsDashboard = z
   })
   .meta({ id: 'InsightsDashboard' })
 export type InsightsDashboard = z.infer<typeof InsightsDashboard>
+
+/** The columns of a segment's CSV download, in order. */
+export const SEGMENT_CSV_COLUMNS = [
+  'card_number',
+  'name',
+  'email',
+  'joined',
+  'last_visit',
+  'visits',
+  'visits_90d',
+  'usual_gap_days',
+  'days_away',
+  'spend_365d',
+  'currency',
+  'lifecycle',
+  'high_value',
+] as const

@@ -55,8 +55,6 @@ export const AutomationHoldouts = z
   .meta({ id: 'AutomationHoldouts' })
 export type AutomationHoldouts = z.infer<typeof AutomationHoldouts>
 
-export const OfferHoldout = z.object({ holdoutPct: HoldoutPct })
-
 const HhMm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time like 08:30')
 export const DayHours = z.object({ open: HhMm, close: HhMm }).nullable()
 /** Seven days, Monday first; null is closed. `hours: null` means none set (no off-hours alerts). */

@@ -63,8 +63,8 @@ export const EarnRequest = z
     discountMinor: DiscountMinor,
   })
   .refine((b) => (b.discountMinor ?? 0) <= b.amountMinor, discountNotAboveAmount)
-export const AdjustRequest = z.object({
-  handle: z.string().min(1).max(100),
+/** A manual correction: points (never zero) with the reason the history will show. */
+export const Adjustment = z.object({
   points: z
     .number()
     .int()
@@ -73,6 +73,7 @@ export const AdjustRequest = z.object({
     .refine((n) => n !== 0, 'must not be zero'),
   reason: z.string().trim().min(3).max(200),
 })
+export const AdjustRequest = Adjustment.extend({ handle: z.string().min(1).max(100) })
 export const UndoRequest = z.object({
   handle: z.string().min(1).max(100),
   entryId: z.string().min(1).max(64),

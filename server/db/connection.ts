@@ -5,7 +5,6 @@ import { CompiledQuery, Kysely, Migrator, SqliteDialect, type Transaction } from
 import { startCheckpointer, type Checkpointer } from './checkpointer.js'
 import { migrations } from './migrations/index.js'
 import type { Database } from './schema.js'
-import { WriteLock } from './write-lock.js'
 
 export type Db = Kysely<Database>
 export type Tx = Transaction<Database> | Kysely<Database>
@@ -19,14 +18,27 @@ export interface OpenedDb {
 
 const STATEMENT_CACHE_SIZE = 500
 
+/** Thrown when a statement that writes runs outside writeTx: every write has to go through that one seam. */
+export class WriteOutsideTxError extends Error {
+  constructor(source: string) {
+    super(`A write ran outside writeTx: ${source.slice(0, 120)}`)
+    this.name = 'WriteOutsideTxError'
+  }
+}
+
 /**
- * Kysely's SQLite driver prepares every query anew; preparing costs more than running a small
- * query. Queries are parameterised, so the SQL text repeats and its statement can be reused
- * (better-sqlite3 statements are reusable once a call has returned, and calls are synchronous).
+ * The handle Kysely's SQLite driver is given. Two jobs:
+ * - Statements are reused: Kysely prepares every query anew, preparing costs more than running a
+ *   small query, and parameterised SQL text repeats (a better-sqlite3 statement is reusable once a
+ *   call has returned, and calls are synchronous).
+ * - A statement that writes is refused unless writeTx (or the migrator) has opened the gate. One
+ *   connection, one thread: while writeTx holds the connection nothing else runs on it, so the gate
+ *   is open exactly for the statements of its transaction.
  */
-function withStatementCache(sqlite: BetterSqlite3.Database) {
+function guardedHandle(sqlite: BetterSqlite3.Database) {
   const cache = new Map<string, BetterSqlite3.Statement>()
-  return {
+  const handle = {
+    writesAllowed: false,
     close: () => sqlite.close(),
     prepare(source: string) {
       let stmt = cache.get(source)
@@ -35,27 +47,22 @@ function withStatementCache(sqlite: BetterSqlite3.Database) {
         if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!)
         cache.set(source, stmt)
       }
+      if (!stmt.readonly && !handle.writesAllowed) throw new WriteOutsideTxError(source)
       return stmt
     },
   }
+  return handle
 }
 
 export interface OpenOptions {
   /** Checkpoint the WAL from a worker thread instead of inside request commits (the server does; tests need not). */
   backgroundCheckpoints?: boolean
-  /**
-   * Shared with the other connections of this process that write (the ledger thread's): writeTx
-   * batches take it before BEGIN and give it back after COMMIT. See write-lock.ts.
-   */
-  writeLock?: WriteLock
-  /**
-   * Keep temporary files in memory (temp_store = MEMORY), above all the statement journal a
-   * writeTx batch keeps for its SAVEPOINTs. Past 64 KiB SQLite moves that journal to a temporary
-   * file, and every page it journals then costs two more syscalls. Only for a connection that runs
-   * small transactions (the ledger thread's earns): temporary tables and large sorts go to memory too.
-   */
-  memoryTemp?: boolean
+  /** Most writeTx jobs one commit carries (64); 1 turns group commit off (the earn bench compares the two). */
+  maxBatch?: number
 }
+
+const handles = new WeakMap<Db, ReturnType<typeof guardedHandle>>()
+const maxBatches = new WeakMap<Db, number>()
 
 export function openDb(file: string, opts: OpenOptions = {}): OpenedDb {
   fs.mkdirSync(path.dirname(file), { recursive: true })
@@ -67,10 +74,11 @@ export function openDb(file: string, opts: OpenOptions = {}): OpenedDb {
   sqlite.pragma('cache_size = -65536')
   // Deleted members' data must not linger in free pages of the file.
   sqlite.pragma('secure_delete = ON')
-  if (opts.memoryTemp) sqlite.pragma('temp_store = MEMORY')
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
+  const handle = guardedHandle(sqlite)
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) })
+  handles.set(db, handle)
+  if (opts.maxBatch) maxBatches.set(db, opts.maxBatch)
   const checkpointer: Checkpointer | null = opts.backgroundCheckpoints ? startCheckpointer(sqlite, file) : null
-  if (opts.writeLock) writeLocks.set(db, opts.writeLock)
   return {
     db,
     sqlite,
@@ -81,12 +89,27 @@ export function openDb(file: string, opts: OpenOptions = {}): OpenedDb {
   }
 }
 
-export async function migrate(db: Db): Promise<string[]> {
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => migrations },
-  })
-  const { error, results } = await migrator.migrateToLatest()
+/** Runs fn with writes allowed on db's connection (writeTx's batches and the migrator). */
+async function withWrites<T>(db: Db, fn: () => Promise<T>): Promise<T> {
+  const handle = handles.get(db)
+  if (!handle) return fn()
+  handle.writesAllowed = true
+  try {
+    return await fn()
+  } finally {
+    handle.writesAllowed = false
+  }
+}
+
+/** Applies the migrations not yet applied (up to `to`, a migration's name, when given; tests use it). */
+export async function migrate(db: Db, to?: string): Promise<string[]> {
+  // The migrator takes the connection for its whole run, so nothing else writes through the open gate.
+  const { error, results } = await db.connection().execute((conn) =>
+    withWrites(db, () => {
+      const migrator = new Migrator({ db: conn, provider: { getMigrations: async () => migrations } })
+      return to ? migrator.migrateTo(to) : migrator.migrateToLatest()
+    }),
+  )
   if (error) throw error instanceof Error ? error : new Error(String(error))
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
 }
@@ -107,7 +130,6 @@ const RELEASE = CompiledQuery.raw('release job')
 const ROLLBACK_JOB = CompiledQuery.raw('rollback to job')
 
 const queues = new WeakMap<Db, { jobs: WriteJob[]; draining: boolean }>()
-const writeLocks = new WeakMap<Db, WriteLock>()
 
 /**
  * Runs fn in a write transaction and resolves once that transaction is committed.
@@ -146,7 +168,7 @@ async function drain(db: Db, queue: { jobs: WriteJob[]; draining: boolean }): Pr
   try {
     for (let first = true; queue.jobs.length > 0; first = false) {
       if (!first) await nextTurn()
-      const batch = queue.jobs.splice(0, MAX_BATCH)
+      const batch = queue.jobs.splice(0, maxBatches.get(db) ?? MAX_BATCH)
       try {
         await runBatch(db, batch)
       } catch (err) {
@@ -159,16 +181,7 @@ async function drain(db: Db, queue: { jobs: WriteJob[]; draining: boolean }): Pr
 }
 
 async function runBatch(db: Db, batch: WriteJob[]): Promise<void> {
-  const lock = writeLocks.get(db)
-  if (!lock) return answer(batch, await runJobs(db, batch))
-  await lock.acquire()
-  let outcomes: Done[]
-  try {
-    outcomes = await runJobs(db, batch)
-  } finally {
-    lock.release()
-  }
-  answer(batch, outcomes)
+  answer(batch, await runJobs(db, batch))
 }
 
 type Done = { ok: boolean; value: unknown }
@@ -177,28 +190,30 @@ const answer = (batch: WriteJob[], outcomes: Done[]) =>
   outcomes.forEach((o, i) => (o.ok ? batch[i]!.resolve(o.value) : batch[i]!.reject(o.value)))
 
 function runJobs(db: Db, batch: WriteJob[]): Promise<Done[]> {
-  return db.connection().execute(async (conn) => {
-    await conn.executeQuery(BEGIN)
-    const done: Done[] = []
-    try {
-      for (const job of batch) {
-        await conn.executeQuery(SAVEPOINT)
-        try {
-          const value = await job.fn(conn)
-          await conn.executeQuery(RELEASE)
-          done.push({ ok: true, value })
-        } catch (err) {
-          await conn.executeQuery(ROLLBACK_JOB)
-          await conn.executeQuery(RELEASE)
-          done.push({ ok: false, value: err })
-        }
+  return db.connection().execute((conn) => withWrites(db, () => runInTransaction(conn, batch)))
+}
+
+async function runInTransaction(conn: Db, batch: WriteJob[]): Promise<Done[]> {
+  await conn.executeQuery(BEGIN)
+  const done: Done[] = []
+  try {
+    for (const job of batch) {
+      await conn.executeQuery(SAVEPOINT)
+      try {
+        const value = await job.fn(conn)
+        await conn.executeQuery(RELEASE)
+        done.push({ ok: true, value })
+      } catch (err) {
+        await conn.executeQuery(ROLLBACK_JOB)
+        await conn.executeQuery(RELEASE)
+        done.push({ ok: false, value: err })
       }
-      await conn.executeQuery(COMMIT)
-    } catch (err) {
-      // A failed savepoint or commit: nothing of this batch is kept, and every job of it fails.
-      await conn.executeQuery(ROLLBACK).catch(() => undefined)
-      throw err
     }
-    return done
-  })
+    await conn.executeQuery(COMMIT)
+  } catch (err) {
+    // A failed savepoint or commit: nothing of this batch is kept, and every job of it fails.
+    await conn.executeQuery(ROLLBACK).catch(() => undefined)
+    throw err
+  }
+  return done
 }

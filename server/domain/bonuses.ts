@@ -1,4 +1,4 @@
-import { DAY_MS, localParts } from './zoned-time.js'
+import { DAY_MS, localParts } from './time.js'
 
 const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
 

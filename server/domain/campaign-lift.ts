@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { localClock } from './local-stamp.js'
+import { localClock } from './time.js'
 
 /*
  * Campaign lift: a random share of a campaign's target is held out (gets nothing), and the report

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto'
 import { COUPON_CODE_ALPHABET, COUPON_CODE_LENGTH } from '../contract/coupon-code.js'
 import { DomainError } from './errors.js'
-import { localParts, minutesToHhmm } from './local-time.js'
+import { localParts, minutesToHhmm } from './time.js'
 
 /** 10 Crockford base32 characters: 50 random bits, short enough to type, too many to guess. */
 export function newCouponCode(): string {

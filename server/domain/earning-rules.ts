@@ -1,6 +1,6 @@
 import type { ProgramRules, Promotion, Tier } from '../contract/program.js'
 import { minorDigits, pointsForPurchase } from './earning.js'
-import { localDate, localParts } from './zoned-time.js'
+import { localDate, localParts } from './time.js'
 
 export function formatMoney(amountMinor: number, currency: string): string {
   const digits = minorDigits(currency)

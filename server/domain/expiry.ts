@@ -1,5 +1,5 @@
 import type { ExpiryRule } from '../contract/program.js'
-import { addLocalMonths, localParts, zonedToUtc } from './zoned-time.js'
+import { addLocalMonths, localParts, zonedToUtc } from './time.js'
 
 /** When a lot earned at `earnedAt` expires; null when it does not expire by date (none, or inactivity). */
 export function lotExpiry(earnedAt: Date, rule: ExpiryRule, tz: string): string | null {

@@ -16,8 +16,8 @@
  *   (ties at the cut-off are all in; no spend is never high value). A high-value member is also in
  *   exactly one lifecycle segment.
  */
-import { localClock } from './local-stamp.js'
-import { localParts } from './zoned-time.js'
+import { isoOfMonth, monthOfDay } from './time.js'
+import { median, medianOfSorted } from './stats.js'
 
 export interface Thresholds {
   newDays: number
@@ -39,68 +39,10 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   regularVisits: 3,
 }
 
-export const REGULAR_WINDOW_DAYS = 90
 export const LIFECYCLE = ['new', 'regular', 'occasional', 'at_risk', 'lapsed'] as const
 export type Lifecycle = (typeof LIFECYCLE)[number]
 export const SEGMENTS = [...LIFECYCLE, 'high_value'] as const
 export type Segment = (typeof SEGMENTS)[number]
-
-const DAY = 86_400_000
-
-/** Days since 1970-01-01 of a local calendar date. */
-export const dayNumber = (year: number, month: number, day: number) => Math.floor(Date.UTC(year, month - 1, day) / DAY)
-export const isoOfDay = (n: number) => new Date(n * DAY).toISOString().slice(0, 10)
-/** Months since year 0 of a day number (for monthly cohorts). */
-/** Months of day numbers 1970..2199, filled as asked: summarize looks one up per visit. */
-const MONTHS = new Int32Array(84_000).fill(-1)
-
-export function monthOfDay(n: number): number {
-  if (n >= 0 && n < MONTHS.length) {
-    const m = MONTHS[n]!
-    if (m >= 0) return m
-    return (MONTHS[n] = civilMonth(n))
-  }
-  return civilMonth(n)
-}
-
-function civilMonth(n: number): number {
-  // Civil-from-days (H. Hinnant), integer arithmetic only: a Date per visit is slow.
-  const z = n + 719468
-  const era = Math.floor(z / 146097)
-  const doe = z - era * 146097
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365)
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
-  const mp = Math.floor((5 * doy + 2) / 153)
-  const month = mp < 10 ? mp + 2 : mp - 10
-  const year = yoe + era * 400 + (month <= 1 ? 1 : 0)
-  return year * 12 + month
-}
-export const isoOfMonth = (m: number) => `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`
-
-export function dayNumberOf(at: Date, tz: string): number {
-  const p = localParts(at, tz)
-  return dayNumber(p.year, p.month, p.day)
-}
-
-/**
- * The local day number of many ISO timestamps in one timezone, with the zone offsets that
- * localClock (local-stamp.ts) works out once per UTC hour.
- */
-export function localDayFn(tz: string): (iso: string) => number {
-  const clock = localClock(tz)
-  return (iso) => {
-    const ms = Date.parse(iso)
-    return Math.floor((ms + clock.offset(ms)) / DAY)
-  }
-}
-
-function medianOfSorted(s: ArrayLike<number>): number | null {
-  if (s.length === 0) return null
-  const mid = s.length >> 1
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
-}
-
-export const median = (xs: readonly number[]) => medianOfSorted([...xs].sort((a, b) => a - b))
 
 /** Median gap between consecutive visit days (sorted, distinct); null with fewer than two gaps. */
 export function usualGap(days: readonly number[]): number | null {

@@ -2,7 +2,7 @@ import type { PreviewSummary, ProgramRules } from '../contract/program.js'
 import { earnForPurchase } from './earning-rules.js'
 import { lotExpiry, replayLots, type LotEntry } from './expiry.js'
 import { earnedInWindow, qualifyingTier, type Earning } from './tiers.js'
-import { DAY_MS, localDate, localParts, zonedToUtc } from './zoned-time.js'
+import { DAY_MS, localDate, localParts, zonedToUtc } from './time.js'
 
 export const PREVIEW_DAYS = 90
 

@@ -2,8 +2,7 @@
  * Pure rules for Web Push: the merchant's local time, quiet hours, birthdays, lapses, message
  * templates and payload limits. Every function takes `now`.
  */
-import { localParts } from './local-time.js'
-import { localDate } from './zoned-time.js'
+import { localDate, localParts } from './time.js'
 
 export const MAX_PAYLOAD_BYTES = 3000
 

@@ -1,4 +1,5 @@
-import { localDate, localParts } from './zoned-time.js'
+import { localDate, localParts } from './time.js'
+import { median } from './stats.js'
 
 /*
  * Staff anomaly rules over awards read back from the ledger (never inside the earn transaction).
@@ -45,13 +46,6 @@ export interface DetectedAlert {
 /** Opening hours per ISO weekday (index 0 = Monday); null is closed all day. */
 export type OpeningHours = ({ open: string; close: string } | null)[]
 
-export function median(xs: number[]): number {
-  if (!xs.length) return 0
-  const s = [...xs].sort((a, b) => a - b)
-  const mid = s.length >> 1
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
-}
-
 const hourOf = (iso: string) => iso.slice(0, 13)
 const HOUR_MS = 3_600_000
 
@@ -78,7 +72,8 @@ export function rateAlerts(awards: Award[], history: HourCount[]): DetectedAlert
     const [staffId, hour] = k.split('|') as [string, string]
     const start = Date.parse(`${hour}:00:00.000Z`)
     const from = new Date(start - RATE_NORM_DAYS * 86_400_000).toISOString().slice(0, 13)
-    const norm = median((byStaff.get(staffId) ?? []).filter((h) => h.hour >= from && h.hour < hour).map((h) => h.n))
+    const norm =
+      median((byStaff.get(staffId) ?? []).filter((h) => h.hour >= from && h.hour < hour).map((h) => h.n)) ?? 0
     const threshold = Math.max(Math.ceil(RATE_FACTOR * norm), RATE_FLOOR)
     if (list.length <= threshold) continue
     out.push({

@@ -1,5 +1,5 @@
 import { DomainError } from './errors.js'
-import { localParts } from './local-time.js'
+import { localParts } from './time.js'
 
 export interface StampRules {
   dailyLimit: number

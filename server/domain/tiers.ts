@@ -1,5 +1,5 @@
 import type { Tier, TierWindow } from '../contract/program.js'
-import { addLocalMonths, DAY_MS, localDate, localParts, zonedToUtc } from './zoned-time.js'
+import { addLocalMonths, DAY_MS, localDate, localParts, zonedToUtc } from './time.js'
 
 /** A movement that counts towards a tier: an earn or bonus, or (negative) the reversal of one. */
 export interface Earning {

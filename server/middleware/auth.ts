@@ -2,8 +2,8 @@ import type { MiddlewareHandler } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { Context } from 'hono'
 import { DomainError } from '../domain/errors.js'
-import { actorForApiKey } from '../services/merchant-admin.js'
-import { resolveSession } from '../services/sessions.js'
+import { actorForApiKey } from '../services/console/keys-and-links.js'
+import { resolveSession } from '../services/members/sessions.js'
 import type { AppEnv } from './env.js'
 
 export const CUSTOMER_COOKIE = 'lw_c'
@@ -12,12 +12,12 @@ type Role = 'owner' | 'manager' | 'cashier'
 
 /** Reads the session cookies (customer and staff are separate, so one phone can be both). */
 export const loadSessions: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const { db, clock } = c.var.deps
-  const now = clock.now()
+  const deps = c.var.deps
+  const now = deps.clock.now()
   const ct = getCookie(c, CUSTOMER_COOKIE)
   const st = getCookie(c, STAFF_COOKIE)
-  const customer = ct ? await resolveSession(db, ct, now) : null
-  const staff = st ? await resolveSession(db, st, now) : null
+  const customer = ct ? await resolveSession(deps, ct, now) : null
+  const staff = st ? await resolveSession(deps, st, now) : null
   c.set('customer', customer?.kind === 'customer' ? customer : null)
   c.set('staff', staff?.kind === 'staff' ? staff : null)
   await next()

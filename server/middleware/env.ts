@@ -1,5 +1,5 @@
-import type { Actor, Deps } from '../services/deps.js'
-import type { Principal } from '../services/sessions.js'
+import type { Actor, Deps } from '../services/common/deps.js'
+import type { Principal } from '../services/members/sessions.js'
 
 /** What middleware puts on the context for the routes. */
 export interface AppEnv {

@@ -33,8 +33,8 @@ import {
   setConsent,
   signOutDevice,
   signOutOtherDevices,
-} from '../services/account.js'
-import { consumeEmailLink, requestEmailLink } from '../services/email-sign-in.js'
+} from '../services/members/account.js'
+import { consumeEmailLink, requestEmailLink } from '../services/members/email-sign-in.js'
 import {
   authenticationOptions,
   listPasskeys,
@@ -43,8 +43,8 @@ import {
   removeMyPasskey,
   renameMyPasskey,
   verifyPasskeySignIn,
-} from '../services/passkeys.js'
-import { signInCustomer } from '../services/sign-in.js'
+} from '../services/members/passkeys.js'
+import { signInCustomer } from '../services/members/sign-in.js'
 import { E400, E401, E404, E409, E429, json, jsonBody, router } from './openapi.js'
 
 const E410 = { 410: json(ErrorBody, 'The link expired') }

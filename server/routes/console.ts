@@ -1,13 +1,11 @@
 import { createRoute } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import QRCode from 'qrcode'
 import { z } from 'zod'
 import { IdempotencyHeaders, Slug } from '../contract/common.js'
 import {
   AcceptInvite,
   Branding,
-  ConsoleAdjust,
   CustomerDetail,
   CustomerPage,
   CustomerQuery,
@@ -21,14 +19,14 @@ import {
   UpdateBranding,
   UpdateStaff,
 } from '../contract/console.js'
-import { AwardResponse, StaffMe } from '../contract/staff.js'
+import { Adjustment, AwardResponse, StaffMe } from '../contract/staff.js'
 import { requireStaff, setSessionCookie, STAFF_COOKIE } from '../middleware/auth.js'
 import type { AppEnv } from '../middleware/env.js'
 import { errorJson } from '../middleware/errors.js'
-import { getBranding, logoForSlug, removeLogo, updateBranding, uploadLogo } from '../services/branding.js'
-import { adjustFromConsole, customerDetail, findCustomers } from '../services/console-customers.js'
-import { listSignupLinks } from '../services/merchant-admin.js'
-import { createSession } from '../services/sessions.js'
+import { getBranding, logoForSlug, removeLogo, updateBranding, uploadLogo } from '../services/console/branding.js'
+import { adjustFromConsole, customerDetail, findCustomers } from '../services/console/customers.js'
+import { signupLinkQr } from '../services/console/keys-and-links.js'
+import { openSession } from '../services/members/sessions.js'
 import {
   acceptInvite,
   inviteInfo,
@@ -36,9 +34,8 @@ import {
   listStaff,
   reinviteStaff,
   updateStaff,
-} from '../services/staff-admin.js'
-import { staffMe } from '../services/staff-auth.js'
-import { DomainError } from '../domain/errors.js'
+} from '../services/console/staff-admin.js'
+import { staffMe } from '../services/console/staff-auth.js'
 import { E400, E401, E403, E404, E409, E422, E429, json, jsonBody, router } from './openapi.js'
 
 const owner = requireStaff('owner')
@@ -148,24 +145,11 @@ export const consoleRoutes = (inviteLimit: MiddlewareHandler<AppEnv>) =>
       async (c) => {
         const { id } = c.req.valid('param')
         const { format } = c.req.valid('query')
-        const link = (await listSignupLinks(c.var.deps, c.var.actor.merchantId)).find((l) => l.id === id)
-        if (!link) throw new DomainError('not_found', 'No signup link with this id.')
-        const name = `qr-${
-          link.campaign
-            .replace(/[^a-z0-9]+/gi, '-')
-            .replace(/^-|-$/g, '')
-            .toLowerCase() || link.code
-        }.${format}`
-        c.header('Content-Disposition', `attachment; filename="${name}"`)
+        const qr = await signupLinkQr(c.var.deps, c.var.actor.merchantId, id, format)
+        c.header('Content-Disposition', `attachment; filename="${qr.filename}"`)
         c.header('Cache-Control', 'private, no-cache')
-        // Error correction Q: a poster survives some dirt, tape or a logo sticker over a corner.
-        const opts = { errorCorrectionLevel: 'Q' as const, margin: 4, color: { dark: '#000000', light: '#ffffff' } }
-        if (format === 'svg') {
-          c.header('Content-Type', 'image/svg+xml')
-          return c.body(await QRCode.toString(link.url, { ...opts, type: 'svg' }), 200)
-        }
-        c.header('Content-Type', 'image/png')
-        return c.body(new Uint8Array(await QRCode.toBuffer(link.url, { ...opts, type: 'png', width: 1024 })), 200)
+        c.header('Content-Type', qr.contentType)
+        return c.body(qr.body, 200)
       },
     )
     .openapi(
@@ -273,12 +257,7 @@ export const consoleRoutes = (inviteLimit: MiddlewareHandler<AppEnv>) =>
         const deps = c.var.deps
         const { token, password } = c.req.valid('json')
         const staffId = await acceptInvite(deps, token, password)
-        const s = await createSession(
-          deps.db,
-          { kind: 'staff', staffId },
-          deps.clock.now(),
-          c.req.header('user-agent') ?? null,
-        )
+        const s = await openSession(deps, { kind: 'staff', staffId }, c.req.header('user-agent') ?? null)
         setSessionCookie(c, STAFF_COOKIE, s.token, s.expiresAt)
         return c.json(await staffMe(deps, staffId), 200)
       },
@@ -313,7 +292,7 @@ export const consoleRoutes = (inviteLimit: MiddlewareHandler<AppEnv>) =>
         tags: ['merchant'],
         summary: 'A manual adjustment with a reason (owner, manager); never below zero',
         middleware: [ownerOrManager] as const,
-        request: { params: idParam, headers: IdempotencyHeaders, body: jsonBody(ConsoleAdjust) },
+        request: { params: idParam, headers: IdempotencyHeaders, body: jsonBody(Adjustment) },
         responses: {
           201: json(AwardResponse, 'Posted. A replay of the same Idempotency-Key and body returns the first answer'),
           ...E400,

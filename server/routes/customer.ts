@@ -6,9 +6,9 @@ import { MerchantPublic } from '../contract/merchant.js'
 import { CUSTOMER_COOKIE, requireCustomer, setSessionCookie } from '../middleware/auth.js'
 import type { AppEnv } from '../middleware/env.js'
 import type { MiddlewareHandler } from 'hono'
-import { joinProgram, merchantPublic } from '../services/join-program.js'
-import { createSession } from '../services/sessions.js'
-import { cardDetail, listWallet } from '../services/wallet.js'
+import { joinProgram, merchantPublic } from '../services/members/join.js'
+import { openSession } from '../services/members/sessions.js'
+import { cardDetail, listWallet } from '../services/members/wallet.js'
 import { E400, E401, E404, E429, json, jsonBody, router } from './openapi.js'
 
 /** Public merchant pages, joining, and the customer's own wallet. */
@@ -43,10 +43,9 @@ export const customerRoutes = (joinLimit: MiddlewareHandler<AppEnv>) =>
         const deps = c.var.deps
         const res = await joinProgram(deps, c.req.valid('json'), c.var.customer?.customerId ?? null)
         if (res.newCustomer) {
-          const s = await createSession(
-            deps.db,
+          const s = await openSession(
+            deps,
             { kind: 'customer', customerId: res.customerId },
-            deps.clock.now(),
             c.req.header('user-agent') ?? null,
           )
           setSessionCookie(c, CUSTOMER_COOKIE, s.token, s.expiresAt)

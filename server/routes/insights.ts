@@ -1,35 +1,25 @@
 import { createRoute } from '@hono/zod-openapi'
 import { z } from 'zod'
-import { InsightSettingsDto, InsightsDashboard, SegmentName, SegmentPage, SegmentQuery } from '../contract/insights.js'
-import { decimalOf, toCsv } from '../domain/csv.js'
+import {
+  InsightSettingsDto,
+  InsightsDashboard,
+  SEGMENT_CSV_COLUMNS,
+  SegmentName,
+  SegmentPage,
+  SegmentQuery,
+} from '../contract/insights.js'
 import { requireStaff } from '../middleware/auth.js'
 import {
   dashboard,
   getInsightSettings,
   segmentPage,
-  segmentRowsForCsv,
+  segmentCsv,
   updateInsightSettings,
-} from '../services/insights.js'
+} from '../services/insights/dashboard.js'
 import { E400, E401, E403, json, jsonBody, router } from './openapi.js'
 
 const ownerOrManager = requireStaff('owner', 'manager')
 const SegmentParam = z.object({ segment: SegmentName })
-
-export const CSV_COLUMNS = [
-  'card_number',
-  'name',
-  'email',
-  'joined',
-  'last_visit',
-  'visits',
-  'visits_90d',
-  'usual_gap_days',
-  'days_away',
-  'spend_365d',
-  'currency',
-  'lifecycle',
-  'high_value',
-] as const
 
 /** Insights: the dashboard, segment thresholds, segment members and their CSV (owner and manager). */
 export const insightRoutes = router()
@@ -96,7 +86,10 @@ export const insightRoutes = router()
       middleware: [ownerOrManager] as const,
       request: { params: SegmentParam },
       responses: {
-        200: { content: { 'text/csv': { schema: z.string() } }, description: `Columns: ${CSV_COLUMNS.join(', ')}` },
+        200: {
+          content: { 'text/csv': { schema: z.string() } },
+          description: `Columns: ${SEGMENT_CSV_COLUMNS.join(', ')}`,
+        },
         ...E400,
         ...E401,
         ...E403,
@@ -104,31 +97,7 @@ export const insightRoutes = router()
     }),
     async (c) => {
       const { segment } = c.req.valid('param')
-      const merchantId = c.var.actor.merchantId
-      const { currency } = await c.var.deps.db
-        .selectFrom('merchants')
-        .select('currency')
-        .where('id', '=', merchantId)
-        .executeTakeFirstOrThrow()
-      const rows = await segmentRowsForCsv(c.var.deps, merchantId, segment)
-      const body = toCsv(
-        CSV_COLUMNS,
-        rows.map((m) => [
-          m.cardNumber,
-          m.name,
-          m.email,
-          m.joined,
-          m.lastVisit,
-          m.visits,
-          m.visits90,
-          m.usualGap,
-          m.daysAway,
-          decimalOf(m.spend365, currency),
-          currency,
-          m.lifecycle,
-          m.highValue ? 'yes' : 'no',
-        ]),
-      )
+      const body = await segmentCsv(c.var.deps, c.var.actor.merchantId, segment)
       const day = c.var.deps.clock.now().toISOString().slice(0, 10)
       c.header('Content-Type', 'text/csv; charset=utf-8')
       c.header('Content-Disposition', `attachment; filename="segment-${segment}-${day}.csv"`)

@@ -2,7 +2,13 @@ import { createRoute } from '@hono/zod-openapi'
 import { z } from 'zod'
 import { ApiKeySummary, CreateApiKey, CreatedApiKey, CreateSignupLink, SignupLink } from '../contract/merchant.js'
 import { requireStaff } from '../middleware/auth.js'
-import { createApiKey, createSignupLink, listApiKeys, listSignupLinks, revokeKey } from '../services/merchant-admin.js'
+import {
+  createApiKey,
+  createSignupLink,
+  listApiKeys,
+  listSignupLinks,
+  revokeKey,
+} from '../services/console/keys-and-links.js'
 import { E400, E401, E403, E404, json, jsonBody, router } from './openapi.js'
 
 const owner = requireStaff('owner')

@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi'
 import { IdempotencyHeaders } from '../contract/common.js'
 import { AwardResponse, PosEarnRequest } from '../contract/staff.js'
 import { requireApiKey } from '../middleware/auth.js'
-import { posEarn } from '../services/ledger-thread.js'
+import { earnFromPos } from '../services/till/award.js'
 import { E400, E401, E404, E409, json, jsonBody, router } from './openapi.js'
 
 /** For POS integrators: per-merchant API keys, every write idempotent by its Idempotency-Key header. */
@@ -26,7 +26,7 @@ export const posRoutes = router().openapi(
     },
   }),
   async (c) => {
-    const r = await posEarn(c.var.deps, c.var.actor, c.req.valid('json'), c.req.valid('header')['idempotency-key'])
+    const r = await earnFromPos(c.var.deps, c.var.actor, c.req.valid('json'), c.req.valid('header')['idempotency-key'])
     return c.json(r.body, 201)
   },
 )

@@ -8,8 +8,8 @@ import {
   SaveProgram,
 } from '../contract/program.js'
 import { requireCustomer, requireStaff } from '../middleware/auth.js'
-import { getBirthday, setBirthday } from '../services/birthday.js'
-import { getProgram, previewProgram, saveProgram } from '../services/program-settings.js'
+import { getBirthday, setBirthday } from '../services/program/birthday.js'
+import { getProgram, previewProgram, saveProgram } from '../services/program/settings.js'
 import { E400, E401, E403, E409, json, jsonBody, router } from './openapi.js'
 
 const ownerOrManager = requireStaff('owner', 'manager')

@@ -12,7 +12,6 @@ import {
   VapidPublicKey,
 } from '../contract/push.js'
 import { requireCustomer, requireStaff } from '../middleware/auth.js'
-import { vapidKeys } from '../push/vapid.js'
 import {
   clickNotification,
   createOffer,
@@ -23,8 +22,9 @@ import {
   setPreferences,
   subscribeDevice,
   unsubscribeDevice,
+  vapidPublicKey,
   updatePushSettings,
-} from '../services/push-admin.js'
+} from '../services/push/admin.js'
 import { E400, E401, E403, E404, json, jsonBody, router } from './openapi.js'
 
 const ownerOrManager = requireStaff('owner', 'manager')
@@ -39,7 +39,7 @@ export const pushRoutes = router()
       tags: ['push'],
       responses: { 200: json(VapidPublicKey, 'The VAPID public key for pushManager.subscribe') },
     }),
-    async (c) => c.json({ publicKey: vapidKeys(c.var.deps.config.dataDir).publicKey }, 200),
+    async (c) => c.json({ publicKey: vapidPublicKey(c.var.deps) }, 200),
   )
   .openapi(
     createRoute({

@@ -16,8 +16,13 @@ import {
 import { PushUnsubscribeBody } from '../contract/push.js'
 import { requireStaff } from '../middleware/auth.js'
 import type { AppEnv } from '../middleware/env.js'
-import { getAutomationHoldouts, getCampaign, listCampaigns, setAutomationHoldouts } from '../services/campaigns.js'
-import { ledgerExport, membersExport } from '../services/exports.js'
+import {
+  getAutomationHoldouts,
+  getCampaign,
+  listCampaigns,
+  setAutomationHoldouts,
+} from '../services/insights/campaigns.js'
+import { ledgerExport, membersExport } from '../services/insights/exports.js'
 import {
   alertDevices,
   getOpeningHours,
@@ -26,7 +31,7 @@ import {
   setOpeningHours,
   subscribeAlertDevice,
   unsubscribeAlertDevice,
-} from '../services/staff-alerts.js'
+} from '../services/insights/staff-alerts.js'
 import { E400, E401, E403, E404, json, jsonBody, router } from './openapi.js'
 
 const ownerOrManager = requireStaff('owner', 'manager')

@@ -17,9 +17,9 @@ import {
   StampResponse,
 } from '../contract/rewards.js'
 import { requireCustomer, requireStaff } from '../middleware/auth.js'
-import { couponsOnCard, lookupCoupon, redeemCoupon } from '../services/coupons.js'
-import { cardPerks, createReward, listRewards, redeemReward, updateRewardById } from '../services/rewards.js'
-import { addStamp, saveStampCard, stampCardSettings } from '../services/stamps.js'
+import { couponsOnCard, lookupCoupon, redeemCoupon } from '../services/perks/coupons.js'
+import { cardPerks, createReward, listRewards, redeemReward, updateRewardById } from '../services/perks/rewards.js'
+import { addStamp, saveStampCard, stampCardSettings } from '../services/perks/stamps.js'
 import { E400, E401, E403, E404, E409, E410, E422, json, jsonBody, router } from './openapi.js'
 
 const ownerOrManager = requireStaff('owner', 'manager')

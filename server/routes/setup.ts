@@ -2,8 +2,8 @@ import { createRoute } from '@hono/zod-openapi'
 import { SetupRequest, SetupStatus } from '../contract/merchant.js'
 import { StaffMe } from '../contract/staff.js'
 import { setSessionCookie, STAFF_COOKIE } from '../middleware/auth.js'
-import { createSession } from '../services/sessions.js'
-import { runSetup, setupNeeded } from '../services/setup-merchant.js'
+import { openSession } from '../services/members/sessions.js'
+import { runSetup, setupNeeded } from '../services/console/setup.js'
 import { E400, E403, E409, json, jsonBody, router } from './openapi.js'
 
 export const setupRoutes = router()
@@ -31,12 +31,7 @@ export const setupRoutes = router()
     }),
     async (c) => {
       const { me, ownerId } = await runSetup(c.var.deps, c.req.valid('json'))
-      const s = await createSession(
-        c.var.deps.db,
-        { kind: 'staff', staffId: ownerId },
-        c.var.deps.clock.now(),
-        c.req.header('user-agent') ?? null,
-      )
+      const s = await openSession(c.var.deps, { kind: 'staff', staffId: ownerId }, c.req.header('user-agent') ?? null)
       setSessionCookie(c, STAFF_COOKIE, s.token, s.expiresAt)
       return c.json(me, 201)
     },

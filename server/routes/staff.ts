@@ -14,10 +14,10 @@ import {
 } from '../contract/staff.js'
 import { clearSessionCookie, requireStaff, setSessionCookie, STAFF_COOKIE } from '../middleware/auth.js'
 import type { AppEnv } from '../middleware/env.js'
-import { adjustAtTill, earnAtTill, undoAward } from '../services/award-points.js'
-import { scanCard } from '../services/scan-card.js'
-import { createSession, endSession } from '../services/sessions.js'
-import { checkStaffCredentials, staffMe } from '../services/staff-auth.js'
+import { adjustAtTill, earnAtTill, undoAward } from '../services/till/award.js'
+import { scanCard } from '../services/till/scan.js'
+import { endSession, openSession } from '../services/members/sessions.js'
+import { checkStaffCredentials, staffMe } from '../services/console/staff-auth.js'
 import { E400, E401, E403, E404, E409, E410, E422, E429, json, jsonBody, router } from './openapi.js'
 
 const award = (summary: string) => ({
@@ -47,12 +47,7 @@ export const staffRoutes = (limits: { login: MiddlewareHandler<AppEnv>; scan: Mi
         const { email, password } = c.req.valid('json')
         const deps = c.var.deps
         const staffId = await checkStaffCredentials(deps, email, password)
-        const s = await createSession(
-          deps.db,
-          { kind: 'staff', staffId },
-          deps.clock.now(),
-          c.req.header('user-agent') ?? null,
-        )
+        const s = await openSession(deps, { kind: 'staff', staffId }, c.req.header('user-agent') ?? null)
         setSessionCookie(c, STAFF_COOKIE, s.token, s.expiresAt)
         return c.json(await staffMe(deps, staffId), 200)
       },
@@ -66,7 +61,7 @@ export const staffRoutes = (limits: { login: MiddlewareHandler<AppEnv>; scan: Mi
       }),
       async (c) => {
         const token = getCookie(c, STAFF_COOKIE)
-        if (token) await endSession(c.var.deps.db, token)
+        if (token) await endSession(c.var.deps, token)
         clearSessionCookie(c, STAFF_COOKIE)
         return c.body(null, 204)
       },

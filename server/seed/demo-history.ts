@@ -1,15 +1,17 @@
 import { writeTx } from '../db/connection.js'
 import { cardById } from '../db/queries/cards.js'
-import { insertNotification, upsertSubscription } from '../db/queries/push.js'
+import { insertNotification } from '../db/queries/push-outbox.js'
+import { upsertSubscription } from '../db/queries/push-devices.js'
 import { earnForPurchase } from '../domain/earning-rules.js'
 import { lotExpiry } from '../domain/expiry.js'
 import { FixedClock } from '../domain/clock.js'
 import { newId } from '../domain/ids.js'
-import { postEntry } from '../services/award-points.js'
-import type { Deps } from '../services/deps.js'
-import { joinProgram } from '../services/join-program.js'
-import { programContext } from '../services/program-engine.js'
-import { listRewards, redeemReward } from '../services/rewards.js'
+import { postEntry } from '../services/program/post-entry.js'
+import type { Deps } from '../services/common/deps.js'
+import { joinProgram } from '../services/members/join.js'
+import { programContext } from '../services/program/engine.js'
+import { listRewards, redeemReward } from '../services/perks/rewards.js'
+import { DAY_MS } from '../domain/time.js'
 
 /*
  * A year of Demo Café members for the insights screens: a few hundred members with varied habits
@@ -18,7 +20,6 @@ import { listRewards, redeemReward } from '../services/rewards.js'
  * joinProgram, postEntry (balance = ledger sum) and redeemReward.
  */
 
-const DAY = 86_400_000
 export const DEMO_HISTORY_MEMBERS = 260
 
 const FIRST = [
@@ -106,7 +107,7 @@ export async function seedDemoHistory(deps: Deps, merchantId: string, ownerId: s
     const last = LAST[Math.floor(i / FIRST.length) % LAST.length]!
     // More members joined recently than a year ago, as a program grows.
     const joinedAgo = Math.floor(365 * (1 - Math.sqrt(rand())))
-    const joinedAt = new Date(now.getTime() - joinedAgo * DAY - Math.floor(rand() * 8) * 3_600_000)
+    const joinedAt = new Date(now.getTime() - joinedAgo * DAY_MS - Math.floor(rand() * 8) * 3_600_000)
     const consent = rand() < 0.7
     const joined = await joinProgram(
       { ...deps, clock: new FixedClock(joinedAt) },
@@ -124,10 +125,10 @@ export async function seedDemoHistory(deps: Deps, merchantId: string, ownerId: s
     // Half keep coming; the others stop after a while (the at-risk and lapsed members).
     const staysDays = rand() < 0.5 ? 400 : Math.floor(30 + rand() * 270)
     const visits: Array<{ at: Date; amountMinor: number }> = []
-    let t = joinedAt.getTime() + Math.floor(rand() * 2) * DAY + 2 * 3_600_000
-    while (t < now.getTime() - 3_600_000 && t - joinedAt.getTime() <= staysDays * DAY) {
+    let t = joinedAt.getTime() + Math.floor(rand() * 2) * DAY_MS + 2 * 3_600_000
+    while (t < now.getTime() - 3_600_000 && t - joinedAt.getTime() <= staysDays * DAY_MS) {
       visits.push({ at: new Date(t), amountMinor: 350 + Math.floor(rand() * 30) * 50 })
-      t += Math.max(1, Math.round(gap * (0.4 + rand() * 1.2))) * DAY + Math.floor((rand() - 0.5) * 4 * 3_600_000)
+      t += Math.max(1, Math.round(gap * (0.4 + rand() * 1.2))) * DAY_MS + Math.floor((rand() - 0.5) * 4 * 3_600_000)
       if (gap >= 400) break
     }
     if (visits.length) {
@@ -169,7 +170,7 @@ export async function seedDemoHistory(deps: Deps, merchantId: string, ownerId: s
     const balance = (await cardById(deps.db, cardId))!.balance
     const reward = rewards[0]
     if (reward && balance >= reward.pointsCost && rand() < 0.6 && visits.length) {
-      const at = new Date(Math.min(now.getTime() - 3_600_000, visits.at(-1)!.at.getTime() + DAY))
+      const at = new Date(Math.min(now.getTime() - 3_600_000, visits.at(-1)!.at.getTime() + DAY_MS))
       await redeemReward(
         { ...deps, clock: new FixedClock(at) },
         joined.customerId,
@@ -181,32 +182,36 @@ export async function seedDemoHistory(deps: Deps, merchantId: string, ownerId: s
     // A fifth turned on push; some opened an offer.
     if (rand() < 0.2) {
       const at = joinedAt.toISOString()
-      await upsertSubscription(deps.db, {
-        id: newId(),
-        customer_id: joined.customerId,
-        endpoint: `https://push.example.test/demo-${i}`,
-        p256dh: 'demo-p256dh',
-        auth: 'demo-auth',
-        user_agent: null,
-        created_at: at,
-        last_success_at: null,
-      })
+      await writeTx(deps.db, (tx) =>
+        upsertSubscription(tx, {
+          id: newId(),
+          customer_id: joined.customerId,
+          endpoint: `https://push.example.test/demo-${i}`,
+          p256dh: 'demo-p256dh',
+          auth: 'demo-auth',
+          user_agent: null,
+          created_at: at,
+          last_success_at: null,
+        }),
+      )
       const sentAgo = 1 + Math.floor(rand() * 25)
-      const sent = new Date(now.getTime() - sentAgo * DAY).toISOString()
-      await insertNotification(deps.db, {
-        id: newId(),
-        merchant_id: merchantId,
-        card_id: cardId,
-        kind: 'offer',
-        category: 'offers',
-        marketing: 1,
-        payload: JSON.stringify({ title: 'Two for one lemonade', body: 'This week at Demo Café' }),
-        not_before: sent,
-        local_day: sent.slice(0, 10),
-        offer_id: null,
-        created_at: sent,
-        clicked_at: rand() < 0.35 ? sent : null,
-      })
+      const sent = new Date(now.getTime() - sentAgo * DAY_MS).toISOString()
+      await writeTx(deps.db, (tx) =>
+        insertNotification(tx, {
+          id: newId(),
+          merchant_id: merchantId,
+          card_id: cardId,
+          kind: 'offer',
+          category: 'offers',
+          marketing: 1,
+          payload: JSON.stringify({ title: 'Two for one lemonade', body: 'This week at Demo Café' }),
+          not_before: sent,
+          local_day: sent.slice(0, 10),
+          offer_id: null,
+          created_at: sent,
+          clicked_at: rand() < 0.35 ? sent : null,
+        }),
+      )
     }
   }
 }

@@ -9,20 +9,22 @@ import { tierIndex } from '../domain/tiers.js'
 import { staffByEmail, insertStaff } from '../db/queries/people.js'
 import { FixedClock } from '../domain/clock.js'
 import { newId } from '../domain/ids.js'
-import { postEntry } from '../services/award-points.js'
-import type { Deps } from '../services/deps.js'
-import { joinProgram } from '../services/join-program.js'
-import { createApiKey } from '../services/merchant-admin.js'
-import { hashPassword } from '../services/passwords.js'
-import { programContext, upgradeIfQualified } from '../services/program-engine.js'
-import { createMerchant } from '../services/setup-merchant.js'
-import { issueCoupon } from '../services/coupons.js'
-import { createReward } from '../services/rewards.js'
-import { saveStampCard } from '../services/stamps.js'
+import { postEntry } from '../services/program/post-entry.js'
+import type { Deps } from '../services/common/deps.js'
+import { joinProgram } from '../services/members/join.js'
+import { createApiKey } from '../services/console/keys-and-links.js'
+import { hashPassword } from '../services/console/passwords.js'
+import { programContext } from '../services/program/engine.js'
+import { upgradeIfQualified } from '../services/program/tiers.js'
+import { createMerchant } from '../services/console/setup.js'
+import { issueCoupon } from '../services/perks/coupons.js'
+import { createReward } from '../services/perks/rewards.js'
+import { saveStampCard } from '../services/perks/stamps.js'
 import { insertStamp } from '../db/queries/rewards.js'
 import { seedDemoHistory } from './demo-history.js'
-import { getInsightSettings, updateInsightSettings } from '../services/insights.js'
+import { getInsightSettings, updateInsightSettings } from '../services/insights/dashboard.js'
 import { seedInsightsDemo } from './insights-demo.js'
+import { DAY_MS } from '../domain/time.js'
 
 export const DEMO_SLUG = 'demo'
 export const DEMO_STAFF = [
@@ -140,7 +142,7 @@ export async function seedDemo(deps: Deps): Promise<DemoInfo> {
 
   const now = deps.clock.now()
   // A year and more of history: the insights screens have cohorts to show.
-  const created = new Date(now.getTime() - 400 * 86_400_000)
+  const created = new Date(now.getTime() - 400 * DAY_MS)
   const owner = DEMO_STAFF[0]
   const { merchantId, ownerId } = await createMerchant(
     deps.db,
@@ -157,28 +159,33 @@ export async function seedDemo(deps: Deps): Promise<DemoInfo> {
     },
     created,
   )
-  await insertProgramVersion(deps.db, {
-    id: newId(),
-    merchant_id: merchantId,
-    version: 2,
-    points_per_unit: DEMO_RULES.pointsPerUnit,
-    unit_minor: DEMO_RULES.unitMinor,
-    rounding: DEMO_RULES.rounding,
-    rules: JSON.stringify(DEMO_RULES),
-    effective_from: created.toISOString(),
-    created_at: created.toISOString(),
-  })
-  for (const s of DEMO_STAFF.slice(1)) {
-    if (await staffByEmail(deps.db, s.email)) continue
-    await insertStaff(deps.db, {
+  await writeTx(deps.db, (tx) =>
+    insertProgramVersion(tx, {
       id: newId(),
       merchant_id: merchantId,
-      email: s.email,
-      name: s.name,
-      role: s.role,
-      password_hash: await hashPassword(s.password),
+      version: 2,
+      points_per_unit: DEMO_RULES.pointsPerUnit,
+      unit_minor: DEMO_RULES.unitMinor,
+      rounding: DEMO_RULES.rounding,
+      rules: JSON.stringify(DEMO_RULES),
+      effective_from: created.toISOString(),
       created_at: created.toISOString(),
-    })
+    }),
+  )
+  for (const s of DEMO_STAFF.slice(1)) {
+    if (await staffByEmail(deps.db, s.email)) continue
+    const passwordHash = await hashPassword(s.password)
+    await writeTx(deps.db, (tx) =>
+      insertStaff(tx, {
+        id: newId(),
+        merchant_id: merchantId,
+        email: s.email,
+        name: s.name,
+        role: s.role,
+        password_hash: passwordHash,
+        created_at: created.toISOString(),
+      }),
+    )
   }
 
   const seedDeps = { ...deps, clock: new FixedClock(created) }
@@ -195,14 +202,14 @@ export async function seedDemo(deps: Deps): Promise<DemoInfo> {
 
   for (const c of CUSTOMERS) {
     const first = c.purchases[0]![0]
-    const clock = new FixedClock(new Date(now.getTime() - (first + 1) * 86_400_000))
+    const clock = new FixedClock(new Date(now.getTime() - (first + 1) * DAY_MS))
     const joined = await joinProgram(
       { ...deps, clock },
       { slug: DEMO_SLUG, name: c.name, email: c.email, marketingConsent: true, via: 'main' },
       null,
     )
     for (const [daysAgo, amountMinor] of c.purchases) {
-      const at = new Date(now.getTime() - daysAgo * 86_400_000)
+      const at = new Date(now.getTime() - daysAgo * DAY_MS)
       await writeTx(deps.db, async (tx) => {
         const card = (await cardById(tx, joined.card.id))!
         const ctx = await programContext(tx, merchantId, at)
@@ -257,8 +264,8 @@ export async function seedDemo(deps: Deps): Promise<DemoInfo> {
           weekdays: [1, 2, 3, 4, 5],
           minuteFrom: 14 * 60,
           minuteUntil: 17 * 60,
-          validUntil: new Date(now.getTime() + 10 * 86_400_000),
-          now: new Date(now.getTime() - 2 * 86_400_000),
+          validUntil: new Date(now.getTime() + 10 * DAY_MS),
+          now: new Date(now.getTime() - 2 * DAY_MS),
         }),
       )
     }

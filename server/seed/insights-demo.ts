@@ -4,11 +4,13 @@ import { assignMember, campaignsOfMerchant, insertCampaign, saveOpeningHours } f
 import { LIFT_WINDOW_DAYS } from '../domain/campaign-lift.js'
 import { FixedClock } from '../domain/clock.js'
 import { newId } from '../domain/ids.js'
-import { zonedToUtc, localParts } from '../domain/zoned-time.js'
-import { postEntry } from '../services/award-points.js'
-import type { Deps } from '../services/deps.js'
-import { joinProgram } from '../services/join-program.js'
-import { detectStaffAnomalies } from '../services/staff-alerts.js'
+import { DAY_MS, localParts, zonedToUtc } from '../domain/time.js'
+import { postEntry } from '../services/program/post-entry.js'
+import type { Deps } from '../services/common/deps.js'
+import { joinProgram } from '../services/members/join.js'
+import { detectStaffAnomalies } from '../services/insights/staff-alerts.js'
+import { staffOfMerchant } from '../db/queries/console.js'
+import { insertOffer } from '../db/queries/push-offers.js'
 
 /*
  * Demo data for issue 6 parts 3-4 (campaigns, staff alerts), called once from seedDemo: a past
@@ -17,24 +19,18 @@ import { detectStaffAnomalies } from '../services/staff-alerts.js'
  * fourth member held out) and visits follow from their index; only ids and the clock differ.
  */
 
-const DAY = 86_400_000
 const TZ = 'Europe/Warsaw'
 const MEMBERS = 48
 
 export async function seedInsightsDemo(deps: Deps, merchantId: string, slug: string): Promise<void> {
   if ((await campaignsOfMerchant(deps.db, merchantId)).length) return
   const now = deps.clock.now()
-  const cashier = await deps.db
-    .selectFrom('staff')
-    .select('id')
-    .where('merchant_id', '=', merchantId)
-    .where('role', '=', 'cashier')
-    .executeTakeFirst()
+  const cashier = (await staffOfMerchant(deps.db, merchantId)).find((s) => s.role === 'cashier')
   const staffId = cashier?.id ?? null
   const actor = { merchantId, staffId, apiKeyId: null, role: 'cashier' as const }
   /** A purchase on the local day `daysAgo` before today at hh:mm shop time. */
   const localAt = (daysAgo: number, hh: number, mm: number) => {
-    const p = localParts(new Date(now.getTime() - daysAgo * DAY), TZ)
+    const p = localParts(new Date(now.getTime() - daysAgo * DAY_MS), TZ)
     return zonedToUtc(TZ, p.year, p.month, p.day, hh, mm)
   }
   const buy = (cardId: string, at: Date, amountMinor: number) =>
@@ -53,7 +49,7 @@ export async function seedInsightsDemo(deps: Deps, merchantId: string, slug: str
   // Members who joined ten weeks ago.
   const cards: string[] = []
   for (let i = 0; i < MEMBERS; i++) {
-    const clock = new FixedClock(new Date(now.getTime() - 70 * DAY + i * 60_000))
+    const clock = new FixedClock(new Date(now.getTime() - 70 * DAY_MS + i * 60_000))
     const joined = await joinProgram(
       { ...deps, clock },
       { slug, name: `Guest ${String(i + 1).padStart(2, '0')}`, marketingConsent: true, via: 'main' },
@@ -67,22 +63,19 @@ export async function seedInsightsDemo(deps: Deps, merchantId: string, slug: str
   const offerId = newId()
   const campaignId = newId()
   await writeTx(deps.db, async (tx) => {
-    await tx
-      .insertInto('push_offers')
-      .values({
-        id: offerId,
-        merchant_id: merchantId,
-        title: 'Soup season is here',
-        body: 'A warm bowl and double points this week.',
-        segment: 'all',
-        state: 'sent',
-        send_at: sentAt.toISOString(),
-        recipients: MEMBERS - MEMBERS / 4,
-        created_by: null,
-        created_at: sentAt.toISOString(),
-        sent_at: sentAt.toISOString(),
-      })
-      .execute()
+    await insertOffer(tx, {
+      id: offerId,
+      merchant_id: merchantId,
+      title: 'Soup season is here',
+      body: 'A warm bowl and double points this week.',
+      segment: 'all',
+      state: 'sent',
+      send_at: sentAt.toISOString(),
+      recipients: MEMBERS - MEMBERS / 4,
+      created_by: null,
+      created_at: sentAt.toISOString(),
+      sent_at: sentAt.toISOString(),
+    })
     const at = sentAt.toISOString()
     await insertCampaign(tx, {
       id: campaignId,
@@ -100,7 +93,7 @@ export async function seedInsightsDemo(deps: Deps, merchantId: string, slug: str
         card_id: cardId,
         grp: i % 4 === 0 ? 'holdout' : 'target',
         assigned_at: at,
-        window_end: new Date(sentAt.getTime() + LIFT_WINDOW_DAYS * DAY).toISOString(),
+        window_end: new Date(sentAt.getTime() + LIFT_WINDOW_DAYS * DAY_MS).toISOString(),
       })
     }
   })
@@ -131,7 +124,7 @@ export async function seedInsightsDemo(deps: Deps, merchantId: string, slug: str
         card_id: cardId,
         grp: i % 5 === 0 ? 'holdout' : 'target',
         assigned_at: wAt.toISOString(),
-        window_end: new Date(wAt.getTime() + LIFT_WINDOW_DAYS * DAY).toISOString(),
+        window_end: new Date(wAt.getTime() + LIFT_WINDOW_DAYS * DAY_MS).toISOString(),
       })
     }
   })
@@ -139,7 +132,9 @@ export async function seedInsightsDemo(deps: Deps, merchantId: string, slug: str
   // Open 07:30-19:00 on weekdays, 09:00-15:00 at weekends.
   const wk = { open: '07:30', close: '19:00' }
   const we = { open: '09:00', close: '15:00' }
-  await saveOpeningHours(deps.db, merchantId, JSON.stringify([wk, wk, wk, wk, wk, we, we]), now.toISOString())
+  await writeTx(deps.db, async (tx) => {
+    await saveOpeningHours(tx, merchantId, JSON.stringify([wk, wk, wk, wk, wk, we, we]), now.toISOString())
+  })
 
   if (staffId) {
     // Three days ago: one card awarded three times in six minutes, and fourteen awards between 15:00 and 16:00.

@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { holdoutGroup } from '../../server/domain/campaign-lift.js'
-import { runBirthdays, sendDueOffers } from '../../server/jobs/push-automations.js'
-import { couponIssuer } from '../../server/services/push-coupons.js'
+import { runBirthdays, sendDueOffers } from '../../server/services/push/automations.js'
+import { couponIssuer } from '../../server/services/perks/coupon-issuer.js'
 import { addStaff, merchantWithOwner } from '../helpers/factories.js'
 import { ownerAgain, seedEntry } from '../helpers/insights.js'
 import { addDevice, count, member } from '../helpers/push.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'
+import { DAY_MS } from '../../server/domain/time.js'
 
 let t: TestApp
 beforeEach(async () => {
@@ -13,7 +14,6 @@ beforeEach(async () => {
 })
 afterEach(() => t.close())
 
-const DAY = 86_400_000
 const HOUR = 3_600_000
 
 async function subscribedMembers(slug: string, n: number, over: { birthday?: string } = {}) {
@@ -80,7 +80,7 @@ describe('offer with a holdout', () => {
       await seedEntry(t, {
         cardId: c,
         merchantId: m.merchantId,
-        at: new Date(t.clock.now().getTime() - DAY).toISOString(),
+        at: new Date(t.clock.now().getTime() - DAY_MS).toISOString(),
       })
     const res = await m.owner.post('/api/merchant/push/offers', {
       title: 'Come back',
@@ -99,20 +99,20 @@ describe('offer with a holdout', () => {
     for (const c of target) {
       // Two visits spending 12.00 and 8.00: 23:10 UTC on the 15th and noon on the 16th are both the
       // 16th in Warsaw (UTC+1), so one visit.
-      await seedEntry(t, { cardId: c, merchantId: m.merchantId, at: at(2 * DAY), amountMinor: 1200 })
+      await seedEntry(t, { cardId: c, merchantId: m.merchantId, at: at(2 * DAY_MS), amountMinor: 1200 })
       await seedEntry(t, { cardId: c, merchantId: m.merchantId, at: '2026-03-15T23:10:00.000Z', amountMinor: 500 })
       await seedEntry(t, { cardId: c, merchantId: m.merchantId, at: '2026-03-16T12:00:00.000Z', amountMinor: 300 })
       // After the 30-day window: not counted.
-      await seedEntry(t, { cardId: c, merchantId: m.merchantId, at: at(30 * DAY + HOUR), amountMinor: 9900 })
+      await seedEntry(t, { cardId: c, merchantId: m.merchantId, at: at(30 * DAY_MS + HOUR), amountMinor: 9900 })
     }
     for (const c of holdout) {
-      await seedEntry(t, { cardId: c, merchantId: m.merchantId, at: at(3 * DAY), amountMinor: 1000 })
+      await seedEntry(t, { cardId: c, merchantId: m.merchantId, at: at(3 * DAY_MS), amountMinor: 1000 })
       // A purchase undone by a reversal is no visit.
-      const wrong = await seedEntry(t, { cardId: c, merchantId: m.merchantId, at: at(4 * DAY), amountMinor: 7000 })
+      const wrong = await seedEntry(t, { cardId: c, merchantId: m.merchantId, at: at(4 * DAY_MS), amountMinor: 7000 })
       await seedEntry(t, {
         cardId: c,
         merchantId: m.merchantId,
-        at: at(4 * DAY + 60_000),
+        at: at(4 * DAY_MS + 60_000),
         kind: 'reversal',
         points: -10,
         amountMinor: null,
@@ -133,11 +133,11 @@ describe('offer with a holdout', () => {
         .prepare('insert into coupon_redemptions (id, coupon_id, merchant_id, created_at) values (?, ?, ?, ?)')
         .run(`r-${cardId}`, couponId, m.merchantId, at(atMs))
     }
-    redeem(target[0]!, 3 * DAY)
-    redeem(target[1]!, 29 * DAY)
-    redeem(holdout[0]!, 31 * DAY)
+    redeem(target[0]!, 3 * DAY_MS)
+    redeem(target[1]!, 29 * DAY_MS)
+    redeem(holdout[0]!, 31 * DAY_MS)
 
-    t.clock.advance(10 * DAY)
+    t.clock.advance(10 * DAY_MS)
     let owner = await ownerAgain(t, m.merchantId)
     let list = (await owner.get('/api/merchant/campaigns')).body.campaigns
     expect(list).toHaveLength(1)
@@ -147,7 +147,7 @@ describe('offer with a holdout', () => {
       measured: { target: 0, holdout: 0 },
     })
 
-    t.clock.set(at(30 * DAY))
+    t.clock.set(at(30 * DAY_MS))
     owner = await ownerAgain(t, m.merchantId)
     list = (await owner.get('/api/merchant/campaigns')).body.campaigns
     const r = list[0].report

@@ -1,13 +1,10 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { Worker } from 'node:worker_threads'
 import BetterSqlite3 from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
-import { Migrator, sql } from 'kysely'
-import { migrations } from '../../server/db/migrations/index.js'
-import { migrate, openDb, writeTx, type OpenedDb, type OpenOptions } from '../../server/db/connection.js'
-import { WriteLock } from '../../server/db/write-lock.js'
+import { sql } from 'kysely'
+import { migrate, openDb, writeTx, WriteOutsideTxError, type OpenedDb } from '../../server/db/connection.js'
 
 let dir: string
 let opened: OpenedDb | null = null
@@ -58,9 +55,9 @@ describe('background checkpoints', () => {
 })
 
 describe('group commit (writeTx)', () => {
-  async function fresh(opts: OpenOptions = {}) {
+  async function fresh() {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lw-db-'))
-    opened = openDb(path.join(dir, 'loyalty.db'), opts)
+    opened = openDb(path.join(dir, 'loyalty.db'))
     opened.sqlite.exec('create table notes (id integer primary key, body text not null unique)')
     return opened
   }
@@ -95,35 +92,28 @@ describe('group commit (writeTx)', () => {
     expect(seen).toBe(1)
   })
 
-  it.each([
-    ['in a temporary file', false],
-    ['in memory (memoryTemp, as the ledger thread opens it)', true],
-  ])(
-    'rolls back only the jobs that throw in a batch whose statement journal is past 64 KiB, %s',
-    async (_, memoryTemp) => {
-      const o = await fresh({ memoryTemp })
-      expect(o.sqlite.pragma('temp_store', { simple: true })).toBe(memoryTemp ? 2 : 0)
-      // 60 jobs in one batch, each changing pages earlier jobs wrote (so each savepoint journals them):
-      // well past the 64 KiB after which SQLite would move the journal to a file. Every fifth job
-      // writes, then throws.
-      const results = await Promise.allSettled(
-        Array.from({ length: 60 }, (_, i) =>
-          writeTx(o.db, async (tx) => {
-            await add(`${i}:${'x'.repeat(1500)}`)(tx)
-            await sql`update notes set body = body || '+' where id = 1`.execute(tx)
-            if (i % 5 === 4) throw new Error(`refused ${i}`)
-            return i
-          }),
-        ),
-      )
-      expect(results.filter((r) => r.status === 'rejected')).toHaveLength(12)
-      const kept = bodies(o).map((b) => b.split(':')[0])
-      expect(kept).toEqual(Array.from({ length: 60 }, (_, i) => String(i)).filter((_, i) => i % 5 !== 4))
-      // The first note was appended to by the 48 jobs that were kept, and by none of the others.
-      expect(bodies(o)[0]!.endsWith('+'.repeat(48))).toBe(true)
-      expect(bodies(o)[0]!.endsWith('+'.repeat(49))).toBe(false)
-    },
-  )
+  it('rolls back only the jobs that throw in a batch whose statement journal is past 64 KiB (in a temporary file)', async () => {
+    const o = await fresh()
+    // 60 jobs in one batch, each changing pages earlier jobs wrote (so each savepoint journals them):
+    // well past the 64 KiB after which SQLite would move the journal to a file. Every fifth job
+    // writes, then throws.
+    const results = await Promise.allSettled(
+      Array.from({ length: 60 }, (_, i) =>
+        writeTx(o.db, async (tx) => {
+          await add(`${i}:${'x'.repeat(1500)}`)(tx)
+          await sql`update notes set body = body || '+' where id = 1`.execute(tx)
+          if (i % 5 === 4) throw new Error(`refused ${i}`)
+          return i
+        }),
+      ),
+    )
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(12)
+    const kept = bodies(o).map((b) => b.split(':')[0])
+    expect(kept).toEqual(Array.from({ length: 60 }, (_, i) => String(i)).filter((_, i) => i % 5 !== 4))
+    // The first note was appended to by the 48 jobs that were kept, and by none of the others.
+    expect(bodies(o)[0]!.endsWith('+'.repeat(48))).toBe(true)
+    expect(bodies(o)[0]!.endsWith('+'.repeat(49))).toBe(false)
+  })
 
   it('answers no caller of a batch whose commit fails, and keeps nothing of it', async () => {
     const o = await fresh()
@@ -143,89 +133,28 @@ describe('group commit (writeTx)', () => {
   })
 })
 
-describe('write lock (two connections writing one file)', () => {
-  let second: OpenedDb | null = null
-  afterEach(async () => {
-    await second?.close()
-    second = null
-  })
-
-  /** Two connections as the request and ledger threads have them; SQLite's busy wait turned off to see collisions. */
-  function pair(lock: WriteLock | undefined) {
+describe('the one write path', () => {
+  it('refuses a write outside writeTx and changes nothing, while reads go on', async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lw-db-'))
-    const file = path.join(dir, 'loyalty.db')
-    opened = openDb(file, lock ? { writeLock: lock } : {})
-    opened.sqlite.exec('create table notes (id integer primary key, who text not null)')
-    second = openDb(file, lock ? { writeLock: lock } : {})
-    for (const o of [opened, second]) o.sqlite.pragma('busy_timeout = 0')
-    return [opened, second] as const
-  }
-  // Each write transaction stays open across a timer, as a batch of real jobs does across its awaits.
-  const slowInsert = (db: OpenedDb['db'], who: string) =>
-    writeTx(db, async (tx) => {
-      await sql`insert into notes (who) values (${who})`.execute(tx)
-      await new Promise((r) => setTimeout(r, 2))
-    })
-
-  it('lets the two take turns, so neither meets a busy database', async () => {
-    const [a, b] = pair(new WriteLock())
-    const results = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, i) => slowInsert((i % 2 ? a : b).db, i % 2 ? 'a' : 'b')),
-    )
-    expect(results.filter((r) => r.status === 'rejected')).toEqual([])
-    expect(a.sqlite.prepare("select count(*) n from notes where who = 'a'").get()).toEqual({ n: 10 })
-    expect(a.sqlite.prepare("select count(*) n from notes where who = 'b'").get()).toEqual({ n: 10 })
-  })
-
-  it('is what keeps them apart: without it the same writes collide', async () => {
-    const [a, b] = pair(undefined)
-    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => slowInsert((i % 2 ? a : b).db, 'x')))
-    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')
-    expect(refused.length).toBeGreaterThan(0)
-    expect(String(refused[0]!.reason)).toMatch(/database is locked|SQLITE_BUSY/)
-  })
-
-  it('hands over between threads: a worker holding it keeps this thread waiting without blocking it', async () => {
-    const lock = new WriteLock()
-    const holder = new Worker(
-      `const { workerData, parentPort, threadId } = require('node:worker_threads')
-       const cell = new Int32Array(workerData)
-       Atomics.compareExchange(cell, 0, 0, threadId + 1)
-       parentPort.postMessage('held')
-       setTimeout(() => { Atomics.store(cell, 0, 0); Atomics.notify(cell, 0, 1) }, 100)`,
-      { eval: true, workerData: lock.buffer },
-    )
-    await new Promise((r) => holder.once('message', r))
-    let ticks = 0
-    const ticking = setInterval(() => ticks++, 5)
-    const started = Date.now()
-    await lock.acquire()
-    clearInterval(ticking)
-    expect(Date.now() - started).toBeGreaterThanOrEqual(50)
-    expect(ticks).toBeGreaterThan(3) // the event loop ran while waiting
-    lock.release()
-    await holder.terminate()
-  })
-
-  it('can be given back for a thread that died holding it', async () => {
-    const lock = new WriteLock()
-    const doomed = new Worker(
-      `const { workerData, threadId } = require('node:worker_threads')
-       Atomics.store(new Int32Array(workerData), 0, threadId + 1)
-       process.exit(1)`,
-      { eval: true, workerData: lock.buffer },
-    )
-    const id = doomed.threadId
-    await new Promise((r) => doomed.once('exit', r))
-    let got = false
-    const waiting = lock.acquire().then(() => (got = true))
-    await new Promise((r) => setTimeout(r, 20))
-    expect(got).toBe(false)
-    expect(lock.releaseHeldBy(id + 1)).toBe(false) // not that thread's
-    expect(lock.releaseHeldBy(id)).toBe(true)
-    await waiting
-    expect(got).toBe(true)
-    lock.release()
+    opened = openDb(path.join(dir, 'loyalty.db'))
+    await migrate(opened.db)
+    const db = opened.db
+    const row = {
+      id: 'm1',
+      slug: 'm',
+      name: 'M',
+      brand_color: '#000',
+      accent_color: '#000',
+      timezone: 'UTC',
+      currency: 'EUR',
+      created_at: 'x',
+    }
+    await expect(db.insertInto('merchants').values(row).execute()).rejects.toThrow(WriteOutsideTxError)
+    await expect(sql`delete from merchants`.execute(db)).rejects.toThrow(WriteOutsideTxError)
+    expect(await db.selectFrom('merchants').select('id').execute()).toEqual([])
+    await writeTx(db, (tx) => tx.insertInto('merchants').values(row).execute())
+    await expect(db.updateTable('merchants').set({ name: 'N' }).execute()).rejects.toThrow(WriteOutsideTxError)
+    expect(await db.selectFrom('merchants').select('name').execute()).toEqual([{ name: 'M' }])
   })
 })
 
@@ -233,8 +162,7 @@ describe('migration 0010 (lean write path)', () => {
   it('keeps every idempotency record and the ledger indexes still refuse a lot expired twice', async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lw-db-'))
     opened = openDb(path.join(dir, 'loyalty.db'))
-    const migrator = new Migrator({ db: opened.db, provider: { getMigrations: async () => migrations } })
-    expect((await migrator.migrateTo('0009-insights-lift-alerts')).error).toBeUndefined()
+    await migrate(opened.db, '0009-insights-lift-alerts')
     const s = opened.sqlite
     s.prepare(
       "insert into merchants (id, slug, name, brand_color, accent_color, timezone, currency, created_at) values ('m1', 'm', 'M', '#000', '#000', 'UTC', 'EUR', 'x')",

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { purgeAccountTokens } from '../../server/jobs/account-housekeeping.js'
+import { purgeAccountTokens } from '../../server/services/members/housekeeping.js'
 import { databaseBytes, earn, linkIn, startMailbox } from '../helpers/account.js'
 import { merchantWithOwner } from '../helpers/factories.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'
@@ -181,11 +181,11 @@ describe('housekeeping of sign-in rows', () => {
     await t.client().post('/api/auth/passkey/options')
     t.clock.advance(16 * 60_000)
     await t.client().post('/api/auth/email-link', { email: EMAIL })
-    await purgeAccountTokens(t.db, t.clock)
+    await purgeAccountTokens(t.deps)
     // The first link expired a minute ago: kept, so it can still be reported as expired.
     expect([n('sign_in_links'), n('sign_in_requests'), n('webauthn_challenges')]).toEqual([2, 1, 0])
     t.clock.advance(25 * 3600_000)
-    await purgeAccountTokens(t.db, t.clock)
+    await purgeAccountTokens(t.deps)
     expect([n('sign_in_links'), n('sign_in_requests')]).toEqual([0, 0])
     await mailbox.waitFor(2)
   })

@@ -1,12 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openDb } from '../../server/db/connection.js'
 import { newId } from '../../server/domain/ids.js'
-import { sendDueOffers } from '../../server/jobs/push-automations.js'
-import { dashboard } from '../../server/services/insights.js'
+import { sendDueOffers } from '../../server/services/push/automations.js'
+import { dashboard } from '../../server/services/insights/dashboard.js'
 import { addStaff, merchantWithOwner } from '../helpers/factories.js'
 import { seedEntry } from '../helpers/insights.js'
 import { addDevice, count } from '../helpers/push.js'
 import { makeTestApp, T0, type TestApp, type TestClient } from '../helpers/test-app.js'
+import { DAY_MS } from '../../server/domain/time.js'
 
 let t: TestApp
 beforeEach(async () => {
@@ -14,9 +15,8 @@ beforeEach(async () => {
 })
 afterEach(() => t.close())
 
-const DAY = 86_400_000
 /** 10:00 UTC (11:00 or 12:00 in Warsaw) `n` days before T0 (2026-03-10T12:00Z). */
-const ago = (n: number) => new Date(Date.parse('2026-03-10T10:00:00.000Z') - n * DAY)
+const ago = (n: number) => new Date(Date.parse('2026-03-10T10:00:00.000Z') - n * DAY_MS)
 
 interface Member {
   cardId: string
@@ -175,7 +175,7 @@ describe('dashboard', () => {
 
   it('moves members between segments as time passes and visits happen', async () => {
     const d = await dataset()
-    t.clock.advance(21 * DAY)
+    t.clock.advance(21 * DAY_MS)
     await buy(d.merchantId, d.bob, -21, 2000)
     // Sessions do not last three weeks: a fresh manager.
     const manager = await addStaff(t, d.merchantId, 'manager')

@@ -6,7 +6,7 @@ import { addPasskey, databaseBytes, earn, passkeySignIn, unbalancedCards } from 
 import { currentCode, merchantWithOwner } from '../helpers/factories.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'
 import { addDevice } from '../helpers/push.js'
-import { sendDueOffers } from '../../server/jobs/push-automations.js'
+import { sendDueOffers } from '../../server/services/push/automations.js'
 
 let t: TestApp
 beforeEach(async () => {

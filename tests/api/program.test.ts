@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { ProgramRulesInput } from '../../server/contract/program.js'
-import { expirePoints, grantBirthdayBonuses, reevaluateTiers } from '../../server/jobs/program-jobs.js'
-import { getProgram } from '../../server/services/program-settings.js'
+import { expirePoints, grantBirthdayBonuses, reevaluateTiers } from '../../server/services/program/jobs.js'
+import { getProgram } from '../../server/services/program/settings.js'
 import { addStaff, idemKey, joinedCustomer, merchantWithOwner, scan, staffClient } from '../helpers/factories.js'
 import { makeTestApp, type TestApp, type TestClient } from '../helpers/test-app.js'
+import { DAY_MS } from '../../server/domain/time.js'
 
 let t: TestApp
 beforeEach(async () => {
@@ -11,7 +12,6 @@ beforeEach(async () => {
 })
 afterEach(() => t.close())
 
-const DAY = 86_400_000
 // T0 is Tuesday 10 March 2026, 13:00 in Warsaw.
 const tuesdayPromo = { name: 'Tuesday promo', multiplier: 2, weekdays: [2], startTime: '12:00', endTime: '17:00' }
 const tiers = [
@@ -119,7 +119,7 @@ describe('program settings', () => {
 
   it('schedules a version for later and keeps the current rules until then', async () => {
     const m = await merchantWithOwner(t)
-    const from = new Date(t.clock.now().getTime() + 7 * DAY).toISOString()
+    const from = new Date(t.clock.now().getTime() + 7 * DAY_MS).toISOString()
     const res = await m.owner.req('PUT', '/api/merchant/program', {
       rules: { pointsPerUnit: 5, unitMinor: 100 },
       effectiveFrom: from,
@@ -129,7 +129,7 @@ describe('program settings', () => {
       rules: { pointsPerUnit: 1 },
       scheduled: { version: 2, effectiveFrom: from },
     })
-    t.clock.advance(8 * DAY)
+    t.clock.advance(8 * DAY_MS)
     expect(await getProgram(t.deps, m.merchantId)).toMatchObject({
       version: 2,
       rules: { pointsPerUnit: 5 },
@@ -141,7 +141,7 @@ describe('program settings', () => {
     const m = await merchantWithOwner(t)
     const { card } = await joinedCustomer(t, m.slug)
     await earn(m.owner, card, 4000)
-    t.clock.advance(30 * DAY)
+    t.clock.advance(30 * DAY_MS)
     const owner = await signInAgain(m.ownerId)
     await earn(owner, card, 1000)
     const before = t.sqlite.prepare('select count(*) n from ledger_entries').get()
@@ -253,7 +253,7 @@ describe('expiry', () => {
     await setRules(m.owner, { expiry: { mode: 'afterEarn', months: 1, roundTo: 'month' } })
     const { card, client } = await joinedCustomer(t, m.slug)
     await earn(m.owner, card, 10000)
-    t.clock.advance(20 * DAY)
+    t.clock.advance(20 * DAY_MS)
     const owner = await signInAgain(m.ownerId)
     await earn(owner, card, 5000)
     // Spend 120 by a negative adjustment: the oldest lot (100) goes first, then 20 of the second.
@@ -326,7 +326,7 @@ describe('bonuses', () => {
     expect((await client.req('PUT', '/api/me/birthday', { birthday: '1990-02-30' })).status).toBe(400)
 
     expect(await grantBirthdayBonuses(t.deps)).toBe(1)
-    t.clock.advance(DAY)
+    t.clock.advance(DAY_MS)
     expect(await grantBirthdayBonuses(t.deps)).toBe(0)
     expect((await client.get(`/api/me/cards/${card.id}`)).body.card.balance).toBe(30)
     assertBalancesMatchLedger()

@@ -1,3 +1,4 @@
+import { writeTx } from '../../server/db/connection.js'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { migrate, openDb } from '../../server/db/connection.js'
 import { appendLedgerEntry } from '../../server/db/queries/cards.js'
@@ -10,13 +11,14 @@ import {
   runWelcome,
   runWinback,
   sendDueOffers,
-} from '../../server/jobs/push-automations.js'
-import { PushSender } from '../../server/push/sender.js'
-import { couponIssuer } from '../../server/services/push-coupons.js'
+} from '../../server/services/push/automations.js'
+import { PushSender } from '../../server/services/push/sender.js'
+import { couponIssuer } from '../../server/services/perks/coupon-issuer.js'
 import { addStaff, idemKey, merchantWithOwner, scan } from '../helpers/factories.js'
 import { addDevice, count, member } from '../helpers/push.js'
 import { startScriptedEndpoint } from '../helpers/push-service.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'
+import { DAY_MS } from '../../server/domain/time.js'
 
 let t: TestApp
 beforeEach(async () => {
@@ -24,7 +26,6 @@ beforeEach(async () => {
 })
 afterEach(() => t.close())
 
-const DAY = 86_400_000
 const payloads = (kind: string) =>
   (
     t.sqlite.prepare('select payload from push_notifications where kind = ? order by created_at').all(kind) as {
@@ -44,9 +45,9 @@ describe('birthday', () => {
     const { cardId } = await subscribed({ birthday: '1990-03-10' })
     expect(await runBirthdays(t.deps)).toEqual({ queued: 1 })
     expect(await runBirthdays(t.deps)).toEqual({ duplicate: 1 })
-    t.clock.advance(DAY)
+    t.clock.advance(DAY_MS)
     expect(await runBirthdays(t.deps)).toEqual({ duplicate: 1 })
-    t.clock.advance(30 * DAY)
+    t.clock.advance(30 * DAY_MS)
     expect(await runBirthdays(t.deps)).toEqual({})
     t.clock.set('2027-03-10T12:00:00Z')
     expect(await runBirthdays(t.deps)).toEqual({ queued: 1 })
@@ -126,7 +127,7 @@ describe('birthday', () => {
         id: expect.any(String),
         source: 'automation',
         state: 'active',
-        valid_until: new Date(t.clock.now().getTime() + 30 * DAY).toISOString(),
+        valid_until: new Date(t.clock.now().getTime() + 30 * DAY_MS).toISOString(),
       },
     ])
     expect(payloads('birthday')[0]).toMatchObject({
@@ -164,7 +165,7 @@ describe('the daily cap', () => {
     ])
 
     // The next day the birthday catch-up gets through.
-    t.clock.advance(DAY)
+    t.clock.advance(DAY_MS)
     expect(await runBirthdays(t.deps)).toEqual({ queued: 1 })
   })
 })
@@ -185,18 +186,18 @@ describe('win-back', () => {
     await addDevice(mem.client)
     for (let i = 0; i < 3; i++) {
       await visit(m.merchantId, mem)
-      t.clock.advance(10 * DAY)
+      t.clock.advance(10 * DAY_MS)
     }
     // Last visit 10 days ago, usual gap 10 days: not lapsed yet.
     expect(await runWinback(t.deps)).toEqual({})
-    t.clock.advance(11 * DAY)
+    t.clock.advance(11 * DAY_MS)
     expect(await runWinback(t.deps)).toEqual({ queued: 1 })
-    t.clock.advance(DAY)
+    t.clock.advance(DAY_MS)
     expect(await runWinback(t.deps)).toEqual({ duplicate: 1 })
     // They come back, then lapse again: a new lapse, a new push.
     await visit(m.merchantId, mem)
     expect(await runWinback(t.deps)).toEqual({})
-    t.clock.advance(40 * DAY)
+    t.clock.advance(40 * DAY_MS)
     expect(await runWinback(t.deps)).toEqual({ queued: 1 })
     expect(payloads('winback')[0]).toMatchObject({ title: 'We miss you, Ada' })
   })
@@ -207,9 +208,9 @@ describe('win-back', () => {
     await addDevice(mem.client)
     await visit(m.merchantId, mem)
     // The default usual gap is 30 days (insights thresholds): at risk after more than 60.
-    t.clock.advance(60 * DAY)
+    t.clock.advance(60 * DAY_MS)
     expect(await runWinback(t.deps)).toEqual({})
-    t.clock.advance(DAY)
+    t.clock.advance(DAY_MS)
     expect(await runWinback(t.deps)).toEqual({ queued: 1 })
   })
 })
@@ -230,54 +231,58 @@ describe('other automations', () => {
     const mem = await member(t, m.slug)
     await addDevice(mem.client)
     const at = t.clock.now().toISOString()
-    const expires = new Date(t.clock.now().getTime() + 20 * DAY).toISOString()
-    await appendLedgerEntry(
-      t.db,
-      {
-        id: newId(),
-        card_id: mem.cardId,
-        merchant_id: m.merchantId,
-        kind: 'earn',
-        points: 40,
-        balance_after: 40,
-        reason: 'test lot',
-        amount_minor: null,
-        currency: null,
-        staff_id: null,
-        api_key_id: null,
-        reverses_entry_id: null,
-        lot_expires_at: expires,
-        program_version: 1,
-        idempotency_key: null,
-        created_at: at,
-      },
-      at,
+    const expires = new Date(t.clock.now().getTime() + 20 * DAY_MS).toISOString()
+    await writeTx(t.db, (tx) =>
+      appendLedgerEntry(
+        tx,
+        {
+          id: newId(),
+          card_id: mem.cardId,
+          merchant_id: m.merchantId,
+          kind: 'earn',
+          points: 40,
+          balance_after: 40,
+          reason: 'test lot',
+          amount_minor: null,
+          currency: null,
+          staff_id: null,
+          api_key_id: null,
+          reverses_entry_id: null,
+          lot_expires_at: expires,
+          program_version: 1,
+          idempotency_key: null,
+          created_at: at,
+        },
+        at,
+      ),
     )
     // 30 of them are spent: what expires is what is left of the lot (oldest lots are spent first).
-    await appendLedgerEntry(
-      t.db,
-      {
-        id: newId(),
-        card_id: mem.cardId,
-        merchant_id: m.merchantId,
-        kind: 'redeem',
-        points: -30,
-        balance_after: 10,
-        reason: 'test spend',
-        amount_minor: null,
-        currency: null,
-        staff_id: null,
-        api_key_id: null,
-        reverses_entry_id: null,
-        lot_expires_at: null,
-        program_version: 1,
-        idempotency_key: null,
-        created_at: at,
-      },
-      at,
+    await writeTx(t.db, (tx) =>
+      appendLedgerEntry(
+        tx,
+        {
+          id: newId(),
+          card_id: mem.cardId,
+          merchant_id: m.merchantId,
+          kind: 'redeem',
+          points: -30,
+          balance_after: 10,
+          reason: 'test spend',
+          amount_minor: null,
+          currency: null,
+          staff_id: null,
+          api_key_id: null,
+          reverses_entry_id: null,
+          lot_expires_at: null,
+          program_version: 1,
+          idempotency_key: null,
+          created_at: at,
+        },
+        at,
+      ),
     )
     expect(await runExpiring(t.deps)).toEqual({})
-    t.clock.advance(7 * DAY) // 13 days before: inside the default 14
+    t.clock.advance(7 * DAY_MS) // 13 days before: inside the default 14
     expect(await runExpiring(t.deps)).toEqual({ queued: 1 })
     expect(await runExpiring(t.deps)).toEqual({ duplicate: 1 })
     expect(payloads('expiring')[0].body).toMatch(/^10 of your points at Shop \d+ expire soon/)
@@ -287,7 +292,7 @@ describe('other automations', () => {
     const m = await merchantWithOwner(t)
     const old = await subscribed({}, m.slug)
     await subscribed({ marketingConsent: false }, m.slug)
-    t.clock.advance(40 * DAY)
+    t.clock.advance(40 * DAY_MS)
     const fresh = await subscribed({ name: 'Bea' }, m.slug)
     const manager = await addStaff(t, m.merchantId, 'manager')
     const res = await manager.post('/api/merchant/push/offers', {
@@ -302,10 +307,10 @@ describe('other automations', () => {
       title: 'To all',
       body: 'Hi',
       segment: 'all',
-      sendAt: new Date(t.clock.now().getTime() + DAY).toISOString(),
+      sendAt: new Date(t.clock.now().getTime() + DAY_MS).toISOString(),
     })
     expect(await sendDueOffers(t.deps)).toEqual({})
-    t.clock.advance(DAY)
+    t.clock.advance(DAY_MS)
     expect(await sendDueOffers(t.deps)).toEqual({ queued: 2 })
     expect(
       payloads('offer')

@@ -1,8 +1,10 @@
+import { writeTx } from '../../server/db/connection.js'
 import webpush from 'web-push'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { runBirthdays } from '../../server/jobs/push-automations.js'
-import { JWT_REUSE_MS, PushSender } from '../../server/push/sender.js'
-import { queueNotification } from '../../server/services/push-queue.js'
+import { runBirthdays } from '../../server/services/push/automations.js'
+import { JWT_REUSE_MS } from '../../server/push/web-push.js'
+import { PushSender } from '../../server/services/push/sender.js'
+import { queueNotification } from '../../server/services/push/queue.js'
 import { merchantWithOwner } from '../helpers/factories.js'
 import { addDevice, count, member } from '../helpers/push.js'
 import { startPushService, startScriptedEndpoint } from '../helpers/push-service.js'
@@ -108,10 +110,8 @@ describe('the sender against a scripted endpoint', () => {
       const sub = await service.subscribe((await mem.client.get('/api/push/public-key')).body.publicKey)
       await addDevice(mem.client, { endpoint: `${url}/d${i}`, keys: sub.keys })
     }
-    const res = await queueNotification(
-      t.db,
-      { cardId: mem.cardId, kind: 'expiring', title: 'Hi', body: 'There' },
-      t.clock.now(),
+    const res = await writeTx(t.db, (tx) =>
+      queueNotification(tx, { cardId: mem.cardId, kind: 'expiring', title: 'Hi', body: 'There' }, t.clock.now()),
     )
     expect(res.status).toBe('queued')
   }
@@ -185,10 +185,12 @@ describe('the sender against a scripted endpoint', () => {
     const mem = await member(t, m.slug)
     await addDevice(mem.client)
     await expect(
-      queueNotification(
-        t.db,
-        { cardId: mem.cardId, kind: 'expiring', title: 'Hi', body: 'x'.repeat(3000) },
-        t.clock.now(),
+      writeTx(t.db, (tx) =>
+        queueNotification(
+          tx,
+          { cardId: mem.cardId, kind: 'expiring', title: 'Hi', body: 'x'.repeat(3000) },
+          t.clock.now(),
+        ),
       ),
     ).rejects.toMatchObject({ code: 'payload_too_large' })
     expect(count(t, 'select count(*) n from push_outbox')).toBe(0)

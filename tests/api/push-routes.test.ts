@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { notifyTierChange } from '../../server/jobs/push-automations.js'
+import { notifyTierChange } from '../../server/services/push/automations.js'
 import { addStaff, merchantWithOwner } from '../helpers/factories.js'
 import { addDevice, count, member } from '../helpers/push.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { writeTx } from '../../server/db/connection.js'
-import { issueCoupon } from '../../server/services/coupons.js'
+import { issueCoupon } from '../../server/services/perks/coupons.js'
 import type { TestClient } from '../helpers/test-app.js'
 import { addStaff, idemKey, joinedCustomer, merchantWithOwner, scan } from '../helpers/factories.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'

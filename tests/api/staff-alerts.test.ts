@@ -1,10 +1,11 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { detectStaffAnomalies } from '../../server/services/staff-alerts.js'
+import { detectStaffAnomalies } from '../../server/services/insights/staff-alerts.js'
 import { addStaff, merchantWithOwner } from '../helpers/factories.js'
 import { ownerAgain, seedEntry, staffIdOf } from '../helpers/insights.js'
 import { count, member } from '../helpers/push.js'
 import { startPushService } from '../helpers/push-service.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'
+import { DAY_MS } from '../../server/domain/time.js'
 
 let t: TestApp
 let service: Awaited<ReturnType<typeof startPushService>>
@@ -19,7 +20,6 @@ afterEach(() => t.close())
 
 const MIN = 60_000
 const HOUR = 60 * MIN
-const DAY = 24 * HOUR
 // T0 is Tuesday 2026-03-10 12:00 UTC, 13:00 in Warsaw (the factories' time zone).
 
 async function shop() {
@@ -35,10 +35,10 @@ async function shop() {
 
 /** A normal fortnight: 4 awards an hour, 10:00-16:00 UTC, each to a different card, every day. */
 async function normalHistory(s: Awaited<ReturnType<typeof shop>>, days = 14) {
-  const start = t.clock.now().getTime() - days * DAY
+  const start = t.clock.now().getTime() - days * DAY_MS
   for (let d = 0; d < days; d++) {
     for (let h = 10; h < 16; h++) {
-      const base = start + d * DAY - 12 * HOUR + h * HOUR
+      const base = start + d * DAY_MS - 12 * HOUR + h * HOUR
       for (let k = 0; k < 4; k++) await s.award(s.cards[(d + h + k) % s.cards.length]!, base + k * 12 * MIN)
     }
   }
@@ -69,7 +69,7 @@ describe('staff anomaly alerts', () => {
       { rule: 'rate', alert_key: `rate:${s.cashierId}:2026-03-10T11`, count: 13, threshold: 12, state: 'open' },
     ])
     expect((await detectStaffAnomalies(t.deps)).created).toBe(0)
-    t.clock.advance(2 * DAY)
+    t.clock.advance(2 * DAY_MS)
     expect((await detectStaffAnomalies(t.deps)).created).toBe(0)
     expect(count(t, 'select count(*) n from staff_alerts')).toBe(1)
   })
@@ -79,11 +79,11 @@ describe('staff anomaly alerts', () => {
     await normalHistory(s, 3)
     expect((await detectStaffAnomalies(t.deps)).created).toBe(0)
     // The server is down for three days; meanwhile the same card is awarded at 0, 3 and 7 minutes.
-    const at = t.clock.now().getTime() + DAY
+    const at = t.clock.now().getTime() + DAY_MS
     await s.award(s.cards[0]!, at)
     await s.award(s.cards[0]!, at + 3 * MIN)
     await s.award(s.cards[0]!, at + 7 * MIN)
-    t.clock.advance(3 * DAY)
+    t.clock.advance(3 * DAY_MS)
     expect((await detectStaffAnomalies(t.deps)).created).toBe(1)
     expect(alerts()).toEqual([expect.objectContaining({ rule: 'repeat_card', count: 3, threshold: 3 })])
     expect((await detectStaffAnomalies(t.deps)).created).toBe(0)

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { writeTx } from '../../server/db/connection.js'
-import { issueCoupon } from '../../server/services/coupons.js'
+import { issueCoupon } from '../../server/services/perks/coupons.js'
 import { addPasskey, earn, linkIn, passkeySignIn, startMailbox, unbalancedCards } from '../helpers/account.js'
 import { addStaff, currentCode, joinedCustomer, merchantWithOwner } from '../helpers/factories.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { requestHash } from '../../server/services/idempotency.js'
+import { requestHash } from '../../server/services/common/idempotency.js'
 
 describe('idempotent request identity', () => {
   it('hashes the same request the same whatever the key order', () => {

@@ -2,22 +2,18 @@ import { describe, expect, it } from 'vitest'
 import {
   addPurchase,
   classify,
-  dayNumber,
-  dayNumberOf,
   decodeTotals,
   DEFAULT_THRESHOLDS,
   emptyTotals,
   encodeTotals,
   figures,
   highValueCutoff,
-  isoOfDay,
-  localDayFn,
-  monthOfDay,
   summarize,
   usualGap,
   winbackDue,
   type DayTotals,
 } from '../../server/domain/insights.js'
+import { dayNumber, dayNumberOf, isoOfDay, localDayFn, monthOfDay } from '../../server/domain/time.js'
 
 const TODAY = dayNumber(2026, 3, 10)
 const T = DEFAULT_THRESHOLDS

@@ -13,7 +13,7 @@ import {
   reevaluationDecision,
   retentionGoal,
 } from '../../server/domain/tiers.js'
-import { addLocalMonths, localParts, zonedToUtc } from '../../server/domain/zoned-time.js'
+import { addLocalMonths, localParts, zonedToUtc } from '../../server/domain/time.js'
 
 const WAW = 'Europe/Warsaw'
 // Tuesday 10 March 2026, 15:30 in Warsaw (UTC+1).

@@ -8,7 +8,8 @@ import {
   localParts,
   nextSendTime,
 } from '../../server/domain/push-rules.js'
-import { backoffMs, retryAfterMs } from '../../server/push/sender.js'
+import { retryAfterMs } from '../../server/push/web-push.js'
+import { backoffMs } from '../../server/services/push/sender.js'
 
 describe('quiet hours', () => {
   it('wrap midnight: 21:00-09:00 holds 23:00 and 08:59 but not 09:00 or 20:59', () => {

@@ -8,8 +8,7 @@ import {
   type MemberOutcome,
 } from '../../server/domain/campaign-lift.js'
 import { csvField, csvRow, decimalOf, formatMinor, toCsv } from '../../server/domain/csv.js'
-import { localClock } from '../../server/domain/local-stamp.js'
-import { localParts } from '../../server/domain/zoned-time.js'
+import { DAY_MS, localClock, localParts } from '../../server/domain/time.js'
 import {
   isOpen,
   offHoursAlerts,
@@ -18,8 +17,6 @@ import {
   type Award,
   type OpeningHours,
 } from '../../server/domain/staff-anomalies.js'
-
-const DAY = 86_400_000
 
 describe('campaign lift statistics', () => {
   it('gives the difference of means with a Welch 95% interval computed by hand', () => {
@@ -71,17 +68,17 @@ describe('campaign lift statistics', () => {
   it("says too early until a member's 30-day window has ended, then not enough data for small groups", () => {
     const at = '2026-03-01T10:00:00.000Z'
     const all = [...members(20, 'target', at), ...members(3, 'holdout', at)]
-    expect(liftReport(10, all, new Date(Date.parse(at) + 29 * DAY)).status).toBe('too_early')
-    const r = liftReport(10, all, new Date(Date.parse(at) + 30 * DAY))
+    expect(liftReport(10, all, new Date(Date.parse(at) + 29 * DAY_MS)).status).toBe('too_early')
+    const r = liftReport(10, all, new Date(Date.parse(at) + 30 * DAY_MS))
     expect(r.status).toBe('not_enough_data')
     expect(r.measured).toEqual({ target: 20, holdout: 3 })
-    expect(liftReport(0, members(5, 'target', at), new Date(Date.parse(at) + 40 * DAY)).status).toBe('no_holdout')
+    expect(liftReport(0, members(5, 'target', at), new Date(Date.parse(at) + 40 * DAY_MS)).status).toBe('no_holdout')
   })
 
   it('reports extra visits as the lift times the target size', () => {
     const at = '2026-03-01T10:00:00.000Z'
     const all = [...members(30, 'target', at, 2), ...members(MIN_GROUP_SIZE, 'holdout', at, 1)]
-    const r = liftReport(25, all, new Date(Date.parse(at) + 31 * DAY))
+    const r = liftReport(25, all, new Date(Date.parse(at) + 31 * DAY_MS))
     expect(r.status).toBe('ready')
     expect(r.visits!.lift).toBe(1)
     expect(r.extraVisits).toEqual({ value: 30, low: 30, high: 30 })
@@ -222,7 +219,7 @@ describe('local clock', () => {
       const clock = localClock(tz)
       // Every 7 minutes over the spring change in Europe (29 March) and Lord Howe's (5 October, at 02:00 local = 15:30 UTC).
       for (const start of [Date.parse('2026-03-28T20:00:00Z'), Date.parse('2026-10-03T12:00:00Z')]) {
-        for (let ms = start; ms < start + 2 * DAY; ms += 7 * 60_000 + 13_000) {
+        for (let ms = start; ms < start + 2 * DAY_MS; ms += 7 * 60_000 + 13_000) {
           const p = localParts(new Date(ms), tz)
           const pad = (n: number) => String(n).padStart(2, '0')
           const iso = new Date(ms).toISOString()

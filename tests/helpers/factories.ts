@@ -1,11 +1,12 @@
+import { writeTx } from '../../server/db/connection.js'
 import { randomUUID } from 'node:crypto'
 import { expect } from 'vitest'
 import { qrPayload } from '../../server/contract/card-code.js'
 import { insertStaff } from '../../server/db/queries/people.js'
 import { codeAt } from '../../server/domain/rotating-code.js'
 import { newId } from '../../server/domain/ids.js'
-import { hashPassword } from '../../server/services/passwords.js'
-import { createMerchant } from '../../server/services/setup-merchant.js'
+import { hashPassword } from '../../server/services/console/passwords.js'
+import { createMerchant } from '../../server/services/console/setup.js'
 import type { TestApp, TestClient } from './test-app.js'
 
 let seq = 0
@@ -40,15 +41,18 @@ export async function merchantWithOwner(
 export async function addStaff(t: TestApp, merchantId: string, role: 'manager' | 'cashier') {
   seq++
   const email = `${role}-${seq}@staff.test`
-  await insertStaff(t.db, {
-    id: newId(),
-    merchant_id: merchantId,
-    email,
-    name: `${role} ${seq}`,
-    role,
-    password_hash: await hashPassword(PASSWORD),
-    created_at: t.clock.now().toISOString(),
-  })
+  const passwordHash = await hashPassword(PASSWORD)
+  await writeTx(t.db, (tx) =>
+    insertStaff(tx, {
+      id: newId(),
+      merchant_id: merchantId,
+      email,
+      name: `${role} ${seq}`,
+      role,
+      password_hash: passwordHash,
+      created_at: t.clock.now().toISOString(),
+    }),
+  )
   return staffClient(t, email)
 }
 

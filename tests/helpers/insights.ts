@@ -1,6 +1,6 @@
 import { writeTx } from '../../server/db/connection.js'
 import { cardById } from '../../server/db/queries/cards.js'
-import { postEntry } from '../../server/services/award-points.js'
+import { postEntry } from '../../server/services/program/post-entry.js'
 import type { TestApp } from './test-app.js'
 
 /**

@@ -4,19 +4,16 @@ import path from 'node:path'
 import { createApp } from '../../server/app.js'
 import { loadConfig } from '../../server/config.js'
 import { migrate, openDb } from '../../server/db/connection.js'
-import { WriteLock } from '../../server/db/write-lock.js'
 import { FixedClock } from '../../server/domain/clock.js'
-import type { Deps } from '../../server/services/deps.js'
-import { startLedgerThread } from '../../server/services/ledger-thread.js'
+import type { Deps } from '../../server/services/common/deps.js'
 
 export const T0 = new Date('2026-03-10T12:00:00.000Z')
 export const SETUP_TOKEN = 'test-setup-token-0123456789'
 
 /**
  * The real app over a fresh SQLite file made from the migrations; a fixed clock the test moves.
- * `ledgerThread`: POS earns run on the ledger thread, as in the server (index.ts).
  */
-export async function makeTestApp(env: Record<string, string> = {}, opts: { ledgerThread?: boolean } = {}) {
+export async function makeTestApp(env: Record<string, string> = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lw-test-'))
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -27,12 +24,10 @@ export async function makeTestApp(env: Record<string, string> = {}, opts: { ledg
     RATE_LIMIT_SCAN_PER_MIN: '1000',
     ...env,
   })
-  const writeLock = new WriteLock()
-  const opened = openDb(config.dbFile, { writeLock })
+  const opened = openDb(config.dbFile)
   await migrate(opened.db)
   const clock = new FixedClock(T0)
   const deps: Deps = { db: opened.db, clock, config, setupToken: SETUP_TOKEN }
-  if (opts.ledgerThread) deps.ledgerThread = await startLedgerThread(config, writeLock, { checkpointsElsewhere: false })
   const app = createApp(deps)
   return {
     app,
@@ -44,7 +39,6 @@ export async function makeTestApp(env: Record<string, string> = {}, opts: { ledg
     /** A browser-like client with its own cookie jar. */
     client: () => new TestClient(app),
     async close() {
-      await deps.ledgerThread?.close()
       await opened.close()
       fs.rmSync(dir, { recursive: true, force: true })
     },

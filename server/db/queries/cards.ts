@@ -140,12 +140,3 @@ export async function isReversed(db: Tx, entryId: string): Promise<boolean> {
     .executeTakeFirst()
   return r !== undefined
 }
-
-export async function ledgerSumForCard(db: Tx, cardId: string): Promise<number> {
-  const r = await db
-    .selectFrom('ledger_entries')
-    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('points'), eb.lit(0)).as('total'))
-    .where('card_id', '=', cardId)
-    .executeTakeFirstOrThrow()
-  return Number(r.total)
-}

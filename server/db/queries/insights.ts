@@ -198,3 +198,14 @@ export async function membersByCard(db: Tx, merchantId: string, cardIds: readonl
   }
   return out
 }
+
+/** When the merchant's first ledger entry was posted (undefined: none yet). */
+export const firstEntryAt = (db: Tx, merchantId: string) =>
+  db
+    .selectFrom('ledger_entries')
+    .select((eb) => eb.fn.min<string>('created_at').as('t'))
+    .where('merchant_id', '=', merchantId)
+    .executeTakeFirst()
+
+export const clearPointsDays = (db: Tx, merchantId: string) =>
+  db.deleteFrom('insight_points_days').where('merchant_id', '=', merchantId).execute()

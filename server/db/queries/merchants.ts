@@ -11,6 +11,10 @@ const merchantByIdQuery = prepared((db, a: { id: string }) =>
 )
 export const merchantById = (db: Tx, id: string) => first(merchantByIdQuery(db, { id }))
 
+/** What local dates and money need: the merchant's slug, time zone and currency. */
+export const merchantLocale = (db: Tx, id: string) =>
+  db.selectFrom('merchants').select(['slug', 'timezone', 'currency']).where('id', '=', id).executeTakeFirst()
+
 export async function countMerchants(db: Tx): Promise<number> {
   const row = await db
     .selectFrom('merchants')

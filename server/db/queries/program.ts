@@ -78,9 +78,6 @@ export const setBelowSince = (db: Tx, cardId: string, belowSince: string | null)
 export const insertTierChange = (db: Tx, row: Insertable<TierChangeTable>) =>
   db.insertInto('tier_changes').values(row).execute()
 
-export const tierChangesForCard = (db: Tx, cardId: string) =>
-  db.selectFrom('tier_changes').selectAll().where('card_id', '=', cardId).orderBy('created_at', 'asc').execute()
-
 export const bonusGrant = (db: Tx, cardId: string, kind: BonusGrantTable['kind'], period: string) =>
   db
     .selectFrom('bonus_grants')

@@ -89,14 +89,15 @@ export const openingHoursOf = (db: Tx, merchantId: string) =>
     .where('merchant_id', '=', merchantId)
     .executeTakeFirst()
 
-export const saveOpeningHours = (db: Tx, merchantId: string, hours: string | null, now: string) =>
-  hours === null
-    ? db.deleteFrom('merchant_opening_hours').where('merchant_id', '=', merchantId).execute()
-    : db
-        .insertInto('merchant_opening_hours')
-        .values({ merchant_id: merchantId, hours, updated_at: now })
-        .onConflict((oc) => oc.column('merchant_id').doUpdateSet({ hours, updated_at: now }))
-        .execute()
+export async function saveOpeningHours(db: Tx, merchantId: string, hours: string | null, now: string): Promise<void> {
+  if (hours === null) await db.deleteFrom('merchant_opening_hours').where('merchant_id', '=', merchantId).execute()
+  else
+    await db
+      .insertInto('merchant_opening_hours')
+      .values({ merchant_id: merchantId, hours, updated_at: now })
+      .onConflict((oc) => oc.column('merchant_id').doUpdateSet({ hours, updated_at: now }))
+      .execute()
+}
 
 /* ---- staff alerts ---- */
 

@@ -1,0 +1,75 @@
+import type { LedgerEntry, WalletCard } from '../../contract/card.js'
+import type { MerchantPublic } from '../../contract/merchant.js'
+import type { CardSummary } from '../../contract/staff.js'
+import { TOTP_PERIOD_SECONDS } from '../../contract/card-code.js'
+import type { WalletCardRow } from '../../db/queries/cards.js'
+import type { LedgerRow, Merchant, ProgramVersion } from '../../db/schema.js'
+
+export function toMerchantPublic(m: Merchant, p: ProgramVersion | undefined): MerchantPublic {
+  return {
+    slug: m.slug,
+    name: m.name,
+    brandColor: m.brand_color,
+    accentColor: m.accent_color,
+    logoUrl: m.logo_url,
+    currency: m.currency,
+    timezone: m.timezone,
+    pointsPerUnit: p?.points_per_unit ?? 1,
+    unitMinor: p?.unit_minor ?? 100,
+  }
+}
+
+export function toLedgerEntry(e: LedgerRow & { reversed_count?: number | string | bigint }): LedgerEntry {
+  return {
+    id: e.id,
+    kind: e.kind,
+    points: e.points,
+    balanceAfter: e.balance_after,
+    reason: e.reason,
+    amountMinor: e.amount_minor,
+    currency: e.currency,
+    reversesEntryId: e.reverses_entry_id,
+    reversed: Number(e.reversed_count ?? 0) > 0,
+    createdAt: e.created_at,
+  }
+}
+
+export function toWalletCard(row: WalletCardRow, program: ProgramVersion | undefined): WalletCard {
+  return {
+    id: row.id,
+    cardNumber: row.card_number,
+    balance: row.balance,
+    totpSecret: row.totp_secret,
+    totpPeriod: TOTP_PERIOD_SECONDS,
+    memberName: row.member_name,
+    joinedAt: row.created_at,
+    updatedAt: row.updated_at,
+    merchant: {
+      slug: row.slug,
+      name: row.merchant_name,
+      brandColor: row.brand_color,
+      accentColor: row.accent_color,
+      logoUrl: row.logo_url,
+      currency: row.currency,
+      timezone: row.timezone,
+      pointsPerUnit: program?.points_per_unit ?? 1,
+      unitMinor: program?.unit_minor ?? 100,
+    },
+  }
+}
+
+export function toCardSummary(
+  card: { id: string; card_number: string; balance: number; created_at: string; marketing_consent: number },
+  memberName: string,
+  recent: LedgerEntry[],
+): CardSummary {
+  return {
+    cardId: card.id,
+    cardNumber: card.card_number,
+    memberName,
+    balance: card.balance,
+    joinedAt: card.created_at,
+    recent,
+    marketingConsent: card.marketing_consent === 1,
+  }
+}

@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto'
+import { writeTx, type Db } from '../../db/connection.js'
+import { idempotencyRecord, insertIdempotencyRecord } from '../../db/queries/access.js'
+import { DomainError } from '../../domain/errors.js'
+
+export interface Outcome<T> {
+  status: number
+  body: T
+}
+
+/** Stable JSON (sorted keys) so the same request always hashes the same. */
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null'
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
+}
+
+export const requestHash = (request: unknown): string => createHash('sha256').update(canonical(request)).digest('hex')
+
+export interface IdempotentCall {
+  merchantId: string
+  /** Which operation the key belongs to ("staff:earn", "pos:earn"): a key is never shared across operations. */
+  scope: string
+  key: string
+  request: unknown
+  now: string
+}
+
+/**
+ * Runs a retryable write once per key. The first outcome is stored in the same transaction as the
+ * write, so a replay returns exactly what the first call answered and writes nothing; the same key
+ * with a different request is a 409. Failures are not stored: nothing was written, so a retry may run.
+ */
+export async function runIdempotent<T>(
+  db: Db,
+  call: IdempotentCall,
+  fn: (tx: Db) => Promise<Outcome<T>>,
+): Promise<Outcome<T> & { replayed: boolean }> {
+  const hash = requestHash(call.request)
+  return writeTx(db, async (tx) => {
+    const seen = await idempotencyRecord(tx, call.merchantId, call.scope, call.key)
+    if (seen) {
+      if (seen.request_hash !== hash) {
+        throw new DomainError(
+          'idempotency_conflict',
+          'This Idempotency-Key was already used for a different request. Use a new key for a new operation.',
+        )
+      }
+      return { status: seen.status, body: JSON.parse(seen.body) as T, replayed: true }
+    }
+    const outcome = await fn(tx)
+    await insertIdempotencyRecord(tx, {
+      merchant_id: call.merchantId,
+      scope: call.scope,
+      key: call.key,
+      request_hash: hash,
+      status: outcome.status,
+      body: JSON.stringify(outcome.body),
+      created_at: call.now,
+    })
+    return { ...outcome, replayed: false }
+  })
+}

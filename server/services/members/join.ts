@@ -1,0 +1,96 @@
+import type { JoinRequest, JoinResponse, WalletCard } from '../../contract/card.js'
+import type { MerchantPublic } from '../../contract/merchant.js'
+import { writeTx, type Db } from '../../db/connection.js'
+import { insertConsentEvent } from '../../db/queries/account.js'
+import { cardOfCustomerAtMerchant, insertCard, walletCard } from '../../db/queries/cards.js'
+import { currentProgram, merchantBySlug, signupLinkByCode } from '../../db/queries/merchants.js'
+import { customerById, insertCustomer } from '../../db/queries/people.js'
+import { DomainError } from '../../domain/errors.js'
+import { newCardNumber, newId } from '../../domain/ids.js'
+import { newTotpSecret } from '../../domain/rotating-code.js'
+import { cardStatus } from '../program/card-status.js'
+import type { Deps } from '../common/deps.js'
+import { onJoined } from '../program/bonuses.js'
+import { toMerchantPublic, toWalletCard } from '../common/dto.js'
+
+export async function merchantPublic(deps: Deps, slug: string): Promise<MerchantPublic> {
+  const m = await merchantBySlug(deps.db, slug)
+  if (!m) throw new DomainError('merchant_not_found', `No loyalty program is called "${slug}".`)
+  return toMerchantPublic(m, await currentProgram(deps.db, m.id, deps.clock.now().toISOString()))
+}
+
+export async function loadWalletCard(db: Db, customerId: string, cardId: string, now: Date): Promise<WalletCard> {
+  const row = await walletCard(db, customerId, cardId)
+  if (!row) throw new DomainError('card_not_found', 'This card is not in your wallet.')
+  return {
+    ...toWalletCard(row, await currentProgram(db, row.merchant_id, now.toISOString())),
+    status: await cardStatus(db, row.id, now),
+  }
+}
+
+/**
+ * Joins a merchant's program. With no wallet yet, the customer is created (the caller opens a
+ * session for them); with a wallet, the card is added to it; a merchant already joined returns its card.
+ */
+export async function joinProgram(
+  deps: Deps,
+  req: JoinRequest,
+  existingCustomerId: string | null,
+): Promise<JoinResponse & { customerId: string; newCustomer: boolean }> {
+  const now = deps.clock.now()
+  const at = now.toISOString()
+  const merchant = await merchantBySlug(deps.db, req.slug)
+  if (!merchant) throw new DomainError('merchant_not_found', `No loyalty program is called "${req.slug}".`)
+
+  const result = await writeTx(deps.db, async (tx) => {
+    let customerId = existingCustomerId
+    if (customerId && !(await customerById(tx, customerId))) customerId = null
+    const newCustomer = customerId === null
+    if (customerId === null) {
+      customerId = newId()
+      await insertCustomer(tx, {
+        id: customerId,
+        name: req.name,
+        email: req.email || null,
+        birthday: req.birthday || null,
+        created_at: at,
+      })
+    }
+    const existing = await cardOfCustomerAtMerchant(tx, customerId, merchant.id)
+    if (existing) return { customerId, cardId: existing.id, alreadyMember: true, newCustomer }
+
+    const link = req.via ? await signupLinkByCode(tx, merchant.id, req.via) : undefined
+    const cardId = newId()
+    await insertCard(tx, {
+      id: cardId,
+      customer_id: customerId,
+      merchant_id: merchant.id,
+      card_number: newCardNumber(),
+      totp_secret: newTotpSecret(),
+      balance: 0,
+      last_code_step: null,
+      marketing_consent: req.marketingConsent ? 1 : 0,
+      signup_link_id: link?.id ?? null,
+      created_at: at,
+      updated_at: at,
+    })
+    await onJoined(tx, cardId, merchant.id, customerId, req.ref, now)
+    if (req.marketingConsent) {
+      await insertConsentEvent(tx, {
+        id: newId(),
+        customer_id: customerId,
+        card_id: cardId,
+        merchant_id: merchant.id,
+        granted: 1,
+        wording:
+          req.consentWording || `Send me offers and news from ${merchant.name}. You can turn this off at any time.`,
+        source: 'join',
+        created_at: at,
+      })
+    }
+    return { customerId, cardId, alreadyMember: false, newCustomer }
+  })
+
+  const card = await loadWalletCard(deps.db, result.customerId, result.cardId, now)
+  return { card, alreadyMember: result.alreadyMember, customerId: result.customerId, newCustomer: result.newCustomer }
+}

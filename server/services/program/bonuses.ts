@@ -1,0 +1,112 @@
+import type { Db } from '../../db/connection.js'
+import { cardById } from '../../db/queries/cards.js'
+import { customerById } from '../../db/queries/people.js'
+import { bonusGrant, cardByReferralCode, insertBonusGrant, setReferral } from '../../db/queries/program.js'
+import type { Card } from '../../db/schema.js'
+import { referralRefusal } from '../../domain/bonuses.js'
+import { lotExpiry } from '../../domain/expiry.js'
+import { newId, newLinkCode } from '../../domain/ids.js'
+import { programContext, systemActor, type ProgramContext } from './engine.js'
+import { postEntry } from './post-entry.js'
+import { upgradeIfQualified } from './tiers.js'
+
+/**
+ * A bonus (welcome, birthday, referral) at most once per card, kind and period; the grant row and the
+ * entry are written in the caller's transaction. Returns whether it was granted.
+ */
+export async function grantBonus(
+  tx: Db,
+  cardId: string,
+  ctx: ProgramContext,
+  b: { kind: 'welcome' | 'birthday' | 'referral'; period: string; points: number; reason: string },
+  now: Date,
+): Promise<boolean> {
+  if (b.points <= 0) return false
+  if (await bonusGrant(tx, cardId, b.kind, b.period)) return false
+  const card = await cardById(tx, cardId)
+  if (!card) return false
+  const posted = await postEntry(
+    tx,
+    card,
+    systemActor(card.merchant_id),
+    {
+      kind: 'bonus',
+      points: b.points,
+      reason: b.reason,
+      programVersion: ctx.version,
+      lotExpiresAt: lotExpiry(now, ctx.rules.expiry, ctx.merchant.timezone),
+    },
+    null,
+    now,
+  )
+  await insertBonusGrant(tx, {
+    id: newId(),
+    card_id: cardId,
+    merchant_id: card.merchant_id,
+    kind: b.kind,
+    period: b.period,
+    entry_id: posted.body.entry.id,
+    created_at: now.toISOString(),
+  })
+  await upgradeIfQualified(tx, cardId, ctx, now)
+  return true
+}
+
+/** After a friend's first purchase: both the friend and the member who referred them get the bonus, once. */
+export async function grantReferralBonuses(tx: Db, friend: Card, ctx: ProgramContext, now: Date): Promise<void> {
+  if (!friend.referred_by_card_id || ctx.rules.referralBonus <= 0) return
+  const referrer = await cardById(tx, friend.referred_by_card_id)
+  if (!referrer || referrer.merchant_id !== friend.merchant_id) return
+  const [a, b] = await Promise.all([customerById(tx, referrer.customer_id), customerById(tx, friend.customer_id)])
+  if (!a || !b) return
+  if (referralRefusal({ customerId: a.id, email: a.email }, { customerId: b.id, email: b.email })) return
+  const points = ctx.rules.referralBonus
+  await grantBonus(
+    tx,
+    referrer.id,
+    ctx,
+    {
+      kind: 'referral',
+      period: friend.id,
+      points,
+      reason: 'Referral bonus: a friend you invited made their first purchase',
+    },
+    now,
+  )
+  await grantBonus(
+    tx,
+    friend.id,
+    ctx,
+    { kind: 'referral', period: 'referred', points, reason: 'Referral bonus: welcome from the friend who invited you' },
+    now,
+  )
+}
+
+/** At join: the member's own referral code, who referred them (never themselves), and the welcome bonus. */
+export async function onJoined(
+  tx: Db,
+  cardId: string,
+  merchantId: string,
+  customerId: string,
+  ref: string | undefined,
+  now: Date,
+): Promise<void> {
+  let referredBy: string | null = null
+  if (ref) {
+    const referrer = await cardByReferralCode(tx, merchantId, ref.toLowerCase())
+    if (referrer) {
+      const [a, b] = await Promise.all([customerById(tx, referrer.customer_id), customerById(tx, customerId)])
+      if (a && b && !referralRefusal({ customerId: a.id, email: a.email }, { customerId: b.id, email: b.email }))
+        referredBy = referrer.id
+    }
+  }
+  await setReferral(tx, cardId, newLinkCode(), referredBy)
+  const ctx = await programContext(tx, merchantId, now)
+  await grantBonus(
+    tx,
+    cardId,
+    ctx,
+    { kind: 'welcome', period: 'join', points: ctx.rules.welcomeBonus, reason: 'Welcome bonus' },
+    now,
+  )
+}

@@ -1,0 +1,57 @@
+import type { LedgerKind } from '../../contract/card.js'
+import type { AwardResponse } from '../../contract/staff.js'
+import type { Db } from '../../db/connection.js'
+import { appendLedgerEntry } from '../../db/queries/cards.js'
+import type { Card } from '../../db/schema.js'
+import { newId } from '../../domain/ids.js'
+import { balanceAfter } from '../../domain/ledger.js'
+import type { Actor } from '../common/deps.js'
+import { toLedgerEntry } from '../common/dto.js'
+import type { Outcome } from '../common/idempotency.js'
+
+export interface Posting {
+  kind: LedgerKind
+  points: number
+  reason: string
+  amountMinor?: number | null
+  currency?: string | null
+  reversesEntryId?: string | null
+  programVersion?: number | null
+  /** When this lot expires (earn and bonus entries), set by the program engine. */
+  lotExpiresAt?: string | null
+  /** On an 'expire' entry: the lot it expires. */
+  expiresEntryId?: string | null
+}
+
+/** The one way points move: an appended entry and the cached balance, in the caller's transaction. */
+export async function postEntry(
+  tx: Db,
+  card: Card,
+  actor: Actor,
+  p: Posting,
+  idempotencyKey: string | null,
+  now: Date,
+): Promise<Outcome<AwardResponse>> {
+  const at = now.toISOString()
+  const row = {
+    id: newId(),
+    card_id: card.id,
+    merchant_id: card.merchant_id,
+    kind: p.kind,
+    points: p.points,
+    balance_after: balanceAfter(card.balance, p.points),
+    reason: p.reason,
+    amount_minor: p.amountMinor ?? null,
+    currency: p.currency ?? null,
+    staff_id: actor.staffId,
+    api_key_id: actor.apiKeyId,
+    reverses_entry_id: p.reversesEntryId ?? null,
+    lot_expires_at: p.lotExpiresAt ?? null,
+    program_version: p.programVersion ?? null,
+    expires_entry_id: p.expiresEntryId ?? null,
+    idempotency_key: idempotencyKey,
+    created_at: at,
+  }
+  await appendLedgerEntry(tx, row, at)
+  return { status: 201, body: { entry: toLedgerEntry(row), balance: row.balance_after } }
+}

@@ -1,0 +1,85 @@
+import type { ScanResponse } from '../../contract/staff.js'
+import { parseCardCode } from '../../contract/card-code.js'
+import { writeTx, type Db } from '../../db/connection.js'
+import { insertScanHandle, scanHandle } from '../../db/queries/access.js'
+import { cardById, cardByNumber, consumeCodeStep, ledgerForCard } from '../../db/queries/cards.js'
+import { customerById } from '../../db/queries/people.js'
+import type { Card } from '../../db/schema.js'
+import { DomainError } from '../../domain/errors.js'
+import { randomToken } from '../../domain/ids.js'
+import { verifyCode } from '../../domain/rotating-code.js'
+import type { Deps } from '../common/deps.js'
+import { toCardSummary, toLedgerEntry } from '../common/dto.js'
+
+/** How long the scanner may act on a card after one scan (award, undo, redeem). */
+export const HANDLE_TTL_MS = 5 * 60 * 1000
+
+const invalid = () =>
+  new DomainError('code_invalid', 'This card code is not valid. Ask the customer to show the card again.')
+
+/** A card merged into another or of a deleted account takes no more points. */
+export const cardClosed = () =>
+  new DomainError(
+    'card_closed',
+    "This card was closed (merged into another card or its account deleted). Ask for the member's current card.",
+  )
+
+/**
+ * Checks a rotating code against the merchant's card and marks its step used (once, atomically).
+ * A card of another merchant reads as an invalid code: staff learn nothing about other merchants.
+ */
+export async function consumeRotatingCode(tx: Db, merchantId: string, code: string, now: Date): Promise<Card> {
+  const parsed = parseCardCode(code)
+  if (!parsed) throw invalid()
+  const card = await cardByNumber(tx, parsed.cardNumber)
+  if (!card || card.merchant_id !== merchantId) throw invalid()
+  if (card.closed_at) throw cardClosed()
+  const step = verifyCode(card.totp_secret, parsed.totp, now)
+  if (!(await consumeCodeStep(tx, card.id, step))) {
+    throw new DomainError(
+      'code_used',
+      'This code was already used. Ask the customer to show the card again: the code changes every 30 seconds.',
+    )
+  }
+  return card
+}
+
+export async function cardSummary(db: Db, card: Card) {
+  const customer = await customerById(db, card.customer_id)
+  const recent = (await ledgerForCard(db, card.id, 5)).map(toLedgerEntry)
+  return toCardSummary(card, customer?.name ?? '', recent)
+}
+
+export async function scanCard(
+  deps: Deps,
+  staff: { id: string; merchantId: string },
+  code: string,
+): Promise<ScanResponse> {
+  const now = deps.clock.now()
+  const handle = randomToken(24)
+  const expiresAt = new Date(now.getTime() + HANDLE_TTL_MS)
+  const card = await writeTx(deps.db, async (tx) => {
+    const c = await consumeRotatingCode(tx, staff.merchantId, code, now)
+    await insertScanHandle(tx, {
+      id: handle,
+      card_id: c.id,
+      merchant_id: staff.merchantId,
+      staff_id: staff.id,
+      created_at: now.toISOString(),
+      expires_at: expiresAt.toISOString(),
+    })
+    return c
+  })
+  return { handle, handleExpiresAt: expiresAt.toISOString(), card: await cardSummary(deps.db, card) }
+}
+
+/** The card a scan handle opened, if the handle is this merchant's and still fresh. */
+export async function cardForHandle(tx: Db, merchantId: string, handle: string, now: Date): Promise<Card> {
+  const h = await scanHandle(tx, handle, merchantId)
+  if (!h || h.expires_at <= now.toISOString()) {
+    throw new DomainError('handle_expired', 'The card was opened too long ago. Scan the card again.')
+  }
+  const card = await cardById(tx, h.card_id)
+  if (!card) throw new DomainError('card_not_found', 'The card no longer exists.')
+  return card
+}
