@@ -161,13 +161,13 @@ export default defineConfig({
             {
               name: 'staff',
               priority: 30,
-              test: /[\\/]client[\\/](views[\\/](staff|merchant)[\\/]|stores[\\/]merchant|api[\\/](console|insights)|components[\\/](console|insights)[\\/]|composables[\\/]use-qr-camera|components[\\/]common[\\/]CopyButton)/,
+              test: /[\\/]client[\\/](views[\\/](staff|merchant)[\\/]|layouts[\\/](StaffLayout|console-nav)|stores[\\/]merchant|api[\\/](console|insights|reports)|components[\\/](console|insights|till)[\\/]|composables[\\/](use-qr-camera|use-till-session)|components[\\/]common[\\/]CopyButton)/,
             },
             // The framework, cached across releases that only touch app code.
             {
               name: 'framework',
               priority: 20,
-              test: /[\\/]node_modules[\\/](vue|@vue|vue-router|pinia|vue-i18n|@intlify)[\\/]/,
+              test: /[\\/]node_modules[\\/](vue|@vue|vue-router|pinia|vue-i18n|@intlify|hono)[\\/]/,
             },
             // Small shared app modules in one request instead of a dozen tiny ones.
             {

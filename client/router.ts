@@ -11,7 +11,7 @@ declare module 'vue-router' {
   }
 }
 
-const StaffLayout = () => import('./views/staff/StaffLayout.vue')
+const StaffLayout = () => import('./layouts/StaffLayout.vue')
 
 const routes: RouteRecordRaw[] = [
   {

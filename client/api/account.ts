@@ -1,38 +1,41 @@
 /** The member's account: passkeys, sign-in links, devices, consents, export and deletion. */
-import type { AccountProfile, ConsentDto, DeviceDto, PasskeyDto, SignInResult } from '../../server/contract/account.js'
-import { request } from './client.js'
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/browser'
+import { call, rpc, seg, type JsonOf } from './client.js'
 
-export type { AccountProfile, ConsentDto, DeviceDto, PasskeyDto, SignInResult }
+export type { AccountProfile, ConsentDto, DeviceDto, PasskeyDto, SignInResult } from '../../server/contract/account.js'
 
-const seg = encodeURIComponent
+// The server reads a WebAuthn response as a loose object (any extra field passes through to the
+// verifier); the browser library's interfaces have no index signature, hence the casts.
+type PasskeyCredential = JsonOf<typeof rpc.me.passkeys.$post>['response']
+type PasskeyAssertion = JsonOf<typeof rpc.auth.passkey.$post>['response']
 
 export const accountApi = {
-  profile: () => request<AccountProfile>('GET', '/me'),
+  profile: () => call(rpc.me.$get()),
 
-  passkeys: () => request<{ passkeys: PasskeyDto[] }>('GET', '/me/passkeys'),
-  passkeyOptions: () => request<Record<string, unknown>>('POST', '/me/passkeys/options'),
-  addPasskey: (response: unknown, name: string) =>
-    request<PasskeyDto>('POST', '/me/passkeys', { body: { response, name } }),
+  passkeys: () => call(rpc.me.passkeys.$get()),
+  passkeyOptions: () => call(rpc.me.passkeys.options.$post()),
+  addPasskey: (response: RegistrationResponseJSON, name: string) =>
+    call(rpc.me.passkeys.$post({ json: { response: response as PasskeyCredential, name } })),
   renamePasskey: (id: string, name: string) =>
-    request<{ passkeys: PasskeyDto[] }>('PATCH', `/me/passkeys/${seg(id)}`, { body: { name } }),
-  removePasskey: (id: string) => request<{ passkeys: PasskeyDto[] }>('DELETE', `/me/passkeys/${seg(id)}`),
+    call(rpc.me.passkeys[':id'].$patch({ param: { id: seg(id) }, json: { name } })),
+  removePasskey: (id: string) => call(rpc.me.passkeys[':id'].$delete({ param: { id: seg(id) } })),
 
-  signInOptions: () => request<Record<string, unknown>>('POST', '/auth/passkey/options'),
-  passkeySignIn: (response: unknown) => request<SignInResult>('POST', '/auth/passkey', { body: { response } }),
-  emailLink: (email: string, locale: 'en' | 'pl') =>
-    request<{ sent: true }>('POST', '/auth/email-link', { body: { email, locale } }),
-  confirmEmailLink: (token: string) => request<SignInResult>('POST', '/auth/email-link/confirm', { body: { token } }),
+  signInOptions: () => call(rpc.auth.passkey.options.$post()),
+  passkeySignIn: (response: AuthenticationResponseJSON) =>
+    call(rpc.auth.passkey.$post({ json: { response: response as PasskeyAssertion } })),
+  emailLink: (email: string, locale: 'en' | 'pl') => call(rpc.auth['email-link'].$post({ json: { email, locale } })),
+  confirmEmailLink: (token: string) => call(rpc.auth['email-link'].confirm.$post({ json: { token } })),
 
-  devices: () => request<{ devices: DeviceDto[] }>('GET', '/me/devices'),
-  signOutDevice: (id: string) => request<{ signedOut: number }>('DELETE', `/me/devices/${seg(id)}`),
-  signOutOthers: () => request<{ signedOut: number }>('POST', '/me/devices/sign-out-others'),
+  devices: () => call(rpc.me.devices.$get()),
+  signOutDevice: (id: string) => call(rpc.me.devices[':id'].$delete({ param: { id: seg(id) } })),
+  signOutOthers: () => call(rpc.me.devices['sign-out-others'].$post()),
 
-  consents: () => request<{ consents: ConsentDto[] }>('GET', '/me/consents'),
+  consents: () => call(rpc.me.consents.$get()),
   setConsent: (cardId: string, granted: boolean, wording: string) =>
-    request<{ consents: ConsentDto[] }>('PUT', `/me/cards/${seg(cardId)}/consent`, { body: { granted, wording } }),
+    call(rpc.me.cards[':id'].consent.$put({ param: { id: seg(cardId) }, json: { granted, wording } })),
 
-  exportData: () => request<Record<string, unknown>>('GET', '/me/export'),
-  deleteAccount: () => request<{ deleted: true }>('POST', '/me/delete', { body: { confirm: true } }),
+  exportData: () => call(rpc.me.export.$get()),
+  deleteAccount: () => call(rpc.me.delete.$post({ json: { confirm: true } })),
 }
 
 /** Codes the account screens translate under account.errors (the rest use the shared errors.*). */

@@ -1,59 +1,59 @@
 /**
- * The typed API client. A small fetch wrapper over the shared contract types: same-origin cookies,
- * JSON in and out, every failure thrown as ApiError (see errors.ts).
+ * The typed API client: `hc<AppType>` (hono/client) over the server's routes, so a wrong path, parameter,
+ * body or header fails `npm run typecheck`, and each answer's type is the one the route returns.
+ * `call()` turns every failure into an ApiError (see errors.ts). Only the server's types are imported:
+ * no server code reaches the bundle.
  */
+import { hc, type ClientResponse, type InferRequestType } from 'hono/client'
+import type { SuccessStatusCode } from 'hono/utils/http-status'
+import type { AppType } from '../../server/app.js'
 import type { z } from 'zod'
-import type { CardDetail, JoinRequest, JoinResponse, WalletCard } from '../../server/contract/card.js'
-import type {
-  CreatedApiKey,
-  ApiKeySummary,
-  MerchantPublic,
-  SetupRequest,
-  SetupStatus,
-  SignupLink,
-} from '../../server/contract/merchant.js'
-import type { AwardResponse, LoginRequest, ScanResponse, StaffMe } from '../../server/contract/staff.js'
-import type { Offer, OfferSegment, PushFigures, PushPreferences, PushSettingsDto } from '../../server/contract/push.js'
+import type { CreatedApiKey, ApiKeySummary, SignupLink } from '../../server/contract/merchant.js'
 import { ApiError } from './errors.js'
 
-export type { CardDetail, JoinRequest, JoinResponse, WalletCard, MerchantPublic, AwardResponse, ScanResponse, StaffMe }
-export type { LedgerEntry } from '../../server/contract/card.js'
-export type { CardSummary, Role } from '../../server/contract/staff.js'
-export type { Offer, OfferSegment, PushFigures, PushPreferences, PushSettingsDto }
+export type { JoinRequest, LedgerEntry, WalletCard } from '../../server/contract/card.js'
+export type { MerchantPublic } from '../../server/contract/merchant.js'
+export type { AwardResponse, CardSummary, Role, ScanResponse, StaffMe } from '../../server/contract/staff.js'
+export type { Offer, OfferSegment, PushFigures, PushPreferences, PushSettingsDto } from '../../server/contract/push.js'
 export type ApiKey = z.infer<typeof ApiKeySummary>
 export type NewApiKey = z.infer<typeof CreatedApiKey>
 export type SignupLinkDto = z.infer<typeof SignupLink>
-export type SetupBody = z.input<typeof SetupRequest>
-export type LoginBody = z.input<typeof LoginRequest>
+export type SetupBody = JsonOf<typeof rpc.setup.$post>
+export type LoginBody = JsonOf<typeof rpc.staff.login.$post>
 
-const BASE = '/api'
+/** The API's routes (everything under /api); same-origin cookies, JSON answers. */
+export const rpc = hc<AppType>('/', {
+  headers: { Accept: 'application/json' },
+  init: { credentials: 'same-origin' },
+}).api
 
-interface RequestOptions {
-  body?: unknown
-  headers?: Record<string, string>
-  signal?: AbortSignal
-}
+/** What a route's success statuses answer (nothing for 204). */
+type Answer<R> =
+  R extends ClientResponse<infer T, infer S, infer _F>
+    ? S extends SuccessStatusCode
+      ? S extends 204
+        ? void
+        : T
+      : never
+    : never
 
-/** One API call; a Blob body (a logo upload) is sent as is, with its own type. */
-export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers }
-  const raw = typeof Blob !== 'undefined' && opts.body instanceof Blob
-  if (opts.body !== undefined && !raw) headers['Content-Type'] = 'application/json'
+/** The JSON body a route takes. */
+export type JsonOf<F> = InferRequestType<F> extends { json: infer J } ? J : never
+
+/**
+ * Sends one hc request and reads its answer: the body of a success status, or an ApiError
+ * with the server's error code (network failures are `network_error` or `offline`).
+ */
+export async function call<R extends ClientResponse<unknown, number, string>>(sent: Promise<R>): Promise<Answer<R>> {
   let res: Response
   try {
-    res = await fetch(BASE + path, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: opts.body === undefined ? undefined : raw ? (opts.body as Blob) : JSON.stringify(opts.body),
-      signal: opts.signal,
-    })
+    res = (await sent) as unknown as Response
   } catch (e) {
     if (e instanceof DOMException && e.name === 'AbortError') throw e
     const offline = typeof navigator !== 'undefined' && navigator.onLine === false
     throw new ApiError(offline ? 'offline' : 'network_error', 'The server could not be reached.', 0)
   }
-  if (res.status === 204) return undefined as T
+  if (res.status === 204) return undefined as Answer<R>
   const text = await res.text()
   let data: unknown = undefined
   if (text) {
@@ -70,57 +70,57 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
     throw new ApiError(code, message, res.status, err?.details)
   }
   if (data === undefined) throw new ApiError('internal_error', 'The server sent an unreadable answer.', res.status)
-  return data as T
+  return data as Answer<R>
 }
 
-const idem = (key: string) => ({ 'Idempotency-Key': key })
-const seg = encodeURIComponent
+/** The Idempotency-Key header of a retryable write (one key per user action). */
+export const idem = (key: string) => ({ 'idempotency-key': key })
+/** A path parameter: hc puts it in the path as is. */
+export const seg = encodeURIComponent
+/** hc's per-call options for an abortable call. */
+export const signal = (s?: AbortSignal) => (s ? { init: { signal: s } } : undefined)
 
 export const api = {
-  health: () => request<{ status: 'ok' }>('GET', '/health'),
+  health: () => call(rpc.health.$get()),
 
-  setupStatus: () => request<z.infer<typeof SetupStatus>>('GET', '/setup'),
-  setup: (body: SetupBody) => request<StaffMe>('POST', '/setup', { body }),
+  setupStatus: () => call(rpc.setup.$get()),
+  setup: (body: SetupBody) => call(rpc.setup.$post({ json: body })),
 
-  merchant: (slug: string) => request<MerchantPublic>('GET', `/merchants/${seg(slug)}`),
-  join: (body: z.input<typeof JoinRequest>) => request<JoinResponse>('POST', '/join', { body }),
-  myCards: (signal?: AbortSignal) => request<{ cards: WalletCard[] }>('GET', '/me/cards', { signal }),
-  myCard: (id: string, signal?: AbortSignal) => request<CardDetail>('GET', `/me/cards/${seg(id)}`, { signal }),
+  merchant: (slug: string) => call(rpc.merchants[':slug'].$get({ param: { slug: seg(slug) } })),
+  join: (body: JsonOf<typeof rpc.join.$post>) => call(rpc.join.$post({ json: body })),
+  myCards: (s?: AbortSignal) => call(rpc.me.cards.$get(undefined, signal(s))),
+  myCard: (id: string, s?: AbortSignal) => call(rpc.me.cards[':id'].$get({ param: { id: seg(id) } }, signal(s))),
 
-  staffLogin: (body: LoginBody) => request<StaffMe>('POST', '/staff/login', { body }),
-  staffLogout: () => request<void>('POST', '/staff/logout'),
-  staffMe: () => request<StaffMe>('GET', '/staff/me'),
-  scan: (code: string) => request<ScanResponse>('POST', '/staff/scan', { body: { code } }),
-  earn: (body: { handle: string; amountMinor: number; discountMinor?: number }, key: string) =>
-    request<AwardResponse>('POST', '/staff/earn', { body, headers: idem(key) }),
-  adjust: (body: { handle: string; points: number; reason: string }, key: string) =>
-    request<AwardResponse>('POST', '/staff/adjust', { body, headers: idem(key) }),
-  undo: (body: { handle: string; entryId: string }, key: string) =>
-    request<AwardResponse>('POST', '/staff/undo', { body, headers: idem(key) }),
+  staffLogin: (body: LoginBody) => call(rpc.staff.login.$post({ json: body })),
+  staffLogout: () => call(rpc.staff.logout.$post()),
+  staffMe: () => call(rpc.staff.me.$get()),
+  scan: (code: string) => call(rpc.staff.scan.$post({ json: { code } })),
+  earn: (body: JsonOf<typeof rpc.staff.earn.$post>, key: string) =>
+    call(rpc.staff.earn.$post({ json: body, header: idem(key) })),
+  adjust: (body: JsonOf<typeof rpc.staff.adjust.$post>, key: string) =>
+    call(rpc.staff.adjust.$post({ json: body, header: idem(key) })),
+  undo: (body: JsonOf<typeof rpc.staff.undo.$post>, key: string) =>
+    call(rpc.staff.undo.$post({ json: body, header: idem(key) })),
 
-  apiKeys: () => request<{ keys: ApiKey[] }>('GET', '/merchant/api-keys'),
-  createApiKey: (name: string) => request<NewApiKey>('POST', '/merchant/api-keys', { body: { name } }),
-  revokeApiKey: (id: string) => request<void>('DELETE', `/merchant/api-keys/${seg(id)}`),
-  signupLinks: () => request<{ links: SignupLinkDto[] }>('GET', '/merchant/signup-links'),
-  createSignupLink: (campaign: string) =>
-    request<SignupLinkDto>('POST', '/merchant/signup-links', { body: { campaign } }),
+  apiKeys: () => call(rpc.merchant['api-keys'].$get()),
+  createApiKey: (name: string) => call(rpc.merchant['api-keys'].$post({ json: { name } })),
+  revokeApiKey: (id: string) => call(rpc.merchant['api-keys'][':id'].$delete({ param: { id: seg(id) } })),
+  signupLinks: () => call(rpc.merchant['signup-links'].$get()),
+  createSignupLink: (campaign: string) => call(rpc.merchant['signup-links'].$post({ json: { campaign } })),
 
-  pushPublicKey: () => request<{ publicKey: string }>('GET', '/push/public-key'),
+  pushPublicKey: () => call(rpc.push['public-key'].$get()),
   pushSubscribe: (sub: PushSubscriptionJSON) =>
-    request<{ id: string }>('POST', '/me/push/subscriptions', { body: sub }),
-  pushUnsubscribe: (endpoint: string) => request<void>('POST', '/me/push/unsubscribe', { body: { endpoint } }),
-  pushPreferences: (cardId: string) => request<PushPreferences>('GET', `/me/cards/${seg(cardId)}/push-preferences`),
-  setPushPreferences: (cardId: string, body: PushPreferences) =>
-    request<PushPreferences>('PUT', `/me/cards/${seg(cardId)}/push-preferences`, { body }),
-  pushSettings: () => request<PushSettingsDto>('GET', '/merchant/push/settings'),
-  savePushSettings: (body: PushSettingsDto) => request<PushSettingsDto>('PUT', '/merchant/push/settings', { body }),
-  pushOffers: () => request<{ offers: Offer[] }>('GET', '/merchant/push/offers'),
-  createPushOffer: (body: {
-    title: string
-    body: string
-    segment: OfferSegment
-    sendAt?: string | null
-    holdoutPct?: number
-  }) => request<Offer>('POST', '/merchant/push/offers', { body }),
-  pushFigures: () => request<PushFigures>('GET', '/merchant/push/figures'),
+    call(rpc.me.push.subscriptions.$post({ json: sub as JsonOf<typeof rpc.me.push.subscriptions.$post> })),
+  pushUnsubscribe: (endpoint: string) => call(rpc.me.push.unsubscribe.$post({ json: { endpoint } })),
+  pushPreferences: (cardId: string) =>
+    call(rpc.me.cards[':id']['push-preferences'].$get({ param: { id: seg(cardId) } })),
+  setPushPreferences: (cardId: string, body: JsonOf<(typeof rpc.me.cards)[':id']['push-preferences']['$put']>) =>
+    call(rpc.me.cards[':id']['push-preferences'].$put({ param: { id: seg(cardId) }, json: body })),
+  pushSettings: () => call(rpc.merchant.push.settings.$get()),
+  savePushSettings: (body: JsonOf<typeof rpc.merchant.push.settings.$put>) =>
+    call(rpc.merchant.push.settings.$put({ json: body })),
+  pushOffers: () => call(rpc.merchant.push.offers.$get()),
+  createPushOffer: (body: JsonOf<typeof rpc.merchant.push.offers.$post>) =>
+    call(rpc.merchant.push.offers.$post({ json: body })),
+  pushFigures: () => call(rpc.merchant.push.figures.$get()),
 }

@@ -37,11 +37,6 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number]
 
-export interface FieldIssue {
-  path: string
-  message: string
-}
-
 export class ApiError extends Error {
   constructor(
     readonly code: string,

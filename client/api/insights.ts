@@ -1,30 +1,21 @@
-/** Campaign lift, staff alerts and exports for the console (staff chunk). */
-import type { AutomationHoldouts, CampaignDto, OpeningHoursDto, StaffAlertDto } from '../../server/contract/reports.js'
-import { request } from './client.js'
+/** Insights: the dashboard, segments and their thresholds (server/routes/insights.ts; staff chunk). */
+import type { InsightSettingsDto, SegmentName } from '../../server/contract/insights.js'
+import { call, rpc } from './client.js'
 
-export type { AutomationHoldouts, CampaignDto, OpeningHoursDto, StaffAlertDto }
-
-const seg = encodeURIComponent
+export type { InsightSettingsDto, InsightsDashboard, SegmentName } from '../../server/contract/insights.js'
+export type { SegmentMember } from '../../server/contract/insights.js'
 
 export const insightsApi = {
-  campaigns: () => request<{ campaigns: CampaignDto[] }>('GET', '/merchant/campaigns'),
-  automationHoldouts: () => request<AutomationHoldouts>('GET', '/merchant/automation-holdouts'),
-  saveAutomationHoldouts: (body: AutomationHoldouts) =>
-    request<AutomationHoldouts>('PUT', '/merchant/automation-holdouts', { body }),
-  alerts: () => request<{ alerts: StaffAlertDto[] }>('GET', '/merchant/alerts'),
-  resolveAlert: (id: string, state: 'acknowledged' | 'dismissed') =>
-    request<void>('POST', `/merchant/alerts/${seg(id)}/state`, { body: { state } }),
-  openingHours: () => request<OpeningHoursDto>('GET', '/merchant/opening-hours'),
-  saveOpeningHours: (body: OpeningHoursDto) => request<OpeningHoursDto>('PUT', '/merchant/opening-hours', { body }),
-  alertDevices: () => request<{ endpoints: string[] }>('GET', '/merchant/alerts/devices'),
-  addAlertDevice: (sub: PushSubscriptionJSON) => request<void>('POST', '/merchant/alerts/devices', { body: sub }),
-  removeAlertDevice: (endpoint: string) =>
-    request<void>('POST', '/merchant/alerts/devices/remove', { body: { endpoint } }),
-  /** Download links (the browser sends the session cookie). */
-  /** Every member, or with both dates those who joined between them (shop time, both days included). */
-  membersCsvUrl: (from?: string, to?: string) =>
-    from && to
-      ? `/api/merchant/exports/members.csv?from=${seg(from)}&to=${seg(to)}`
-      : '/api/merchant/exports/members.csv',
-  ledgerCsvUrl: (from: string, to: string) => `/api/merchant/exports/ledger.csv?from=${seg(from)}&to=${seg(to)}`,
+  dashboard: () => call(rpc.merchant.insights.$get()),
+  settings: () => call(rpc.merchant.insights.settings.$get()),
+  saveSettings: (body: InsightSettingsDto) => call(rpc.merchant.insights.settings.$put({ json: body })),
+  segment: (name: SegmentName, offset = 0, limit = 50) =>
+    call(
+      rpc.merchant.insights.segments[':segment'].$get({
+        param: { segment: name },
+        query: { limit: String(limit), offset: String(offset) },
+      }),
+    ),
+  /** A download link (the browser sends the session cookie). */
+  csvUrl: (name: SegmentName) => rpc.merchant.insights.segments[':segment'].csv.$path({ param: { segment: name } }),
 }

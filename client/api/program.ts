@@ -1,12 +1,6 @@
-/** Program settings (merchant console) and the member's birthday: typed calls over the shared contract. */
-import type { z } from 'zod'
-import type {
-  BirthdayResponse,
-  ProgramPreview,
-  ProgramRulesInput,
-  ProgramSettings,
-} from '../../server/contract/program.js'
-import { request } from './client.js'
+/** Program settings (merchant console) and the member's birthday. */
+import type { ProgramRulesInput } from '../../server/contract/program.js'
+import { call, rpc } from './client.js'
 
 export type {
   CardStatus,
@@ -14,17 +8,14 @@ export type {
   ProgramRules,
   ProgramRulesInput,
   ProgramSettings,
-  Promotion,
   Tier,
 } from '../../server/contract/program.js'
-export type Birthday = z.infer<typeof BirthdayResponse>
 
 export const programApi = {
-  get: () => request<ProgramSettings>('GET', '/merchant/program'),
+  get: () => call(rpc.merchant.program.$get()),
   save: (rules: ProgramRulesInput, effectiveFrom?: string) =>
-    request<ProgramSettings>('PUT', '/merchant/program', { body: { rules, effectiveFrom } }),
-  preview: (rules: ProgramRulesInput) =>
-    request<ProgramPreview>('POST', '/merchant/program/preview', { body: { rules } }),
-  birthday: () => request<Birthday>('GET', '/me/birthday'),
-  setBirthday: (birthday: string) => request<Birthday>('PUT', '/me/birthday', { body: { birthday } }),
+    call(rpc.merchant.program.$put({ json: { rules, effectiveFrom } })),
+  preview: (rules: ProgramRulesInput) => call(rpc.merchant.program.preview.$post({ json: { rules } })),
+  birthday: () => call(rpc.me.birthday.$get()),
+  setBirthday: (birthday: string) => call(rpc.me.birthday.$put({ json: { birthday } })),
 }

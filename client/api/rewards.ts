@@ -1,18 +1,6 @@
 /** Rewards, coupons and stamp cards: calls over the shared contract types (server/contract/rewards.ts). */
-import type {
-  CardPerks,
-  Coupon,
-  CouponAtTill,
-  CouponRedeemed,
-  MemberReward,
-  RedeemRewardResponse,
-  Reward,
-  RewardInput,
-  StampCardSettings,
-  StampProgress,
-  StampResponse,
-} from '../../server/contract/rewards.js'
-import { request } from './client.js'
+import { call, idem, rpc, seg, signal } from './client.js'
+import type { RewardInput, StampCardSettings } from '../../server/contract/rewards.js'
 
 export type {
   CardPerks,
@@ -24,33 +12,30 @@ export type {
   Reward,
   RewardInput,
   StampCardSettings,
-  StampProgress,
   StampResponse,
-}
-
-const seg = encodeURIComponent
-const idem = (key: string) => ({ 'Idempotency-Key': key })
+} from '../../server/contract/rewards.js'
 
 export const rewardsApi = {
-  perks: (cardId: string, signal?: AbortSignal) =>
-    request<CardPerks>('GET', `/me/cards/${seg(cardId)}/perks`, { signal }),
+  perks: (cardId: string, s?: AbortSignal) =>
+    call(rpc.me.cards[':id'].perks.$get({ param: { id: seg(cardId) } }, signal(s))),
   redeemReward: (cardId: string, rewardId: string, key: string) =>
-    request<RedeemRewardResponse>('POST', `/me/cards/${seg(cardId)}/rewards/${seg(rewardId)}/redeem`, {
-      headers: idem(key),
-    }),
+    call(
+      rpc.me.cards[':id'].rewards[':rewardId'].redeem.$post({
+        param: { id: seg(cardId), rewardId: seg(rewardId) },
+        header: idem(key),
+      }),
+    ),
 
-  rewards: () => request<{ rewards: Reward[] }>('GET', '/merchant/rewards'),
-  createReward: (body: RewardInput) => request<Reward>('POST', '/merchant/rewards', { body }),
-  updateReward: (id: string, body: RewardInput) => request<Reward>('PUT', `/merchant/rewards/${seg(id)}`, { body }),
-  stampCard: () => request<{ stampCard: StampCardSettings | null }>('GET', '/merchant/stamp-card'),
-  saveStampCard: (body: StampCardSettings) =>
-    request<{ stampCard: StampCardSettings | null }>('PUT', '/merchant/stamp-card', { body }),
+  rewards: () => call(rpc.merchant.rewards.$get()),
+  createReward: (body: RewardInput) => call(rpc.merchant.rewards.$post({ json: body })),
+  updateReward: (id: string, body: RewardInput) =>
+    call(rpc.merchant.rewards[':id'].$put({ param: { id: seg(id) }, json: body })),
+  stampCard: () => call(rpc.merchant['stamp-card'].$get()),
+  saveStampCard: (body: StampCardSettings) => call(rpc.merchant['stamp-card'].$put({ json: body })),
 
-  couponsOnCard: (handle: string) =>
-    request<{ coupons: Coupon[] }>('POST', '/staff/coupons/on-card', { body: { handle } }),
-  lookupCoupon: (code: string) => request<CouponAtTill>('POST', '/staff/coupons/lookup', { body: { code } }),
+  couponsOnCard: (handle: string) => call(rpc.staff.coupons['on-card'].$post({ json: { handle } })),
+  lookupCoupon: (code: string) => call(rpc.staff.coupons.lookup.$post({ json: { code } })),
   redeemCoupon: (code: string, key: string) =>
-    request<CouponRedeemed>('POST', '/staff/coupons/redeem', { body: { code }, headers: idem(key) }),
-  addStamp: (handle: string, key: string) =>
-    request<StampResponse>('POST', '/staff/stamps', { body: { handle }, headers: idem(key) }),
+    call(rpc.staff.coupons.redeem.$post({ json: { code }, header: idem(key) })),
+  addStamp: (handle: string, key: string) => call(rpc.staff.stamps.$post({ json: { handle }, header: idem(key) })),
 }

@@ -1,9 +1,7 @@
 import { computed, onScopeDispose, ref, watch, type Ref } from 'vue'
-// otpauth's bare build plus our HMAC-SHA-1: the full build carries every SHA-2/3 variant.
-import { Secret, TOTP } from 'otpauth/bare'
 import { TOTP_PERIOD_SECONDS, formatShortCode, qrPayload } from '../../server/contract/card-code.js'
 import type { WalletCard } from '../api/client.js'
-import { otpHmac } from '../lib/hmac-sha1.js'
+import { cardTotp, totpAt } from '../lib/totp.js'
 import { usePageVisible } from './use-online.js'
 
 export interface RotatingCode {
@@ -27,23 +25,9 @@ export function useRotatingCode(card: Ref<WalletCard | null | undefined>): Rotat
   const visible = usePageVisible()
 
   const period = computed(() => card.value?.totpPeriod || TOTP_PERIOD_SECONDS)
-  const generator = computed(() => {
-    const c = card.value
-    if (!c?.totpSecret) return null
-    try {
-      return new TOTP({
-        secret: Secret.fromBase32(c.totpSecret),
-        algorithm: 'SHA1',
-        digits: 6,
-        period: period.value,
-        hmac: otpHmac,
-      })
-    } catch {
-      return null
-    }
-  })
+  const generator = computed(() => (card.value?.totpSecret ? cardTotp(card.value.totpSecret, period.value) : null))
   const step = computed(() => Math.floor(now.value / 1000 / period.value))
-  const totp = computed(() => generator.value?.generate({ timestamp: step.value * period.value * 1000 }) ?? null)
+  const totp = computed(() => (generator.value ? totpAt(generator.value, step.value * period.value * 1000) : null))
   const payload = computed(() => (card.value && totp.value ? qrPayload(card.value.cardNumber, totp.value) : null))
   const shortCode = computed(() =>
     card.value && totp.value ? formatShortCode(card.value.cardNumber, totp.value) : null,

@@ -47,6 +47,11 @@ export function formatWhen(iso: string | Date, locale: string, now = new Date())
     : dateFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(d)
 }
 
+/** The date on this device's calendar as YYYY-MM-DD (what a date input holds). */
+export function localIsoDate(d = new Date()): string {
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
+}
+
 /** "ABCD2345" -> "ABCD 2345" for reading. */
 export function formatCardNumber(cardNumber: string): string {
   return cardNumber.length === 8 ? `${cardNumber.slice(0, 4)} ${cardNumber.slice(4)}` : cardNumber

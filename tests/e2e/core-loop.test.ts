@@ -1,6 +1,14 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectNoAxeViolations, launch, phoneContext, screenshot, startServer, type RunningServer } from './harness.js'
+import {
+  expectNoAxeViolations,
+  launch,
+  phoneContext,
+  screenshot,
+  staffSignIn,
+  startServer,
+  type RunningServer,
+} from './harness.js'
 
 /** "1,234 points" -> 1234 (digits only: thousands separators differ per locale). */
 function pointsIn(text: string | null): number {
@@ -94,6 +102,72 @@ describe('the core loop in Chromium at 390x844', () => {
     expect(await card.getByTestId('ledger-entry').first().textContent()).toContain('12.50')
     await expectNoAxeViolations(card)
     await card.goBack()
+  })
+
+  it('the till retries an award after a network failure with the same Idempotency-Key; the next award and the undo get new keys', async () => {
+    const member = await phoneContext(browser, server.url)
+    const cashier = await phoneContext(browser, server.url)
+    try {
+      const wallet = await member.newPage()
+      await wallet.goto('/join/demo')
+      await wallet.getByTestId('join-name').fill('Grace Hopper')
+      await wallet.getByTestId('join-submit').click()
+      await wallet.waitForURL(/\/cards\/[^/]+$/)
+      const shortCode = (await wallet.getByTestId('short-code').textContent())!
+
+      const till = await cashier.newPage()
+      await staffSignIn(till, 'cashier@demo.test', 'demo-cashier-pass')
+      await till.getByTestId('card-code').fill(shortCode)
+      await till.getByTestId('open-card').click()
+      await till.getByTestId('scan-result').waitFor()
+
+      const sent: Array<{ path: string; key: string | undefined }> = []
+      till.on('request', (r) => {
+        const path = new URL(r.url()).pathname
+        if (path === '/api/staff/earn' || path === '/api/staff/undo')
+          sent.push({ path, key: r.headers()['idempotency-key'] })
+      })
+      const answer = (path: string) =>
+        till.waitForResponse((r) => new URL(r.url()).pathname === path && r.request().method() === 'POST')
+
+      // The first try never reaches the server.
+      await till.route('**/api/staff/earn', (route) => route.abort('internetdisconnected'), { times: 1 })
+      await till.getByTestId('amount').fill('4.00')
+      await till.getByTestId('award').click()
+      const firstAnswer = answer('/api/staff/earn')
+      await till.getByTestId('retry-action').click()
+      const first = await firstAnswer
+      expect(first.status()).toBe(201)
+      await till.getByTestId('award-success').waitFor()
+
+      // The same amount again is another purchase: a new key, a new entry.
+      await till.getByTestId('amount').fill('4.00')
+      const secondAnswer = answer('/api/staff/earn')
+      await till.getByTestId('award').click()
+      const second = await secondAnswer
+      expect(second.status()).toBe(201)
+      const firstEntry = ((await first.json()) as { entry: { id: string } }).entry.id
+      expect(((await second.json()) as { entry: { id: string } }).entry.id).not.toBe(firstEntry)
+
+      const undoAnswer = answer('/api/staff/undo')
+      await till.getByTestId('undo').click()
+      expect((await undoAnswer).status()).toBe(201)
+      await expect.poll(() => till.getByTestId('award-success').textContent()).toContain('Undone')
+
+      expect(sent.map((s) => s.path)).toEqual([
+        '/api/staff/earn',
+        '/api/staff/earn',
+        '/api/staff/earn',
+        '/api/staff/undo',
+      ])
+      const [tried, retried, next, undo] = sent.map((s) => s.key)
+      expect(tried).toMatch(/^[0-9a-f-]{36}$/)
+      expect(retried).toBe(tried)
+      expect(new Set([tried, next, undo]).size).toBe(3)
+    } finally {
+      await member.close()
+      await cashier.close()
+    }
   })
 
   it('offline, a reload still shows the card with its last balance and a QR code', async () => {

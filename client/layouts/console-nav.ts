@@ -1,6 +1,6 @@
 import type { RouteLocationRaw } from 'vue-router'
-import type { Role } from '../../api/client.js'
-import type { IconName } from '../../components/common/icons.js'
+import type { Role } from '../api/client.js'
+import type { IconName } from '../components/common/icons.js'
 
 export interface ConsoleLink {
   /** Route name. */

@@ -1,0 +1,188 @@
+import { computed, onScopeDispose, reactive, ref } from 'vue'
+import { useRouter } from 'vue-router'
+import { api, type AwardResponse, type LedgerEntry, type ScanResponse } from '../api/client.js'
+import { ApiError, errorKey, isApiError } from '../api/errors.js'
+import { actionKeys } from '../lib/idempotency.js'
+import { useSessionStore } from '../stores/session.js'
+
+/** The server's undo window for an award (server/services/award-points.ts). */
+const UNDO_WINDOW_MS = 10 * 60 * 1000
+
+export type TillAction = 'earn' | 'adjust' | 'undo'
+
+export interface LastAward {
+  kind: TillAction
+  entry: LedgerEntry
+  balance: number
+  cardId: string
+}
+
+/**
+ * One customer at the till: the card a scan opened (and its short-lived handle), then earn, adjust and
+ * undo on that handle. Each user action carries one Idempotency-Key, reused when the same action is
+ * retried after a network error or 5xx, so the server replays instead of awarding twice.
+ * Errors are i18n keys; a 401 sends the cashier to sign in and back here. Returns one reactive
+ * object (read `till.scan`, call `till.earn(...)`): pass it whole, don't destructure it.
+ */
+export function useTillSession() {
+  const router = useRouter()
+  const session = useSessionStore()
+  const keys = actionKeys()
+
+  const scan = ref<ScanResponse | null>(null)
+  const scanning = ref(false)
+  const scanError = ref<string | null>(null)
+  const lastAward = ref<LastAward | null>(null)
+  const actionError = ref<string | null>(null)
+  /** Repeats the action that just failed with a retryable error (same key). */
+  const retry = ref<(() => void) | null>(null)
+  /** The scan handle expired: the card must be scanned again before any action. */
+  const expired = ref(false)
+  const busy = reactive<Record<TillAction, boolean>>({ earn: false, adjust: false, undo: false })
+
+  const now = ref(Date.now())
+  const clock = setInterval(() => (now.value = Date.now()), 10_000)
+  onScopeDispose(() => clearInterval(clock))
+
+  const canUndo = computed(() => {
+    const a = lastAward.value
+    if (!a || a.kind === 'undo' || !scan.value || scan.value.card.cardId !== a.cardId) return false
+    return now.value - new Date(a.entry.createdAt).getTime() < UNDO_WINDOW_MS
+  })
+
+  /** A 401 mid-shift means the session ended: go to sign-in and come back here after. */
+  async function sessionEnded() {
+    session.expire()
+    await router.replace({ name: 'staff-login', query: { redirect: '/staff/scan' } })
+  }
+  async function handleStaffError(e: unknown) {
+    if (isApiError(e, 'unauthenticated')) await sessionEnded()
+  }
+
+  function clearAction() {
+    actionError.value = null
+    retry.value = null
+    expired.value = false
+  }
+
+  /** Opens the card behind a typed or scanned code; true when it opened. */
+  async function open(raw: string): Promise<boolean> {
+    const value = raw.trim()
+    scanError.value = null
+    if (!value) {
+      scanError.value = 'scan.codeRequired'
+      return false
+    }
+    scanning.value = true
+    try {
+      scan.value = await api.scan(value)
+      clearAction()
+      navigator.vibrate?.(40)
+      return true
+    } catch (e) {
+      await handleStaffError(e)
+      scanError.value = errorKey(e)
+      return false
+    } finally {
+      scanning.value = false
+    }
+  }
+
+  function applyAward(kind: TillAction, res: AwardResponse) {
+    const s = scan.value
+    if (!s) return
+    s.card.balance = res.balance
+    s.card.recent = [
+      res.entry,
+      ...s.card.recent.map((e) =>
+        kind === 'undo' && e.id === res.entry.reversesEntryId ? { ...e, reversed: true } : e,
+      ),
+    ].slice(0, 5)
+    lastAward.value = { kind, entry: res.entry, balance: res.balance, cardId: s.card.cardId }
+  }
+
+  async function run(kind: TillAction, body: object, send: (key: string) => Promise<AwardResponse>): Promise<boolean> {
+    actionError.value = null
+    retry.value = null
+    const key = keys.keyFor(kind + JSON.stringify(body))
+    busy[kind] = true
+    try {
+      const res = await send(key)
+      keys.settle()
+      applyAward(kind, res)
+      navigator.vibrate?.([30, 40, 30])
+      return true
+    } catch (e) {
+      keys.settle(e)
+      await handleStaffError(e)
+      if (isApiError(e, 'handle_expired')) expired.value = true
+      actionError.value = errorKey(e)
+      if (e instanceof ApiError && e.retryable) retry.value = () => void run(kind, body, send)
+      return false
+    } finally {
+      busy[kind] = false
+    }
+  }
+
+  /** Points for a purchase; `discountMinor` is the part a coupon or reward paid for (it earns nothing). */
+  function earn(amountMinor: number, discountMinor: number): Promise<boolean> {
+    const s = scan.value
+    if (!s || busy.earn) return Promise.resolve(false)
+    const body =
+      discountMinor > 0 ? { handle: s.handle, amountMinor, discountMinor } : { handle: s.handle, amountMinor }
+    return run('earn', body, (key) => api.earn(body, key))
+  }
+
+  /** A manual adjustment with a reason (owner and manager). */
+  function adjust(points: number, reason: string): Promise<boolean> {
+    const s = scan.value
+    if (!s || busy.adjust) return Promise.resolve(false)
+    const body = { handle: s.handle, points, reason }
+    return run('adjust', body, (key) => api.adjust(body, key))
+  }
+
+  /** Reverses the last award on this card (within the undo window). */
+  async function undo(): Promise<void> {
+    const s = scan.value
+    const a = lastAward.value
+    if (!s || !a || busy.undo) return
+    const body = { handle: s.handle, entryId: a.entry.id }
+    await run('undo', body, (key) => api.undo(body, key))
+  }
+
+  /** Done with this customer: the till is ready for the next code. */
+  function next() {
+    scan.value = null
+    lastAward.value = null
+    scanError.value = null
+    clearAction()
+  }
+
+  /** The handle expired: close the card so it can be scanned again (the last award stays on show). */
+  function rescan() {
+    scan.value = null
+    expired.value = false
+    actionError.value = null
+  }
+
+  return reactive({
+    scan,
+    scanning,
+    scanError,
+    lastAward,
+    actionError,
+    retry,
+    expired,
+    busy,
+    canUndo,
+    open,
+    earn,
+    adjust,
+    undo,
+    next,
+    rescan,
+    sessionEnded,
+  })
+}
+
+export type TillSession = ReturnType<typeof useTillSession>
