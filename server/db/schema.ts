@@ -1,4 +1,5 @@
 import type { ColumnType, Insertable, Selectable } from 'kysely'
+import type { FeedbackDatabase } from './schema-feedback.js'
 
 /** Times are UTC ISO-8601 text; points and money are integers. */
 type Iso = string
@@ -326,6 +327,8 @@ export interface PushPreferenceTable {
   expiring: number
   tiers: number
   reminders: number
+  /** Feedback questions and replies (0070); off unless the member turns it on. */
+  feedback: ColumnType<number, number | undefined, number>
   updated_at: Iso
 }
 export interface PushSettingsTable {
@@ -505,7 +508,8 @@ export interface StaffPushSubscriptionTable {
   created_at: Iso
 }
 
-export interface Database {
+/** The feedback tables (0070) are declared in schema-feedback.ts. */
+export interface Database extends FeedbackDatabase {
   merchants: MerchantTable
   program_versions: ProgramVersionTable
   staff: StaffTable
