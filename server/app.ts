@@ -8,6 +8,7 @@ import { checkOrigin, limitBody, limitPerMinute } from './middleware/security.js
 import { consoleRoutes, LOGO_UPLOAD_PATH } from './routes/console.js'
 import { accountRoutes, signInRoutes } from './routes/account.js'
 import { customerRoutes } from './routes/customer.js'
+import { feedbackRoutes } from './routes/feedback.js'
 import { healthRoutes } from './routes/health.js'
 import { insightRoutes } from './routes/insights.js'
 import { reportRoutes } from './routes/reports.js'
@@ -61,6 +62,7 @@ function buildApi(deps: Deps) {
     .route('/', signInRoutes(limitPerMinute(r.loginPerMinute, trustProxy)))
     .route('/', accountRoutes)
     .route('/', reportRoutes)
+    .route('/', feedbackRoutes)
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 
-export const PushCategory = z.enum(['offers', 'birthday', 'expiring', 'tiers', 'reminders'])
+export const PushCategory = z.enum(['offers', 'birthday', 'expiring', 'tiers', 'reminders', 'feedback'])
 export type PushCategory = z.infer<typeof PushCategory>
 
 export const VapidPublicKey = z.object({ publicKey: z.string() }).meta({ id: 'VapidPublicKey' })
@@ -26,6 +26,8 @@ export const PushPreferences = z
     expiring: z.boolean(),
     tiers: z.boolean(),
     reminders: z.boolean(),
+    /** Visit questions, surveys and replies (issue 21); off unless the member turns it on. */
+    feedback: z.boolean(),
   })
   .meta({ id: 'PushPreferences' })
 export type PushPreferences = z.infer<typeof PushPreferences>

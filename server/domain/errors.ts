@@ -50,6 +50,9 @@ export const ERROR_STATUS = {
   stamps_not_enabled: 422,
   stamp_daily_limit: 422,
   stamp_cooldown: 422,
+  // Feedback (issue 21)
+  already_answered: 409,
+  question_expired: 410,
 } as const
 
 export type ErrorCode = keyof typeof ERROR_STATUS

@@ -6,7 +6,7 @@ import { localDate, localParts } from './time.js'
 
 export const MAX_PAYLOAD_BYTES = 3000
 
-export const PUSH_CATEGORIES = ['offers', 'birthday', 'expiring', 'tiers', 'reminders'] as const
+export const PUSH_CATEGORIES = ['offers', 'birthday', 'expiring', 'tiers', 'reminders', 'feedback'] as const
 export type PushCategory = (typeof PUSH_CATEGORIES)[number]
 
 export const AUTOMATION_KINDS = ['welcome', 'birthday', 'expiring', 'tier_up', 'tier_at_risk', 'winback'] as const
@@ -31,10 +31,13 @@ export interface PushSettings {
   automations: AutomationSettings
 }
 
-/** Which switch governs a kind, and whether it is marketing (needs consent, counts against the cap). */
+/**
+ * Which switch governs a kind, and whether it is marketing (needs consent, counts against the cap);
+ * `capped`: not marketing, but counts against the daily cap all the same (the feedback questions).
+ */
 export const KIND_RULES: Record<
-  AutomationKind | 'earned' | 'offer',
-  { category: PushCategory | null; marketing: boolean }
+  AutomationKind | 'earned' | 'offer' | FeedbackKind,
+  { category: PushCategory | null; marketing: boolean; capped?: boolean }
 > = {
   earned: { category: null, marketing: false },
   welcome: { category: null, marketing: false },
@@ -44,7 +47,22 @@ export const KIND_RULES: Record<
   birthday: { category: 'birthday', marketing: true },
   winback: { category: 'reminders', marketing: true },
   offer: { category: 'offers', marketing: true },
+  feedback_visit: { category: 'feedback', marketing: false, capped: true },
+  feedback_survey: { category: 'feedback', marketing: false, capped: true },
+  feedback_reply: { category: 'feedback', marketing: false },
 }
+
+/** Feedback pushes (issue 21): a visit question, a survey, the merchant's reply. */
+export type FeedbackKind = 'feedback_visit' | 'feedback_survey' | 'feedback_reply'
+
+/** Kinds that count against the member's daily cap. */
+export const CAPPED_KINDS = Object.entries(KIND_RULES)
+  .filter(([, r]) => r.marketing || r.capped)
+  .map(([k]) => k)
+
+/** A switch the member never touched: on, except feedback, which the member turns on themselves. */
+export const categoryOn = (category: PushCategory, stored: number | undefined) =>
+  stored === undefined ? category !== 'feedback' : stored === 1
 
 export const DEFAULT_PUSH_SETTINGS: PushSettings = {
   quietStart: '21:00',

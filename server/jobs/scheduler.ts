@@ -1,5 +1,6 @@
 import { Cron } from 'croner'
 import type { Deps } from '../services/common/deps.js'
+import { runFeedbackJobs } from '../services/feedback/jobs.js'
 import { detectStaffAnomalies } from '../services/insights/staff-alerts.js'
 import { purgeAccountTokens } from '../services/members/housekeeping.js'
 import { couponIssuer } from '../services/perks/coupon-issuer.js'
@@ -43,6 +44,13 @@ export function serverJobs(deps: Deps): Job[] {
       pattern: '*/5 * * * *',
       atStart: true,
       run: async () => (await recovered, runAutomations(deps, { coupons: couponIssuer })),
+    },
+    // Survey rounds that are due, and visit questions by push a few hours after the visit.
+    {
+      name: 'feedback',
+      pattern: '*/5 * * * *',
+      atStart: true,
+      run: async () => (await recovered, runFeedbackJobs(deps)),
     },
     { name: 'push sender', pattern: '*/2 * * * * *', run: async () => (await recovered, sender.drain()) },
   ]

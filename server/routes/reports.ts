@@ -40,7 +40,7 @@ const IdParam = z.object({ id: z.string().max(64) })
 const csv = (description: string) => ({ content: { 'text/csv': { schema: z.string() } }, description })
 
 /** Streams CSV lines in chunks of about 64 kB, with a file name for the browser's download. */
-function sendCsv(c: Context<AppEnv>, filename: string, rows: AsyncGenerator<string>) {
+export function sendCsv(c: Context<AppEnv>, filename: string, rows: AsyncGenerator<string>) {
   c.header('content-type', 'text/csv; charset=utf-8')
   c.header('content-disposition', `attachment; filename="${filename.replace(/[^\w.-]/g, '_')}"`)
   c.header('cache-control', 'no-store')

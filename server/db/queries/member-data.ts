@@ -12,7 +12,9 @@ export interface MemberTable {
   /** The column holding the member's customer id, or one of their card ids. */
   column: string
   via: 'customer' | 'card'
-  onDelete: 'delete' | 'keep'
+  /** 'erase': the row stays (anonymous figures) with the `erase` columns set to null, the link among them. */
+  onDelete: 'delete' | 'keep' | 'erase'
+  erase?: readonly string[]
   /** Our own secrets (token hashes) left out of the export. */
   omit?: readonly string[]
 }
@@ -39,6 +41,18 @@ export const MEMBER_TABLES: readonly MemberTable[] = [
   { table: 'push_automation_runs', column: 'card_id', via: 'card', onDelete: 'keep' },
   // Which campaign group the member was drawn into (no personal data; kept so lift reports stay reproducible).
   { table: 'campaign_members', column: 'card_id', via: 'card', onDelete: 'keep' },
+  // Feedback (issue 21): the scores stay in the figures, unlinked from the member; comments and texts go.
+  { table: 'feedback_requests', column: 'card_id', via: 'card', onDelete: 'erase', erase: ['card_id', 'entry_id'] },
+  {
+    table: 'feedback_responses',
+    column: 'card_id',
+    via: 'card',
+    onDelete: 'erase',
+    erase: ['card_id', 'comment', 'thanks_entry_id', 'request_id'],
+  },
+  { table: 'feedback_answers', column: 'card_id', via: 'card', onDelete: 'erase', erase: ['card_id', 'text'] },
+  { table: 'feedback_replies', column: 'card_id', via: 'card', onDelete: 'delete' },
+  { table: 'feedback_card_asks', column: 'card_id', via: 'card', onDelete: 'delete' },
 ]
 
 export interface MemberIds {
@@ -73,6 +87,14 @@ export async function deleteMemberRows(db: Tx, t: MemberTable, ids: MemberIds): 
   const list = idsFor(t, ids)
   if (list.length === 0) return
   await sql`delete from ${sql.table(t.table)} where ${sql.ref(t.column)} in (${sql.join(list)})`.execute(db)
+}
+
+/** Sets the table's `erase` columns to null on the member's rows (the lookup column is among them). */
+export async function eraseMemberColumns(db: Tx, t: MemberTable, ids: MemberIds): Promise<void> {
+  const list = idsFor(t, ids)
+  if (list.length === 0 || !t.erase?.length) return
+  const set = sql.join(t.erase.map((c) => sql`${sql.ref(c)} = null`))
+  await sql`update ${sql.table(t.table)} set ${set} where ${sql.ref(t.column)} in (${sql.join(list)})`.execute(db)
 }
 
 /** Notifications sent to the member stay countable (sent, opened) but say nothing about them any more. */

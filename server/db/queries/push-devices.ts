@@ -64,6 +64,7 @@ export async function savePreferences(db: Tx, row: Insertable<PushPreferenceTabl
         expiring: row.expiring,
         tiers: row.tiers,
         reminders: row.reminders,
+        feedback: row.feedback ?? 0,
         updated_at: row.updated_at,
       }),
     )

@@ -45,13 +45,14 @@ export const insertRun = (
   row: { card_id: string; kind: string; period: string; notification_id: string | null; created_at: string },
 ) => db.insertInto('push_automation_runs').values(row).execute()
 
-export async function marketingCountOnDay(db: Tx, cardId: string, localDay: string): Promise<number> {
+/** Notifications of the capped kinds (marketing, and the feedback questions) to a card on a local day. */
+export async function cappedCountOnDay(db: Tx, cardId: string, localDay: string, kinds: string[]): Promise<number> {
   const r = await db
     .selectFrom('push_notifications')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('card_id', '=', cardId)
     .where('local_day', '=', localDay)
-    .where('marketing', '=', 1)
+    .where('kind', 'in', kinds)
     .executeTakeFirstOrThrow()
   return Number(r.n)
 }

@@ -258,3 +258,25 @@ export const unsubscribeAlertDevice = (deps: Deps, staffId: string, endpoint: st
 export const alertDevices = async (deps: Deps, staffId: string) => ({
   endpoints: (await staffPushDevices(deps.db, staffId)).map((d) => d.endpoint),
 })
+
+/**
+ * One push to every alert device of the merchant's owners (the staff alert channel), now; gone
+ * devices are forgotten. Other features' urgent news (a low visit rating) use it. Returns how many took it.
+ */
+export async function pushToOwnerPhones(
+  deps: Deps,
+  merchantId: string,
+  message: { title: string; body: string; url: string; tag: string; kind: string },
+  opts: DetectOptions = {},
+): Promise<number> {
+  const subs = await staffPushSubscriptionsOf(deps.db, merchantId)
+  const vapid = { subject: deps.config.push.vapidSubject, keys: vapidKeys(deps.config.dataDir) }
+  const payload = JSON.stringify(message)
+  let sent = 0
+  for (const s of subs) {
+    const status = await sendOnce(vapid, s, payload, { ttl: 86_400, urgency: 'high', topic: message.tag }, opts.fetch)
+    if (status === 404 || status === 410) await writeTx(deps.db, (tx) => deleteStaffPushSubscription(tx, { id: s.id }))
+    else if (status >= 200 && status < 300) sent++
+  }
+  return sent
+}

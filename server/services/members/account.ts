@@ -12,6 +12,7 @@ import {
 import { cardById } from '../../db/queries/cards.js'
 import {
   deleteMemberRows,
+  eraseMemberColumns,
   eraseNotificationText,
   MEMBER_TABLES,
   memberIds,
@@ -132,7 +133,10 @@ export async function deleteAccount(deps: Deps, customerId: string): Promise<voi
       await closeCard(tx, cardId, null, now)
     }
     await withdrawAllConsents(tx, ids.cardIds, now)
-    for (const t of MEMBER_TABLES) if (t.onDelete === 'delete') await deleteMemberRows(tx, t, ids)
+    for (const t of MEMBER_TABLES) {
+      if (t.onDelete === 'delete') await deleteMemberRows(tx, t, ids)
+      else if (t.onDelete === 'erase') await eraseMemberColumns(tx, t, ids)
+    }
     await eraseNotificationText(tx, ids.cardIds)
     for (const id of ids.customerIds) {
       await updateProfile(tx, id, { name: '', email: null, birthday: null, deleted_at: now })

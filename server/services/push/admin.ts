@@ -24,6 +24,7 @@ import { createOfferCampaign } from '../insights/campaigns.js'
 import { loadPushSettings } from './queue.js'
 import { vapidKeys } from '../../push/vapid.js'
 import { DAY_MS } from '../../domain/time.js'
+import { categoryOn } from '../../domain/push-rules.js'
 
 /* The member's devices and switches, and the merchant console's push settings, offers and figures. */
 
@@ -69,6 +70,7 @@ export async function getPreferences(deps: Deps, customerId: string, cardId: str
     expiring: (p?.expiring ?? 1) === 1,
     tiers: (p?.tiers ?? 1) === 1,
     reminders: (p?.reminders ?? 1) === 1,
+    feedback: categoryOn('feedback', p?.feedback),
   }
 }
 
@@ -88,6 +90,7 @@ export async function setPreferences(
       expiring: b(p.expiring),
       tiers: b(p.tiers),
       reminders: b(p.reminders),
+      feedback: b(p.feedback),
       updated_at: deps.clock.now().toISOString(),
     }),
   )

@@ -4,7 +4,7 @@ import {
   insertNotification,
   insertOutbox,
   insertRun,
-  marketingCountOnDay,
+  cappedCountOnDay,
   pushTarget,
   runExists,
   type PushTarget,
@@ -18,6 +18,8 @@ import {
 import { DomainError } from '../../domain/errors.js'
 import { newId } from '../../domain/ids.js'
 import {
+  CAPPED_KINDS,
+  categoryOn,
   KIND_RULES,
   MAX_PAYLOAD_BYTES,
   localDate,
@@ -39,6 +41,9 @@ const DELIVERY: Record<NotificationKind, { ttl: number; urgency: 'very-low' | 'l
   birthday: { ttl: 12 * 3600, urgency: 'normal' },
   winback: { ttl: 3 * 86_400, urgency: 'low' },
   offer: { ttl: 86_400, urgency: 'low' },
+  feedback_visit: { ttl: 12 * 3600, urgency: 'low' },
+  feedback_survey: { ttl: 3 * 86_400, urgency: 'low' },
+  feedback_reply: { ttl: 3 * 86_400, urgency: 'normal' },
 }
 
 export interface QueueRequest {
@@ -92,7 +97,7 @@ export async function queueNotification(
   if (rules.marketing && !target.marketing_consent) return { status: 'no_consent' }
   if (rules.category) {
     const prefs = await preferencesOfCard(tx, req.cardId)
-    if (prefs && prefs[rules.category] === 0) return { status: 'switched_off' }
+    if (!categoryOn(rules.category, prefs?.[rules.category])) return { status: 'switched_off' }
   }
   const devices = await subscriptionsOfCustomer(tx, target.customer_id)
   if (!devices.length) return { status: 'no_device' }
@@ -103,7 +108,10 @@ export async function queueNotification(
   const notBefore =
     req.kind === 'earned' ? now : nextSendTime(now, target.timezone, settings.quietStart, settings.quietEnd)
   const localDay = localDate(notBefore, target.timezone)
-  if (rules.marketing && (await marketingCountOnDay(tx, req.cardId, localDay)) >= settings.dailyCap)
+  if (
+    (rules.marketing || rules.capped) &&
+    (await cappedCountOnDay(tx, req.cardId, localDay, CAPPED_KINDS)) >= settings.dailyCap
+  )
     return { status: 'capped' }
 
   const attached = req.attach ? await req.attach(target) : null
