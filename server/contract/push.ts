@@ -31,6 +31,9 @@ export const PushPreferences = z
   })
   .meta({ id: 'PushPreferences' })
 export type PushPreferences = z.infer<typeof PushPreferences>
+/** What a member saves: a card installed before the feedback switch leaves it out, and it keeps its value. */
+export const PushPreferencesUpdate = PushPreferences.extend({ feedback: z.boolean().optional() })
+export type PushPreferencesUpdate = z.infer<typeof PushPreferencesUpdate>
 
 export const PushClick = z.object({ notificationId: z.string().min(1).max(64) })
 

@@ -6,6 +6,7 @@ import {
   PushClick,
   PushFigures,
   PushPreferences,
+  PushPreferencesUpdate,
   PushSettingsDto,
   PushSubscriptionBody,
   PushUnsubscribeBody,
@@ -100,7 +101,7 @@ export const pushRoutes = router()
       path: '/me/cards/{id}/push-preferences',
       tags: ['push'],
       middleware: [requireCustomer] as const,
-      request: { params: CardParam, body: jsonBody(PushPreferences) },
+      request: { params: CardParam, body: jsonBody(PushPreferencesUpdate) },
       responses: { 200: json(PushPreferences, 'Saved'), ...E400, ...E401, ...E404 },
     }),
     async (c) =>

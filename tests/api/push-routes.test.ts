@@ -77,7 +77,7 @@ describe('devices', () => {
 })
 
 describe("a member's switches", () => {
-  it("are all on by default, saved per card, and private to the card's owner", async () => {
+  it("are all on by default (feedback, off), saved per card, and private to the card's owner", async () => {
     const m = await merchantWithOwner(t)
     const a = await member(t, m.slug)
     const b = await member(t, m.slug, { name: 'Bea' })
@@ -88,10 +88,14 @@ describe("a member's switches", () => {
       expiring: true,
       tiers: true,
       reminders: true,
+      feedback: false,
     })
+    // A card installed before the feedback switch existed saves without it: it keeps its value.
     const off = { offers: false, birthday: true, expiring: true, tiers: false, reminders: true }
-    expect((await a.client.req('PUT', url, off)).body).toEqual(off)
-    expect((await a.client.get(url)).body).toEqual(off)
+    expect((await a.client.req('PUT', url, off)).body).toEqual({ ...off, feedback: false })
+    expect((await a.client.req('PUT', url, { ...off, feedback: true })).body).toEqual({ ...off, feedback: true })
+    expect((await a.client.req('PUT', url, off)).body).toEqual({ ...off, feedback: true })
+    expect((await a.client.get(url)).body).toEqual({ ...off, feedback: true })
     expect((await b.client.get(url)).status).toBe(404)
     expect((await b.client.req('PUT', url, off)).status).toBe(404)
   })

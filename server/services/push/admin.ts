@@ -3,6 +3,7 @@ import type {
   OfferSegment,
   PushFigures,
   PushPreferences,
+  PushPreferencesUpdate,
   PushSettingsDto,
   PushSubscriptionBody,
 } from '../../contract/push.js'
@@ -78,10 +79,11 @@ export async function setPreferences(
   deps: Deps,
   customerId: string,
   cardId: string,
-  p: PushPreferences,
+  p: PushPreferencesUpdate,
 ): Promise<PushPreferences> {
   await ownCard(deps, customerId, cardId)
   const b = (v: boolean) => (v ? 1 : 0)
+  const feedback = p.feedback ?? (await getPreferences(deps, customerId, cardId)).feedback
   await writeTx(deps.db, (tx) =>
     savePreferences(tx, {
       card_id: cardId,
@@ -90,11 +92,11 @@ export async function setPreferences(
       expiring: b(p.expiring),
       tiers: b(p.tiers),
       reminders: b(p.reminders),
-      feedback: b(p.feedback),
+      feedback: b(feedback),
       updated_at: deps.clock.now().toISOString(),
     }),
   )
-  return p
+  return { ...p, feedback }
 }
 
 export async function clickNotification(deps: Deps, notificationId: string): Promise<void> {
