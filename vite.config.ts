@@ -175,10 +175,11 @@ export default defineConfig({
               priority: 10,
               minShareCount: 2,
               // The QR component stays with its qrcode dependency, loaded only where a QR is drawn;
-              // the account screens (passkeys, devices, privacy) load only when opened.
+              // the account screens (passkeys, devices, privacy) load only when opened; so does
+              // the card's feedback (its lazy prompts share their own chunk).
               test: (id: string) =>
                 /[\\/]client[\\/](lib|api|stores|composables|components|i18n[\\/]index)/.test(id) &&
-                !/QrCode\.vue|[\\/]components[\\/]account[\\/]|[\\/]api[\\/]account|[\\/]stores[\\/]account|use-passkeys|user-agent/.test(
+                !/QrCode\.vue|[\\/]components[\\/]account[\\/]|[\\/]api[\\/]account|[\\/]stores[\\/]account|use-passkeys|user-agent|feedback/.test(
                   id,
                 ),
             },

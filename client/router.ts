@@ -178,6 +178,24 @@ const routes: RouteRecordRaw[] = [
         meta: { title: 'reports.alerts.title' },
       },
       {
+        path: 'feedback',
+        name: 'merchant-feedback',
+        component: () => import('./views/merchant/FeedbackView.vue'),
+        meta: { title: 'feedback.inbox.title' },
+      },
+      {
+        path: 'feedback/figures',
+        name: 'merchant-feedback-figures',
+        component: () => import('./views/merchant/FeedbackFiguresView.vue'),
+        meta: { title: 'feedback.figures.title' },
+      },
+      {
+        path: 'feedback/surveys',
+        name: 'merchant-surveys',
+        component: () => import('./views/merchant/SurveysView.vue'),
+        meta: { title: 'feedback.surveys.pageTitle' },
+      },
+      {
         path: 'exports',
         name: 'merchant-exports',
         component: () => import('./views/merchant/ExportsView.vue'),

@@ -29,6 +29,8 @@ export const ERROR_CODES = [
   'invite_pending',
   'already_accepted',
   'invite_invalid',
+  'already_answered',
+  'question_expired',
   'internal_error',
   // Client-only:
   'network_error',

@@ -29,6 +29,8 @@ export const CONSOLE_LINKS: ConsoleLink[] = [
   { to: 'merchant-insights', label: 'insights.nav', icon: 'chart', roles: MANAGERS, testid: 'nav-insights' },
   { to: 'merchant-segments', label: 'insights.segmentsNav', icon: 'users', roles: MANAGERS, testid: 'nav-segments' },
   { to: 'merchant-campaigns', label: 'reports.nav.campaigns', icon: 'share', roles: MANAGERS, testid: 'nav-campaigns' },
+  { to: 'merchant-feedback', label: 'feedback.nav.inbox', icon: 'message', roles: ALL, testid: 'nav-feedback' },
+  { to: 'merchant-surveys', label: 'feedback.nav.surveys', icon: 'list', roles: MANAGERS, testid: 'nav-surveys' },
   { to: 'merchant-alerts', label: 'reports.nav.alerts', icon: 'alert', roles: MANAGERS, testid: 'nav-alerts' },
   { to: 'merchant-exports', label: 'reports.nav.exports', icon: 'download', roles: MANAGERS, testid: 'nav-exports' },
   { to: 'merchant-branding', label: 'console.nav.branding', icon: 'palette', roles: MANAGERS, testid: 'nav-branding' },
