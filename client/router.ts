@@ -190,7 +190,7 @@ const routes: RouteRecordRaw[] = [
         meta: { title: 'feedback.figures.title' },
       },
       {
-        path: 'feedback/surveys',
+        path: 'surveys',
         name: 'merchant-surveys',
         component: () => import('./views/merchant/SurveysView.vue'),
         meta: { title: 'feedback.surveys.pageTitle' },

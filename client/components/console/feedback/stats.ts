@@ -8,9 +8,9 @@ export interface Interval {
 export const fmt = (locale: string, n: number | null | undefined, digits = 1) =>
   n === null || n === undefined ? '–' : new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(n)
 
-/** "2.1–4.7", or '' when there is no interval (fewer than two answers). */
-export const range = (locale: string, s: Interval, digits = 1) =>
-  s.low === null || s.high === null ? '' : `${fmt(locale, s.low, digits)}–${fmt(locale, s.high, digits)}`
+/** The interval's ends, formatted, or null when there is none (fewer than two answers). */
+export const ends = (locale: string, s: Interval, digits = 1) =>
+  s.low === null || s.high === null ? null : { low: fmt(locale, s.low, digits), high: fmt(locale, s.high, digits) }
 
 export const pct = (locale: string, r: number | null | undefined) =>
   r === null || r === undefined
