@@ -197,7 +197,7 @@ describe('feedback at 390x844', () => {
   })
 
   it('a quarterly survey appears to the targeted segment only', async () => {
-    const other = await phoneContext(browser, server.url)
+    const other = await phoneContext(browser, server.url, 'pl-PL')
     const bea = await other.newPage()
     await join(bea, 'Bea Newcomer')
 
@@ -235,6 +235,14 @@ describe('feedback at 390x844', () => {
     await bea.getByTestId('card-qr').waitFor()
     await bea.waitForLoadState('networkidle')
     expect(await bea.getByTestId('survey-prompt').count()).toBe(0)
+    // Bea's phone speaks Polish: her visit question does too.
+    await awardAtTill((await bea.getByTestId('short-code').textContent())!, '3.50')
+    await bea.getByTestId('rate-visit').waitFor(POLL)
+    expect(await bea.getByTestId('rate-visit').textContent()).toContain('Jak oceniasz wizytę w Demo Café?')
+    await bea.getByTestId('rate-4').click()
+    await bea.getByTestId('rate-visit').scrollIntoViewIfNeeded()
+    await expectNoAxeViolations(bea)
+    await screenshot(bea, 'feedback-card-question-pl')
 
     await card.getByTestId('survey-open').click()
     await card.getByTestId('survey-q-0').getByText('9', { exact: true }).click()
