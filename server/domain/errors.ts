@@ -50,6 +50,9 @@ export const ERROR_STATUS = {
   stamps_not_enabled: 422,
   stamp_daily_limit: 422,
   stamp_cooldown: 422,
+  // A scan the till queued offline (issue 17)
+  capture_in_future: 422,
+  capture_too_old: 422,
 } as const
 
 export type ErrorCode = keyof typeof ERROR_STATUS
