@@ -62,7 +62,14 @@ export const DayHours = z.object({ open: HhMm, close: HhMm }).nullable()
 export const OpeningHoursDto = z.object({ hours: z.array(DayHours).length(7).nullable() }).meta({ id: 'OpeningHours' })
 export type OpeningHoursDto = z.infer<typeof OpeningHoursDto>
 
-export const AlertRule = z.enum(['rate', 'repeat_card', 'off_hours', 'offline_burst', 'offline_off_hours', 'offline_refused'])
+export const AlertRule = z.enum([
+  'rate',
+  'repeat_card',
+  'off_hours',
+  'offline_burst',
+  'offline_off_hours',
+  'offline_refused',
+])
 export const AlertEntry = z.object({
   id: z.string(),
   kind: z.string(),

@@ -299,7 +299,13 @@ export const consoleRoutes = (inviteLimit: MiddlewareHandler<AppEnv>) =>
         summary: "A page of the member's history, newest first in posting order (owner, manager)",
         middleware: [ownerOrManager] as const,
         request: { params: idParam, query: HistoryQuery },
-        responses: { 200: json(HistoryPage, 'Entries and where the next page starts'), ...E400, ...E401, ...E403, ...E404 },
+        responses: {
+          200: json(HistoryPage, 'Entries and where the next page starts'),
+          ...E400,
+          ...E401,
+          ...E403,
+          ...E404,
+        },
       }),
       async (c) =>
         c.json(

@@ -100,7 +100,11 @@ export const staffRoutes = (limits: { login: MiddlewareHandler<AppEnv>; scan: Mi
       async (c) => {
         const a = c.var.actor
         return c.json(
-          await scanCard(c.var.deps, { id: a.staffId!, merchantId: a.merchantId, role: a.role }, c.req.valid('json').code),
+          await scanCard(
+            c.var.deps,
+            { id: a.staffId!, merchantId: a.merchantId, role: a.role },
+            c.req.valid('json').code,
+          ),
           200,
         )
       },
@@ -186,7 +190,10 @@ export const staffRoutes = (limits: { login: MiddlewareHandler<AppEnv>; scan: Mi
         middleware: [requireStaff(), limits.scan] as const,
         request: { headers: IdempotencyHeaders, body: jsonBody(QueuedScanRequest) },
         responses: {
-          201: json(QueuedScanResponse, 'Recorded. A replay of the same Idempotency-Key and body returns the first answer'),
+          201: json(
+            QueuedScanResponse,
+            'Recorded. A replay of the same Idempotency-Key and body returns the first answer',
+          ),
           ...E400,
           ...E401,
           ...E409,

@@ -41,8 +41,34 @@ const base = {
 }
 
 describe('earning', () => {
+  it('breaks the points down into base, visit, promotion, tier and cap parts that add up to them', () => {
+    const promoWithBonus = { ...tuesdayPromo, bonusPoints: 3 }
+    for (const amountMinor of [99, 500, 1250, 7777])
+      for (const pointsPerVisit of [0, 2])
+        for (const promotions of [[], [promoWithBonus]])
+          for (const tier of [null, silver, gold])
+            for (const dailyCapPoints of [null, 25])
+              for (const discountMinor of [0, 300]) {
+                const rules = { ...defaultRules(), pointsPerVisit, promotions, dailyCapPoints, minSpendMinor: 200 }
+                const r = earnForPurchase({ ...base, amountMinor, discountMinor, tier, earnedToday: 10, rules })
+                const b = r.breakdown
+                const sum =
+                  b.base +
+                  b.visit +
+                  (b.promotion?.points ?? 0) +
+                  b.promotionBonuses.reduce((s, x) => s + x.points, 0) +
+                  (b.tier?.points ?? 0) +
+                  (b.cap?.points ?? 0)
+                expect(sum).toBe(r.points)
+                expect(b.belowMinimum).toBe(Math.max(0, amountMinor - discountMinor) < 200)
+              }
+  })
+
   it('earns the rate on the purchase and names it in the reason', () => {
-    expect(earnForPurchase({ ...base, rules: defaultRules() })).toMatchObject({ points: 12, reason: 'Purchase of 12.50 EUR' })
+    expect(earnForPurchase({ ...base, rules: defaultRules() })).toMatchObject({
+      points: 12,
+      reason: 'Purchase of 12.50 EUR',
+    })
   })
 
   it('applies a promotion, then the tier multiplier, and says so', () => {

@@ -86,30 +86,33 @@ export async function consumeCodeStep(db: Tx, cardId: string, step: number): Pro
 /** Appends an entry and moves the cached balance in the same transaction (the caller's). */
 // Every point that moves goes through these two: prepared, with every column named once.
 const insertLedgerEntryQuery = prepared((db, row: Insertable<LedgerEntryTable>) =>
-  db.insertInto('ledger_entries').values({
-    id: row.id,
-    card_id: row.card_id,
-    merchant_id: row.merchant_id,
-    kind: row.kind,
-    points: row.points,
-    balance_after: row.balance_after,
-    reason: row.reason,
-    amount_minor: row.amount_minor,
-    currency: row.currency,
-    staff_id: row.staff_id,
-    api_key_id: row.api_key_id,
-    reverses_entry_id: row.reverses_entry_id,
-    lot_expires_at: row.lot_expires_at,
-    program_version: row.program_version,
-    expires_entry_id: row.expires_entry_id,
-    idempotency_key: row.idempotency_key,
-    created_at: row.created_at,
-    // The card's posting order, taken in the write transaction (the card is this transaction's to write).
-    seq: db
-      .selectFrom('ledger_entries as prev')
-      .select((eb) => eb(eb.fn.coalesce(eb.fn.max('prev.seq'), eb.lit(0)), '+', eb.lit(1)).as('next'))
-      .where('prev.card_id', '=', row.card_id),
-  }).returning('seq'),
+  db
+    .insertInto('ledger_entries')
+    .values({
+      id: row.id,
+      card_id: row.card_id,
+      merchant_id: row.merchant_id,
+      kind: row.kind,
+      points: row.points,
+      balance_after: row.balance_after,
+      reason: row.reason,
+      amount_minor: row.amount_minor,
+      currency: row.currency,
+      staff_id: row.staff_id,
+      api_key_id: row.api_key_id,
+      reverses_entry_id: row.reverses_entry_id,
+      lot_expires_at: row.lot_expires_at,
+      program_version: row.program_version,
+      expires_entry_id: row.expires_entry_id,
+      idempotency_key: row.idempotency_key,
+      created_at: row.created_at,
+      // The card's posting order, taken in the write transaction (the card is this transaction's to write).
+      seq: db
+        .selectFrom('ledger_entries as prev')
+        .select((eb) => eb(eb.fn.coalesce(eb.fn.max('prev.seq'), eb.lit(0)), '+', eb.lit(1)).as('next'))
+        .where('prev.card_id', '=', row.card_id),
+    })
+    .returning('seq'),
 )
 const setBalanceQuery = prepared((db, a: { cardId: string; balance: number; now: string }) =>
   db.updateTable('cards').set({ balance: a.balance, updated_at: a.now }).where('id', '=', a.cardId),

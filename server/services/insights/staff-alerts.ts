@@ -68,12 +68,12 @@ export async function detectStaffAnomalies(deps: Deps, opts: DetectOptions = {})
     const from = last ?? new Date(now.getTime() - FIRST_LOOKBACK_DAYS * DAY_MS).toISOString()
     const marginStart = new Date(Date.parse(from) - DAY_MS)
     const rows = await staffAwards(deps.db, m.id, marginStart.toISOString(), until)
-    const awards: Award[] = rows.map((r) => ({
-      id: r.id,
-      cardId: r.card_id,
-      staffId: r.staff_id!,
-      createdAt: r.created_at,
-    }))
+    const queued = await queuedScans(deps, m.id, marginStart.toISOString(), until)
+    // A queued award is posted when the till syncs, not when it was made: its own rules judge it (below).
+    const posted = new Set(queued.flatMap((q) => (q.entryId ? [q.entryId] : [])))
+    const awards: Award[] = rows
+      .filter((r) => !posted.has(r.id))
+      .map((r) => ({ id: r.id, cardId: r.card_id, staffId: r.staff_id!, createdAt: r.created_at }))
     const history = (
       await staffHourlyCounts(
         deps.db,
@@ -93,7 +93,7 @@ export async function detectStaffAnomalies(deps: Deps, opts: DetectOptions = {})
         whole(Date.parse(a.windowStart) >= marginStart.getTime() + REPEAT_WITHIN_MS),
       ),
       ...offHoursAlerts(awards, hours, m.timezone),
-      ...offlineAlerts(await queuedScans(deps, m.id, ms, until), hours, m.timezone),
+      ...offlineAlerts(queued, hours, m.timezone),
     ]
     const created: DetectedAlert[] = []
     await writeTx(deps.db, async (tx) => {

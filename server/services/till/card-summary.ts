@@ -23,7 +23,11 @@ export async function stampsOfCard(db: Db, card: Card): Promise<CardSummary['sta
   const sc = await stampCardOfMerchant(db, card.merchant_id)
   if (!sc || sc.active !== 1) return null
   const open = await openStamps(db, card.id)
-  return { filled: Math.min(open.count, sc.stamps_required), required: sc.stamps_required, rewardTitle: sc.reward_title }
+  return {
+    filled: Math.min(open.count, sc.stamps_required),
+    required: sc.stamps_required,
+    rewardTitle: sc.reward_title,
+  }
 }
 
 /** Coupons usable now, soonest expiring first. */
