@@ -29,6 +29,9 @@ export const ERROR_CODES = [
   'invite_pending',
   'already_accepted',
   'invite_invalid',
+  'capture_in_future',
+  'capture_too_old',
+  'card_closed',
   'internal_error',
   // Client-only:
   'network_error',

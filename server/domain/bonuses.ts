@@ -1,3 +1,4 @@
+import { birthdayRange, MAX_MEMBER_AGE, MIN_MEMBER_AGE } from '../contract/member-age.js'
 import { sha256 } from './ids.js'
 import { DAY_MS, isRealDate, localParts } from './time.js'
 
@@ -46,22 +47,6 @@ export function referralRefusal(referrer: Member, friend: Member): 'self' | null
   if (referrer.email && friend.email && referrer.email.trim().toLowerCase() === friend.email.trim().toLowerCase())
     return 'self'
   return null
-}
-
-/** Members are 13 to 120 years old: a birthday outside that is a typo (1850, this year), not a member. */
-export const MIN_MEMBER_AGE = 13
-export const MAX_MEMBER_AGE = 120
-
-/**
- * The birthdays a member may give on `today` (YYYY-MM-DD): after `after` (that day they would turn
- * 121) and on or before `max` (their 13th birthday).
- */
-export function birthdayRange(today: string): { after: string; max: string } {
-  const y = Number(today.slice(0, 4))
-  const md = today.slice(4)
-  // 29 February in a year that has none: 28 February.
-  const at = (year: number) => (isRealDate(`${year}${md}`) ? `${year}${md}` : `${year}-02-28`)
-  return { after: at(y - MAX_MEMBER_AGE - 1), max: at(y - MIN_MEMBER_AGE) }
 }
 
 /**
