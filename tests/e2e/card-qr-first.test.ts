@@ -116,9 +116,9 @@ describe('the card screen shows the QR first', () => {
             expect(codes[0]).toMatch(new RegExp(`^LW1:${m.number}:\\d{6}$`))
 
             const qr = (await page.getByTestId('card-qr').boundingBox())!
-            const navTop = await page.evaluate(
-              () => document.querySelector('.bottom-nav')?.getBoundingClientRect().top ?? window.innerHeight,
-            )
+            const navTop = (await page.evaluate(
+              "document.querySelector('.bottom-nav')?.getBoundingClientRect().top ?? window.innerHeight",
+            )) as number
             expect(qr.x).toBeGreaterThanOrEqual(0)
             expect(qr.y).toBeGreaterThanOrEqual(0)
             expect(qr.x + qr.width).toBeLessThanOrEqual(vp.width)
@@ -128,7 +128,7 @@ describe('the card screen shows the QR first', () => {
             const code = (await page.getByTestId('short-code').boundingBox())!
             expect(code.y + code.height).toBeLessThanOrEqual(navTop)
             expect(code.x + code.width).toBeLessThanOrEqual(vp.width)
-            expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(vp.width)
+            expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(vp.width)
             // Rewards and coupons: one tap, at the top.
             const rewards = (await page.getByTestId('top-coupons-link').boundingBox())!
             expect(rewards.y).toBeLessThan(qr.y)

@@ -78,10 +78,10 @@ describe('the scanner offline', () => {
     let page = await staff.newPage()
     await staffSignIn(page, 'cashier@demo.test', 'demo-cashier-pass')
     // The service worker holds the app before the network goes (as on a till used the day before).
-    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined))
+    await page.evaluate('navigator.serviceWorker.ready.then(() => undefined)')
     await page.reload()
     await page.getByTestId('card-code').waitFor()
-    expect(await page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true)
+    expect(await page.evaluate('!!navigator.serviceWorker.controller')).toBe(true)
 
     const sent: string[] = []
     staff.on('request', (r) => {
