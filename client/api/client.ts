@@ -11,9 +11,18 @@ import type { z } from 'zod'
 import type { CreatedApiKey, ApiKeySummary, SignupLink } from '../../server/contract/merchant.js'
 import { ApiError } from './errors.js'
 
-export type { JoinRequest, LedgerEntry, WalletCard } from '../../server/contract/card.js'
+export type { HistoryPage, JoinRequest, LedgerEntry, WalletCard } from '../../server/contract/card.js'
 export type { MerchantPublic } from '../../server/contract/merchant.js'
-export type { AwardResponse, CardSummary, Role, ScanResponse, StaffMe } from '../../server/contract/staff.js'
+export type {
+  AwardResponse,
+  CardSummary,
+  EarnPreview,
+  QueuedScanRequest,
+  QueuedScanResponse,
+  Role,
+  ScanResponse,
+  StaffMe,
+} from '../../server/contract/staff.js'
 export type { Offer, OfferSegment, PushFigures, PushPreferences, PushSettingsDto } from '../../server/contract/push.js'
 export type ApiKey = z.infer<typeof ApiKeySummary>
 export type NewApiKey = z.infer<typeof CreatedApiKey>
@@ -90,6 +99,8 @@ export const api = {
   join: (body: JsonOf<typeof rpc.join.$post>) => call(rpc.join.$post({ json: body })),
   myCards: (s?: AbortSignal) => call(rpc.me.cards.$get(undefined, signal(s))),
   myCard: (id: string, s?: AbortSignal) => call(rpc.me.cards[':id'].$get({ param: { id: seg(id) } }, signal(s))),
+  cardHistory: (id: string, before: number) =>
+    call(rpc.me.cards[':id'].history.$get({ param: { id: seg(id) }, query: { before: String(before) } })),
 
   staffLogin: (body: LoginBody) => call(rpc.staff.login.$post({ json: body })),
   staffLogout: () => call(rpc.staff.logout.$post()),
@@ -97,6 +108,10 @@ export const api = {
   scan: (code: string) => call(rpc.staff.scan.$post({ json: { code } })),
   earn: (body: JsonOf<typeof rpc.staff.earn.$post>, key: string) =>
     call(rpc.staff.earn.$post({ json: body, header: idem(key) })),
+  earnPreview: (body: JsonOf<typeof rpc.staff.earn.preview.$post>, s?: AbortSignal) =>
+    call(rpc.staff.earn.preview.$post({ json: body }, signal(s))),
+  queuedScan: (body: JsonOf<(typeof rpc.staff)['queued-scans']['$post']>, key: string) =>
+    call(rpc.staff['queued-scans'].$post({ json: body, header: idem(key) })),
   adjust: (body: JsonOf<typeof rpc.staff.adjust.$post>, key: string) =>
     call(rpc.staff.adjust.$post({ json: body, header: idem(key) })),
   undo: (body: JsonOf<typeof rpc.staff.undo.$post>, key: string) =>

@@ -36,6 +36,8 @@ export const consoleApi = {
   customers: (q: string, offset: number, limit = 20, s?: AbortSignal) =>
     call(rpc.merchant.customers.$get({ query: { q, limit: String(limit), offset: String(offset) } }, signal(s))),
   customer: (cardId: string) => call(rpc.merchant.customers[':id'].$get({ param: { id: seg(cardId) } })),
+  customerHistory: (cardId: string, before: number) =>
+    call(rpc.merchant.customers[':id'].history.$get({ param: { id: seg(cardId) }, query: { before: String(before) } })),
   adjust: (cardId: string, body: JsonOf<(typeof rpc.merchant.customers)[':id']['adjust']['$post']>, key: string) =>
     call(rpc.merchant.customers[':id'].adjust.$post({ param: { id: seg(cardId) }, json: body, header: idem(key) })),
 }

@@ -31,6 +31,9 @@ export const ERROR_CODES = [
   'invite_invalid',
   'already_answered',
   'question_expired',
+  'capture_in_future',
+  'capture_too_old',
+  'card_closed',
   'internal_error',
   // Client-only:
   'network_error',

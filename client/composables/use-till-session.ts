@@ -1,14 +1,25 @@
 import { computed, onScopeDispose, reactive, ref } from 'vue'
 import { useRouter } from 'vue-router'
+import { parseCardCode } from '../../server/contract/card-code.js'
 import { api, type AwardResponse, type LedgerEntry, type ScanResponse } from '../api/client.js'
 import { ApiError, errorKey, isApiError } from '../api/errors.js'
 import { actionKeys } from '../lib/idempotency.js'
+import type { QueueItem, QueuedAction } from '../lib/till-queue.js'
 import { useSessionStore } from '../stores/session.js'
+import { useTillQueue } from './use-till-queue.js'
 
 /** The server's undo window for an award (server/services/award-points.ts). */
 const UNDO_WINDOW_MS = 10 * 60 * 1000
 
 export type TillAction = 'earn' | 'adjust' | 'undo'
+
+/** A card code read while offline: one action for it is queued (a code's step opens the card once). */
+export interface OfflineCard {
+  code: string
+  cardNumber: string
+  /** When the code was read: the server checks the code against this moment. */
+  capturedAt: string
+}
 
 export interface LastAward {
   kind: TillAction
@@ -21,8 +32,10 @@ export interface LastAward {
  * One customer at the till: the card a scan opened (and its short-lived handle), then earn, adjust and
  * undo on that handle. Each user action carries one Idempotency-Key, reused when the same action is
  * retried after a network error or 5xx, so the server replays instead of awarding twice.
- * Errors are i18n keys; a 401 sends the cashier to sign in and back here. Returns one reactive
- * object (read `till.scan`, call `till.earn(...)`): pass it whole, don't destructure it.
+ * Errors are i18n keys; a 401 sends the cashier to sign in and back here. With no network, a code
+ * that reads as a card is captured (`offlineCard`) and its one award or stamp goes to the offline
+ * queue (`queue`), sent when the network returns. Returns one reactive object (read `till.scan`, call
+ * `till.earn(...)`): pass it whole, don't destructure it.
  */
 export function useTillSession() {
   const router = useRouter()
@@ -39,6 +52,10 @@ export function useTillSession() {
   /** The scan handle expired: the card must be scanned again before any action. */
   const expired = ref(false)
   const busy = reactive<Record<TillAction, boolean>>({ earn: false, adjust: false, undo: false })
+  const offlineCard = ref<OfflineCard | null>(null)
+  /** The last action queued offline, for the "recorded, waiting to sync" confirmation. */
+  const lastQueued = ref<QueueItem | null>(null)
+  const queue = useTillQueue(() => void sessionEnded())
 
   const now = ref(Date.now())
   const clock = setInterval(() => (now.value = Date.now()), 10_000)
@@ -65,7 +82,23 @@ export function useTillSession() {
     expired.value = false
   }
 
-  /** Opens the card behind a typed or scanned code; true when it opened. */
+  /** With no network: keeps the code and the moment it was read, for one queued action. */
+  function captureOffline(code: string): boolean {
+    const parsed = parseCardCode(code)
+    if (!parsed) {
+      scanError.value = 'tillQueue.codeUnreadable'
+      return false
+    }
+    scan.value = null
+    lastAward.value = null
+    lastQueued.value = null
+    clearAction()
+    offlineCard.value = { code, cardNumber: parsed.cardNumber, capturedAt: new Date().toISOString() }
+    navigator.vibrate?.(40)
+    return true
+  }
+
+  /** Opens the card behind a typed or scanned code (or captures it offline); true when it did. */
   async function open(raw: string): Promise<boolean> {
     const value = raw.trim()
     scanError.value = null
@@ -73,13 +106,17 @@ export function useTillSession() {
       scanError.value = 'scan.codeRequired'
       return false
     }
+    if (!navigator.onLine) return captureOffline(value)
     scanning.value = true
     try {
       scan.value = await api.scan(value)
+      offlineCard.value = null
+      lastQueued.value = null
       clearAction()
       navigator.vibrate?.(40)
       return true
     } catch (e) {
+      if (isApiError(e, 'offline') || isApiError(e, 'network_error')) return captureOffline(value)
       await handleStaffError(e)
       scanError.value = errorKey(e)
       return false
@@ -87,6 +124,28 @@ export function useTillSession() {
       scanning.value = false
     }
   }
+
+  /** Queues the one action for the code captured offline. */
+  async function queueAction(action: QueuedAction): Promise<boolean> {
+    const c = offlineCard.value
+    if (!c || busy.earn) return false
+    busy.earn = true
+    actionError.value = null
+    try {
+      lastQueued.value = await queue.add(c.code, c.cardNumber, c.capturedAt, action)
+      offlineCard.value = null
+      navigator.vibrate?.([30, 40, 30])
+      return true
+    } catch {
+      actionError.value = 'tillQueue.storageFailed'
+      return false
+    } finally {
+      busy.earn = false
+    }
+  }
+
+  /** A stamp for the code captured offline (online, StampAction adds it on the scan's handle). */
+  const queueStamp = () => queueAction({ kind: 'stamp' })
 
   function applyAward(kind: TillAction, res: AwardResponse) {
     const s = scan.value
@@ -126,6 +185,11 @@ export function useTillSession() {
 
   /** Points for a purchase; `discountMinor` is the part a coupon or reward paid for (it earns nothing). */
   function earn(amountMinor: number, discountMinor: number): Promise<boolean> {
+    if (offlineCard.value) {
+      return queueAction(
+        discountMinor > 0 ? { kind: 'earn', amountMinor, discountMinor } : { kind: 'earn', amountMinor },
+      )
+    }
     const s = scan.value
     if (!s || busy.earn) return Promise.resolve(false)
     const body =
@@ -153,6 +217,8 @@ export function useTillSession() {
   /** Done with this customer: the till is ready for the next code. */
   function next() {
     scan.value = null
+    offlineCard.value = null
+    lastQueued.value = null
     lastAward.value = null
     scanError.value = null
     clearAction()
@@ -167,6 +233,10 @@ export function useTillSession() {
 
   return reactive({
     scan,
+    offlineCard,
+    lastQueued,
+    queue,
+    queueStamp,
     scanning,
     scanError,
     lastAward,

@@ -5,14 +5,20 @@ import { isApiError } from '../api/errors.js'
 import { readJson, writeJson } from '../lib/storage.js'
 
 const STORAGE_KEY = 'lw.wallet.v1'
+/** History kept on the device per card (the rest pages in from the server). */
+const HISTORY_KEPT = 200
 
 interface Persisted {
   cards: WalletCard[]
   /** When each card was last confirmed by the server (ISO). */
   fetchedAt: Record<string, string>
   history: Record<string, LedgerEntry[]>
+  /** Per card, the `before` of the next older history page; null once the first entry is loaded. */
+  historyNext: Record<string, number | null>
   /** When the list as a whole was last fetched. */
   listFetchedAt: string | null
+  /** The server said this device's session ended (signed out here or from another device). */
+  signedOut: boolean
 }
 
 function load(): Persisted {
@@ -21,7 +27,9 @@ function load(): Persisted {
     cards: Array.isArray(saved?.cards) ? saved.cards : [],
     fetchedAt: saved?.fetchedAt ?? {},
     history: saved?.history ?? {},
+    historyNext: saved?.historyNext ?? {},
     listFetchedAt: saved?.listFetchedAt ?? null,
+    signedOut: saved?.signedOut === true,
   }
 }
 
@@ -34,10 +42,22 @@ export const useWalletStore = defineStore('wallet', () => {
   const cards = ref<WalletCard[]>(initial.cards)
   const fetchedAt = ref<Record<string, string>>(initial.fetchedAt)
   const history = ref<Record<string, LedgerEntry[]>>(initial.history)
+  const historyNext = ref<Record<string, number | null>>(initial.historyNext)
   const listFetchedAt = ref<string | null>(initial.listFetchedAt)
   const loading = ref(false)
-  /** True once the server said this device has no customer session. */
-  const signedOut = ref(false)
+  /**
+   * True once the server said this device has no customer session (kept across reloads). The cards'
+   * secrets were rotated when it was signed out, so their codes would open nothing: the card screen
+   * says so instead of showing a stale balance and a dead code.
+   */
+  const signedOut = ref(initial.signedOut)
+
+  function markSignedOut(): void {
+    signedOut.value = true
+    cards.value = cards.value.map((c) => ({ ...c, totpSecret: '' }))
+    history.value = {}
+    historyNext.value = {}
+  }
 
   const sorted = computed(() => [...cards.value].sort((a, b) => a.merchant.name.localeCompare(b.merchant.name)))
 
@@ -71,8 +91,7 @@ export const useWalletStore = defineStore('wallet', () => {
         listFetchedAt.value = at
         signedOut.value = false
       } catch (e) {
-        // Without a session the saved cards still work at the till: their codes come from the card.
-        if (isApiError(e, 'unauthenticated')) signedOut.value = true
+        if (isApiError(e, 'unauthenticated')) markSignedOut()
         else throw e
       } finally {
         loading.value = false
@@ -83,21 +102,40 @@ export const useWalletStore = defineStore('wallet', () => {
   }
 
   const cardRequests = new Map<string, Promise<WalletCard>>()
-  /** Fetches one card with its history; concurrent calls share one request. */
+  /** Fetches one card (with a new code secret, if it was rotated) and its latest history; concurrent calls share one request. */
   function refreshCard(id: string): Promise<WalletCard> {
     let p = cardRequests.get(id)
     if (!p) {
       p = api
         .myCard(id)
-        .then(({ card, history: entries }) => {
+        .then(({ card, history: entries, historyNext: next }) => {
           upsert(card)
+          signedOut.value = false
           history.value = { ...history.value, [id]: entries }
+          historyNext.value = { ...historyNext.value, [id]: next }
           return card
+        })
+        .catch((e: unknown) => {
+          if (isApiError(e, 'unauthenticated')) markSignedOut()
+          throw e
         })
         .finally(() => cardRequests.delete(id))
       cardRequests.set(id, p)
     }
     return p
+  }
+
+  /** The next older page of a card's history, appended (in posting order, so balances follow on). */
+  async function loadMoreHistory(id: string): Promise<void> {
+    const before = historyNext.value[id]
+    if (before === null || before === undefined) return
+    const page = await api.cardHistory(id, before)
+    const seen = new Set((history.value[id] ?? []).map((e) => e.id))
+    history.value = {
+      ...history.value,
+      [id]: [...(history.value[id] ?? []), ...page.entries.filter((e) => !seen.has(e.id))],
+    }
+    historyNext.value = { ...historyNext.value, [id]: page.nextBefore }
   }
 
   async function join(body: JoinRequest): Promise<{ card: WalletCard; alreadyMember: boolean }> {
@@ -108,14 +146,24 @@ export const useWalletStore = defineStore('wallet', () => {
   }
 
   watch(
-    [cards, fetchedAt, history, listFetchedAt],
-    () =>
+    [cards, fetchedAt, history, historyNext, listFetchedAt, signedOut],
+    () => {
+      // A long history stays on the server: the device keeps the newest entries and pages in the rest.
+      const kept: Record<string, LedgerEntry[]> = {}
+      const next: Record<string, number | null> = { ...historyNext.value }
+      for (const [id, list] of Object.entries(history.value)) {
+        kept[id] = list.slice(0, HISTORY_KEPT)
+        if (list.length > HISTORY_KEPT) next[id] = list[HISTORY_KEPT - 1]!.seq
+      }
       writeJson(STORAGE_KEY, {
         cards: cards.value,
         fetchedAt: fetchedAt.value,
-        history: history.value,
+        history: kept,
+        historyNext: next,
         listFetchedAt: listFetchedAt.value,
-      } satisfies Persisted),
+        signedOut: signedOut.value,
+      } satisfies Persisted)
+    },
     { deep: true },
   )
 
@@ -127,7 +175,9 @@ export const useWalletStore = defineStore('wallet', () => {
       cards.value = next.cards
       fetchedAt.value = next.fetchedAt
       history.value = next.history
+      historyNext.value = next.historyNext
       listFetchedAt.value = next.listFetchedAt
+      signedOut.value = next.signedOut
     })
   }
 
@@ -136,6 +186,7 @@ export const useWalletStore = defineStore('wallet', () => {
     sorted,
     fetchedAt,
     history,
+    historyNext,
     listFetchedAt,
     loading,
     signedOut,
@@ -144,6 +195,8 @@ export const useWalletStore = defineStore('wallet', () => {
     upsert,
     refresh,
     refreshCard,
+    loadMoreHistory,
+    markSignedOut,
     join,
   }
 })

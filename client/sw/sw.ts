@@ -6,6 +6,7 @@ import {
   type PrecacheEntry,
 } from 'workbox-precaching'
 import { NavigationRoute, registerRoute } from 'workbox-routing'
+import { readAnswer, requestOf, SYNC_TAG, syncQueue, type QueueItem } from '../lib/till-queue.js'
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<PrecacheEntry | string> }
 
@@ -15,6 +16,47 @@ cleanupOutdatedCaches()
 
 // Client-side routes (/cards/..., /join/...) get the shell; the API never does.
 registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [/^\/api\//] }))
+
+// The camera decoder is not precached (customers never need it); a till that used it once keeps it, so
+// the camera still scans when the network is gone.
+const DECODER_CACHE = 'lw-qr-decoder'
+registerRoute(
+  ({ url }) => url.origin === self.location.origin && /\/assets\/qr-scanner[^/]*\.js$/.test(url.pathname),
+  async ({ request }) => {
+    const cache = await caches.open(DECODER_CACHE)
+    const hit = await cache.match(request)
+    if (hit) return hit
+    const res = await fetch(request)
+    if (res.ok) await cache.put(request, res.clone())
+    return res
+  },
+)
+
+// Scans a till queued offline, sent when the browser says the network is back (Background Sync).
+async function sendQueued(item: QueueItem) {
+  try {
+    const res = await fetch('/api/staff/queued-scans', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': item.key },
+      body: JSON.stringify(requestOf(item)),
+      credentials: 'same-origin',
+    })
+    const text = await res.text()
+    return readAnswer(res.status, text ? (JSON.parse(text) as unknown) : null)
+  } catch {
+    return readAnswer(0, null)
+  }
+}
+self.addEventListener('sync', (event) => {
+  const e = event as ExtendableEvent & { tag?: string }
+  if (e.tag !== SYNC_TAG) return
+  // Rejecting makes the browser try again later, when something is still waiting.
+  e.waitUntil(
+    syncQueue(sendQueued).then((r) => {
+      if (r === 'stop') throw new Error('the till queue is still waiting')
+    }),
+  )
+})
 
 // registerType 'prompt': the page asks us to take over only when the user chose "Reload".
 self.addEventListener('message', (event) => {

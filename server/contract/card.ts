@@ -18,6 +18,8 @@ export const LedgerEntry = z
     reversesEntryId: z.string().nullable(),
     reversed: z.boolean(),
     createdAt: z.string(),
+    /** The entry's place in the card's posting order (1 is the first); history pages by it. */
+    seq: z.number().int(),
   })
   .meta({ id: 'LedgerEntry' })
 export type LedgerEntry = z.infer<typeof LedgerEntry>
@@ -41,7 +43,21 @@ export const WalletCard = z
 export type WalletCard = z.infer<typeof WalletCard>
 
 export const WalletCards = z.object({ cards: z.array(WalletCard) })
-export const CardDetail = z.object({ card: WalletCard, history: z.array(LedgerEntry) })
+/** A page of history, newest first in posting order; `nextBefore` asks for the page before it (null: none). */
+export const HistoryPage = z
+  .object({ entries: z.array(LedgerEntry), nextBefore: z.number().int().nullable() })
+  .meta({ id: 'HistoryPage' })
+export type HistoryPage = z.infer<typeof HistoryPage>
+export const HistoryQuery = z.object({
+  before: z.coerce.number().int().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+})
+/** The card and the first page of its history (`historyNext`: see HistoryPage.nextBefore). */
+export const CardDetail = z.object({
+  card: WalletCard,
+  history: z.array(LedgerEntry),
+  historyNext: z.number().int().nullable(),
+})
 export type CardDetail = z.infer<typeof CardDetail>
 
 export const JoinRequest = z.object({
@@ -56,6 +72,11 @@ export const JoinRequest = z.object({
   via: z.string().max(40).optional(),
   /** The referral code (from ?ref=) of the member who invited this one. */
   ref: z.string().max(40).optional(),
+  /** A random id this browser keeps: one welcome bonus per device and merchant (stored only hashed). */
+  deviceId: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{16,64}$/, '16 to 64 letters, digits or hyphens')
+    .optional(),
 })
 export type JoinRequest = z.infer<typeof JoinRequest>
 export const JoinResponse = z.object({ card: WalletCard, alreadyMember: z.boolean() })

@@ -1,7 +1,8 @@
 import { z } from 'zod'
+import { Text } from './fields.js'
 import { LedgerEntry } from './card.js'
 import { Email, HexColor } from './common.js'
-import { Role } from './staff.js'
+import { CardSummary, Role } from './staff.js'
 
 /* The merchant console's admin screens: branding, staff, customers. */
 
@@ -16,7 +17,7 @@ export const Branding = z
   .meta({ id: 'Branding' })
 export type Branding = z.infer<typeof Branding>
 export const UpdateBranding = z.object({
-  name: z.string().trim().min(1).max(80),
+  name: Text(80),
   brandColor: HexColor,
   accentColor: HexColor,
 })
@@ -38,7 +39,7 @@ export const StaffMember = z
   })
   .meta({ id: 'StaffMember' })
 export type StaffMember = z.infer<typeof StaffMember>
-export const InviteStaff = z.object({ email: Email, name: z.string().trim().min(1).max(80), role: Role })
+export const InviteStaff = z.object({ email: Email, name: Text(80), role: Role })
 export const StaffInvitation = z
   .object({
     member: StaffMember,
@@ -83,17 +84,44 @@ export const CustomerPage = z.object({
   offset: z.number().int(),
 })
 export type CustomerPage = z.infer<typeof CustomerPage>
+export const ConsentEvent = z.object({
+  granted: z.boolean(),
+  /** join | settings | account_deleted */
+  source: z.string(),
+  wording: z.string(),
+  at: z.string(),
+})
+/** What owners and managers see of a member beyond the counter: contact, consent and how they visit. */
+export const CustomerProfile = z.object({
+  email: z.string().nullable(),
+  birthday: z.string().nullable(),
+  marketingConsent: z.boolean(),
+  /** Every consent change, newest first. */
+  consentHistory: z.array(ConsentEvent),
+  /** Visits (local days with a purchase) and spend over the last 365 days. */
+  visits: z.number().int(),
+  spendMinor: z.number().int(),
+  currency: z.string(),
+  /** The local date of the last visit, or null before the first one. */
+  lastVisit: z.string().nullable(),
+  segment: z.enum(['new', 'regular', 'occasional', 'at_risk', 'lapsed']),
+  highValue: z.boolean(),
+})
 export const CustomerDetail = z
   .object({
     cardId: z.string(),
     cardNumber: z.string(),
     name: z.string(),
-    email: z.string().nullable(),
-    birthday: z.string().nullable(),
     balance: z.number().int(),
     joinedAt: z.string(),
-    /** Newest first, each with the balance after it. */
+    tier: CardSummary.shape.tier,
+    stamps: CardSummary.shape.stamps,
+    coupons: CardSummary.shape.coupons,
+    /** Owners and managers only; null for a cashier, who sees what the counter needs. */
+    profile: CustomerProfile.nullable(),
+    /** Owners and managers: the first page of the history, newest first in posting order; empty for a cashier. */
     history: z.array(LedgerEntry),
+    historyNext: z.number().int().nullable(),
   })
   .meta({ id: 'CustomerDetail' })
 export type CustomerDetail = z.infer<typeof CustomerDetail>

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { Decimal, WholeNumber } from './fields.js'
 
 /* Insights: segment thresholds, segment members and the dashboard (definitions in server/domain/insights.ts). */
 
@@ -6,19 +7,19 @@ export const SegmentName = z.enum(['new', 'regular', 'occasional', 'at_risk', 'l
 export type SegmentName = z.infer<typeof SegmentName>
 export const Lifecycle = z.enum(['new', 'regular', 'occasional', 'at_risk', 'lapsed'])
 
-const Days = z.number().int().min(1).max(3650)
+const Days = WholeNumber(1, 3650)
 const Thresholds = z.object({
   newDays: Days,
   lapsedDays: Days,
-  atRiskMultiplier: z.number().min(1).max(10),
-  atRiskMinDays: z.number().int().min(0).max(365),
+  atRiskMultiplier: Decimal(1, 10),
+  atRiskMinDays: WholeNumber(0, 365),
   defaultGapDays: Days,
-  highValuePercent: z.number().int().min(1).max(50),
-  regularVisits: z.number().int().min(1).max(90),
+  highValuePercent: WholeNumber(1, 50),
+  regularVisits: WholeNumber(1, 90),
 })
 export const InsightSettingsDto = Thresholds.extend({
   /** What 100 points are worth in rewards, in minor units; null when not set. */
-  pointValuePer100Minor: z.number().int().min(0).max(1_000_000).nullable(),
+  pointValuePer100Minor: WholeNumber(0, 1_000_000).nullable(),
 })
   .refine((s) => s.newDays < s.lapsedDays, { message: 'must be shorter than lapsedDays', path: ['newDays'] })
   .meta({ id: 'InsightSettings' })

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { Text } from './fields.js'
 import { Currency, Email, HexColor, Slug } from './common.js'
 
 export const Rounding = z.enum(['floor', 'round', 'ceil'])
@@ -45,7 +46,7 @@ export const SignupLink = z
   })
   .meta({ id: 'SignupLink' })
 export type SignupLink = z.infer<typeof SignupLink>
-export const CreateSignupLink = z.object({ campaign: z.string().trim().min(1).max(80) })
+export const CreateSignupLink = z.object({ campaign: Text(80) })
 
 export const ApiKeySummary = z
   .object({
@@ -57,7 +58,7 @@ export const ApiKeySummary = z
     revokedAt: z.string().nullable(),
   })
   .meta({ id: 'ApiKey' })
-export const CreateApiKey = z.object({ name: z.string().trim().min(1).max(80) })
+export const CreateApiKey = z.object({ name: Text(80) })
 export const CreatedApiKey = ApiKeySummary.extend({
   /** The secret, shown once; only its hash is stored. */
   key: z.string(),

@@ -1,19 +1,20 @@
 import { z } from 'zod'
+import { Decimal, Text, WholeNumber } from './fields.js'
 import { IsoDate } from './common.js'
 import { Rounding } from './merchant.js'
 
 const Hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time like 14:00')
-const Multiplier = z.number().min(1, 'at least 1').max(10, 'at most 10').multipleOf(0.01, 'two decimals at most')
-const Points = (max: number) => z.number().int('a whole number').min(0, 'not negative').max(max, `at most ${max}`)
+const Multiplier = Decimal(1, 10)
+const Points = (max: number) => WholeNumber(0, max)
 
 /** A promotion: a multiplier and/or bonus points on some weekdays, in a local time range, optionally between dates. */
 export const Promotion = z
   .object({
-    name: z.string().trim().min(1, 'required').max(60),
+    name: Text(60),
     multiplier: Multiplier.default(1),
     bonusPoints: Points(100_000).default(0),
     /** ISO weekdays, 1 = Monday ... 7 = Sunday, in the merchant's timezone. */
-    weekdays: z.array(z.number().int().min(1).max(7)).min(1, 'pick at least one day').max(7),
+    weekdays: z.array(WholeNumber(1, 7)).min(1, 'pick at least one day').max(7),
     startTime: Hhmm.default('00:00'),
     /** Exclusive; "00:00" as the end means midnight at the end of the day. */
     endTime: Hhmm.default('00:00'),
@@ -31,16 +32,16 @@ export const Promotion = z
 export type Promotion = z.infer<typeof Promotion>
 
 export const Tier = z.object({
-  name: z.string().trim().min(1, 'required').max(30),
+  name: Text(30),
   /** Points earned (earn + bonus, net of reversals) within the tier window. */
-  threshold: Points(10_000_000).refine((n) => n > 0, 'must be above 0'),
+  threshold: WholeNumber(1, 10_000_000),
   multiplier: Multiplier.default(1),
-  perks: z.string().trim().max(200).default(''),
+  perks: Text(200, 0).default(''),
 })
 export type Tier = z.infer<typeof Tier>
 
 export const TierWindow = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('rolling'), months: z.number().int().min(1).max(36) }),
+  z.object({ kind: z.literal('rolling'), months: WholeNumber(1, 36) }),
   z.object({ kind: z.literal('calendarYear') }),
 ])
 export type TierWindow = z.infer<typeof TierWindow>
@@ -49,37 +50,32 @@ export const ExpiryRule = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('none') }),
   z.object({
     mode: z.literal('afterEarn'),
-    months: z.number().int().min(1, 'at least 1').max(120),
+    months: WholeNumber(1, 120),
     /** Push the date to the end of that month or year, in the merchant's timezone. */
     roundTo: z.enum(['none', 'month', 'year']).default('none'),
   }),
-  z.object({ mode: z.literal('inactivity'), months: z.number().int().min(1, 'at least 1').max(120) }),
+  z.object({ mode: z.literal('inactivity'), months: WholeNumber(1, 120) }),
 ])
 export type ExpiryRule = z.infer<typeof ExpiryRule>
 
 /** Everything a program version holds. Stored as one JSON document per version. */
 export const ProgramRules = z
   .object({
-    pointsPerUnit: z.number().int().min(0).max(1000),
-    unitMinor: z.number().int().min(1).max(1_000_000),
+    pointsPerUnit: WholeNumber(0, 1000),
+    unitMinor: WholeNumber(1, 1_000_000),
     rounding: Rounding.default('floor'),
     pointsPerVisit: Points(10_000).default(0),
-    minSpendMinor: z.number().int().min(0).max(100_000_000).default(0),
-    dailyCapPoints: z
-      .number()
-      .int()
-      .min(1, 'at least 1, or leave empty for no cap')
-      .max(10_000_000)
-      .nullable()
-      .default(null),
+    minSpendMinor: WholeNumber(0, 100_000_000).default(0),
+    /** Empty (null) is no cap. */
+    dailyCapPoints: WholeNumber(1, 10_000_000).nullable().default(null),
     promotions: z.array(Promotion).max(20).default([]),
     tiers: z.array(Tier).max(10).default([]),
     tierWindow: TierWindow.default({ kind: 'rolling', months: 12 }),
-    tierGraceDays: z.number().int().min(0).max(365).default(30),
+    tierGraceDays: WholeNumber(0, 365).default(30),
     expiry: ExpiryRule.default({ mode: 'none' }),
     welcomeBonus: Points(100_000).default(0),
     birthdayBonus: Points(100_000).default(0),
-    birthdayWindowDays: z.number().int().min(0).max(30).default(7),
+    birthdayWindowDays: WholeNumber(0, 30).default(7),
     referralBonus: Points(100_000).default(0),
   })
   .superRefine((r, ctx) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { Text, WholeNumber } from './fields.js'
 
 export const PushCategory = z.enum(['offers', 'birthday', 'expiring', 'tiers', 'reminders', 'feedback'])
 export type PushCategory = z.infer<typeof PushCategory>
@@ -38,7 +39,6 @@ export type PushPreferencesUpdate = z.infer<typeof PushPreferencesUpdate>
 export const PushClick = z.object({ notificationId: z.string().min(1).max(64) })
 
 const HhMm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time like 21:00')
-const Text = (max: number) => z.string().trim().min(1).max(max)
 
 export const AutomationKind = z.enum(['welcome', 'birthday', 'expiring', 'tier_up', 'tier_at_risk', 'winback'])
 export type AutomationKind = z.infer<typeof AutomationKind>
@@ -46,14 +46,14 @@ export const AutomationSetting = z.object({
   enabled: z.boolean(),
   title: Text(80),
   body: Text(240),
-  days: z.number().int().min(1).max(365).optional(),
+  days: WholeNumber(1, 365).optional(),
   withCoupon: z.boolean().optional(),
 })
 export const PushSettingsDto = z
   .object({
     quietStart: HhMm,
     quietEnd: HhMm,
-    dailyCap: z.number().int().min(1).max(10),
+    dailyCap: WholeNumber(1, 10),
     automations: z.object({
       welcome: AutomationSetting,
       birthday: AutomationSetting,
@@ -87,7 +87,7 @@ export const CreateOffer = z.object({
   /** Omit (or null) to send now. */
   sendAt: z.iso.datetime({ offset: true }).nullable().optional(),
   /** Percent of the segment held out at random (no push) to measure the offer's lift (issue 6). */
-  holdoutPct: z.number().int().min(0).max(50).optional(),
+  holdoutPct: WholeNumber(0, 50).optional(),
 })
 export const Offer = z
   .object({

@@ -1,9 +1,10 @@
 import { z } from 'zod'
+import { WholeNumber } from './fields.js'
 import { IsoDate } from './common.js'
 
 /* Campaign lift, staff alerts (with opening hours and the owner's alert devices), and CSV exports. */
 
-export const HoldoutPct = z.number().int().min(0).max(50)
+export const HoldoutPct = WholeNumber(0, 50)
 
 const Diff = z.object({
   targetMean: z.number(),
@@ -61,7 +62,14 @@ export const DayHours = z.object({ open: HhMm, close: HhMm }).nullable()
 export const OpeningHoursDto = z.object({ hours: z.array(DayHours).length(7).nullable() }).meta({ id: 'OpeningHours' })
 export type OpeningHoursDto = z.infer<typeof OpeningHoursDto>
 
-export const AlertRule = z.enum(['rate', 'repeat_card', 'off_hours'])
+export const AlertRule = z.enum([
+  'rate',
+  'repeat_card',
+  'off_hours',
+  'offline_burst',
+  'offline_off_hours',
+  'offline_refused',
+])
 export const AlertEntry = z.object({
   id: z.string(),
   kind: z.string(),

@@ -1,17 +1,18 @@
 import { z } from 'zod'
+import { Text, WholeNumber } from './fields.js'
 import { LedgerEntry } from './card.js'
 
 /** Rewards catalog, coupons and stamp cards (issue 4b). */
 
-const Name = z.string().trim().min(1, 'required').max(80)
-const Terms = z.string().trim().max(500)
+const Name = Text(80)
+const Terms = Text(500, 0)
 /** An emoji (a few characters) or an https/http image URL. */
 const Image = z
   .string()
   .trim()
   .max(500)
   .refine((s) => s === '' || s.length <= 8 || /^https?:\/\/\S+$/.test(s), 'an emoji or an image URL (https://...)')
-const Count = (max: number) => z.number().int().min(1).max(max)
+const Count = (max: number) => WholeNumber(1, max)
 
 export const RewardInput = z.object({
   name: Name,
@@ -19,7 +20,7 @@ export const RewardInput = z.object({
   image: Image.default(''),
   pointsCost: Count(1_000_000),
   /** Left in stock; null is unlimited. */
-  stock: z.number().int().min(0).max(1_000_000).nullable().default(null),
+  stock: WholeNumber(0, 1_000_000).nullable().default(null),
   perMemberLimit: Count(1000).nullable().default(null),
   /** Days the coupon it issues stays valid. */
   validDays: Count(3650).default(30),
@@ -86,12 +87,7 @@ export const StampCardSettings = z
     /** Stamps one card may get per merchant-local day. */
     dailyLimit: Count(50).default(1),
     /** Minutes that must pass between two stamps on one card. */
-    cooldownMinutes: z
-      .number()
-      .int()
-      .min(0)
-      .max(24 * 60)
-      .default(0),
+    cooldownMinutes: WholeNumber(0, 24 * 60).default(0),
     active: z.boolean().default(true),
   })
   .meta({ id: 'StampCardSettings' })
@@ -138,8 +134,19 @@ export const CouponCodeRequest = z.object({
   /** The QR payload ("LWC1:<code>") or the typed code ("7K3M9-QX2PA"). */
   code: z.string().trim().min(1).max(100),
 })
+/** When and by whom a coupon was last used: a staff member, or a till system (POS key) by its name. */
+export const CouponRedemptionInfo = z
+  .object({ at: z.string(), staffName: z.string().nullable(), tillName: z.string().nullable() })
+  .meta({ id: 'CouponRedemptionInfo' })
+export type CouponRedemptionInfo = z.infer<typeof CouponRedemptionInfo>
 export const CouponAtTill = z
-  .object({ coupon: Coupon, memberName: z.string(), cardNumber: z.string() })
+  .object({
+    coupon: Coupon,
+    memberName: z.string(),
+    cardNumber: z.string(),
+    /** The last use, if it was used: the till shows the verdict with when and where. */
+    lastRedemption: CouponRedemptionInfo.nullable(),
+  })
   .meta({ id: 'CouponAtTill' })
 export type CouponAtTill = z.infer<typeof CouponAtTill>
 export const CouponRedeemed = CouponAtTill.extend({

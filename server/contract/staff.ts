@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { Text, WholeNumber } from './fields.js'
 import { Email } from './common.js'
 import { LedgerEntry } from './card.js'
 
@@ -28,6 +29,12 @@ export const ScanRequest = z.object({
   /** The QR payload ("LW1:<card>:<code>") or the typed short code ("ABCD2345 123456"). */
   code: z.string().trim().min(1).max(200),
 })
+/** A coupon on the scanned card, at a glance (the till's coupon list has the rest). */
+export const CouponGlance = z.object({
+  id: z.string(),
+  title: z.string(),
+  validUntil: z.string().nullable(),
+})
 export const CardSummary = z
   .object({
     cardId: z.string(),
@@ -36,8 +43,14 @@ export const CardSummary = z
     balance: z.number().int(),
     joinedAt: z.string(),
     recent: z.array(LedgerEntry),
-    /** The member's current marketing consent for this merchant (from the consent log). */
-    marketingConsent: z.boolean(),
+    /** The member's tier and what it gives ("Gold x1.5, free refill on filter coffee"); null without tiers. */
+    tier: z.object({ name: z.string(), multiplier: z.number(), perks: z.string() }).nullable(),
+    /** Stamps on the card before any is added now; null when the merchant has no active stamp card. */
+    stamps: z.object({ filled: z.number().int(), required: z.number().int(), rewardTitle: z.string() }).nullable(),
+    /** Coupons the member can use now, soonest expiring first. */
+    coupons: z.array(CouponGlance),
+    /** The member's current marketing consent: for owners and managers; null for a cashier. */
+    marketingConsent: z.boolean().nullable(),
   })
   .meta({ id: 'CardSummary' })
 export type CardSummary = z.infer<typeof CardSummary>
@@ -65,13 +78,8 @@ export const EarnRequest = z
   .refine((b) => (b.discountMinor ?? 0) <= b.amountMinor, discountNotAboveAmount)
 /** A manual correction: points (never zero) with the reason the history will show. */
 export const Adjustment = z.object({
-  points: z
-    .number()
-    .int()
-    .min(-100_000)
-    .max(100_000)
-    .refine((n) => n !== 0, 'must not be zero'),
-  reason: z.string().trim().min(3).max(200),
+  points: WholeNumber(-100_000, 100_000).refine((n) => n !== 0, 'must not be zero'),
+  reason: Text(200, 3),
 })
 export const AdjustRequest = Adjustment.extend({ handle: z.string().min(1).max(100) })
 export const UndoRequest = z.object({
@@ -95,3 +103,61 @@ export const PosEarnRequest = z
     path: ['cardNumber'],
   })
   .refine((b) => (b.discountMinor ?? 0) <= b.amountMinor, discountNotAboveAmount)
+
+/** What the award would post for this purchase on the scanned card: the same rules, nothing written. */
+export const EarnPreviewRequest = z
+  .object({
+    handle: z.string().min(1).max(100),
+    amountMinor: z.number().int().positive().max(MAX_PURCHASE_MINOR),
+    discountMinor: DiscountMinor,
+  })
+  .refine((b) => (b.discountMinor ?? 0) <= b.amountMinor, discountNotAboveAmount)
+const NamedPoints = z.object({ name: z.string(), multiplier: z.number(), points: z.number().int() })
+export const EarnBreakdown = z.object({
+  eligibleMinor: z.number().int(),
+  belowMinimum: z.boolean(),
+  base: z.number().int(),
+  visit: z.number().int(),
+  promotion: NamedPoints.nullable(),
+  promotionBonuses: z.array(z.object({ name: z.string(), points: z.number().int() })),
+  tier: NamedPoints.nullable(),
+  /** Points the daily cap took away (0 or negative). */
+  cap: z.object({ limit: z.number().int(), points: z.number().int() }).nullable(),
+})
+export const EarnPreview = z
+  .object({ points: z.number().int(), reason: z.string(), breakdown: EarnBreakdown })
+  .meta({ id: 'EarnPreview' })
+export type EarnPreview = z.infer<typeof EarnPreview>
+
+/** A scan the till recorded while offline, sent when the network returned. */
+export const OFFLINE_MAX_AGE_HOURS = 12
+export const QueuedScanRequest = z.object({
+  /** The QR payload or the typed short code, as captured. */
+  code: z.string().trim().min(1).max(200),
+  /** When the till captured the code (the device's clock, UTC ISO). */
+  capturedAt: z.iso.datetime({ offset: true }),
+  action: z.discriminatedUnion('kind', [
+    z
+      .object({
+        kind: z.literal('earn'),
+        amountMinor: z.number().int().positive().max(MAX_PURCHASE_MINOR),
+        discountMinor: DiscountMinor,
+      })
+      .refine((b) => (b.discountMinor ?? 0) <= b.amountMinor, discountNotAboveAmount),
+    z.object({ kind: z.literal('stamp') }),
+  ]),
+})
+export type QueuedScanRequest = z.infer<typeof QueuedScanRequest>
+export const QueuedScanResponse = z
+  .object({
+    cardNumber: z.string(),
+    memberName: z.string(),
+    balance: z.number().int(),
+    /** The award's entry (an earn), or null for a stamp. */
+    entry: LedgerEntry.nullable(),
+    stamps: z.object({ filled: z.number().int(), required: z.number().int() }).nullable(),
+    /** Set when the stamp filled the card and issued its reward coupon. */
+    couponTitle: z.string().nullable(),
+  })
+  .meta({ id: 'QueuedScanResponse' })
+export type QueuedScanResponse = z.infer<typeof QueuedScanResponse>

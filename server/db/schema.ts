@@ -97,6 +97,8 @@ export interface LedgerEntryTable {
   expires_entry_id: ColumnType<string | null, string | null | undefined, string | null>
   idempotency_key: string | null
   created_at: Iso
+  /** The card's posting order (1, 2, ...), assigned in the write transaction (migration 0030). */
+  seq: ColumnType<number, number | undefined, never>
 }
 
 export interface SessionTable {
@@ -479,7 +481,7 @@ export interface MerchantOpeningHoursTable {
 export interface StaffAlertTable {
   id: string
   merchant_id: string
-  rule: 'rate' | 'repeat_card' | 'off_hours'
+  rule: 'rate' | 'repeat_card' | 'off_hours' | 'offline_burst' | 'offline_off_hours' | 'offline_refused'
   alert_key: string
   staff_id: string | null
   card_id: string | null
@@ -505,6 +507,31 @@ export interface StaffPushSubscriptionTable {
   endpoint: string
   p256dh: string
   auth: string
+  created_at: Iso
+}
+export interface CodeStepUseTable {
+  card_id: string
+  step: number
+  used_at: Iso
+}
+export interface OfflineScanTable {
+  id: string
+  merchant_id: string
+  staff_id: string | null
+  card_id: string | null
+  idempotency_key: string
+  action: 'earn' | 'stamp'
+  amount_minor: number | null
+  captured_at: Iso
+  synced_at: Iso
+  outcome: 'accepted' | 'refused'
+  reason: string | null
+  entry_id: string | null
+}
+export interface WelcomeClaimTable {
+  merchant_id: string
+  claim: string
+  card_id: string
   created_at: Iso
 }
 
@@ -554,6 +581,9 @@ export interface Database extends FeedbackDatabase {
   staff_alerts: StaffAlertTable
   alert_scans: AlertScanTable
   staff_push_subscriptions: StaffPushSubscriptionTable
+  code_step_uses: CodeStepUseTable
+  offline_scans: OfflineScanTable
+  welcome_claims: WelcomeClaimTable
 }
 
 export type Merchant = Selectable<MerchantTable>

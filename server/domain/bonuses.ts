@@ -1,4 +1,6 @@
-import { DAY_MS, localParts } from './time.js'
+import { birthdayRange, MAX_MEMBER_AGE, MIN_MEMBER_AGE } from '../contract/member-age.js'
+import { sha256 } from './ids.js'
+import { DAY_MS, isRealDate, localParts } from './time.js'
 
 const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
 
@@ -45,4 +47,30 @@ export function referralRefusal(referrer: Member, friend: Member): 'self' | null
   if (referrer.email && friend.email && referrer.email.trim().toLowerCase() === friend.email.trim().toLowerCase())
     return 'self'
   return null
+}
+
+/**
+ * Why a birthday is refused, or null: not a real date, or an age outside 13 to 120 on `today`. The
+ * message names the allowed range, for the form to show by the field.
+ */
+export function birthdayProblem(birthday: string, today: string): string | null {
+  if (!isRealDate(birthday)) return 'not a real date'
+  const { after, max } = birthdayRange(today)
+  if (birthday <= after || birthday > max) {
+    return `an age from ${MIN_MEMBER_AGE} to ${MAX_MEMBER_AGE}: a date after ${after} and on or before ${max}`
+  }
+  return null
+}
+
+/**
+ * What a join claims the welcome bonus by: the member's email and the device it came from, hashed (the
+ * table never holds either). One welcome bonus per claim and merchant: a second join with the same email,
+ * or from a device that already joined, gets the card but not the bonus.
+ */
+export function welcomeClaims(email: string | null | undefined, deviceId: string | null | undefined): string[] {
+  const out: string[] = []
+  const e = email?.trim().toLowerCase()
+  if (e) out.push(`email:${sha256(`welcome:${e}`)}`)
+  if (deviceId) out.push(`device:${sha256(`welcome-device:${deviceId}`)}`)
+  return out
 }

@@ -53,6 +53,9 @@ export const ERROR_STATUS = {
   // Feedback (issue 21)
   already_answered: 409,
   question_expired: 410,
+  // A scan the till queued offline (issue 17)
+  capture_in_future: 422,
+  capture_too_old: 422,
 } as const
 
 export type ErrorCode = keyof typeof ERROR_STATUS

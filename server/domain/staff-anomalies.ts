@@ -29,7 +29,7 @@ export interface HourCount {
   n: number
 }
 
-export type Rule = 'rate' | 'repeat_card' | 'off_hours'
+export type Rule = 'rate' | 'repeat_card' | 'off_hours' | 'offline_burst' | 'offline_off_hours' | 'offline_refused'
 
 export interface DetectedAlert {
   rule: Rule
@@ -190,6 +190,71 @@ export function offHoursAlerts(awards: Award[], hours: OpeningHours | null, tz: 
       count: list.length,
       threshold: 0,
       entryIds: list.map((a) => a.id).slice(0, MAX_ENTRY_IDS),
+    })
+  }
+  return out
+}
+
+/** Queued (offline) scans that make an alert: see offlineAlerts. */
+export const OFFLINE_BURST_MIN = 10
+export const OFFLINE_REFUSED_MIN = 3
+
+export interface QueuedScan {
+  id: string
+  staffId: string
+  action: 'earn' | 'stamp'
+  /** When the till captured the code (its clock), and when the scan reached us. UTC ISO. */
+  capturedAt: string
+  syncedAt: string
+  outcome: 'accepted' | 'refused'
+  /** The ledger entry of an accepted award. */
+  entryId: string | null
+}
+
+/**
+ * Scans a till queued while offline are taken on the till's word for when they happened, so they get
+ * their own alerts, one per staff member and local day:
+ * (d) offline_burst: 10 or more awards queued offline (an outage is real, but so is a till left
+ *     "offline" to award friends unseen);
+ * (e) offline_off_hours: queued scans captured outside the opening hours (none set, no alert);
+ * (f) offline_refused: 3 or more queued scans refused (forged, reused or stale codes).
+ */
+export function offlineAlerts(scans: QueuedScan[], hours: OpeningHours | null, tz: string): DetectedAlert[] {
+  const groups = new Map<string, { rule: Rule; staffId: string; day: string; list: QueuedScan[] }>()
+  const add = (rule: Rule, s: QueuedScan, at: string) => {
+    const day = localDate(new Date(at), tz)
+    const k = `${rule}:${s.staffId}:${day}`
+    const g = groups.get(k) ?? { rule, staffId: s.staffId, day, list: [] }
+    g.list.push(s)
+    groups.set(k, g)
+  }
+  for (const s of scans) {
+    if (s.outcome === 'refused') add('offline_refused', s, s.syncedAt)
+    else {
+      if (s.action === 'earn') add('offline_burst', s, s.syncedAt)
+      if (hours && !isOpen(hours, new Date(s.capturedAt), tz)) add('offline_off_hours', s, s.capturedAt)
+    }
+  }
+  const threshold: Partial<Record<Rule, number>> = {
+    offline_burst: OFFLINE_BURST_MIN,
+    offline_refused: OFFLINE_REFUSED_MIN,
+    offline_off_hours: 1,
+  }
+  const out: DetectedAlert[] = []
+  for (const [key, g] of groups) {
+    const min = threshold[g.rule] ?? 1
+    if (g.list.length < min) continue
+    const times = g.list.map((s) => s.capturedAt).sort()
+    out.push({
+      rule: g.rule,
+      key,
+      staffId: g.staffId,
+      cardId: null,
+      windowStart: times[0]!,
+      windowEnd: times[times.length - 1]!,
+      count: g.list.length,
+      threshold: g.rule === 'offline_off_hours' ? 0 : min,
+      entryIds: g.list.flatMap((s) => (s.entryId ? [s.entryId] : [])).slice(0, MAX_ENTRY_IDS),
     })
   }
   return out

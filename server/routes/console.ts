@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
+import { HistoryPage, HistoryQuery } from '../contract/card.js'
 import { IdempotencyHeaders, Slug } from '../contract/common.js'
 import {
   AcceptInvite,
@@ -24,7 +25,7 @@ import { requireStaff, setSessionCookie, STAFF_COOKIE } from '../middleware/auth
 import type { AppEnv } from '../middleware/env.js'
 import { errorJson } from '../middleware/errors.js'
 import { getBranding, logoForSlug, removeLogo, updateBranding, uploadLogo } from '../services/console/branding.js'
-import { adjustFromConsole, customerDetail, findCustomers } from '../services/console/customers.js'
+import { adjustFromConsole, customerDetail, customerHistory, findCustomers } from '../services/console/customers.js'
 import { signupLinkQr } from '../services/console/keys-and-links.js'
 import { openSession } from '../services/members/sessions.js'
 import {
@@ -267,12 +268,14 @@ export const consoleRoutes = (inviteLimit: MiddlewareHandler<AppEnv>) =>
         method: 'get',
         path: '/merchant/customers',
         tags: ['merchant'],
-        summary: 'Members whose name or email contains q, or whose card number starts with q; paginated',
+        summary:
+          'Members whose name contains q or whose card number starts with q (owners and managers: also by email, ' +
+          'and with it); paginated',
         middleware: [anyStaff] as const,
         request: { query: CustomerQuery },
         responses: { 200: json(CustomerPage, 'A page of members'), ...E400, ...E401 },
       }),
-      async (c) => c.json(await findCustomers(c.var.deps, c.var.actor.merchantId, c.req.valid('query')), 200),
+      async (c) => c.json(await findCustomers(c.var.deps, c.var.actor, c.req.valid('query')), 200),
     )
     .openapi(
       createRoute({
@@ -281,9 +284,34 @@ export const consoleRoutes = (inviteLimit: MiddlewareHandler<AppEnv>) =>
         tags: ['merchant'],
         middleware: [anyStaff] as const,
         request: { params: idParam },
-        responses: { 200: json(CustomerDetail, "The member's card and its history"), ...E401, ...E404 },
+        summary:
+          "The member's card: tier, balance, stamps and coupons; for owners and managers also email, birthday, " +
+          'consent and its history, visits, spend, segment and the first page of the history',
+        responses: { 200: json(CustomerDetail, "The member's card"), ...E401, ...E404 },
       }),
-      async (c) => c.json(await customerDetail(c.var.deps, c.var.actor.merchantId, c.req.valid('param').id), 200),
+      async (c) => c.json(await customerDetail(c.var.deps, c.var.actor, c.req.valid('param').id), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/merchant/customers/{id}/history',
+        tags: ['merchant'],
+        summary: "A page of the member's history, newest first in posting order (owner, manager)",
+        middleware: [ownerOrManager] as const,
+        request: { params: idParam, query: HistoryQuery },
+        responses: {
+          200: json(HistoryPage, 'Entries and where the next page starts'),
+          ...E400,
+          ...E401,
+          ...E403,
+          ...E404,
+        },
+      }),
+      async (c) =>
+        c.json(
+          await customerHistory(c.var.deps, c.var.actor.merchantId, c.req.valid('param').id, c.req.valid('query')),
+          200,
+        ),
     )
     .openapi(
       createRoute({

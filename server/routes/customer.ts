@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi'
 import { z } from 'zod'
-import { CardDetail, JoinRequest, JoinResponse, WalletCards } from '../contract/card.js'
+import { CardDetail, HistoryPage, HistoryQuery, JoinRequest, JoinResponse, WalletCards } from '../contract/card.js'
 import { Slug } from '../contract/common.js'
 import { MerchantPublic } from '../contract/merchant.js'
 import { CUSTOMER_COOKIE, requireCustomer, setSessionCookie } from '../middleware/auth.js'
@@ -8,7 +8,7 @@ import type { AppEnv } from '../middleware/env.js'
 import type { MiddlewareHandler } from 'hono'
 import { joinProgram, merchantPublic } from '../services/members/join.js'
 import { openSession } from '../services/members/sessions.js'
-import { cardDetail, listWallet } from '../services/members/wallet.js'
+import { cardDetail, cardHistory, listWallet } from '../services/members/wallet.js'
 import { E400, E401, E404, E429, json, jsonBody, router } from './openapi.js'
 
 /** Public merchant pages, joining, and the customer's own wallet. */
@@ -74,4 +74,20 @@ export const customerRoutes = (joinLimit: MiddlewareHandler<AppEnv>) =>
         responses: { 200: json(CardDetail, 'One card and its history'), ...E401, ...E404 },
       }),
       async (c) => c.json(await cardDetail(c.var.deps, c.var.customer!.customerId!, c.req.valid('param').id), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/me/cards/{id}/history',
+        tags: ['customer'],
+        summary: "A page of the card's history, newest first in posting order, back to the first entry",
+        middleware: [requireCustomer] as const,
+        request: { params: z.object({ id: z.string().max(64) }), query: HistoryQuery },
+        responses: { 200: json(HistoryPage, 'Entries and where the next page starts'), ...E400, ...E401, ...E404 },
+      }),
+      async (c) =>
+        c.json(
+          await cardHistory(c.var.deps, c.var.customer!.customerId!, c.req.valid('param').id, c.req.valid('query')),
+          200,
+        ),
     )

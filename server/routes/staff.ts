@@ -5,8 +5,12 @@ import { IdempotencyHeaders } from '../contract/common.js'
 import {
   AdjustRequest,
   AwardResponse,
+  EarnPreview,
+  EarnPreviewRequest,
   EarnRequest,
   LoginRequest,
+  QueuedScanRequest,
+  QueuedScanResponse,
   ScanRequest,
   ScanResponse,
   StaffMe,
@@ -15,6 +19,8 @@ import {
 import { clearSessionCookie, requireStaff, setSessionCookie, STAFF_COOKIE } from '../middleware/auth.js'
 import type { AppEnv } from '../middleware/env.js'
 import { adjustAtTill, earnAtTill, undoAward } from '../services/till/award.js'
+import { recordQueuedScan } from '../services/till/offline.js'
+import { previewEarn } from '../services/till/quote.js'
 import { scanCard } from '../services/till/scan.js'
 import { endSession, openSession } from '../services/members/sessions.js'
 import { checkStaffCredentials, staffMe } from '../services/console/staff-auth.js'
@@ -94,7 +100,11 @@ export const staffRoutes = (limits: { login: MiddlewareHandler<AppEnv>; scan: Mi
       async (c) => {
         const a = c.var.actor
         return c.json(
-          await scanCard(c.var.deps, { id: a.staffId!, merchantId: a.merchantId }, c.req.valid('json').code),
+          await scanCard(
+            c.var.deps,
+            { id: a.staffId!, merchantId: a.merchantId, role: a.role },
+            c.req.valid('json').code,
+          ),
           200,
         )
       },
@@ -155,4 +165,51 @@ export const staffRoutes = (limits: { login: MiddlewareHandler<AppEnv>; scan: Mi
         )
         return c.json(r.body, 201)
       },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/staff/earn/preview',
+        tags: ['till'],
+        summary: 'What /staff/earn would award for this purchase, with where the points come from; writes nothing',
+        middleware: [requireStaff()] as const,
+        request: { body: jsonBody(EarnPreviewRequest) },
+        responses: { 200: json(EarnPreview, 'The points and their breakdown'), ...E400, ...E401, ...E410 },
+      }),
+      async (c) => c.json(await previewEarn(c.var.deps, c.var.actor, c.req.valid('json')), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/staff/queued-scans',
+        tags: ['till'],
+        summary:
+          'A scan the till recorded offline (an award or a stamp), sent when the network returned. Accepted only ' +
+          'if the code was valid at its capture time, that time is plausible (not ahead, at most 12 hours old) ' +
+          'and the code was not used since',
+        middleware: [requireStaff(), limits.scan] as const,
+        request: { headers: IdempotencyHeaders, body: jsonBody(QueuedScanRequest) },
+        responses: {
+          201: json(
+            QueuedScanResponse,
+            'Recorded. A replay of the same Idempotency-Key and body returns the first answer',
+          ),
+          ...E400,
+          ...E401,
+          ...E409,
+          ...E410,
+          ...E422,
+          ...E429,
+        },
+      }),
+      async (c) =>
+        c.json(
+          await recordQueuedScan(
+            c.var.deps,
+            c.var.actor,
+            c.req.valid('json'),
+            c.req.valid('header')['idempotency-key'],
+          ),
+          201,
+        ),
     )

@@ -52,6 +52,9 @@ describe('a wallet that survives a lost phone', () => {
       .toContain(String(balance))
 
     // The card offers to keep the wallet safe; one tap makes a passkey on the (virtual) authenticator.
+    // Prompts come one at a time (welcome, notifications, then the passkey): the first two are dismissed.
+    await page.getByTestId('welcome-dismiss').click()
+    await page.getByTestId('push-dismiss').click()
     await page.getByTestId('keep-safe').waitFor()
     await screenshot(page, 'passkey-keep-safe')
     await page.getByTestId('keep-safe-create').click()

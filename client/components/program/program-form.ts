@@ -163,11 +163,13 @@ export function rulesFromForm(form: ProgramForm, digits: number): ProgramRulesIn
 }
 
 /** Inline checks, keyed by the same paths the server uses, so server issues land on the same fields. */
-export function validateRules(r: ProgramRulesInput, t: Translate): Record<string, string> {
+export function validateRules(r: ProgramRulesInput, t: Translate, locale = 'en'): Record<string, string> {
   const e: Record<string, string> = {}
+  const fmt = (n: number) => n.toLocaleString(locale)
+  // Every miss (empty, "abc", 1.5, out of range) says the range, as the server does; nothing is clamped.
   const whole = (path: string, v: number | null | undefined, min = 0, max = 10_000_000) => {
-    if (v === null || v === undefined || !Number.isInteger(v)) e[path] = t('program.errors.whole')
-    else if (v < min || v > max) e[path] = t('program.errors.range', { min, max })
+    if (v === null || v === undefined || !Number.isInteger(v) || v < min || v > max)
+      e[path] = t('program.errors.wholeRange', { min: fmt(min), max: fmt(max) })
   }
   const mult = (path: string, v: number | undefined) => {
     if (v === undefined || !Number.isFinite(v) || v < 1 || v > 10) e[path] = t('program.errors.multiplier')
@@ -179,6 +181,7 @@ export function validateRules(r: ProgramRulesInput, t: Translate): Record<string
   if (r.dailyCapPoints !== null && r.dailyCapPoints !== undefined) whole('dailyCapPoints', r.dailyCapPoints, 1)
   r.promotions?.forEach((p, i) => {
     if (!p.name) e[`promotions.${i}.name`] = t('program.errors.required')
+    else if (p.name.length > 60) e[`promotions.${i}.name`] = t('forms.tooLong', { max: 60 })
     mult(`promotions.${i}.multiplier`, p.multiplier)
     whole(`promotions.${i}.bonusPoints`, p.bonusPoints, 0, 100_000)
     if (!p.weekdays.length) e[`promotions.${i}.weekdays`] = t('program.errors.weekdays')
@@ -191,6 +194,8 @@ export function validateRules(r: ProgramRulesInput, t: Translate): Record<string
   })
   r.tiers?.forEach((x, i) => {
     if (!x.name) e[`tiers.${i}.name`] = t('program.errors.required')
+    else if (x.name.length > 30) e[`tiers.${i}.name`] = t('forms.tooLong', { max: 30 })
+    if ((x.perks ?? '').length > 200) e[`tiers.${i}.perks`] = t('forms.tooLong', { max: 200 })
     whole(`tiers.${i}.threshold`, x.threshold, 1)
     mult(`tiers.${i}.multiplier`, x.multiplier)
     const prev = r.tiers![i - 1]

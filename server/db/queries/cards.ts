@@ -86,48 +86,59 @@ export async function consumeCodeStep(db: Tx, cardId: string, step: number): Pro
 /** Appends an entry and moves the cached balance in the same transaction (the caller's). */
 // Every point that moves goes through these two: prepared, with every column named once.
 const insertLedgerEntryQuery = prepared((db, row: Insertable<LedgerEntryTable>) =>
-  db.insertInto('ledger_entries').values({
-    id: row.id,
-    card_id: row.card_id,
-    merchant_id: row.merchant_id,
-    kind: row.kind,
-    points: row.points,
-    balance_after: row.balance_after,
-    reason: row.reason,
-    amount_minor: row.amount_minor,
-    currency: row.currency,
-    staff_id: row.staff_id,
-    api_key_id: row.api_key_id,
-    reverses_entry_id: row.reverses_entry_id,
-    lot_expires_at: row.lot_expires_at,
-    program_version: row.program_version,
-    expires_entry_id: row.expires_entry_id,
-    idempotency_key: row.idempotency_key,
-    created_at: row.created_at,
-  }),
+  db
+    .insertInto('ledger_entries')
+    .values({
+      id: row.id,
+      card_id: row.card_id,
+      merchant_id: row.merchant_id,
+      kind: row.kind,
+      points: row.points,
+      balance_after: row.balance_after,
+      reason: row.reason,
+      amount_minor: row.amount_minor,
+      currency: row.currency,
+      staff_id: row.staff_id,
+      api_key_id: row.api_key_id,
+      reverses_entry_id: row.reverses_entry_id,
+      lot_expires_at: row.lot_expires_at,
+      program_version: row.program_version,
+      expires_entry_id: row.expires_entry_id,
+      idempotency_key: row.idempotency_key,
+      created_at: row.created_at,
+      // The card's posting order, taken in the write transaction (the card is this transaction's to write).
+      seq: db
+        .selectFrom('ledger_entries as prev')
+        .select((eb) => eb(eb.fn.coalesce(eb.fn.max('prev.seq'), eb.lit(0)), '+', eb.lit(1)).as('next'))
+        .where('prev.card_id', '=', row.card_id),
+    })
+    .returning('seq'),
 )
 const setBalanceQuery = prepared((db, a: { cardId: string; balance: number; now: string }) =>
   db.updateTable('cards').set({ balance: a.balance, updated_at: a.now }).where('id', '=', a.cardId),
 )
 
-export async function appendLedgerEntry(db: Tx, row: Insertable<LedgerEntryTable>, now: string): Promise<void> {
-  await insertLedgerEntryQuery(db, row)
+/** Appends the entry and sets the card's balance; returns the entry's place in the card's posting order. */
+export async function appendLedgerEntry(db: Tx, row: Insertable<LedgerEntryTable>, now: string): Promise<number> {
+  const [inserted] = await insertLedgerEntryQuery(db, row)
   await setBalanceQuery(db, { cardId: row.card_id, balance: row.balance_after, now })
+  return Number(inserted!.seq)
 }
 
-/** History newest first, each entry with whether a reversal row points at it. */
-export const ledgerForCard = (db: Tx, cardId: string, limit = 200) =>
-  db
+/**
+ * History newest first in posting order (`seq`), each entry with whether a reversal row points at it;
+ * `beforeSeq` pages back from an entry already shown.
+ */
+export const ledgerForCard = (db: Tx, cardId: string, limit = 200, beforeSeq?: number) => {
+  let q = db
     .selectFrom('ledger_entries as e')
     .leftJoin('ledger_entries as r', 'r.reverses_entry_id', 'e.id')
     .selectAll('e')
     .select((eb) => eb.fn.count<number>('r.id').as('reversed_count'))
     .where('e.card_id', '=', cardId)
-    .groupBy('e.id')
-    .orderBy('e.created_at', 'desc')
-    .orderBy('e.id', 'desc')
-    .limit(limit)
-    .execute()
+  if (beforeSeq !== undefined) q = q.where('e.seq', '<', beforeSeq)
+  return q.groupBy('e.id').orderBy('e.seq', 'desc').limit(limit).execute()
+}
 
 export const ledgerEntryById = (db: Tx, id: string) =>
   db.selectFrom('ledger_entries').selectAll().where('id', '=', id).executeTakeFirst()
@@ -140,3 +151,10 @@ export async function isReversed(db: Tx, entryId: string): Promise<boolean> {
     .executeTakeFirst()
   return r !== undefined
 }
+
+/** The member's cards that are still open (a merged or deleted card keeps its old secret: it opens nothing). */
+export const openCardIdsOf = (db: Tx, customerId: string) =>
+  db.selectFrom('cards').select('id').where('customer_id', '=', customerId).where('closed_at', 'is', null).execute()
+
+export const setCardSecret = (db: Tx, cardId: string, secret: string) =>
+  db.updateTable('cards').set({ totp_secret: secret }).where('id', '=', cardId).execute()

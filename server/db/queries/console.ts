@@ -124,7 +124,7 @@ export const closeInvitesOf = (db: Tx, staffId: string, now: string) =>
     .where('used_at', 'is', null)
     .execute()
 
-function customerSearch(db: Tx, merchantId: string, q: string) {
+function customerSearch(db: Tx, merchantId: string, q: string, byEmail: boolean) {
   let query = db
     .selectFrom('cards as c')
     .innerJoin('customers as cu', 'cu.id', 'c.customer_id')
@@ -139,7 +139,8 @@ function customerSearch(db: Tx, merchantId: string, q: string) {
     query = query.where((eb) =>
       eb.or([
         sql<boolean>`lower(${eb.ref('cu.name')}) like ${like} escape '\\'`,
-        sql<boolean>`lower(${eb.ref('cu.email')}) like ${like} escape '\\'`,
+        // Only for those who may see emails: a match would tell a cashier whose address it is.
+        ...(byEmail ? [sql<boolean>`lower(${eb.ref('cu.email')}) like ${like} escape '\\'`] : []),
         sql<boolean>`${eb.ref('c.card_number')} like ${numberPrefix} escape '\\'`,
       ]),
     )
@@ -147,8 +148,15 @@ function customerSearch(db: Tx, merchantId: string, q: string) {
   return query
 }
 
-export async function searchCustomers(db: Tx, merchantId: string, q: string, limit: number, offset: number) {
-  const base = customerSearch(db, merchantId, q)
+export async function searchCustomers(
+  db: Tx,
+  merchantId: string,
+  q: string,
+  limit: number,
+  offset: number,
+  byEmail: boolean,
+) {
+  const base = customerSearch(db, merchantId, q, byEmail)
   const [rows, total] = await Promise.all([
     base
       .select(['c.id as card_id', 'c.card_number', 'c.balance', 'c.created_at', 'c.updated_at', 'cu.name', 'cu.email'])
@@ -171,3 +179,13 @@ export const memberCardOf = (db: Tx, merchantId: string, cardId: string) =>
     .where('c.merchant_id', '=', merchantId)
     .where('c.id', '=', cardId)
     .executeTakeFirst()
+
+/** A card's consent changes, newest first. */
+export const consentEventsOfCard = (db: Tx, cardId: string) =>
+  db
+    .selectFrom('consent_events')
+    .select(['granted', 'source', 'wording', 'created_at'])
+    .where('card_id', '=', cardId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute()

@@ -53,6 +53,13 @@ export const MEMBER_TABLES: readonly MemberTable[] = [
   { table: 'feedback_answers', column: 'card_id', via: 'card', onDelete: 'erase', erase: ['card_id', 'text'] },
   { table: 'feedback_replies', column: 'card_id', via: 'card', onDelete: 'delete' },
   { table: 'feedback_card_asks', column: 'card_id', via: 'card', onDelete: 'delete' },
+  // Rotating-code steps the card was opened with (kept a day at most; nothing personal).
+  { table: 'code_step_uses', column: 'card_id', via: 'card', onDelete: 'delete' },
+  // Scans a till queued offline: part of the merchant's books, like the ledger entries they made.
+  { table: 'offline_scans', column: 'card_id', via: 'card', onDelete: 'keep' },
+  // Hashes of the email and device a welcome bonus was claimed by: kept, so deleting and joining again
+  // does not earn a second welcome bonus (neither the address nor the device id can be read back).
+  { table: 'welcome_claims', column: 'card_id', via: 'card', onDelete: 'keep' },
 ]
 
 export interface MemberIds {

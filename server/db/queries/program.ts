@@ -152,3 +152,22 @@ export const programVersions = (db: Tx, merchantId: string) =>
 
 export const setCustomerBirthday = (db: Tx, customerId: string, birthday: string, setAt: string | null) =>
   db.updateTable('customers').set({ birthday, birthday_set_at: setAt }).where('id', '=', customerId).execute()
+
+/** Whether any of these welcome claims (hashed email, device) was already made at this merchant. */
+export async function welcomeClaimed(db: Tx, merchantId: string, claims: string[]): Promise<boolean> {
+  if (claims.length === 0) return false
+  const row = await db
+    .selectFrom('welcome_claims')
+    .select('claim')
+    .where('merchant_id', '=', merchantId)
+    .where('claim', 'in', claims)
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+export async function insertWelcomeClaims(
+  db: Tx,
+  rows: { merchant_id: string; claim: string; card_id: string; created_at: string }[],
+): Promise<void> {
+  if (rows.length) await db.insertInto('welcome_claims').values(rows).execute()
+}

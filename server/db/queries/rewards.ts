@@ -141,3 +141,15 @@ export async function staffName(db: Tx, staffId: string): Promise<string | null>
   const r = await db.selectFrom('staff').select('name').where('id', '=', staffId).executeTakeFirst()
   return r?.name ?? null
 }
+
+/** The coupon's latest redemption with who made it (a staff member, or a POS key by its name). */
+export const lastRedemptionOf = (db: Tx, couponId: string) =>
+  db
+    .selectFrom('coupon_redemptions as r')
+    .leftJoin('staff as s', 's.id', 'r.staff_id')
+    .leftJoin('api_keys as k', 'k.id', 'r.api_key_id')
+    .select(['r.created_at', 's.name as staff_name', 'k.name as api_key_name'])
+    .where('r.coupon_id', '=', couponId)
+    .orderBy('r.created_at', 'desc')
+    .orderBy('r.id', 'desc')
+    .executeTakeFirst()

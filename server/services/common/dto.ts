@@ -1,6 +1,5 @@
 import type { LedgerEntry, WalletCard } from '../../contract/card.js'
 import type { MerchantPublic } from '../../contract/merchant.js'
-import type { CardSummary } from '../../contract/staff.js'
 import { TOTP_PERIOD_SECONDS } from '../../contract/card-code.js'
 import type { WalletCardRow } from '../../db/queries/cards.js'
 import type { LedgerRow, Merchant, ProgramVersion } from '../../db/schema.js'
@@ -31,6 +30,7 @@ export function toLedgerEntry(e: LedgerRow & { reversed_count?: number | string 
     reversesEntryId: e.reverses_entry_id,
     reversed: Number(e.reversed_count ?? 0) > 0,
     createdAt: e.created_at,
+    seq: e.seq,
   }
 }
 
@@ -55,21 +55,5 @@ export function toWalletCard(row: WalletCardRow, program: ProgramVersion | undef
       pointsPerUnit: program?.points_per_unit ?? 1,
       unitMinor: program?.unit_minor ?? 100,
     },
-  }
-}
-
-export function toCardSummary(
-  card: { id: string; card_number: string; balance: number; created_at: string; marketing_consent: number },
-  memberName: string,
-  recent: LedgerEntry[],
-): CardSummary {
-  return {
-    cardId: card.id,
-    cardNumber: card.card_number,
-    memberName,
-    balance: card.balance,
-    joinedAt: card.created_at,
-    recent,
-    marketingConsent: card.marketing_consent === 1,
   }
 }

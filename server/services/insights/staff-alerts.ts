@@ -23,6 +23,7 @@ import { DomainError } from '../../domain/errors.js'
 import { newId } from '../../domain/ids.js'
 import {
   offHoursAlerts,
+  offlineAlerts,
   rateAlerts,
   RATE_NORM_DAYS,
   repeatCardAlerts,
@@ -31,6 +32,7 @@ import {
   type DetectedAlert,
   type OpeningHours,
 } from '../../domain/staff-anomalies.js'
+import { offlineScansSyncedBetween } from '../../db/queries/till.js'
 import { vapidKeys } from '../../push/vapid.js'
 import { sendOnce, type FetchLike } from '../../push/web-push.js'
 import type { Deps } from '../common/deps.js'
@@ -66,12 +68,12 @@ export async function detectStaffAnomalies(deps: Deps, opts: DetectOptions = {})
     const from = last ?? new Date(now.getTime() - FIRST_LOOKBACK_DAYS * DAY_MS).toISOString()
     const marginStart = new Date(Date.parse(from) - DAY_MS)
     const rows = await staffAwards(deps.db, m.id, marginStart.toISOString(), until)
-    const awards: Award[] = rows.map((r) => ({
-      id: r.id,
-      cardId: r.card_id,
-      staffId: r.staff_id!,
-      createdAt: r.created_at,
-    }))
+    const queued = await queuedScans(deps, m.id, marginStart.toISOString(), until)
+    // A queued award is posted when the till syncs, not when it was made: its own rules judge it (below).
+    const posted = new Set(queued.flatMap((q) => (q.entryId ? [q.entryId] : [])))
+    const awards: Award[] = rows
+      .filter((r) => !posted.has(r.id))
+      .map((r) => ({ id: r.id, cardId: r.card_id, staffId: r.staff_id!, createdAt: r.created_at }))
     const history = (
       await staffHourlyCounts(
         deps.db,
@@ -91,6 +93,7 @@ export async function detectStaffAnomalies(deps: Deps, opts: DetectOptions = {})
         whole(Date.parse(a.windowStart) >= marginStart.getTime() + REPEAT_WITHIN_MS),
       ),
       ...offHoursAlerts(awards, hours, m.timezone),
+      ...offlineAlerts(queued, hours, m.timezone),
     ]
     const created: DetectedAlert[] = []
     await writeTx(deps.db, async (tx) => {
@@ -139,6 +142,28 @@ const RULE_TEXT: Record<DetectedAlert['rule'], string> = {
   rate: 'Unusually many awards in an hour',
   repeat_card: 'One card awarded again and again',
   off_hours: 'Awards outside opening hours',
+  offline_burst: 'Many awards recorded offline',
+  offline_off_hours: 'Offline scans outside opening hours',
+  offline_refused: 'Offline scans refused',
+}
+
+/** Scans queued offline by staff and synced in the window (a POS never queues). */
+async function queuedScans(deps: Deps, merchantId: string, from: string, to: string) {
+  return (await offlineScansSyncedBetween(deps.db, merchantId, from, to)).flatMap((r) =>
+    r.staff_id
+      ? [
+          {
+            id: r.id,
+            staffId: r.staff_id,
+            action: r.action,
+            capturedAt: r.captured_at,
+            syncedAt: r.synced_at,
+            outcome: r.outcome,
+            entryId: r.entry_id,
+          },
+        ]
+      : [],
+  )
 }
 
 /** One push per device for the new alerts (a summary when there are several). */

@@ -23,6 +23,7 @@ import { customerById } from '../../db/queries/people.js'
 import { DomainError } from '../../domain/errors.js'
 import { newId } from '../../domain/ids.js'
 import type { Deps } from '../common/deps.js'
+import { rotateCardSecrets } from './card-secrets.js'
 import { emailHash } from './email-sign-in.js'
 
 export async function accountProfile(deps: Deps, customerId: string): Promise<AccountProfile> {
@@ -42,14 +43,22 @@ export async function listDevices(deps: Deps, customerId: string, currentSession
   }))
 }
 
+/** Signs one device out; its stored card secrets stop opening the cards (see rotateCardSecrets). */
 export async function signOutDevice(deps: Deps, customerId: string, sessionId: string): Promise<void> {
-  if (!(await writeTx(deps.db, (tx) => deleteCustomerSession(tx, customerId, sessionId)))) {
-    throw new DomainError('device_not_found', 'This device is not signed in to your wallet (any more).')
-  }
+  const ended = await writeTx(deps.db, async (tx) => {
+    if (!(await deleteCustomerSession(tx, customerId, sessionId))) return false
+    await rotateCardSecrets(tx, customerId)
+    return true
+  })
+  if (!ended) throw new DomainError('device_not_found', 'This device is not signed in to your wallet (any more).')
 }
 
 export const signOutOtherDevices = (deps: Deps, customerId: string, currentSessionId: string) =>
-  writeTx(deps.db, (tx) => deleteOtherCustomerSessions(tx, customerId, currentSessionId))
+  writeTx(deps.db, async (tx) => {
+    const n = await deleteOtherCustomerSessions(tx, customerId, currentSessionId)
+    if (n > 0) await rotateCardSecrets(tx, customerId)
+    return n
+  })
 
 export async function listConsents(deps: Deps, customerId: string): Promise<ConsentDto[]> {
   return (await consentsOf(deps.db, customerId)).map((r) => ({

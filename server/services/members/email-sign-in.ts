@@ -13,6 +13,7 @@ import { DomainError } from '../../domain/errors.js'
 import { newId, randomToken, sha256 } from '../../domain/ids.js'
 import { sendMail } from '../../mail/mailer.js'
 import type { Deps } from '../common/deps.js'
+import { rotateCardSecrets } from './card-secrets.js'
 
 export const LINK_TTL_MS = 15 * 60 * 1000
 export const LINK_REQUEST_WINDOW_MS = 10 * 60 * 1000
@@ -89,6 +90,8 @@ export async function consumeEmailLink(deps: Deps, token: string): Promise<strin
     if (await consumeSignInLink(tx, hash, now)) {
       const customerId = (await signInLinkByTokenHash(tx, hash))!.customer_id
       await verifyEmailOwnership(tx, customerId, now)
+      // A new device now holds the wallet: codes drawn by an old one (perhaps lost) stop opening the cards.
+      await rotateCardSecrets(tx, customerId)
       return customerId
     }
     const row = await signInLinkByTokenHash(tx, hash)

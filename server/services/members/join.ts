@@ -5,12 +5,14 @@ import { insertConsentEvent } from '../../db/queries/account.js'
 import { cardOfCustomerAtMerchant, insertCard, walletCard } from '../../db/queries/cards.js'
 import { currentProgram, merchantBySlug, signupLinkByCode } from '../../db/queries/merchants.js'
 import { customerById, insertCustomer } from '../../db/queries/people.js'
+import { welcomeClaims } from '../../domain/bonuses.js'
 import { DomainError } from '../../domain/errors.js'
 import { newCardNumber, newId } from '../../domain/ids.js'
 import { newTotpSecret } from '../../domain/rotating-code.js'
 import { cardStatus } from '../program/card-status.js'
 import type { Deps } from '../common/deps.js'
 import { onJoined } from '../program/bonuses.js'
+import { assertPlausibleBirthday } from '../program/birthday.js'
 import { toMerchantPublic, toWalletCard } from '../common/dto.js'
 
 export async function merchantPublic(deps: Deps, slug: string): Promise<MerchantPublic> {
@@ -42,9 +44,12 @@ export async function joinProgram(
   const merchant = await merchantBySlug(deps.db, req.slug)
   if (!merchant) throw new DomainError('merchant_not_found', `No loyalty program is called "${req.slug}".`)
 
+  if (req.birthday) assertPlausibleBirthday(req.birthday, now)
+
   const result = await writeTx(deps.db, async (tx) => {
     let customerId = existingCustomerId
-    if (customerId && !(await customerById(tx, customerId))) customerId = null
+    const known = customerId ? await customerById(tx, customerId) : undefined
+    if (!known) customerId = null
     const newCustomer = customerId === null
     if (customerId === null) {
       customerId = newId()
@@ -74,7 +79,9 @@ export async function joinProgram(
       created_at: at,
       updated_at: at,
     })
-    await onJoined(tx, cardId, merchant.id, customerId, req.ref, now)
+    // The wallet's own email when it has one: a second join can't claim the bonus by typing another.
+    const claims = welcomeClaims(known ? known.email : req.email, req.deviceId)
+    await onJoined(tx, cardId, merchant.id, customerId, req.ref, now, claims)
     if (req.marketingConsent) {
       await insertConsentEvent(tx, {
         id: newId(),

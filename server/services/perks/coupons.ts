@@ -1,5 +1,11 @@
 import { couponQrPayload, parseCouponCode } from '../../contract/coupon-code.js'
-import type { Coupon as CouponDto, CouponAtTill, CouponRedeemed, CouponSource } from '../../contract/rewards.js'
+import type {
+  Coupon as CouponDto,
+  CouponAtTill,
+  CouponRedeemed,
+  CouponRedemptionInfo,
+  CouponSource,
+} from '../../contract/rewards.js'
 import type { Db } from '../../db/connection.js'
 import { cardById } from '../../db/queries/cards.js'
 import { cardForHandle } from '../till/scan.js'
@@ -13,6 +19,7 @@ import {
   couponsOfCard,
   insertCoupon,
   insertCouponRedemption,
+  lastRedemptionOf,
   staffName,
 } from '../../db/queries/rewards.js'
 import type { Coupon } from '../../db/schema.js'
@@ -143,7 +150,14 @@ export async function lookupCoupon(deps: Deps, actor: Actor, input: string): Pro
     coupon: toCoupon(found.coupon, found.timezone, now),
     memberName: found.memberName,
     cardNumber: found.cardNumber,
+    lastRedemption: await lastRedemption(deps.db, found.coupon.id),
   }
+}
+
+/** When and by whom the coupon was last used, or null. */
+async function lastRedemption(db: Db, couponId: string): Promise<CouponRedemptionInfo | null> {
+  const r = await lastRedemptionOf(db, couponId)
+  return r ? { at: r.created_at, staffName: r.staff_name, tillName: r.api_key_name } : null
 }
 
 /**
@@ -159,10 +173,15 @@ export function redeemCoupon(deps: Deps, actor: Actor, input: string, key: strin
     { merchantId: actor.merchantId, scope: 'staff:coupon', key, request, now: at },
     async (tx) => {
       const found = await merchantCoupon(tx, actor.merchantId, input)
+      // The verdict the till shows at the top: used, when and by whom.
+      const used = async () =>
+        new DomainError('coupon_already_used', 'This coupon has already been used.', {
+          lastRedeemedAt: found.coupon.last_redeemed_at,
+          lastRedemption: await lastRedemption(tx, found.coupon.id),
+        })
+      if (found.coupon.state !== 'active' || found.coupon.uses >= found.coupon.max_uses) throw await used()
       assertRedeemable(window(found.coupon), now, found.timezone)
-      if (!(await consumeCouponUse(tx, found.coupon.id, at))) {
-        throw new DomainError('coupon_already_used', 'This coupon has already been used.')
-      }
+      if (!(await consumeCouponUse(tx, found.coupon.id, at))) throw await used()
       const redemptionId = newId()
       await insertCouponRedemption(tx, {
         id: redemptionId,
@@ -179,6 +198,7 @@ export function redeemCoupon(deps: Deps, actor: Actor, input: string, key: strin
           coupon: toCoupon(after, found.timezone, now),
           memberName: found.memberName,
           cardNumber: found.cardNumber,
+          lastRedemption: await lastRedemption(tx, found.coupon.id),
           redemption: { id: redemptionId, at, staffName: actor.staffId ? await staffName(tx, actor.staffId) : null },
         },
       }

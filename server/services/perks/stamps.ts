@@ -10,7 +10,7 @@ import {
   stampTimesSince,
   updateStampCard,
 } from '../../db/queries/rewards.js'
-import type { StampCard } from '../../db/schema.js'
+import type { Card, StampCard } from '../../db/schema.js'
 import { DomainError } from '../../domain/errors.js'
 import { newId } from '../../domain/ids.js'
 import { assertStampAllowed, stampsAfter } from '../../domain/stamps.js'
@@ -84,62 +84,67 @@ export async function stampProgress(db: Db, merchantId: string, cardId: string):
  */
 export function addStamp(deps: Deps, actor: Actor, req: { handle: string }, key: string) {
   const now = deps.clock.now()
-  const at = now.toISOString()
   return runIdempotent<StampResponse>(
     deps.db,
-    { merchantId: actor.merchantId, scope: 'staff:stamp', key, request: req, now: at },
-    async (tx) => {
-      const card = await cardForHandle(tx, actor.merchantId, req.handle, now)
-      const sc = await stampCardOfMerchant(tx, actor.merchantId)
-      if (!sc || sc.active !== 1) {
-        throw new DomainError(
-          'stamps_not_enabled',
-          'This shop has no stamp card. An owner or manager can set one up under Rewards.',
-        )
-      }
-      const merchant = (await merchantById(tx, actor.merchantId))!
-      const recent = await stampTimesSince(tx, card.id, new Date(now.getTime() - LOOKBACK_MS).toISOString())
-      assertStampAllowed(
-        { dailyLimit: sc.daily_limit, cooldownMinutes: sc.cooldown_minutes, timeZone: merchant.timezone },
-        recent,
-        now,
-      )
-      await insertStamp(tx, {
-        id: newId(),
-        card_id: card.id,
-        merchant_id: actor.merchantId,
-        staff_id: actor.staffId,
-        coupon_id: null,
-        created_at: at,
-      })
-      const open = await openStamps(tx, card.id)
-      const { filled, completed } = stampsAfter(open.count, sc.stamps_required)
-      let coupon = null
-      if (completed) {
-        const row = await issueCoupon(tx, {
-          cardId: card.id,
-          merchantId: actor.merchantId,
-          source: 'stamps',
-          title: sc.reward_title,
-          description: sc.reward_terms,
-          validUntil: new Date(now.getTime() + sc.reward_valid_days * DAY_MS),
-          now,
-        })
-        await closeOpenStamps(tx, card.id, row.id)
-        coupon = toCoupon(row, merchant.timezone, now)
-      }
-      return {
-        status: 201,
-        body: {
-          stamps: {
-            filled: completed ? 0 : filled,
-            required: sc.stamps_required,
-            rewardTitle: sc.reward_title,
-            lastStampAt: at,
-          },
-          coupon,
-        },
-      }
-    },
+    { merchantId: actor.merchantId, scope: 'staff:stamp', key, request: req, now: now.toISOString() },
+    async (tx) => ({
+      status: 201,
+      body: await stampCard(tx, await cardForHandle(tx, actor.merchantId, req.handle, now), actor, now),
+    }),
   )
+}
+
+/**
+ * One stamp on a card, in the caller's transaction, given `at` (the moment the stamp was earned: now,
+ * or when a till that was offline captured the card's code).
+ */
+export async function stampCard(tx: Db, card: Card, actor: Actor, at: Date): Promise<StampResponse> {
+  const iso = at.toISOString()
+  const sc = await stampCardOfMerchant(tx, card.merchant_id)
+  if (!sc || sc.active !== 1) {
+    throw new DomainError(
+      'stamps_not_enabled',
+      'This shop has no stamp card. An owner or manager can set one up under Rewards.',
+    )
+  }
+  const merchant = (await merchantById(tx, card.merchant_id))!
+  const recent = await stampTimesSince(tx, card.id, new Date(at.getTime() - LOOKBACK_MS).toISOString())
+  assertStampAllowed(
+    { dailyLimit: sc.daily_limit, cooldownMinutes: sc.cooldown_minutes, timeZone: merchant.timezone },
+    recent,
+    at,
+  )
+  await insertStamp(tx, {
+    id: newId(),
+    card_id: card.id,
+    merchant_id: card.merchant_id,
+    staff_id: actor.staffId,
+    coupon_id: null,
+    created_at: iso,
+  })
+  const open = await openStamps(tx, card.id)
+  const { filled, completed } = stampsAfter(open.count, sc.stamps_required)
+  let coupon = null
+  if (completed) {
+    const row = await issueCoupon(tx, {
+      cardId: card.id,
+      merchantId: card.merchant_id,
+      source: 'stamps',
+      title: sc.reward_title,
+      description: sc.reward_terms,
+      validUntil: new Date(at.getTime() + sc.reward_valid_days * DAY_MS),
+      now: at,
+    })
+    await closeOpenStamps(tx, card.id, row.id)
+    coupon = toCoupon(row, merchant.timezone, at)
+  }
+  return {
+    stamps: {
+      filled: completed ? 0 : filled,
+      required: sc.stamps_required,
+      rewardTitle: sc.reward_title,
+      lastStampAt: iso,
+    },
+    coupon,
+  }
 }

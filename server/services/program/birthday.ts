@@ -1,9 +1,8 @@
 import { writeTx } from '../../db/connection.js'
 import { customerById } from '../../db/queries/people.js'
 import { setCustomerBirthday } from '../../db/queries/program.js'
-import { birthdayChangeAllowed } from '../../domain/bonuses.js'
+import { birthdayChangeAllowed, birthdayProblem } from '../../domain/bonuses.js'
 import { DomainError } from '../../domain/errors.js'
-import { isRealDate } from '../../domain/time.js'
 import type { Deps } from '../common/deps.js'
 
 export async function getBirthday(deps: Deps, customerId: string) {
@@ -18,11 +17,7 @@ export async function setBirthday(deps: Deps, customerId: string, birthday: stri
   const now = deps.clock.now()
   const c = await customerById(deps.db, customerId)
   if (!c) throw new DomainError('not_found', 'No such member.')
-  if (!isRealDate(birthday) || birthday > now.toISOString().slice(0, 10) || birthday < '1900-01-01') {
-    throw new DomainError('validation_failed', 'birthday: not a real date', [
-      { path: 'birthday', message: 'not a real date' },
-    ])
-  }
+  assertPlausibleBirthday(birthday, now)
   if (c.birthday === birthday) return getBirthday(deps, customerId)
   const rule = birthdayChangeAllowed(c.birthday, c.birthday_set_at, now)
   if (!rule.ok) {
@@ -33,4 +28,12 @@ export async function setBirthday(deps: Deps, customerId: string, birthday: stri
     setCustomerBirthday(tx, customerId, birthday, c.birthday === null ? null : now.toISOString()),
   )
   return getBirthday(deps, customerId)
+}
+
+/** A birthday must be real and make the member 13 to 120 years old; refused as a 400 naming the field. */
+export function assertPlausibleBirthday(birthday: string, now: Date): void {
+  const problem = birthdayProblem(birthday, now.toISOString().slice(0, 10))
+  if (problem) {
+    throw new DomainError('validation_failed', `birthday: ${problem}`, [{ path: 'birthday', message: problem }])
+  }
 }

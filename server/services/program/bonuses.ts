@@ -1,7 +1,14 @@
 import type { Db } from '../../db/connection.js'
 import { cardById } from '../../db/queries/cards.js'
 import { customerById } from '../../db/queries/people.js'
-import { bonusGrant, cardByReferralCode, insertBonusGrant, setReferral } from '../../db/queries/program.js'
+import {
+  bonusGrant,
+  cardByReferralCode,
+  insertBonusGrant,
+  insertWelcomeClaims,
+  setReferral,
+  welcomeClaimed,
+} from '../../db/queries/program.js'
 import type { Card } from '../../db/schema.js'
 import { referralRefusal } from '../../domain/bonuses.js'
 import { lotExpiry } from '../../domain/expiry.js'
@@ -82,7 +89,10 @@ export async function grantReferralBonuses(tx: Db, friend: Card, ctx: ProgramCon
   )
 }
 
-/** At join: the member's own referral code, who referred them (never themselves), and the welcome bonus. */
+/**
+ * At join: the member's own referral code, who referred them (never themselves), and the welcome bonus,
+ * once per person and merchant: not when one of `claims` (see welcomeClaims) was made here before.
+ */
 export async function onJoined(
   tx: Db,
   cardId: string,
@@ -90,6 +100,7 @@ export async function onJoined(
   customerId: string,
   ref: string | undefined,
   now: Date,
+  claims: string[] = [],
 ): Promise<void> {
   let referredBy: string | null = null
   if (ref) {
@@ -102,6 +113,12 @@ export async function onJoined(
   }
   await setReferral(tx, cardId, newLinkCode(), referredBy)
   const ctx = await programContext(tx, merchantId, now)
+  if (await welcomeClaimed(tx, merchantId, claims)) return
+  const at = now.toISOString()
+  await insertWelcomeClaims(
+    tx,
+    claims.map((claim) => ({ merchant_id: merchantId, claim, card_id: cardId, created_at: at })),
+  )
   await grantBonus(
     tx,
     cardId,

@@ -52,6 +52,6 @@ export async function postEntry(
     idempotency_key: idempotencyKey,
     created_at: at,
   }
-  await appendLedgerEntry(tx, row, at)
-  return { status: 201, body: { entry: toLedgerEntry(row), balance: row.balance_after } }
+  const seq = await appendLedgerEntry(tx, row, at)
+  return { status: 201, body: { entry: toLedgerEntry({ ...row, seq }), balance: row.balance_after } }
 }

@@ -1,28 +1,27 @@
 import type { Db } from '../../db/connection.js'
 import { cardById, cardWithDeviceByNumber, isReversed, ledgerEntryById } from '../../db/queries/cards.js'
-import { cardTier, earnedSince, hasPurchase } from '../../db/queries/program.js'
+import { hasPurchase } from '../../db/queries/program.js'
 import type { Card } from '../../db/schema.js'
-import { earnForPurchase } from '../../domain/earning-rules.js'
 import { lotExpiry } from '../../domain/expiry.js'
-import { tierIndex } from '../../domain/tiers.js'
-import { startOfLocalDay } from '../../domain/time.js'
 import { DomainError } from '../../domain/errors.js'
 import { reversalPoints } from '../../domain/ledger.js'
 import type { Actor, Deps } from '../common/deps.js'
 import { runIdempotent } from '../common/idempotency.js'
 import { grantReferralBonuses } from '../program/bonuses.js'
-import { programContext } from '../program/engine.js'
 import { postEntry } from '../program/post-entry.js'
 import { upgradeIfQualified } from '../program/tiers.js'
 import { queueEarnedPush } from '../push/queue.js'
+import { quoteEarn } from './quote.js'
 import { cardClosed, cardForHandle, consumeRotatingCode } from './scan.js'
 
 /**
  * Points for a purchase under the rules in force: rate, visit points, minimum spend, promotions, tier
- * multiplier, daily cap, and nothing on the part paid with a reward. Then, in the same transaction:
- * an immediate tier upgrade, and the referral bonuses after a referred member's first purchase.
+ * multiplier, daily cap, and nothing on the part paid with a reward (quoteEarn, which the till's
+ * preview uses too). Then, in the same transaction: an immediate tier upgrade, and the referral
+ * bonuses after a referred member's first purchase. `purchasedAt` is when the purchase was made, if
+ * not now (a scan queued offline): the rules of that moment apply, the entry is posted now.
  */
-async function earnOnCard(
+export async function earnOnCard(
   tx: Db,
   card: Card & { has_device?: number | boolean },
   actor: Actor,
@@ -30,26 +29,13 @@ async function earnOnCard(
   discountMinor: number,
   key: string,
   now: Date,
+  purchasedAt: Date = now,
 ) {
-  const ctx = await programContext(tx, card.merchant_id, now)
+  const { ctx, tierRow, earned } = await quoteEarn(tx, card, amountMinor, discountMinor, purchasedAt)
   const tz = ctx.merchant.timezone
-  // Each read below is made only when a rule of the program needs it: an earn is the hot path.
   const hasTiers = ctx.rules.tiers.length > 0
-  const tierRow = hasTiers ? await cardTier(tx, card.id) : undefined
-  const tier = hasTiers ? (ctx.rules.tiers[tierIndex(tierRow?.tier, ctx.rules.tiers)] ?? null) : null
   const referralDue =
     card.referred_by_card_id !== null && ctx.rules.referralBonus > 0 && !(await hasPurchase(tx, card.id))
-  const earned = earnForPurchase({
-    amountMinor,
-    discountMinor,
-    at: now,
-    timezone: tz,
-    currency: ctx.merchant.currency,
-    rules: ctx.rules,
-    tier,
-    earnedToday:
-      ctx.rules.dailyCapPoints === null ? 0 : await earnedSince(tx, card.id, startOfLocalDay(now, tz).toISOString()),
-  })
   const outcome = await postEntry(
     tx,
     card,

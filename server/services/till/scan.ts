@@ -2,14 +2,14 @@ import type { ScanResponse } from '../../contract/staff.js'
 import { parseCardCode } from '../../contract/card-code.js'
 import { writeTx, type Db } from '../../db/connection.js'
 import { insertScanHandle, scanHandle } from '../../db/queries/access.js'
-import { cardById, cardByNumber, consumeCodeStep, ledgerForCard } from '../../db/queries/cards.js'
-import { customerById } from '../../db/queries/people.js'
+import { cardById, cardByNumber, consumeCodeStep } from '../../db/queries/cards.js'
+import { recordCodeStep } from '../../db/queries/till.js'
 import type { Card } from '../../db/schema.js'
 import { DomainError } from '../../domain/errors.js'
 import { randomToken } from '../../domain/ids.js'
 import { verifyCode } from '../../domain/rotating-code.js'
-import type { Deps } from '../common/deps.js'
-import { toCardSummary, toLedgerEntry } from '../common/dto.js'
+import type { Actor, Deps } from '../common/deps.js'
+import { cardSummary } from './card-summary.js'
 
 /** How long the scanner may act on a card after one scan (award, undo, redeem). */
 export const HANDLE_TTL_MS = 5 * 60 * 1000
@@ -35,24 +35,24 @@ export async function consumeRotatingCode(tx: Db, merchantId: string, code: stri
   if (!card || card.merchant_id !== merchantId) throw invalid()
   if (card.closed_at) throw cardClosed()
   const step = verifyCode(card.totp_secret, parsed.totp, now)
-  if (!(await consumeCodeStep(tx, card.id, step))) {
-    throw new DomainError(
-      'code_used',
-      'This code was already used. Ask the customer to show the card again: the code changes every 30 seconds.',
-    )
-  }
+  if (!(await consumeCodeStep(tx, card.id, step))) throw codeUsed()
+  // Kept for a day, so a scan queued offline can be checked against the steps used since (till/offline.ts).
+  await recordCodeStep(tx, card.id, step, now.toISOString())
   return card
 }
 
-export async function cardSummary(db: Db, card: Card) {
-  const customer = await customerById(db, card.customer_id)
-  const recent = (await ledgerForCard(db, card.id, 5)).map(toLedgerEntry)
-  return toCardSummary(card, customer?.name ?? '', recent)
-}
+export const codeUsed = () =>
+  new DomainError(
+    'code_used',
+    'This code was already used. Ask the customer to show the card again: the code changes every 30 seconds.',
+  )
+
+/** Owners and managers see the member's marketing consent on the scanned card; cashiers don't. */
+export const seesConsent = (role: Actor['role']) => role === 'owner' || role === 'manager'
 
 export async function scanCard(
   deps: Deps,
-  staff: { id: string; merchantId: string },
+  staff: { id: string; merchantId: string; role: Actor['role'] },
   code: string,
 ): Promise<ScanResponse> {
   const now = deps.clock.now()
@@ -70,7 +70,11 @@ export async function scanCard(
     })
     return c
   })
-  return { handle, handleExpiresAt: expiresAt.toISOString(), card: await cardSummary(deps.db, card) }
+  return {
+    handle,
+    handleExpiresAt: expiresAt.toISOString(),
+    card: await cardSummary(deps.db, card, now, seesConsent(staff.role)),
+  }
 }
 
 /** The card a scan handle opened, if the handle is this merchant's and still fresh. */

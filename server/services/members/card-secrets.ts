@@ -1,0 +1,13 @@
+import type { Db } from '../../db/connection.js'
+import { openCardIdsOf, setCardSecret } from '../../db/queries/cards.js'
+import { newTotpSecret } from '../../domain/rotating-code.js'
+
+/**
+ * New rotating-code secrets for every open card of the member, in the caller's transaction. Done when a
+ * device is signed out (or the member signs in on a new one by email link): the secret a device keeps
+ * draws valid codes offline, so ending its session alone would leave its codes opening the card. Devices
+ * still signed in take the new secret with their next sync of the card.
+ */
+export async function rotateCardSecrets(tx: Db, customerId: string): Promise<void> {
+  for (const c of await openCardIdsOf(tx, customerId)) await setCardSecret(tx, c.id, newTotpSecret())
+}
