@@ -8,6 +8,22 @@ const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   DATA_DIR: z.string().default('./data'),
+  /** postgres://user:pass@host:port/db selects PostgreSQL; unset keeps the SQLite file in DATA_DIR. */
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined)
+    .pipe(
+      z
+        .string()
+        .regex(
+          /^postgres(ql)?:\/\/[^/]*\/[^/?]+/,
+          'a postgres://user:password@host:port/database URL naming a database',
+        )
+        .optional(),
+    ),
+  /** Connections each server process keeps to PostgreSQL. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
   PUBLIC_URL: z.url().optional(),
   /** Trust X-Forwarded-For for client addresses (only behind a proxy you run). */
   TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).default('0'),
@@ -43,7 +59,11 @@ export interface Config {
   port: number
   host: string
   dataDir: string
+  /** SQLite's file; unused when databaseUrl is set. */
   dbFile: string
+  /** PostgreSQL when set; null: SQLite in dbFile. */
+  databaseUrl: string | null
+  dbPoolSize: number
   publicUrl: string
   /** Origin allowed on unsafe requests carrying cookies. */
   origin: string
@@ -126,6 +146,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     dataDir,
     dbFile: path.join(dataDir, 'loyalty.sqlite'),
+    databaseUrl: e.DATABASE_URL ?? null,
+    dbPoolSize: e.DATABASE_POOL_SIZE,
     publicUrl,
     origin: url.origin,
     secureCookies: url.protocol === 'https:',

@@ -362,6 +362,8 @@ export interface PushOutboxTable {
   urgency: 'very-low' | 'low' | 'normal' | 'high'
   topic: string
   claimed_at: Iso | null
+  /** While `sending`: the claiming process's lease; past it, the row is failed by recovery (0011). */
+  claimed_until: ColumnType<Iso | null, Iso | null | undefined, Iso | null>
   sent_at: Iso | null
   last_status: number | null
   last_error: string | null
@@ -505,6 +507,24 @@ export interface StaffPushSubscriptionTable {
   created_at: Iso
 }
 
+/** One row per scheduled job and period it ran (0011): a period runs once across processes. */
+export interface JobRunTable {
+  job: string
+  period: Iso
+  state: 'running' | 'done'
+  starts: number
+  runner: string
+  started_at: Iso
+  finished_at: Iso | null
+}
+
+/** A fixed-window counter per rate-limit key (0011), shared by every process. */
+export interface RateLimitTable {
+  key: string
+  window_start: Iso
+  hits: number
+}
+
 export interface Database {
   merchants: MerchantTable
   program_versions: ProgramVersionTable
@@ -550,6 +570,8 @@ export interface Database {
   staff_alerts: StaffAlertTable
   alert_scans: AlertScanTable
   staff_push_subscriptions: StaffPushSubscriptionTable
+  job_runs: JobRunTable
+  rate_limits: RateLimitTable
 }
 
 export type Merchant = Selectable<MerchantTable>

@@ -9,6 +9,7 @@ import * as m0007 from './0007-email-verified.js'
 import * as m0008 from './0008-insights.js'
 import * as m0009 from './0009-insights-lift-alerts.js'
 import * as m0010 from './0010-lean-write-path.js'
+import * as m0011 from './0011-several-processes.js'
 
 /** Numbered, append-only. Add the next file and list it here; never edit a shipped one. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008-insights': m0008,
   '0009-insights-lift-alerts': m0009,
   '0010-lean-write-path': m0010,
+  '0011-several-processes': m0011,
 }
