@@ -31,6 +31,8 @@ const Env = z.object({
   RATE_LIMIT_LOGIN_PER_MIN: z.coerce.number().int().positive().default(10),
   RATE_LIMIT_SCAN_PER_MIN: z.coerce.number().int().positive().default(120),
   LOG_REQUESTS: z.enum(['0', '1']).default('0'),
+  /** Tests and demos: every scheduled job every N seconds (each N seconds a period) instead of its schedule. */
+  JOBS_EVERY_SECONDS: z.coerce.number().int().min(1).max(3600).optional(),
   /** Who push services contact about our pushes (VAPID `sub`): mailto: or https:. */
   VAPID_SUBJECT: z.string().min(1).default('mailto:push@loyalty-wallet.invalid'),
   PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
@@ -71,6 +73,8 @@ export interface Config {
   trustProxy: boolean
   rateLimits: RateLimits
   logRequests: boolean
+  /** null: the jobs' own schedules; else every job every N seconds. */
+  jobsEverySeconds: number | null
   distDir: string
   push: { vapidSubject: string; concurrency: number; encryptThreads: number }
   /** null: no SMTP configured, sign-in links are printed on the console. */
@@ -158,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       scanPerMinute: e.RATE_LIMIT_SCAN_PER_MIN,
     },
     logRequests: e.LOG_REQUESTS === '1',
+    jobsEverySeconds: e.JOBS_EVERY_SECONDS ?? null,
     distDir: path.resolve('dist'),
     push: {
       vapidSubject: e.VAPID_SUBJECT,

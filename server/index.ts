@@ -56,7 +56,7 @@ async function main(): Promise<void> {
       console.log(`  POS API key (demo): ${demoInfo.posKey ?? '(created on first seed only)'}`)
     }
   })
-  const scheduler = startScheduler(serverJobs(deps))
+  const scheduler = startScheduler(deps, serverJobs(deps))
 
   let stopping = false
   const shutdown = (signal: string) => {

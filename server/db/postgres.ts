@@ -52,13 +52,15 @@ export interface PgOptions {
 }
 
 export function openPostgres(url: string, opts: PgOptions = {}) {
+  // Settings given in the URL (`?options=-c …`) are kept; ours come after them.
+  const fromUrl = new URL(url).searchParams.get('options') ?? ''
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.poolSize ?? 10,
     types,
     application_name: opts.applicationName ?? 'loyalty-wallet',
     // A transaction left open by a stuck process must not hold card locks for ever.
-    options: '-c default_transaction_read_only=on -c idle_in_transaction_session_timeout=60000',
+    options: `${fromUrl} -c default_transaction_read_only=on -c idle_in_transaction_session_timeout=60000`.trim(),
   })
   // An idle connection that the server drops (restart, failover) is replaced on the next checkout;
   // without a listener pg would throw the error at the process.

@@ -1,8 +1,8 @@
 import { writeTx } from '../../server/db/connection.js'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { migrate } from '../../server/db/connection.js'
-import { appendLedgerEntry } from '../../server/db/queries/cards.js'
-import { newId } from '../../server/domain/ids.js'
+import type { Card } from '../../server/db/schema.js'
+import { postEntry } from '../../server/services/program/post-entry.js'
 import {
   notifyTierChange,
   runBirthdays,
@@ -233,57 +233,21 @@ describe('other automations', () => {
     const m = await merchantWithOwner(t)
     const mem = await member(t, m.slug)
     await addDevice(mem.client)
-    const at = t.clock.now().toISOString()
     const expires = new Date(t.clock.now().getTime() + 20 * DAY_MS).toISOString()
-    await writeTx(t.db, (tx) =>
-      appendLedgerEntry(
-        tx,
-        {
-          id: newId(),
-          card_id: mem.cardId,
-          merchant_id: m.merchantId,
-          kind: 'earn',
-          points: 40,
-          balance_after: 40,
-          reason: 'test lot',
-          amount_minor: null,
-          currency: null,
-          staff_id: null,
-          api_key_id: null,
-          reverses_entry_id: null,
-          lot_expires_at: expires,
-          program_version: 1,
-          idempotency_key: null,
-          created_at: at,
-        },
-        at,
-      ),
-    )
+    const post = (p: { kind: 'earn' | 'redeem'; points: number; reason: string; lotExpiresAt?: string }) =>
+      writeTx(t.db, (tx) =>
+        postEntry(
+          tx,
+          { id: mem.cardId, merchant_id: m.merchantId } as Card,
+          { merchantId: m.merchantId, staffId: null, apiKeyId: null, role: 'pos' },
+          { ...p, programVersion: 1 },
+          null,
+          t.clock.now(),
+        ),
+      )
+    await post({ kind: 'earn', points: 40, reason: 'test lot', lotExpiresAt: expires })
     // 30 of them are spent: what expires is what is left of the lot (oldest lots are spent first).
-    await writeTx(t.db, (tx) =>
-      appendLedgerEntry(
-        tx,
-        {
-          id: newId(),
-          card_id: mem.cardId,
-          merchant_id: m.merchantId,
-          kind: 'redeem',
-          points: -30,
-          balance_after: 10,
-          reason: 'test spend',
-          amount_minor: null,
-          currency: null,
-          staff_id: null,
-          api_key_id: null,
-          reverses_entry_id: null,
-          lot_expires_at: null,
-          program_version: 1,
-          idempotency_key: null,
-          created_at: at,
-        },
-        at,
-      ),
-    )
+    await post({ kind: 'redeem', points: -30, reason: 'test spend' })
     expect(await runExpiring(t.deps)).toEqual({})
     t.clock.advance(7 * DAY_MS) // 13 days before: inside the default 14
     expect(await runExpiring(t.deps)).toEqual({ queued: 1 })

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { writeTx, type Db } from '../../db/connection.js'
 import { idempotencyRecord, insertIdempotencyRecord } from '../../db/queries/access.js'
+import { lockForTransaction } from '../../db/queries/locks.js'
 import { DomainError } from '../../domain/errors.js'
 
 export interface Outcome<T> {
@@ -33,6 +34,9 @@ export interface IdempotentCall {
  * Runs a retryable write once per key. The first outcome is stored in the same transaction as the
  * write, so a replay returns exactly what the first call answered and writes nothing; the same key
  * with a different request is a 409. Failures are not stored: nothing was written, so a retry may run.
+ * Concurrent calls with one key (a POS retrying on two processes at once) take turns on a lock of
+ * that key (on PostgreSQL; SQLite runs writes one at a time anyway): the second waits for the first
+ * to commit and replays its answer, instead of doing the work again or tripping the unique key.
  */
 export async function runIdempotent<T>(
   db: Db,
@@ -41,6 +45,7 @@ export async function runIdempotent<T>(
 ): Promise<Outcome<T> & { replayed: boolean }> {
   const hash = requestHash(call.request)
   return writeTx(db, async (tx) => {
+    await lockForTransaction(tx, `idem:${call.merchantId}:${call.scope}:${call.key}`)
     const seen = await idempotencyRecord(tx, call.merchantId, call.scope, call.key)
     if (seen) {
       if (seen.request_hash !== hash) {
