@@ -54,7 +54,12 @@ export async function openPgDb(url: string, opts: PgOptions = {}): Promise<Opene
     await pool.end().catch(() => undefined)
     throw err
   }
-  return { db, backend: 'postgres', sqlite: null, pool, close: () => db.destroy() }
+  const close = async () => {
+    await db.destroy()
+    // Kysely ends the pool only if it ever ran a query; the boot check's connection may be all.
+    if (!pool.ended) await pool.end()
+  }
+  return { db, backend: 'postgres', sqlite: null, pool, close }
 }
 
 /** The backend the configuration names: PostgreSQL when DATABASE_URL is set, else the SQLite file in DATA_DIR. */

@@ -52,10 +52,13 @@ export interface PgOptions {
 }
 
 export function openPostgres(url: string, opts: PgOptions = {}) {
-  // Settings given in the URL (`?options=-c …`) are kept; ours come after them.
-  const fromUrl = new URL(url).searchParams.get('options') ?? ''
+  // Settings given in the URL (`?options=-c …`) are kept, ours added after them (pg would let the
+  // URL's replace ours, the read-only default with them).
+  const u = new URL(url)
+  const fromUrl = u.searchParams.get('options') ?? ''
+  u.searchParams.delete('options')
   const pool = new pg.Pool({
-    connectionString: url,
+    connectionString: u.toString(),
     max: opts.poolSize ?? 10,
     types,
     application_name: opts.applicationName ?? 'loyalty-wallet',

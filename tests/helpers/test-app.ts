@@ -48,6 +48,16 @@ export async function makeTestApp(env: Record<string, string> = {}) {
     dbFile: config.dbFile,
     /** A second handle on the same database, as a restarted server would open it. */
     reopen: () => openDatabase(config),
+    /**
+     * Another server process on the same database, in this process: its own connection (pool), its
+     * own caches and its own app, sharing the config and the clock.
+     */
+    async sibling() {
+      const other = await openDatabase(config)
+      const d: Deps = { db: other.db, clock, config, setupToken: SETUP_TOKEN }
+      const a = createApp(d)
+      return { app: a, deps: d, db: other.db, client: () => new TestClient(a), close: () => other.close() }
+    },
     /** A browser-like client with its own cookie jar. */
     client: () => new TestClient(app),
     async close() {
