@@ -27,10 +27,12 @@ export default async function setup(project: TestProject) {
   project.provide('pgTemplate', template)
   return async () => {
     await withAdmin(async (c) => {
-      const { rows } = await c.query<{ datname: string }>(
-        `select datname from pg_database where datname = $1 or datname like $2`,
-        [template, `${template}\\_f%`],
-      )
+      // The template first: no copy can start after it is gone (a drop waits for a copy under way),
+      // then every copy, including one a worker started for a test that never came.
+      await dropDatabase(c, template)
+      const { rows } = await c.query<{ datname: string }>(`select datname from pg_database where datname like $1`, [
+        `${template}\\_f%`,
+      ])
       for (const r of rows) await dropDatabase(c, r.datname)
     })
   }
