@@ -9,7 +9,7 @@ import { probe } from './tests/helpers/pg.js'
  */
 const api = { environment: 'node' as const, testTimeout: 30_000, hookTimeout: 30_000 }
 const SQLITE_ONLY = ['tests/api/database.test.ts', 'tests/api/backup.test.ts']
-const PG_ONLY = ['tests/api/database-pg.test.ts']
+const PG_ONLY = ['tests/api/database-pg.test.ts', 'tests/api/move-to-postgres.test.ts']
 
 async function postgresProjects() {
   const url = process.env.TEST_DATABASE_URL
