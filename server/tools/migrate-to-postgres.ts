@@ -25,7 +25,9 @@ async function main() {
     const report = await copySqliteToPostgres(source, target.db, (line) => console.log(`  ${line}`))
     if (report.problems.length) {
       console.error(`The copy does not match the source:\n  ${report.problems.slice(0, 20).join('\n  ')}`)
-      console.error('Drop the PostgreSQL database, create it empty again and rerun; keep serving from SQLite meanwhile.')
+      console.error(
+        'Drop the PostgreSQL database, create it empty again and rerun; keep serving from SQLite meanwhile.',
+      )
       process.exitCode = 1
       return
     }
@@ -33,7 +35,9 @@ async function main() {
     console.log(
       `Done: ${report.tables.length} tables, ${rows} rows, ${report.cards} cards whose balances equal their ledgers.`,
     )
-    console.log('Start the server with this DATABASE_URL (keep vapid.json in DATA_DIR, or devices must subscribe again).')
+    console.log(
+      'Start the server with this DATABASE_URL (keep vapid.json in DATA_DIR, or devices must subscribe again).',
+    )
   } finally {
     await target.close()
   }

@@ -17,7 +17,9 @@ let opened: OpenedDb
 beforeAll(async () => {
   fresh = await freshPgDatabase(inject('pgTemplate'))
   opened = await openPgDb(fresh.url, { poolSize: 4 })
-  await writeTx(opened.db, (tx) => sql`create table notes (id serial primary key, body text not null unique)`.execute(tx))
+  await writeTx(opened.db, (tx) =>
+    sql`create table notes (id serial primary key, body text not null unique)`.execute(tx),
+  )
 })
 afterAll(async () => {
   await opened.close()
