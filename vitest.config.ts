@@ -8,7 +8,8 @@ import { probe } from './tests/helpers/pg.js'
  * and the run says so; with REQUIRE_POSTGRES=1 (CI) that is a failure instead.
  */
 const api = { environment: 'node' as const, testTimeout: 30_000, hookTimeout: 30_000 }
-const SQLITE_ONLY = ['tests/api/database.test.ts', 'tests/api/backup.test.ts']
+// SQLite's own (and deploy-config, which needs no database: once is enough).
+const SQLITE_ONLY = ['tests/api/database.test.ts', 'tests/api/backup.test.ts', 'tests/api/deploy-config.test.ts']
 const PG_ONLY = ['tests/api/database-pg.test.ts', 'tests/api/move-to-postgres.test.ts']
 
 async function postgresProjects() {
