@@ -1,5 +1,5 @@
 import { CompiledQuery } from 'kysely'
-import { backendOf, type Db, type Tx } from '../connection.js'
+import { backendOf, type Db } from '../connection.js'
 
 /*
  * Advisory locks: PostgreSQL's named locks, for work that has no single row to hold. On SQLite
@@ -7,14 +7,8 @@ import { backendOf, type Db, type Tx } from '../connection.js'
  * A key is hashed to PostgreSQL's 64-bit lock id; two keys sharing a hash only take turns.
  */
 
-const XACT_LOCK = 'select pg_advisory_xact_lock(hashtextextended($1, 0))'
 const TRY_LOCK = 'select pg_try_advisory_lock(hashtextextended($1, 0)) as ok'
 const UNLOCK = 'select pg_advisory_unlock(hashtextextended($1, 0))'
-
-/** Holds `key` until the caller's transaction ends; a second transaction asking for it waits. */
-export async function lockForTransaction(tx: Tx, key: string): Promise<void> {
-  if (backendOf(tx) === 'postgres') await tx.executeQuery(CompiledQuery.raw(XACT_LOCK, [key]))
-}
 
 /**
  * Runs fn while this process holds `key` across transactions (a session lock on one connection of
