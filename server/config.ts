@@ -32,7 +32,7 @@ const Env = z.object({
   RATE_LIMIT_SCAN_PER_MIN: z.coerce.number().int().positive().default(120),
   LOG_REQUESTS: z.enum(['0', '1']).default('0'),
   /** Tests and demos: every scheduled job every N seconds (each N seconds a period) instead of its schedule. */
-  JOBS_EVERY_SECONDS: z.coerce.number().int().min(1).max(3600).optional(),
+  JOBS_EVERY_SECONDS: z.coerce.number().int().min(1).max(59).optional(),
   /** Who push services contact about our pushes (VAPID `sub`): mailto: or https:. */
   VAPID_SUBJECT: z.string().min(1).default('mailto:push@loyalty-wallet.invalid'),
   PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
