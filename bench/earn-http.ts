@@ -35,12 +35,13 @@ export interface HttpResult {
  * The load generator shares the machine's two cores with the server, so it does as little as it can per
  * request: bodies are made once per card, and keys are a run prefix and a counter (unique, not random).
  */
-function run(
+export function run(
   url: string,
   headers: Record<string, string>,
   cardNumbers: string[],
   perRequestKey: boolean,
   seconds: number,
+  connections = 32,
 ): Promise<HttpResult> {
   let next = 0
   const bodies = cardNumbers.map((cardNumber) => JSON.stringify({ cardNumber, amountMinor: 1250 }))
@@ -50,7 +51,7 @@ function run(
       {
         url,
         method: 'POST',
-        connections: 32,
+        connections,
         pipelining: 1,
         duration: seconds,
         headers: { 'content-type': 'application/json', ...headers },
@@ -74,7 +75,7 @@ function run(
   })
 }
 
-const median = <T>(xs: T[], by: (x: T) => number): T =>
+export const median = <T>(xs: T[], by: (x: T) => number): T =>
   [...xs].sort((a, b) => by(a) - by(b))[Math.floor(xs.length / 2)]!
 
 export interface EarnBench {

@@ -43,7 +43,7 @@ export interface FanoutResult {
 }
 
 /** What the sender cannot do faster than: aes128gcm encryption of the same payload, one core. */
-function encryptionRate(payload: string, keys: { p256dh: string; auth: string }, seconds = 2): number {
+export function encryptionRate(payload: string, keys: { p256dh: string; auth: string }, seconds = 2): number {
   let n = 0
   const t0 = performance.now()
   while (performance.now() - t0 < seconds * 1000) {

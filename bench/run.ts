@@ -7,6 +7,9 @@ import { benchEarnHttp } from './earn-http.js'
 import { cardRouteJsGzip } from './bundle-size.js'
 import { benchPushFanout } from './push-fanout.js'
 import { benchDashboard } from './dashboard.js'
+import { benchEarnHttpPg } from './earn-http-pg.js'
+import { benchPushFanoutPg } from './push-fanout-pg.js'
+import { pgAdminUrl } from './pg.js'
 
 interface Result {
   name: string
@@ -106,6 +109,51 @@ if (runs('dashboard')) {
   console.log(
     `  dashboard ${d.dashboardMs.toFixed(0)} ms warm, ${d.coldMs.toFixed(0)} ms first read in a new process, segment page ${d.segmentPageMs.toFixed(0)} ms; baseline ${d.baselineMs.toFixed(0)} ms; ratio ${results.at(-1)!.ratio} (target <= 1000 ms and <= 3); summaries built in ${d.buildSeconds.toFixed(1)} s`,
   )
+}
+
+const pgBenches = ['earn-http-pg', 'push-fanout-pg'].filter(runs)
+if (pgBenches.length && !pgAdminUrl()) {
+  console.log(
+    `${pgBenches.join(', ')}: skipped (set BENCH_DATABASE_URL or TEST_DATABASE_URL to a PostgreSQL role that may create databases)`,
+  )
+} else {
+  if (runs('earn-http-pg')) {
+    const seconds = Number(process.env.BENCH_SECONDS ?? 3)
+    const rounds = Number(process.env.BENCH_PG_ROUNDS ?? 4)
+    console.log(
+      `earn-http-pg: ${rounds} rounds of ${seconds}s each (bare Node + pg route, the app in one process, the app in two processes), 32 connections, loopback…`,
+    )
+    const e = await benchEarnHttpPg(seconds, rounds)
+    for (const [i, r] of e.rounds.entries())
+      console.log(`  round ${i + 1}: baseline ${r.baseline} req/s, one process ${r.one}, two processes ${r.two}`)
+    results.push({
+      name: 'earn-http-pg',
+      value: round(e.one.rps, 0),
+      unit: 'req/s',
+      baseline: round(e.baseline.rps, 0),
+      ratio: round(e.oneRatio),
+      note: `PostgreSQL, medians of ${rounds} alternating ${seconds}s rounds; value: the app in one process (pool 10), baseline: a bare Node + pg route doing the same insert and update in one transaction (pool 10), both at 32 connections; two processes (16 connections each) ${round(e.two.rps, 0)} req/s, ${round(e.twoOverOne)} x one; p50/p99 one ${e.one.p50}/${e.one.p99} ms, two ${e.two.p50}/${e.two.p99} ms, baseline ${e.baseline.p50}/${e.baseline.p99} ms; non-2xx ${e.one.non2xx + e.two.non2xx}; ${e.entries} entries written, cards whose balance is not their ledger's sum afterwards: ${e.unbalanced}; rounds (baseline/one/two) ${e.rounds.map((r) => `${r.baseline}/${r.one}/${r.two}`).join(', ')}`,
+    })
+    console.log(
+      `  one process ${e.one.rps.toFixed(0)} req/s, ratio ${round(e.oneRatio)} of baseline (target >= 0.5); two processes ${e.two.rps.toFixed(0)} req/s, ${round(e.twoOverOne)} x one (target > 1); unbalanced cards ${e.unbalanced}`,
+    )
+  }
+  if (runs('push-fanout-pg')) {
+    const n = Number(process.env.PUSH_FANOUT_PG_N ?? 5000)
+    console.log(`push-fanout-pg: one offer to ${n} subscriptions, two sender processes sharing the outbox…`)
+    const f = await benchPushFanoutPg(n)
+    results.push({
+      name: 'push-fanout-pg',
+      value: round(f.rate, 0),
+      unit: 'msg/s',
+      baseline: round(f.encryptRate, 0),
+      ratio: round(f.rate / f.encryptRate),
+      note: `PostgreSQL: two sender processes (claim FOR UPDATE SKIP LOCKED under a lease, encrypt, POST, record) sent ${f.sent} pushes in ${round(f.seconds, 1)} s (${f.perProcess.join(' + ')}); the endpoint received ${f.received}, ${f.twice} device(s) twice; baseline: web-push encryption alone on one core; queueing the offer took ${round(f.queueSeconds, 1)} s`,
+    })
+    console.log(
+      `  ${f.sent} sent in ${f.seconds.toFixed(1)} s by two processes (${f.perProcess.join(' + ')}): ${f.rate.toFixed(0)} msg/s; encryption alone ${f.encryptRate.toFixed(0)} msg/s; ratio ${results.at(-1)!.ratio}; devices reached twice: ${f.twice}`,
+    )
+  }
 }
 
 // Figures of benchmarks not run this time stay as they were.

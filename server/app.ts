@@ -26,7 +26,7 @@ import { serveClient } from './static.js'
 export const MAX_BODY_BYTES = 32 * 1024
 
 function buildApi(deps: Deps) {
-  const { rateLimits: r, trustProxy } = deps.config
+  const { rateLimits: r } = deps.config
   const api = new OpenAPIHono<AppEnv>()
   api.use('*', async (c, next) => {
     c.set('deps', deps)
@@ -44,22 +44,22 @@ function buildApi(deps: Deps) {
   const routes = api
     .route('/', healthRoutes)
     .route('/', setupRoutes)
-    .route('/', customerRoutes(limitPerMinute(r.joinPerMinute, trustProxy)))
+    .route('/', customerRoutes(limitPerMinute(deps, 'join', r.joinPerMinute)))
     .route(
       '/',
       staffRoutes({
-        login: limitPerMinute(r.loginPerMinute, trustProxy),
-        scan: limitPerMinute(r.scanPerMinute, trustProxy, (c) => `staff:${c.var.actor?.staffId ?? 'anon'}`),
+        login: limitPerMinute(deps, 'staff-login', r.loginPerMinute),
+        scan: limitPerMinute(deps, 'scan', r.scanPerMinute, (c) => `staff:${c.var.actor?.staffId ?? 'anon'}`),
       }),
     )
     .route('/', merchantRoutes)
     .route('/', posRoutes)
     .route('/', programRoutes)
     .route('/', rewardRoutes)
-    .route('/', consoleRoutes(limitPerMinute(r.loginPerMinute, trustProxy)))
+    .route('/', consoleRoutes(limitPerMinute(deps, 'invite', r.loginPerMinute)))
     .route('/', pushRoutes)
     .route('/', insightRoutes)
-    .route('/', signInRoutes(limitPerMinute(r.loginPerMinute, trustProxy)))
+    .route('/', signInRoutes(limitPerMinute(deps, 'sign-in', r.loginPerMinute)))
     .route('/', accountRoutes)
     .route('/', reportRoutes)
     .route('/', feedbackRoutes)

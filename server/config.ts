@@ -8,6 +8,22 @@ const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   DATA_DIR: z.string().default('./data'),
+  /** postgres://user:pass@host:port/db selects PostgreSQL; unset keeps the SQLite file in DATA_DIR. */
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined)
+    .pipe(
+      z
+        .string()
+        .regex(
+          /^postgres(ql)?:\/\/[^/]*\/[^/?]+/,
+          'a postgres://user:password@host:port/database URL naming a database',
+        )
+        .optional(),
+    ),
+  /** Connections each server process keeps to PostgreSQL. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
   PUBLIC_URL: z.url().optional(),
   /** Trust X-Forwarded-For for client addresses (only behind a proxy you run). */
   TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).default('0'),
@@ -15,6 +31,8 @@ const Env = z.object({
   RATE_LIMIT_LOGIN_PER_MIN: z.coerce.number().int().positive().default(10),
   RATE_LIMIT_SCAN_PER_MIN: z.coerce.number().int().positive().default(120),
   LOG_REQUESTS: z.enum(['0', '1']).default('0'),
+  /** Tests and demos: every scheduled job every N seconds (each N seconds a period) instead of its schedule. */
+  JOBS_EVERY_SECONDS: z.coerce.number().int().min(1).max(59).optional(),
   /** Who push services contact about our pushes (VAPID `sub`): mailto: or https:. */
   VAPID_SUBJECT: z.string().min(1).default('mailto:push@loyalty-wallet.invalid'),
   PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
@@ -43,7 +61,11 @@ export interface Config {
   port: number
   host: string
   dataDir: string
+  /** SQLite's file; unused when databaseUrl is set. */
   dbFile: string
+  /** PostgreSQL when set; null: SQLite in dbFile. */
+  databaseUrl: string | null
+  dbPoolSize: number
   publicUrl: string
   /** Origin allowed on unsafe requests carrying cookies. */
   origin: string
@@ -51,6 +73,8 @@ export interface Config {
   trustProxy: boolean
   rateLimits: RateLimits
   logRequests: boolean
+  /** null: the jobs' own schedules; else every job every N seconds. */
+  jobsEverySeconds: number | null
   distDir: string
   push: { vapidSubject: string; concurrency: number; encryptThreads: number }
   /** null: no SMTP configured, sign-in links are printed on the console. */
@@ -126,6 +150,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     dataDir,
     dbFile: path.join(dataDir, 'loyalty.sqlite'),
+    databaseUrl: e.DATABASE_URL ?? null,
+    dbPoolSize: e.DATABASE_POOL_SIZE,
     publicUrl,
     origin: url.origin,
     secureCookies: url.protocol === 'https:',
@@ -136,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       scanPerMinute: e.RATE_LIMIT_SCAN_PER_MIN,
     },
     logRequests: e.LOG_REQUESTS === '1',
+    jobsEverySeconds: e.JOBS_EVERY_SECONDS ?? null,
     distDir: path.resolve('dist'),
     push: {
       vapidSubject: e.VAPID_SUBJECT,

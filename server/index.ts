@@ -1,7 +1,7 @@
 import { serve } from '@hono/node-server'
 import { createApp } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
-import { migrate, openDb } from './db/connection.js'
+import { DatabaseUnavailableError, migrate, openDatabase, type OpenedDb } from './db/connection.js'
 import { systemClock } from './domain/clock.js'
 import { randomToken } from './domain/ids.js'
 import { serverJobs, startScheduler } from './jobs/scheduler.js'
@@ -22,7 +22,16 @@ async function main(): Promise<void> {
     }
     throw err
   }
-  const opened = openDb(config.dbFile, { backgroundCheckpoints: true })
+  let opened: OpenedDb
+  try {
+    opened = await openDatabase(config, { backgroundCheckpoints: true })
+  } catch (err) {
+    if (err instanceof DatabaseUnavailableError) {
+      console.error(err.message)
+      process.exit(1)
+    }
+    throw err
+  }
   const applied = await migrate(opened.db)
   if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`)
 
@@ -34,7 +43,9 @@ async function main(): Promise<void> {
   const app = createApp(deps)
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const base = config.publicUrl
-    console.log(`Loyalty Wallet is running on port ${info.port} (data in ${config.dataDir}).`)
+    console.log(
+      `Loyalty Wallet is running on port ${info.port} (${config.databaseUrl ? 'PostgreSQL' : `data in ${config.dataDir}`}).`,
+    )
     console.log(`  Open: ${base}/`)
     if (deps.setupToken) console.log(`  First run: set up your business at ${base}/setup?token=${deps.setupToken}`)
     else console.log(`  Staff sign-in: ${base}/staff/login`)
@@ -45,7 +56,7 @@ async function main(): Promise<void> {
       console.log(`  POS API key (demo): ${demoInfo.posKey ?? '(created on first seed only)'}`)
     }
   })
-  const scheduler = startScheduler(serverJobs(deps))
+  const scheduler = startScheduler(deps, serverJobs(deps))
 
   let stopping = false
   const shutdown = (signal: string) => {

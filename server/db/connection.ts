@@ -1,219 +1,136 @@
-import fs from 'node:fs'
-import path from 'node:path'
-import BetterSqlite3 from 'better-sqlite3'
-import { CompiledQuery, Kysely, Migrator, SqliteDialect, type Transaction } from 'kysely'
-import { startCheckpointer, type Checkpointer } from './checkpointer.js'
+import type BetterSqlite3 from 'better-sqlite3'
+import { Migrator, PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely'
+import type pg from 'pg'
+import { DatabaseUnavailableError, WriteOutsideTxError } from './errors.js'
 import { migrations } from './migrations/index.js'
+import {
+  BEGIN_READ_WRITE,
+  checkPostgres,
+  COMMIT,
+  isRetryable,
+  MAX_TX_ATTEMPTS,
+  openPostgres,
+  ROLLBACK,
+  type PgOptions,
+} from './postgres.js'
 import type { Database } from './schema.js'
+import { openSqlite, sqliteWriteTx, withSqliteWrites, type SqliteOptions } from './sqlite.js'
 
+export { DatabaseUnavailableError, WriteOutsideTxError }
 export type Db = Kysely<Database>
 export type Tx = Transaction<Database> | Kysely<Database>
+export type Backend = 'sqlite' | 'postgres'
 
 export interface OpenedDb {
   db: Db
-  /** The raw handle, for the pragmas and the benchmark baseline only; queries go through Kysely. */
-  sqlite: BetterSqlite3.Database
+  backend: Backend
+  /** The raw SQLite handle (pragmas, online backup, the benchmark baseline); null on PostgreSQL. */
+  sqlite: BetterSqlite3.Database | null
+  /** The pg pool (the jobs' advisory locks, the benchmark baseline); null on SQLite. */
+  pool: pg.Pool | null
   close(): Promise<void>
 }
 
-const STATEMENT_CACHE_SIZE = 500
+export type OpenOptions = SqliteOptions
 
-/** Thrown when a statement that writes runs outside writeTx: every write has to go through that one seam. */
-export class WriteOutsideTxError extends Error {
-  constructor(source: string) {
-    super(`A write ran outside writeTx: ${source.slice(0, 120)}`)
-    this.name = 'WriteOutsideTxError'
-  }
+/** The embedded database: one SQLite file. */
+export function openDb(file: string, opts: OpenOptions = {}): OpenedDb & { sqlite: BetterSqlite3.Database } {
+  const s = openSqlite(file, opts)
+  return { db: s.db, backend: 'sqlite', sqlite: s.sqlite, pool: null, close: s.close }
 }
 
-/**
- * The handle Kysely's SQLite driver is given. Two jobs:
- * - Statements are reused: Kysely prepares every query anew, preparing costs more than running a
- *   small query, and parameterised SQL text repeats (a better-sqlite3 statement is reusable once a
- *   call has returned, and calls are synchronous).
- * - A statement that writes is refused unless writeTx (or the migrator) has opened the gate. One
- *   connection, one thread: while writeTx holds the connection nothing else runs on it, so the gate
- *   is open exactly for the statements of its transaction.
- */
-function guardedHandle(sqlite: BetterSqlite3.Database) {
-  const cache = new Map<string, BetterSqlite3.Statement>()
-  const handle = {
-    writesAllowed: false,
-    close: () => sqlite.close(),
-    prepare(source: string) {
-      let stmt = cache.get(source)
-      if (!stmt) {
-        stmt = sqlite.prepare(source)
-        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!)
-        cache.set(source, stmt)
-      }
-      if (!stmt.readonly && !handle.writesAllowed) throw new WriteOutsideTxError(source)
-      return stmt
-    },
-  }
-  return handle
-}
-
-export interface OpenOptions {
-  /** Checkpoint the WAL from a worker thread instead of inside request commits (the server does; tests need not). */
-  backgroundCheckpoints?: boolean
-  /** Most writeTx jobs one commit carries (64); 1 turns group commit off (the earn bench compares the two). */
-  maxBatch?: number
-}
-
-const handles = new WeakMap<Db, ReturnType<typeof guardedHandle>>()
-const maxBatches = new WeakMap<Db, number>()
-
-export function openDb(file: string, opts: OpenOptions = {}): OpenedDb {
-  fs.mkdirSync(path.dirname(file), { recursive: true })
-  const sqlite = new BetterSqlite3(file)
-  sqlite.pragma('journal_mode = WAL')
-  sqlite.pragma('synchronous = NORMAL')
-  sqlite.pragma('foreign_keys = ON')
-  sqlite.pragma('busy_timeout = 5000')
-  sqlite.pragma('cache_size = -65536')
-  // Deleted members' data must not linger in free pages of the file.
-  sqlite.pragma('secure_delete = ON')
-  const handle = guardedHandle(sqlite)
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) })
-  handles.set(db, handle)
-  if (opts.maxBatch) maxBatches.set(db, opts.maxBatch)
-  const checkpointer: Checkpointer | null = opts.backgroundCheckpoints ? startCheckpointer(sqlite, file) : null
-  return {
-    db,
-    sqlite,
-    async close() {
-      await checkpointer?.stop()
-      await db.destroy()
-    },
-  }
-}
-
-/** Runs fn with writes allowed on db's connection (writeTx's batches and the migrator). */
-async function withWrites<T>(db: Db, fn: () => Promise<T>): Promise<T> {
-  const handle = handles.get(db)
-  if (!handle) return fn()
-  handle.writesAllowed = true
+/** PostgreSQL at `url`; checks it is reachable and usable first (DatabaseUnavailableError says why not). */
+export async function openPgDb(url: string, opts: PgOptions = {}): Promise<OpenedDb> {
+  const { db, pool } = openPostgres(url, opts)
   try {
-    return await fn()
-  } finally {
-    handle.writesAllowed = false
+    const { collation } = await checkPostgres(pool, url)
+    if (!/^(C|POSIX|C\.UTF-?8)$/i.test(collation)) {
+      console.warn(
+        `PostgreSQL database collation is ${collation}: text sorts by language rules there (SQLite sorts by code point). ` +
+          'Create the database with --locale=C (docs/deploying.md) so lists sort the same on both.',
+      )
+    }
+  } catch (err) {
+    await pool.end().catch(() => undefined)
+    throw err
   }
+  const close = async () => {
+    await db.destroy()
+    // Kysely ends the pool only if it ever ran a query; the boot check's connection may be all.
+    if (!pool.ended) await pool.end()
+  }
+  return { db, backend: 'postgres', sqlite: null, pool, close }
 }
+
+/** The backend the configuration names: PostgreSQL when DATABASE_URL is set, else the SQLite file in DATA_DIR. */
+export function openDatabase(
+  config: { databaseUrl: string | null; dbFile: string; dbPoolSize?: number },
+  opts: OpenOptions = {},
+): Promise<OpenedDb> {
+  if (config.databaseUrl) return openPgDb(config.databaseUrl, { poolSize: config.dbPoolSize })
+  return Promise.resolve(openDb(config.dbFile, opts))
+}
+
+/** Which backend runs `db`: a transaction's handle answers the same as the database it belongs to. */
+export const backendOf = (db: Tx): Backend =>
+  db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite'
 
 /** Applies the migrations not yet applied (up to `to`, a migration's name, when given; tests use it). */
 export async function migrate(db: Db, to?: string): Promise<string[]> {
-  // The migrator takes the connection for its whole run, so nothing else writes through the open gate.
-  const { error, results } = await db.connection().execute((conn) =>
-    withWrites(db, () => {
+  // The migrator takes one connection for its whole run and opens its own transaction (on
+  // PostgreSQL one for all migrations, under an advisory lock, so processes starting together
+  // apply them once). Writes are opened on that connection only.
+  const { error, results } = await db.connection().execute(async (conn) => {
+    const run = () => {
       const migrator = new Migrator({ db: conn, provider: { getMigrations: async () => migrations } })
       return to ? migrator.migrateTo(to) : migrator.migrateToLatest()
-    }),
-  )
+    }
+    if (backendOf(db) === 'sqlite') return withSqliteWrites(db, run)
+    await sql`set session default_transaction_read_only = off`.execute(conn)
+    try {
+      return await run()
+    } finally {
+      await sql`set session default_transaction_read_only = on`.execute(conn)
+    }
+  })
   if (error) throw error instanceof Error ? error : new Error(String(error))
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
 }
 
-interface WriteJob {
-  fn: (tx: Db) => Promise<unknown>
-  resolve: (value: unknown) => void
-  reject: (err: unknown) => void
-}
-
-/** Most jobs one commit carries; a batch this size still commits in well under a millisecond of I/O. */
-const MAX_BATCH = 64
-const BEGIN = CompiledQuery.raw('begin immediate')
-const COMMIT = CompiledQuery.raw('commit')
-const ROLLBACK = CompiledQuery.raw('rollback')
-const SAVEPOINT = CompiledQuery.raw('savepoint job')
-const RELEASE = CompiledQuery.raw('release job')
-const ROLLBACK_JOB = CompiledQuery.raw('rollback to job')
-
-const queues = new WeakMap<Db, { jobs: WriteJob[]; draining: boolean }>()
-
 /**
- * Runs fn in a write transaction and resolves once that transaction is committed.
+ * Runs fn in a write transaction and resolves once that transaction is committed: the one way to
+ * write. fn must use the tx it is given, never the db (on SQLite the connection is held), and must
+ * not nest writeTx.
  *
- * Group commit: writes that arrive while another is running wait in a queue, and the next batch
- * of them runs in one transaction (BEGIN IMMEDIATE: the write lock up front, so two processes never
- * deadlock upgrading a read lock), each job inside its own SAVEPOINT. A job that throws rolls back
- * to its savepoint, so it changes nothing and its caller gets the error; the others go on. The one
- * COMMIT at the end makes all of them durable together, and only then does any caller get its
- * answer: nothing is acknowledged before it is committed, and if the commit fails every job of the
- * batch fails. Jobs run one after another on the one connection, so each sees the writes of those
- * before it (two requests with the same idempotency key in one batch: the second replays the first).
- * A commit costs far more than a small job, so under load this multiplies what one process can write.
- * fn must use the tx it is given, never the db (the connection is held), and must not nest writeTx.
+ * SQLite: group commit, see sqliteWriteTx. PostgreSQL: one transaction per call on a pooled
+ * connection, opened READ WRITE (every other transaction is read-only, so a write outside writeTx
+ * fails as it does on SQLite). Transactions run side by side there, so fn may run more than once:
+ * after a deadlock, a serialization failure or a unique key that a concurrent transaction took,
+ * the whole transaction is rolled back and fn runs again from the start. fn must therefore change
+ * nothing outside the database (build its results inside, send mail and pushes after).
  */
 export function writeTx<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let queue = queues.get(db)
-    if (!queue) {
-      queue = { jobs: [], draining: false }
-      queues.set(db, queue)
-    }
-    queue.jobs.push({ fn, resolve: resolve as (v: unknown) => void, reject })
-    if (!queue.draining) {
-      queue.draining = true
-      // One turn of the event loop first, so requests already on their way (reading what they need
-      // before they write) join this batch instead of waiting for the next.
-      setImmediate(() => void drain(db, queue))
-    }
-  })
+  return backendOf(db) === 'postgres' ? pgWriteTx(db, fn) : sqliteWriteTx(db, fn)
 }
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
-
-async function drain(db: Db, queue: { jobs: WriteJob[]; draining: boolean }): Promise<void> {
-  try {
-    for (let first = true; queue.jobs.length > 0; first = false) {
-      if (!first) await nextTurn()
-      const batch = queue.jobs.splice(0, maxBatches.get(db) ?? MAX_BATCH)
-      try {
-        await runBatch(db, batch)
-      } catch (err) {
-        for (const job of batch) job.reject(err)
-      }
+async function pgWriteTx<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.connection().execute(async (conn) => {
+        await conn.executeQuery(BEGIN_READ_WRITE)
+        try {
+          const value = await fn(conn)
+          await conn.executeQuery(COMMIT)
+          return value
+        } catch (err) {
+          await conn.executeQuery(ROLLBACK).catch(() => undefined)
+          throw err
+        }
+      })
+    } catch (err) {
+      if (!isRetryable(err) || attempt >= MAX_TX_ATTEMPTS) throw err
+      // A little jitter, so two transactions that just collided do not collide again in step.
+      await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt))
     }
-  } finally {
-    queue.draining = false
   }
-}
-
-async function runBatch(db: Db, batch: WriteJob[]): Promise<void> {
-  answer(batch, await runJobs(db, batch))
-}
-
-type Done = { ok: boolean; value: unknown }
-
-const answer = (batch: WriteJob[], outcomes: Done[]) =>
-  outcomes.forEach((o, i) => (o.ok ? batch[i]!.resolve(o.value) : batch[i]!.reject(o.value)))
-
-function runJobs(db: Db, batch: WriteJob[]): Promise<Done[]> {
-  return db.connection().execute((conn) => withWrites(db, () => runInTransaction(conn, batch)))
-}
-
-async function runInTransaction(conn: Db, batch: WriteJob[]): Promise<Done[]> {
-  await conn.executeQuery(BEGIN)
-  const done: Done[] = []
-  try {
-    for (const job of batch) {
-      await conn.executeQuery(SAVEPOINT)
-      try {
-        const value = await job.fn(conn)
-        await conn.executeQuery(RELEASE)
-        done.push({ ok: true, value })
-      } catch (err) {
-        await conn.executeQuery(ROLLBACK_JOB)
-        await conn.executeQuery(RELEASE)
-        done.push({ ok: false, value: err })
-      }
-    }
-    await conn.executeQuery(COMMIT)
-  } catch (err) {
-    // A failed savepoint or commit: nothing of this batch is kept, and every job of it fails.
-    await conn.executeQuery(ROLLBACK).catch(() => undefined)
-    throw err
-  }
-  return done
 }

@@ -1,5 +1,5 @@
 import { CompiledQuery, type Compilable } from 'kysely'
-import type { Tx } from './connection.js'
+import { backendOf, type Backend, type Tx } from './connection.js'
 
 /** Stands for a named argument while a prepared query is compiled. */
 class Slot {
@@ -13,17 +13,20 @@ class Slot {
  * builder receives stand-ins for the arguments: use them only as values (in where, set, values,
  * limit), never to choose the shape of the query, which must not depend on them. Write a constant
  * LIMIT as `sql.lit(1)`: SQLite plans `LIMIT ?` (what `.limit(1)` becomes) several times slower.
+ * The compiled text is the dialect's (`?` or `$1`, row locks kept or dropped), so it is kept per
+ * backend: one process may hold both (the move to PostgreSQL copies from one to the other).
  */
 export function prepared<A extends Record<string, unknown>, R>(
   build: (db: Tx, args: A) => Compilable<R>,
 ): (db: Tx, args: A) => Promise<R[]> {
-  let compiled: CompiledQuery<R> | null = null
+  const compiled: Partial<Record<Backend, CompiledQuery<R>>> = {}
   return async (db, args) => {
-    if (!compiled) {
+    const backend = backendOf(db)
+    let template = compiled[backend]
+    if (!template) {
       const slots = new Proxy({} as A, { get: (_, name) => new Slot(String(name)) })
-      compiled = build(db, slots).compile()
+      template = compiled[backend] = build(db, slots).compile()
     }
-    const template = compiled
     const parameters = template.parameters.map((p) => (p instanceof Slot ? (args[p.name] ?? null) : p))
     const r = await db.executeQuery(CompiledQuery.raw(template.sql, parameters) as CompiledQuery<R>)
     return r.rows

@@ -367,6 +367,8 @@ export interface PushOutboxTable {
   urgency: 'very-low' | 'low' | 'normal' | 'high'
   topic: string
   claimed_at: Iso | null
+  /** While `sending`: the claiming process's lease; past it, the row is failed by recovery (0011). */
+  claimed_until: ColumnType<Iso | null, Iso | null | undefined, Iso | null>
   sent_at: Iso | null
   last_status: number | null
   last_error: string | null
@@ -535,6 +537,24 @@ export interface WelcomeClaimTable {
   created_at: Iso
 }
 
+/** One row per scheduled job and period it ran (0011): a period runs once across processes. */
+export interface JobRunTable {
+  job: string
+  period: Iso
+  state: 'running' | 'done'
+  starts: number
+  runner: string
+  started_at: Iso
+  finished_at: Iso | null
+}
+
+/** A fixed-window counter per rate-limit key (0011), shared by every process. */
+export interface RateLimitTable {
+  key: string
+  window_start: Iso
+  hits: number
+}
+
 /** The feedback tables (0070) are declared in schema-feedback.ts. */
 export interface Database extends FeedbackDatabase {
   merchants: MerchantTable
@@ -584,6 +604,8 @@ export interface Database extends FeedbackDatabase {
   code_step_uses: CodeStepUseTable
   offline_scans: OfflineScanTable
   welcome_claims: WelcomeClaimTable
+  job_runs: JobRunTable
+  rate_limits: RateLimitTable
 }
 
 export type Merchant = Selectable<MerchantTable>

@@ -1,10 +1,12 @@
 import type { MiddlewareHandler } from 'hono'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { bodyLimit } from 'hono/body-limit'
-import { rateLimiter } from 'hono-rate-limiter'
+import { rateLimiter, type Store } from 'hono-rate-limiter'
 import type { Context } from 'hono'
 import { errorJson } from './errors.js'
 import type { AppEnv } from './env.js'
+import type { Deps } from '../services/common/deps.js'
+import { hit, unhit } from '../services/common/rate-limits.js'
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
@@ -38,14 +40,36 @@ export function clientAddress(c: Context, trustProxy: boolean): string {
   }
 }
 
+const WINDOW_MS = 60_000
+
+/**
+ * Hits counted in the database (services/common/rate-limits.ts), so that every server process
+ * behind the proxy counts toward the same limit; `name` keeps each limiter's keys apart.
+ */
+function databaseStore(deps: Deps, name: string): Store<AppEnv> {
+  const k = (key: string) => `${name}:${key}`
+  return {
+    localKeys: false,
+    async increment(key) {
+      const r = await hit(deps, k(key), WINDOW_MS)
+      return { totalHits: r.hits, resetTime: r.resetAt }
+    },
+    decrement: (key) => unhit(deps, k(key), WINDOW_MS),
+    resetKey: (key) => unhit(deps, k(key), WINDOW_MS),
+  }
+}
+
 /** A per-minute limit on an abusable action; keyed by address unless a key function is given. */
 export function limitPerMinute(
+  deps: Deps,
+  name: string,
   limit: number,
-  trustProxy: boolean,
   key?: (c: Context<AppEnv>) => string,
 ): MiddlewareHandler<AppEnv> {
+  const trustProxy = deps.config.trustProxy
   return rateLimiter<AppEnv>({
-    windowMs: 60_000,
+    store: databaseStore(deps, name),
+    windowMs: WINDOW_MS,
     limit,
     standardHeaders: 'draft-6',
     keyGenerator: (c) => key?.(c) ?? clientAddress(c, trustProxy),

@@ -7,6 +7,8 @@ import { ownerAgain, seedEntry } from '../helpers/insights.js'
 import { addDevice, count, member } from '../helpers/push.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'
 import { DAY_MS } from '../../server/domain/time.js'
+import { all, get } from '../helpers/db.js'
+import { writeTx } from '../../server/db/connection.js'
 
 let t: TestApp
 beforeEach(async () => {
@@ -26,10 +28,12 @@ async function subscribedMembers(slug: string, n: number, over: { birthday?: str
   return out
 }
 
-const groups = (campaignId: string) =>
-  t.sqlite
-    .prepare('select card_id, grp, assigned_at from campaign_members where campaign_id = ? order by card_id')
-    .all(campaignId) as {
+const groups = async (campaignId: string) =>
+  (await all(
+    t.db,
+    'select card_id, grp, assigned_at from campaign_members where campaign_id = ? order by card_id',
+    campaignId,
+  )) as {
     card_id: string
     grp: 'target' | 'holdout'
     assigned_at: string
@@ -46,29 +50,32 @@ describe('offer with a holdout', () => {
     })
     expect(res.status).toBe(201)
     const tally = await sendDueOffers(t.deps)
-    const campaign = t.sqlite
-      .prepare("select id, holdout_pct from campaigns where kind = 'offer' and source = ?")
-      .get(res.body.id) as { id: string; holdout_pct: number }
+    const campaign = (await get(
+      t.db,
+      "select id, holdout_pct from campaigns where kind = 'offer' and source = ?",
+      res.body.id,
+    )) as { id: string; holdout_pct: number }
     expect(campaign.holdout_pct).toBe(50)
-    const first = groups(campaign.id)
+    const first = await groups(campaign.id)
     const held = first.filter((g) => g.grp === 'holdout').map((g) => g.card_id)
     expect(first).toHaveLength(50)
     // The draw is the keyed hash of campaign and card: recomputable, not stored randomness.
     expect(first.map((g) => g.grp)).toEqual(first.map((g) => holdoutGroup(campaign.id, g.card_id, 50)))
     expect(tally).toEqual({ queued: 50 - held.length, held_out: held.length })
     expect(held.length).toBeGreaterThan(0)
-    for (const c of held) expect(count(t, 'select count(*) n from push_notifications where card_id = ?', c)).toBe(0)
-    expect(count(t, "select count(*) n from push_notifications where kind = 'offer'")).toBe(50 - held.length)
-    expect((t.sqlite.prepare('select recipients from push_offers').get() as { recipients: number }).recipients).toBe(
+    for (const c of held)
+      expect(await count(t, 'select count(*) n from push_notifications where card_id = ?', c)).toBe(0)
+    expect(await count(t, "select count(*) n from push_notifications where kind = 'offer'")).toBe(50 - held.length)
+    expect(((await get(t.db, 'select recipients from push_offers')) as { recipients: number }).recipients).toBe(
       50 - held.length,
     )
 
     // A restart mid-send resumes the offer: the groups and their times stay as first drawn.
     t.clock.advance(HOUR)
-    t.sqlite.prepare("update push_offers set state = 'sending'").run()
+    await writeTx(t.db, (tx) => all(tx, "update push_offers set state = 'sending'"))
     expect(await sendDueOffers(t.deps)).toEqual({ duplicate: 50 - held.length, held_out: held.length })
-    expect(groups(campaign.id)).toEqual(first)
-    expect(count(t, "select count(*) n from push_notifications where kind = 'offer'")).toBe(50 - held.length)
+    expect(await groups(campaign.id)).toEqual(first)
+    expect(await count(t, "select count(*) n from push_notifications where kind = 'offer'")).toBe(50 - held.length)
     expect(cards).toHaveLength(50)
   })
 
@@ -89,10 +96,9 @@ describe('offer with a holdout', () => {
     })
     await sendDueOffers(t.deps)
     const sentAt = t.clock.now().getTime()
-    const campaignId = (
-      t.sqlite.prepare('select id from campaigns where source = ?').get(res.body.id) as { id: string }
-    ).id
-    const g = groups(campaignId)
+    const campaignId = ((await get(t.db, 'select id from campaigns where source = ?', res.body.id)) as { id: string })
+      .id
+    const g = await groups(campaignId)
     const target = g.filter((x) => x.grp === 'target').map((x) => x.card_id)
     const holdout = g.filter((x) => x.grp === 'holdout').map((x) => x.card_id)
     const at = (ms: number) => new Date(sentAt + ms).toISOString()
@@ -123,19 +129,31 @@ describe('offer with a holdout', () => {
     // Coupons redeemed: two target members inside their window, one holdout member after it.
     const redeem = (cardId: string, atMs: number) => {
       const couponId = `coupon-${cardId}`
-      t.sqlite
-        .prepare(
+      return writeTx(t.db, async (tx) => {
+        await all(
+          tx,
           `insert into coupons (id, merchant_id, card_id, code, source, title, valid_from, max_uses, uses, state, created_at)
            values (?, ?, ?, ?, 'campaign', 'Soup', ?, 1, 1, 'used', ?)`,
+          couponId,
+          m.merchantId,
+          cardId,
+          couponId.slice(-10),
+          at(0),
+          at(0),
         )
-        .run(couponId, m.merchantId, cardId, couponId.slice(-10), at(0), at(0))
-      t.sqlite
-        .prepare('insert into coupon_redemptions (id, coupon_id, merchant_id, created_at) values (?, ?, ?, ?)')
-        .run(`r-${cardId}`, couponId, m.merchantId, at(atMs))
+        await all(
+          tx,
+          'insert into coupon_redemptions (id, coupon_id, merchant_id, created_at) values (?, ?, ?, ?)',
+          `r-${cardId}`,
+          couponId,
+          m.merchantId,
+          at(atMs),
+        )
+      })
     }
-    redeem(target[0]!, 3 * DAY_MS)
-    redeem(target[1]!, 29 * DAY_MS)
-    redeem(holdout[0]!, 31 * DAY_MS)
+    await redeem(target[0]!, 3 * DAY_MS)
+    await redeem(target[1]!, 29 * DAY_MS)
+    await redeem(holdout[0]!, 31 * DAY_MS)
 
     t.clock.advance(10 * DAY_MS)
     let owner = await ownerAgain(t, m.merchantId)
@@ -212,21 +230,21 @@ describe('automation with a holdout', () => {
     // Birthday pushes carry a coupon by default: the held-out members must get neither.
     const tally = await runBirthdays(t.deps, { coupons: couponIssuer })
     const campaignId = (
-      t.sqlite.prepare("select id from campaigns where kind = 'automation' and source = 'birthday'").get() as {
+      (await get(t.db, "select id from campaigns where kind = 'automation' and source = 'birthday'")) as {
         id: string
       }
     ).id
-    const g = groups(campaignId)
+    const g = await groups(campaignId)
     const held = g.filter((x) => x.grp === 'holdout')
     expect(g).toHaveLength(30)
     expect(tally).toEqual({ queued: 30 - held.length, held_out: held.length })
     for (const h of held) {
-      expect(count(t, 'select count(*) n from push_notifications where card_id = ?', h.card_id)).toBe(0)
-      expect(count(t, 'select count(*) n from coupons where card_id = ?', h.card_id)).toBe(0)
+      expect(await count(t, 'select count(*) n from push_notifications where card_id = ?', h.card_id)).toBe(0)
+      expect(await count(t, 'select count(*) n from coupons where card_id = ?', h.card_id)).toBe(0)
     }
-    expect(count(t, "select count(*) n from coupons where source = 'automation'")).toBe(30 - held.length)
+    expect(await count(t, "select count(*) n from coupons where source = 'automation'")).toBe(30 - held.length)
     expect(await runBirthdays(t.deps, { coupons: couponIssuer })).toEqual({ duplicate: 30 })
-    expect(groups(campaignId)).toEqual(g)
+    expect(await groups(campaignId)).toEqual(g)
     const list = (await manager.get('/api/merchant/campaigns')).body.campaigns
     expect(list).toEqual([expect.objectContaining({ kind: 'automation', source: 'birthday', holdoutPct: 50 })])
   })

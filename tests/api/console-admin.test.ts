@@ -2,6 +2,7 @@ import sharp from 'sharp'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { addStaff, idemKey, joinedCustomer, merchantWithOwner } from '../helpers/factories.js'
 import { makeTestApp, type TestApp, type TestClient } from '../helpers/test-app.js'
+import { get } from '../helpers/db.js'
 
 let t: TestApp
 beforeEach(async () => {
@@ -31,7 +32,7 @@ async function upload(cookie: string, bytes: Uint8Array, type = 'image/png') {
 }
 const ownerEmail = async (merchantId: string) =>
   (
-    t.sqlite.prepare("select email from staff where merchant_id = ? and role = 'owner'").get(merchantId) as {
+    (await get(t.db, "select email from staff where merchant_id = ? and role = 'owner'", merchantId)) as {
       email: string
     }
   ).email
@@ -41,12 +42,12 @@ const redPng = (w = 600, h = 400) =>
     .png()
     .toBuffer()
 
-function balanceEqualsLedger(cardId: string) {
-  const row = t.sqlite
-    .prepare(
-      'select c.balance, coalesce(sum(e.points),0) total from cards c left join ledger_entries e on e.card_id = c.id where c.id = ? group by c.id',
-    )
-    .get(cardId) as { balance: number; total: number }
+async function balanceEqualsLedger(cardId: string) {
+  const row = (await get(
+    t.db,
+    'select c.balance, coalesce(sum(e.points),0) total from cards c left join ledger_entries e on e.card_id = c.id where c.id = ? group by c.id',
+    cardId,
+  )) as { balance: number; total: number }
   expect(row.balance).toBe(row.total)
   return row.balance
 }
@@ -144,7 +145,7 @@ describe('logo upload', () => {
     )
     expect(res.status).toBe(415)
     expect(res.body.error.code).toBe('unsupported_image')
-    expect(t.sqlite.prepare('select count(*) n from merchant_logos').get()).toEqual({ n: 0 })
+    expect(await get(t.db, 'select count(*) n from merchant_logos')).toEqual({ n: 0 })
   })
 
   it('refuses a fake PNG header followed by garbage', async () => {
@@ -190,7 +191,7 @@ describe('logo upload', () => {
   it('refuses a cashier upload and lets the owner remove the logo', async () => {
     const m = await merchantWithOwner(t)
     await addStaff(t, m.merchantId, 'cashier')
-    const cashierEmail = (t.sqlite.prepare("select email from staff where role = 'cashier'").get() as { email: string })
+    const cashierEmail = ((await get(t.db, "select email from staff where role = 'cashier'")) as { email: string })
       .email
     expect((await upload(await signedInCookie(cashierEmail), await redPng())).status).toBe(403)
     const cookie = await signedInCookie(await ownerEmail(m.merchantId))
@@ -237,7 +238,7 @@ describe('staff', () => {
     expect(inv.inviteUrl).toMatch(/^http:\/\/localhost:3000\/staff\/invite\?token=/)
     expect(inv.member).toMatchObject({ status: 'invited', role: 'cashier', email: 'new@staff.test' })
     // Only the hash is stored.
-    expect(t.sqlite.prepare('select count(*) n from staff_invites where token_hash = ?').get(inv.token)).toEqual({
+    expect(await get(t.db, 'select count(*) n from staff_invites where token_hash = ?', inv.token)).toEqual({
       n: 0,
     })
     // Before accepting, the account cannot sign in with anything.
@@ -346,7 +347,7 @@ describe('staff', () => {
     expect(res.status).toBe(200)
     expect(res.body.status).toBe('deactivated')
     expect((await cashier.get('/api/staff/me')).status).toBe(401)
-    expect(t.sqlite.prepare('select count(*) n from sessions where staff_id = ?').get(me.id)).toEqual({ n: 0 })
+    expect(await get(t.db, 'select count(*) n from sessions where staff_id = ?', me.id)).toEqual({ n: 0 })
     const login = await t.client().post('/api/staff/login', { email: me.email, password: PASSWORD })
     expect(login.status).toBe(401)
     expect(login.body.error.code).toBe('invalid_credentials')
@@ -431,7 +432,7 @@ describe('customers', () => {
       { 'idempotency-key': idemKey() },
     )
     expect(adjust.status).toBe(404)
-    expect(balanceEqualsLedger(a.ada.card.id)).toBe(0)
+    expect(await balanceEqualsLedger(a.ada.card.id)).toBe(0)
   })
 
   it('adjusts by hand with a reason: the history shows it with the balance after, and a replay posts once', async () => {
@@ -460,7 +461,7 @@ describe('customers', () => {
       [-20, 30],
       [50, 50],
     ])
-    expect(balanceEqualsLedger(m.ada.card.id)).toBe(30)
+    expect(await balanceEqualsLedger(m.ada.card.id)).toBe(30)
   })
 
   it('never takes the balance below zero', async () => {
@@ -470,7 +471,7 @@ describe('customers', () => {
     const res = await m.owner.post(url, { points: -11, reason: 'Too much' }, { 'idempotency-key': idemKey() })
     expect(res.status).toBe(422)
     expect(res.body.error.code).toBe('insufficient_balance')
-    expect(balanceEqualsLedger(m.ada.card.id)).toBe(10)
+    expect(await balanceEqualsLedger(m.ada.card.id)).toBe(10)
   })
 
   it('refuses an adjustment by a cashier, without a reason, or without an idempotency key', async () => {
@@ -481,6 +482,6 @@ describe('customers', () => {
     expect(byCashier.status).toBe(403)
     expect((await m.owner.post(url, { points: 10, reason: '' }, { 'idempotency-key': idemKey() })).status).toBe(400)
     expect((await m.owner.post(url, { points: 10, reason: 'No key' })).status).toBe(400)
-    expect(balanceEqualsLedger(m.ada.card.id)).toBe(0)
+    expect(await balanceEqualsLedger(m.ada.card.id)).toBe(0)
   })
 })

@@ -4,7 +4,9 @@ import path from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
-import { migrate, openDb, writeTx, WriteOutsideTxError, type OpenedDb } from '../../server/db/connection.js'
+import { migrate, openDb, writeTx, WriteOutsideTxError } from '../../server/db/connection.js'
+
+type OpenedDb = ReturnType<typeof openDb>
 
 let dir: string
 let opened: OpenedDb | null = null

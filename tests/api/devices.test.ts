@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { addPasskey, passkeySignIn } from '../helpers/account.js'
 import { joinedCustomer, merchantWithOwner } from '../helpers/factories.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'
+import { get } from '../helpers/db.js'
 
 let t: TestApp
 beforeEach(async () => {
@@ -63,6 +64,6 @@ describe('signed-in devices', () => {
     const stale = t.client()
     stale.setCookie('lw_c', before!)
     expect((await stale.get('/api/me/cards')).status).toBe(401)
-    expect(t.sqlite.prepare("select count(*) n from sessions where kind = 'customer'").get()).toEqual({ n: 1 })
+    expect(await get(t.db, "select count(*) n from sessions where kind = 'customer'")).toEqual({ n: 1 })
   })
 })

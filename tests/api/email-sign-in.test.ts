@@ -4,6 +4,7 @@ import { purgeAccountTokens } from '../../server/services/members/housekeeping.j
 import { databaseBytes, earn, linkIn, startMailbox } from '../helpers/account.js'
 import { merchantWithOwner } from '../helpers/factories.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'
+import { get } from '../helpers/db.js'
 
 let t: TestApp
 let mailbox: Awaited<ReturnType<typeof startMailbox>>
@@ -43,7 +44,7 @@ describe('sign-in links by email', () => {
 
     // Opening the link (what a mail scanner does) does not use it up: only the confirm POST does.
     await device.get(url.replace('http://localhost:3000', ''))
-    expect(t.sqlite.prepare('select used_at from sign_in_links').get()).toEqual({ used_at: null })
+    expect(await get(t.db, 'select used_at from sign_in_links')).toEqual({ used_at: null })
 
     const res = await device.post('/api/auth/email-link/confirm', { token })
     expect(res.status).toBe(200)
@@ -67,7 +68,7 @@ describe('sign-in links by email', () => {
     // Ada's cards joined the account her address proved; the impostor's session is gone.
     expect((await ada.get('/api/me/cards')).body.cards.map((c: { id: string }) => c.id)).toContain(joined.body.card.id)
     expect((await impostor.client.get('/api/me/cards')).status).toBe(401)
-    const row = t.sqlite.prepare('select email_verified_at from customers where email = ?').get(EMAIL)
+    const row = await get(t.db, 'select email_verified_at from customers where email = ?', EMAIL)
     expect(row).toEqual({ email_verified_at: t.clock.now().toISOString() })
 
     // A later link does not sign the owner's own devices out again.
@@ -138,16 +139,16 @@ describe('sign-in links by email', () => {
     await mailbox.waitFor(1)
     await new Promise((r) => setTimeout(r, 200))
     expect(mailbox.inbox).toHaveLength(1)
-    expect(t.sqlite.prepare('select count(*) n from sign_in_links').get()).toEqual({ n: 1 })
+    expect(await get(t.db, 'select count(*) n from sign_in_links')).toEqual({ n: 1 })
   })
 
   it('stores the token only as a hash: the raw token is nowhere in the database file', async () => {
     await member()
     await t.client().post('/api/auth/email-link', { email: EMAIL })
     const { token } = linkIn(await mailbox.waitFor(1))
-    const bytes = databaseBytes(t, fs)
+    const bytes = await databaseBytes(t, fs)
     expect(bytes.includes(Buffer.from(token))).toBe(false)
-    const stored = t.sqlite.prepare('select token_hash from sign_in_links').get() as { token_hash: string }
+    const stored = (await get(t.db, 'select token_hash from sign_in_links')) as { token_hash: string }
     expect(bytes.includes(Buffer.from(stored.token_hash))).toBe(true)
     expect(bytes.includes(Buffer.from('ada@example.test'))).toBe(true) // the search can find text that is there
   })
@@ -176,17 +177,17 @@ describe('sign-in links without SMTP', () => {
 describe('housekeeping of sign-in rows', () => {
   it('drops expired challenges, old link requests and links expired a day ago, keeping live ones', async () => {
     await member()
-    const n = (table: string) => (t.sqlite.prepare(`select count(*) n from ${table}`).get() as { n: number }).n
+    const n = async (table: string) => ((await get(t.db, `select count(*) n from ${table}`)) as { n: number }).n
     await t.client().post('/api/auth/email-link', { email: EMAIL })
     await t.client().post('/api/auth/passkey/options')
     t.clock.advance(16 * 60_000)
     await t.client().post('/api/auth/email-link', { email: EMAIL })
     await purgeAccountTokens(t.deps)
     // The first link expired a minute ago: kept, so it can still be reported as expired.
-    expect([n('sign_in_links'), n('sign_in_requests'), n('webauthn_challenges')]).toEqual([2, 1, 0])
+    expect([await n('sign_in_links'), await n('sign_in_requests'), await n('webauthn_challenges')]).toEqual([2, 1, 0])
     t.clock.advance(25 * 3600_000)
     await purgeAccountTokens(t.deps)
-    expect([n('sign_in_links'), n('sign_in_requests')]).toEqual([0, 0])
+    expect([await n('sign_in_links'), await n('sign_in_requests')]).toEqual([0, 0])
     await mailbox.waitFor(2)
   })
 })

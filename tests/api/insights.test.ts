@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openDb } from '../../server/db/connection.js'
 import { newId } from '../../server/domain/ids.js'
 import { sendDueOffers } from '../../server/services/push/automations.js'
 import { dashboard } from '../../server/services/insights/dashboard.js'
@@ -8,6 +7,8 @@ import { seedEntry } from '../helpers/insights.js'
 import { addDevice, count } from '../helpers/push.js'
 import { makeTestApp, T0, type TestApp, type TestClient } from '../helpers/test-app.js'
 import { DAY_MS } from '../../server/domain/time.js'
+import { all } from '../helpers/db.js'
+import { writeTx } from '../../server/db/connection.js'
 
 let t: TestApp
 beforeEach(async () => {
@@ -105,9 +106,14 @@ describe('dashboard', () => {
     await post(d.merchantId, d.dan.cardId, T0, { kind: 'reversal', points: -7, reverses: d.mistake })
     await addDevice(d.ann.client)
     await addDevice(d.bob.client)
-    const note = t.sqlite.prepare(
-      `insert into push_notifications (id, merchant_id, card_id, kind, category, marketing, payload, not_before, local_day, offer_id, created_at, clicked_at) values (?, ?, ?, 'offer', 'offers', 1, '{}', ?, '2026-03-01', null, ?, ?)`,
-    )
+    const note = (...args: unknown[]) =>
+      writeTx(t.db, (tx) =>
+        all(
+          tx,
+          `insert into push_notifications (id, merchant_id, card_id, kind, category, marketing, payload, not_before, local_day, offer_id, created_at, clicked_at) values (?, ?, ?, 'offer', 'offers', 1, '{}', ?, '2026-03-01', null, ?, ?)`,
+          ...args,
+        ),
+      )
     for (const [daysAgo, clicked] of [
       [1, true],
       [2, false],
@@ -116,7 +122,7 @@ describe('dashboard', () => {
       [40, true],
     ] as const) {
       const at = ago(daysAgo).toISOString()
-      note.run(newId(), d.merchantId, d.ann.cardId, at, at, clicked ? at : null)
+      await note(newId(), d.merchantId, d.ann.cardId, at, at, clicked ? at : null)
     }
     expect(
       (
@@ -150,7 +156,7 @@ describe('dashboard', () => {
     expect(f.pointsRedeemed365).toBe(30)
     expect(f.redemptionRate).toBe(30 / 219)
     expect(f.liability).toEqual({ points: 189, valuePer100Minor: 250, valueMinor: 473 })
-    expect(count(t, 'select sum(balance) n from cards where merchant_id = ?', d.merchantId)).toBe(189)
+    expect(await count(t, 'select sum(balance) n from cards where merchant_id = ?', d.merchantId)).toBe(189)
     expect(f.push).toEqual({ optedIn: 2, optInRate: 2 / 7, sent30: 4, clicked30: 1, clickRate: 0.25 })
     expect(f.secondVisit).toEqual({ buckets: [0, 1, 0, 2, 1], over: 1, oneVisit: 1 })
     expect(f.cohorts).toHaveLength(12)
@@ -164,10 +170,10 @@ describe('dashboard', () => {
   it('gives the same figures in a new process, from the summaries kept in the database', async () => {
     const d = await dataset()
     const first = (await d.manager.get('/api/merchant/insights')).body
-    const reopened = openDb(t.dbFile)
+    const reopened = await t.reopen()
     try {
       expect(await dashboard({ ...t.deps, db: reopened.db }, d.merchantId)).toEqual(first)
-      expect(count(t, 'select count(*) n from insight_members where merchant_id = ?', d.merchantId)).toBe(6)
+      expect(await count(t, 'select count(*) n from insight_members where merchant_id = ?', d.merchantId)).toBe(6)
     } finally {
       await reopened.close()
     }
@@ -247,7 +253,7 @@ describe('segments', () => {
     expect(res.status).toBe(201)
     expect(res.body.segment).toBe('at_risk')
     expect(await sendDueOffers(t.deps)).toEqual({ queued: 1 })
-    const to = t.sqlite.prepare("select card_id from push_notifications where kind = 'offer'").all() as {
+    const to = (await all(t.db, "select card_id from push_notifications where kind = 'offer'")) as {
       card_id: string
     }[]
     expect(to).toEqual([{ card_id: d.bob.cardId }])
@@ -256,10 +262,10 @@ describe('segments', () => {
     await d.manager.post('/api/merchant/push/offers', { title: 'Hi', body: 'Now and then', segment: 'occasional' })
     expect(await sendDueOffers(t.deps)).toEqual({ queued: 1 })
     expect(
-      count(t, "select count(*) n from push_notifications where kind = 'offer' and card_id = ?", d.ann.cardId),
+      await count(t, "select count(*) n from push_notifications where kind = 'offer' and card_id = ?", d.ann.cardId),
     ).toBe(1)
     expect(
-      count(t, "select count(*) n from push_notifications where kind = 'offer' and card_id = ?", d.eve.cardId),
+      await count(t, "select count(*) n from push_notifications where kind = 'offer' and card_id = ?", d.eve.cardId),
     ).toBe(0)
   })
 })

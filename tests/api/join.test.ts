@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { joinedCustomer, merchantWithOwner } from '../helpers/factories.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'
+import { get } from '../helpers/db.js'
 
 let t: TestApp
 beforeEach(async () => {
@@ -8,7 +9,7 @@ beforeEach(async () => {
 })
 afterEach(() => t.close())
 
-const count = (table: string) => (t.sqlite.prepare(`select count(*) n from ${table}`).get() as { n: number }).n
+const count = async (table: string) => ((await get(t.db, `select count(*) n from ${table}`)) as { n: number }).n
 
 describe('joining from a signup link', () => {
   it('shows the merchant branding for the join page', async () => {
@@ -35,7 +36,7 @@ describe('joining from a signup link', () => {
     expect(res.headers.get('set-cookie')).toMatch(/lw_c=.*HttpOnly.*SameSite=Lax/i)
     const wallet = await c.get('/api/me/cards')
     expect(wallet.body.cards.map((x: { id: string }) => x.id)).toEqual([res.body.card.id])
-    expect(count('customers')).toBe(1)
+    expect(await count('customers')).toBe(1)
   })
 
   it('adds a second merchant as a second card in the same wallet', async () => {
@@ -46,7 +47,7 @@ describe('joining from a signup link', () => {
     expect(second.status).toBe(201)
     const wallet = await client.get('/api/me/cards')
     expect(wallet.body.cards.map((x: { merchant: { slug: string } }) => x.merchant.slug)).toEqual([a.slug, b.slug])
-    expect(count('customers')).toBe(1)
+    expect(await count('customers')).toBe(1)
   })
 
   it('opens the existing card when the member joins the same merchant again', async () => {
@@ -55,7 +56,7 @@ describe('joining from a signup link', () => {
     const again = await client.post('/api/join', { slug, name: 'Someone else' })
     expect(again.status).toBe(200)
     expect(again.body).toMatchObject({ alreadyMember: true, card: { id: card.id, memberName: 'Ada' } })
-    expect(count('cards')).toBe(1)
+    expect(await count('cards')).toBe(1)
   })
 
   it('counts members per signup link', async () => {
@@ -78,7 +79,7 @@ describe('joining from a signup link', () => {
     expect(res.status).toBe(404)
     expect(res.body.error.code).toBe('merchant_not_found')
     expect((await t.client().get('/api/merchants/no-such-shop')).status).toBe(404)
-    expect(count('customers')).toBe(0)
+    expect(await count('customers')).toBe(0)
   })
 
   it.each([
@@ -95,8 +96,8 @@ describe('joining from a signup link', () => {
     expect(res.status).toBe(400)
     expect(res.body.error.code).toBe('validation_failed')
     expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain(field)
-    expect(count('customers')).toBe(0)
-    expect(count('cards')).toBe(0)
+    expect(await count('customers')).toBe(0)
+    expect(await count('cards')).toBe(0)
   })
 
   it('refuses a body that is not JSON, or too large, with a 4xx code and writes nothing', async () => {
@@ -111,7 +112,7 @@ describe('joining from a signup link', () => {
     const form = await c.req('POST', '/api/join', 'slug=x', { 'content-type': 'application/x-www-form-urlencoded' })
     expect(form.status).toBeGreaterThanOrEqual(400)
     expect(form.status).toBeLessThan(500)
-    expect(count('customers')).toBe(0)
+    expect(await count('customers')).toBe(0)
   })
 
   it("does not let one customer read another customer's card", async () => {

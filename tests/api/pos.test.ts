@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { currentCode, idemKey, merchantWithOwner, posTill } from '../helpers/factories.js'
 import { addDevice, member } from '../helpers/push.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'
+import { all, get } from '../helpers/db.js'
 
 let t: TestApp
 beforeEach(async () => {
@@ -17,7 +18,7 @@ describe('POS API', () => {
     const without = await member(t, slug, { name: 'No phone' })
     expect((await earn({ cardNumber: withDevice.cardNumber, amountMinor: 500 })).status).toBe(201)
     expect((await earn({ cardNumber: without.cardNumber, amountMinor: 700 })).status).toBe(201)
-    const queued = t.sqlite.prepare("select card_id, payload from push_notifications where kind = 'earned'").all() as {
+    const queued = (await all(t.db, "select card_id, payload from push_notifications where kind = 'earned'")) as {
       card_id: string
       payload: string
     }[]
@@ -30,7 +31,7 @@ describe('POS API', () => {
     expect(apiKey.key).toMatch(/^lw_live_/)
     const listed = await owner.get('/api/merchant/api-keys')
     expect(JSON.stringify(listed.body)).not.toContain(apiKey.key)
-    const raw = t.sqlite.prepare('select * from api_keys').all()
+    const raw = await all(t.db, 'select * from api_keys')
     expect(JSON.stringify(raw)).not.toContain(apiKey.key)
   })
 
@@ -42,7 +43,7 @@ describe('POS API', () => {
     expect(first.body).toMatchObject({ balance: 123, entry: { points: 123 } })
     const replay = await earn({ cardNumber: card.cardNumber, amountMinor: 1234 }, key)
     expect(replay).toMatchObject({ status: 201, body: first.body })
-    expect((t.sqlite.prepare('select count(*) n from ledger_entries').get() as { n: number }).n).toBe(1)
+    expect(((await get(t.db, 'select count(*) n from ledger_entries')) as { n: number }).n).toBe(1)
   })
 
   it('answers 409 saying so when the same key comes with another body', async () => {
@@ -73,7 +74,7 @@ describe('POS API', () => {
     expect((await owner.delete(`/api/merchant/api-keys/${apiKey.id}`)).status).toBe(204)
     const revoked = await earn({ cardNumber: card.cardNumber, amountMinor: 500 })
     expect(revoked.status).toBe(401)
-    expect((t.sqlite.prepare('select count(*) n from ledger_entries').get() as { n: number }).n).toBe(0)
+    expect(((await get(t.db, 'select count(*) n from ledger_entries')) as { n: number }).n).toBe(0)
   })
 
   it('needs exactly one of cardNumber or code', async () => {

@@ -7,6 +7,7 @@ import { currentCode, merchantWithOwner } from '../helpers/factories.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'
 import { addDevice } from '../helpers/push.js'
 import { sendDueOffers } from '../../server/services/push/automations.js'
+import { all, get } from '../helpers/db.js'
 
 let t: TestApp
 beforeEach(async () => {
@@ -81,22 +82,26 @@ describe('download my data', () => {
     )
     const data = res.body as { customerId: string; tables: Record<string, Record<string, unknown>[]> }
     const me = data.customerId
-    const merged = (
-      t.sqlite.prepare('select id from customers where merged_into_id = ?').all(me) as { id: string }[]
-    ).map((r) => r.id)
+    const merged = ((await all(t.db, 'select id from customers where merged_into_id = ?', me)) as { id: string }[]).map(
+      (r) => r.id,
+    )
     const customerIds = [me, ...merged]
     const cardIds = (
-      t.sqlite
-        .prepare(`select id from cards where customer_id in (${customerIds.map(() => '?').join(',')})`)
-        .all(...customerIds) as { id: string }[]
+      (await all(
+        t.db,
+        `select id from cards where customer_id in (${customerIds.map(() => '?').join(',')})`,
+        ...customerIds,
+      )) as { id: string }[]
     ).map((r) => r.id)
     expect(cardIds).toHaveLength(3) // café, merged-away café card, bakery
 
     for (const table of MEMBER_TABLES) {
       const ids = table.via === 'customer' ? customerIds : cardIds
-      const expected = t.sqlite
-        .prepare(`select * from ${table.table} where ${table.column} in (${ids.map(() => '?').join(',')})`)
-        .all(...ids) as Record<string, unknown>[]
+      const expected = (await all(
+        t.db,
+        `select * from ${table.table} where ${table.column} in (${ids.map(() => '?').join(',')})`,
+        ...ids,
+      )) as Record<string, unknown>[]
       const got = data.tables[table.table] ?? []
       const firstColumn = (rows: Record<string, unknown>[]) => rows.map((r) => String(r[Object.keys(r)[0]!])).sort()
       expect(firstColumn(got), table.table).toEqual(firstColumn(expected))
@@ -124,10 +129,10 @@ describe('delete my account', () => {
   it("erases the member's personal data from the database file and leaves balanced, anonymous books", async () => {
     const w = await world()
     const me = await customerIdOf(w.zofia)
-    const before = databaseBytes(t, fs)
+    const before = await databaseBytes(t, fs)
     expect(before.includes(Buffer.from(NAME))).toBe(true)
     expect(before.includes(Buffer.from(EMAIL))).toBe(true)
-    const ledgerRows = (t.sqlite.prepare('select count(*) n from ledger_entries').get() as { n: number }).n
+    const ledgerRows = ((await get(t.db, 'select count(*) n from ledger_entries')) as { n: number }).n
 
     const refused = await w.zofia.post('/api/me/delete', {})
     expect(refused.status).toBe(400)
@@ -136,27 +141,29 @@ describe('delete my account', () => {
     expect((await w.zofia.get('/api/me/cards')).status).toBe(401)
     expect((await w.phone2.get('/api/me/cards')).status).toBe(401)
 
-    const after = databaseBytes(t, fs)
+    const after = await databaseBytes(t, fs)
     expect(after.includes(Buffer.from(NAME))).toBe(false)
     expect(after.includes(Buffer.from(EMAIL))).toBe(false)
     expect(after.includes(Buffer.from('1991-02-03'))).toBe(false)
     expect(after.includes(Buffer.from(OTHER_NAME))).toBe(true) // the search finds what is still there
 
     // Passkeys and sessions are gone; cards and ledgers stay, closed and balanced.
-    expect(t.sqlite.prepare('select count(*) n from passkeys p where p.customer_id = ?').get(me)).toEqual({ n: 0 })
-    expect(t.sqlite.prepare('select count(*) n from sessions where customer_id = ?').get(me)).toEqual({ n: 0 })
-    expect((t.sqlite.prepare('select count(*) n from ledger_entries').get() as { n: number }).n).toBe(ledgerRows)
-    expect(unbalancedCards(t)).toEqual([])
-    const cards = t.sqlite.prepare('select closed_at, marketing_consent from cards where customer_id = ?').all(me) as {
+    expect(await get(t.db, 'select count(*) n from passkeys p where p.customer_id = ?', me)).toEqual({ n: 0 })
+    expect(await get(t.db, 'select count(*) n from sessions where customer_id = ?', me)).toEqual({ n: 0 })
+    expect(((await get(t.db, 'select count(*) n from ledger_entries')) as { n: number }).n).toBe(ledgerRows)
+    expect(await unbalancedCards(t)).toEqual([])
+    const cards = (await all(t.db, 'select closed_at, marketing_consent from cards where customer_id = ?', me)) as {
       closed_at: string | null
       marketing_consent: number
     }[]
     expect(cards.length).toBeGreaterThan(0)
     expect(cards.every((c) => c.closed_at !== null && c.marketing_consent === 0)).toBe(true)
     expect(
-      t.sqlite
-        .prepare('select granted, source from consent_events where customer_id = ? order by created_at desc limit 1')
-        .get(me),
+      await get(
+        t.db,
+        'select granted, source from consent_events where customer_id = ? order by created_at desc limit 1',
+        me,
+      ),
     ).toEqual({ granted: 0, source: 'account_deleted' })
 
     // The other member is untouched and can still use their wallet.
@@ -189,9 +196,11 @@ describe('marketing consent', () => {
       granted: false,
       changedAt: t.clock.now().toISOString(),
     })
-    const log = t.sqlite
-      .prepare('select granted, wording, source, created_at from consent_events where card_id = ? order by created_at')
-      .all(w.card.id)
+    const log = await all(
+      t.db,
+      'select granted, wording, source, created_at from consent_events where card_id = ? order by created_at',
+      w.card.id,
+    )
     expect(log).toEqual([
       { granted: 1, wording: WORDING, source: 'join', created_at: expect.any(String) },
       { granted: 0, wording: 'Stop sending me offers.', source: 'settings', created_at: t.clock.now().toISOString() },

@@ -5,6 +5,7 @@ import { getProgram } from '../../server/services/program/settings.js'
 import { addStaff, idemKey, joinedCustomer, merchantWithOwner, scan, staffClient } from '../helpers/factories.js'
 import { makeTestApp, type TestApp, type TestClient } from '../helpers/test-app.js'
 import { DAY_MS } from '../../server/domain/time.js'
+import { all, get } from '../helpers/db.js'
 
 let t: TestApp
 beforeEach(async () => {
@@ -20,19 +21,18 @@ const tiers = [
 ]
 
 /** Every card's cached balance equals the sum of its ledger. */
-function assertBalancesMatchLedger() {
-  const rows = t.sqlite
-    .prepare(
-      'select c.id, c.balance, coalesce(sum(e.points),0) total from cards c left join ledger_entries e on e.card_id = c.id group by c.id',
-    )
-    .all() as Array<{ balance: number; total: number }>
+async function assertBalancesMatchLedger() {
+  const rows = (await all(
+    t.db,
+    'select c.id, c.balance, coalesce(sum(e.points),0) total from cards c left join ledger_entries e on e.card_id = c.id group by c.id',
+  )) as Array<{ balance: number; total: number }>
   expect(rows.length).toBeGreaterThan(0)
   for (const r of rows) expect(r.balance).toBe(r.total)
 }
 
 /** Staff sessions last hours: after moving the clock by days, sign in again. */
 async function signInAgain(staffId: string) {
-  const { email } = t.sqlite.prepare('select email from staff where id = ?').get(staffId) as { email: string }
+  const { email } = (await get(t.db, 'select email from staff where id = ?', staffId)) as { email: string }
   return staffClient(t, email)
 }
 
@@ -93,9 +93,11 @@ describe('program settings', () => {
       version: 2,
       rules: { pointsPerUnit: 2, tiers: [{ name: 'Silver' }, { name: 'Gold', perks: 'Free refill' }] },
     })
-    const v = t.sqlite
-      .prepare('select version, rules from program_versions where merchant_id = ? order by version')
-      .all(m.merchantId) as Array<{ version: number; rules: string | null }>
+    const v = (await all(
+      t.db,
+      'select version, rules from program_versions where merchant_id = ? order by version',
+      m.merchantId,
+    )) as Array<{ version: number; rules: string | null }>
     expect(v.map((r) => r.version)).toEqual([1, 2])
   })
 
@@ -114,7 +116,7 @@ describe('program settings', () => {
       rules: { pointsPerUnit: 1, unitMinor: 100, dailyCapPoints: 0 },
     })
     expect(bad.body.error.message).toMatch(/^rules\.dailyCapPoints: /)
-    expect((t.sqlite.prepare('select count(*) n from program_versions').get() as { n: number }).n).toBe(1)
+    expect(((await get(t.db, 'select count(*) n from program_versions')) as { n: number }).n).toBe(1)
   })
 
   it('schedules a version for later and keeps the current rules until then', async () => {
@@ -144,7 +146,7 @@ describe('program settings', () => {
     t.clock.advance(30 * DAY_MS)
     const owner = await signInAgain(m.ownerId)
     await earn(owner, card, 1000)
-    const before = t.sqlite.prepare('select count(*) n from ledger_entries').get()
+    const before = await get(t.db, 'select count(*) n from ledger_entries')
     const res = await owner.post('/api/merchant/program/preview', {
       rules: { pointsPerUnit: 2, unitMinor: 100, tiers },
     })
@@ -163,7 +165,7 @@ describe('program settings', () => {
         { tier: 'Gold', members: 1 },
       ],
     })
-    expect(t.sqlite.prepare('select count(*) n from ledger_entries').get()).toEqual(before)
+    expect(await get(t.db, 'select count(*) n from ledger_entries')).toEqual(before)
   })
 })
 
@@ -190,9 +192,11 @@ describe('earning under the program rules', () => {
     expect(first.entry).toMatchObject({ points: 24, reason: 'Purchase of 12.50 EUR, x2 Tuesday promo' })
     // 24 points made Silver at once (x1); the next 14 make 28 more (52 in all): Gold.
     await earn(cashier, card, 1400)
-    const tierRows = t.sqlite
-      .prepare('select from_tier, to_tier, direction from tier_changes where card_id = ? order by created_at')
-      .all(card.id)
+    const tierRows = await all(
+      t.db,
+      'select from_tier, to_tier, direction from tier_changes where card_id = ? order by created_at',
+      card.id,
+    )
     expect(tierRows).toEqual([
       { from_tier: null, to_tier: 'Silver', direction: 'up' },
       { from_tier: 'Silver', to_tier: 'Gold', direction: 'up' },
@@ -215,7 +219,7 @@ describe('earning under the program rules', () => {
       retain: { points: 50, by: '2027-03-10T12:00:29.999Z' },
       nextExpiry: null,
     })
-    assertBalancesMatchLedger()
+    await assertBalancesMatchLedger()
   })
 
   it('refuses a discount larger than the purchase with a 400 naming discountMinor', async () => {
@@ -271,12 +275,14 @@ describe('expiry', () => {
     t.clock.set('2026-05-01T00:00:00Z')
     expect(await expirePoints(t.deps)).toBe(1)
     expect(await expirePoints(t.deps)).toBe(0)
-    const rows = t.sqlite
-      .prepare("select points, reason from ledger_entries where card_id = ? and kind = 'expire'")
-      .all(card.id)
+    const rows = await all(
+      t.db,
+      "select points, reason from ledger_entries where card_id = ? and kind = 'expire'",
+      card.id,
+    )
     expect(rows).toEqual([{ points: -30, reason: '30 points earned on 2026-03-30 expired' }])
     expect((await client.get(`/api/me/cards/${card.id}`)).body.card.balance).toBe(0)
-    assertBalancesMatchLedger()
+    await assertBalancesMatchLedger()
   })
 })
 
@@ -293,24 +299,24 @@ describe('bonuses', () => {
     expect(bob.body.card.balance).toBe(10)
     const annCard = { ...ann.body.card }
     const bobCard = { ...bob.body.card }
-    const balance = (id: string) =>
-      (t.sqlite.prepare('select balance from cards where id = ?').get(id) as { balance: number }).balance
-    expect(balance(annCard.id)).toBe(10)
+    const balance = async (id: string) =>
+      ((await get(t.db, 'select balance from cards where id = ?', id)) as { balance: number }).balance
+    expect(await balance(annCard.id)).toBe(10)
 
     const first = await earn(m.owner, bobCard, 500)
     expect(first.balance).toBe(10 + 5 + 25)
-    expect(balance(annCard.id)).toBe(35)
+    expect(await balance(annCard.id)).toBe(35)
     await earn(m.owner, bobCard, 500)
-    expect(balance(annCard.id)).toBe(35)
-    expect(balance(bobCard.id)).toBe(45)
+    expect(await balance(annCard.id)).toBe(35)
+    expect(await balance(bobCard.id)).toBe(45)
 
     // Referring oneself under another name but the same email earns nothing, and the same email
     // gets no second welcome bonus either: only the purchase's 5 points.
     const self = await t.client().post('/api/join', { slug: m.slug, name: 'Ann again', email: 'ANN@x.test', ref: code })
     await earn(m.owner, self.body.card, 500)
-    expect(balance(annCard.id)).toBe(35)
-    expect(balance(self.body.card.id)).toBe(5)
-    assertBalancesMatchLedger()
+    expect(await balance(annCard.id)).toBe(35)
+    expect(await balance(self.body.card.id)).toBe(5)
+    await assertBalancesMatchLedger()
   })
 
   it('lets a member set a birthday once, change it once a year, and gives the birthday bonus once', async () => {
@@ -330,7 +336,7 @@ describe('bonuses', () => {
     t.clock.advance(DAY_MS)
     expect(await grantBirthdayBonuses(t.deps)).toBe(0)
     expect((await client.get(`/api/me/cards/${card.id}`)).body.card.balance).toBe(30)
-    assertBalancesMatchLedger()
+    await assertBalancesMatchLedger()
   })
 })
 
@@ -354,9 +360,11 @@ describe('tier re-evaluation', () => {
     t.clock.set('2026-04-25T00:00:00Z')
     expect(await reevaluateTiers(t.deps)).toBe(1)
     expect(await reevaluateTiers(t.deps)).toBe(0)
-    const rows = t.sqlite
-      .prepare('select from_tier, to_tier, direction from tier_changes where card_id = ? order by created_at')
-      .all(card.id)
+    const rows = await all(
+      t.db,
+      'select from_tier, to_tier, direction from tier_changes where card_id = ? order by created_at',
+      card.id,
+    )
     expect(rows).toEqual([
       { from_tier: null, to_tier: 'Gold', direction: 'up' },
       { from_tier: 'Gold', to_tier: null, direction: 'down' },

@@ -1,8 +1,8 @@
 import { writeTx } from '../../server/db/connection.js'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { migrate, openDb } from '../../server/db/connection.js'
-import { appendLedgerEntry } from '../../server/db/queries/cards.js'
-import { newId } from '../../server/domain/ids.js'
+import { migrate } from '../../server/db/connection.js'
+import type { Card } from '../../server/db/schema.js'
+import { postEntry } from '../../server/services/program/post-entry.js'
 import {
   notifyTierChange,
   runBirthdays,
@@ -19,6 +19,7 @@ import { addDevice, count, member } from '../helpers/push.js'
 import { startScriptedEndpoint } from '../helpers/push-service.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'
 import { DAY_MS } from '../../server/domain/time.js'
+import { all, get } from '../helpers/db.js'
 
 let t: TestApp
 beforeEach(async () => {
@@ -26,9 +27,9 @@ beforeEach(async () => {
 })
 afterEach(() => t.close())
 
-const payloads = (kind: string) =>
+const payloads = async (kind: string) =>
   (
-    t.sqlite.prepare('select payload from push_notifications where kind = ? order by created_at').all(kind) as {
+    (await all(t.db, 'select payload from push_notifications where kind = ? order by created_at', kind)) as {
       payload: string
     }[]
   ).map((r) => JSON.parse(r.payload))
@@ -52,7 +53,7 @@ describe('birthday', () => {
     t.clock.set('2027-03-10T12:00:00Z')
     expect(await runBirthdays(t.deps)).toEqual({ queued: 1 })
     expect(
-      count(t, 'select count(*) n from push_notifications where card_id = ? and kind = ?', cardId, 'birthday'),
+      await count(t, 'select count(*) n from push_notifications where card_id = ? and kind = ?', cardId, 'birthday'),
     ).toBe(2)
   })
 
@@ -60,12 +61,12 @@ describe('birthday', () => {
     await subscribed({ birthday: '1990-03-10' })
     expect(await runBirthdays(t.deps)).toEqual({ queued: 1 })
     // A new process over the same database file.
-    const reopened = openDb(t.dbFile)
+    const reopened = await t.reopen()
     await migrate(reopened.db)
     const deps2 = { ...t.deps, db: reopened.db }
     expect(await runBirthdays(deps2)).toEqual({ duplicate: 1 })
     await reopened.close()
-    expect(count(t, "select count(*) n from push_notifications where kind = 'birthday'")).toBe(1)
+    expect(await count(t, "select count(*) n from push_notifications where kind = 'birthday'")).toBe(1)
   })
 
   it('catches up a birthday missed while the server was down, but not one long past', async () => {
@@ -89,7 +90,7 @@ describe('birthday', () => {
       },
     })
     expect(await runBirthdays(t.deps)).toEqual({ queued: 1 })
-    expect(t.sqlite.prepare('select not_before from push_outbox').get()).toEqual({
+    expect(await get(t.db, 'select not_before from push_outbox')).toEqual({
       not_before: '2026-03-10T08:00:00.000Z',
     })
     const sender = new PushSender(t.deps)
@@ -119,9 +120,11 @@ describe('birthday', () => {
     const { cardId } = await subscribed({ birthday: '1990-03-10' })
     expect(await runBirthdays(t.deps, { coupons: couponIssuer })).toEqual({ queued: 1 })
     expect(await runBirthdays(t.deps, { coupons: couponIssuer })).toEqual({ duplicate: 1 })
-    const coupons = t.sqlite
-      .prepare('select id, source, state, valid_until from coupons where card_id = ?')
-      .all(cardId) as { id: string }[]
+    const coupons = (await all(
+      t.db,
+      'select id, source, state, valid_until from coupons where card_id = ?',
+      cardId,
+    )) as { id: string }[]
     expect(coupons).toEqual([
       {
         id: expect.any(String),
@@ -130,7 +133,7 @@ describe('birthday', () => {
         valid_until: new Date(t.clock.now().getTime() + 30 * DAY_MS).toISOString(),
       },
     ])
-    expect(payloads('birthday')[0]).toMatchObject({
+    expect((await payloads('birthday'))[0]).toMatchObject({
       url: `/cards/${cardId}/coupons?coupon=${coupons[0]!.id}`,
       couponId: coupons[0]!.id,
     })
@@ -159,7 +162,7 @@ describe('the daily cap', () => {
           .status,
       ).toBe(201)
     }
-    expect(payloads('earned').map((p) => p.body)).toEqual([
+    expect((await payloads('earned')).map((p) => p.body)).toEqual([
       'You earned 5 points. Balance: 5.',
       'You earned 7 points. Balance: 12.',
     ])
@@ -199,7 +202,7 @@ describe('win-back', () => {
     expect(await runWinback(t.deps)).toEqual({})
     t.clock.advance(40 * DAY_MS)
     expect(await runWinback(t.deps)).toEqual({ queued: 1 })
-    expect(payloads('winback')[0]).toMatchObject({ title: 'We miss you, Ada' })
+    expect((await payloads('winback'))[0]).toMatchObject({ title: 'We miss you, Ada' })
   })
 
   it("fires after twice the merchant's default gap for a member with too few visits to know their habit", async () => {
@@ -223,69 +226,33 @@ describe('other automations', () => {
     await addDevice(mem.client)
     expect(await runWelcome(t.deps)).toEqual({ queued: 1 })
     expect(await runWelcome(t.deps)).toEqual({ duplicate: 1 })
-    expect(payloads('welcome')[0].title).toBe(`Welcome to Shop ${/\d+/.exec(m.slug)![0]}`)
+    expect((await payloads('welcome'))[0].title).toBe(`Welcome to Shop ${/\d+/.exec(m.slug)![0]}`)
   })
 
   it('warns N days before points expire, once per expiry date, with the points', async () => {
     const m = await merchantWithOwner(t)
     const mem = await member(t, m.slug)
     await addDevice(mem.client)
-    const at = t.clock.now().toISOString()
     const expires = new Date(t.clock.now().getTime() + 20 * DAY_MS).toISOString()
-    await writeTx(t.db, (tx) =>
-      appendLedgerEntry(
-        tx,
-        {
-          id: newId(),
-          card_id: mem.cardId,
-          merchant_id: m.merchantId,
-          kind: 'earn',
-          points: 40,
-          balance_after: 40,
-          reason: 'test lot',
-          amount_minor: null,
-          currency: null,
-          staff_id: null,
-          api_key_id: null,
-          reverses_entry_id: null,
-          lot_expires_at: expires,
-          program_version: 1,
-          idempotency_key: null,
-          created_at: at,
-        },
-        at,
-      ),
-    )
+    const post = (p: { kind: 'earn' | 'redeem'; points: number; reason: string; lotExpiresAt?: string }) =>
+      writeTx(t.db, (tx) =>
+        postEntry(
+          tx,
+          { id: mem.cardId, merchant_id: m.merchantId } as Card,
+          { merchantId: m.merchantId, staffId: null, apiKeyId: null, role: 'pos' },
+          { ...p, programVersion: 1 },
+          null,
+          t.clock.now(),
+        ),
+      )
+    await post({ kind: 'earn', points: 40, reason: 'test lot', lotExpiresAt: expires })
     // 30 of them are spent: what expires is what is left of the lot (oldest lots are spent first).
-    await writeTx(t.db, (tx) =>
-      appendLedgerEntry(
-        tx,
-        {
-          id: newId(),
-          card_id: mem.cardId,
-          merchant_id: m.merchantId,
-          kind: 'redeem',
-          points: -30,
-          balance_after: 10,
-          reason: 'test spend',
-          amount_minor: null,
-          currency: null,
-          staff_id: null,
-          api_key_id: null,
-          reverses_entry_id: null,
-          lot_expires_at: null,
-          program_version: 1,
-          idempotency_key: null,
-          created_at: at,
-        },
-        at,
-      ),
-    )
+    await post({ kind: 'redeem', points: -30, reason: 'test spend' })
     expect(await runExpiring(t.deps)).toEqual({})
     t.clock.advance(7 * DAY_MS) // 13 days before: inside the default 14
     expect(await runExpiring(t.deps)).toEqual({ queued: 1 })
     expect(await runExpiring(t.deps)).toEqual({ duplicate: 1 })
-    expect(payloads('expiring')[0].body).toMatch(/^10 of your points at Shop \d+ expire soon/)
+    expect((await payloads('expiring'))[0].body).toMatch(/^10 of your points at Shop \d+ expire soon/)
   })
 
   it('sends an offer to its segment only, and only to members who allow marketing', async () => {
@@ -302,7 +269,9 @@ describe('other automations', () => {
     })
     expect(res.status).toBe(201)
     expect(await sendDueOffers(t.deps)).toEqual({ queued: 1 })
-    expect(payloads('offer')).toEqual([expect.objectContaining({ title: 'Hello Bea', url: `/cards/${fresh.cardId}` })])
+    expect(await payloads('offer')).toEqual([
+      expect.objectContaining({ title: 'Hello Bea', url: `/cards/${fresh.cardId}` }),
+    ])
     const all = await manager.post('/api/merchant/push/offers', {
       title: 'To all',
       body: 'Hi',
@@ -313,7 +282,7 @@ describe('other automations', () => {
     t.clock.advance(DAY_MS)
     expect(await sendDueOffers(t.deps)).toEqual({ queued: 2 })
     expect(
-      payloads('offer')
+      (await payloads('offer'))
         .slice(1)
         .map((p) => p.url)
         .sort(),
@@ -338,7 +307,7 @@ describe('other automations', () => {
     ).toBe(201)
     await runTierChanges(t.deps)
     await runTierChanges(t.deps)
-    expect(payloads('tier_up').map((p) => p.title)).toEqual(['You reached Silver!'])
+    expect((await payloads('tier_up')).map((p) => p.title)).toEqual(['You reached Silver!'])
   })
 
   it('tells a member about a tier change once (called by the tier engine)', async () => {
@@ -348,7 +317,7 @@ describe('other automations', () => {
     expect(await notifyTierChange(t.deps, cardId, 'Gold', 'Silver', { direction: 'at_risk', period: '2026-Q1' })).toBe(
       'queued',
     )
-    expect(payloads('tier_up')[0].title).toBe('You reached Gold!')
-    expect(payloads('tier_at_risk')[0].title).toBe('Keep your Gold status')
+    expect((await payloads('tier_up'))[0].title).toBe('You reached Gold!')
+    expect((await payloads('tier_at_risk'))[0].title).toBe('Keep your Gold status')
   })
 })

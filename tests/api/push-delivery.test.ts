@@ -9,6 +9,7 @@ import { merchantWithOwner } from '../helpers/factories.js'
 import { addDevice, count, member } from '../helpers/push.js'
 import { startPushService, startScriptedEndpoint } from '../helpers/push-service.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'
+import { all, get } from '../helpers/db.js'
 
 let t: TestApp
 let service: Awaited<ReturnType<typeof startPushService>>
@@ -52,9 +53,9 @@ describe('delivery through a real mock push service (web-push-testing)', () => {
       notificationId: expect.any(String),
       kind: 'birthday',
     })
-    const attempt = t.sqlite.prepare('select status from push_attempts').all()
+    const attempt = await all(t.db, 'select status from push_attempts')
     expect(attempt).toEqual([{ status: 201 }])
-    expect(count(t, "select count(*) n from push_outbox where state = 'sent'")).toBe(1)
+    expect(await count(t, "select count(*) n from push_outbox where state = 'sent'")).toBe(1)
   })
 
   it('reports a push the service refuses for a wrong VAPID key (400) and does not retry it', async () => {
@@ -64,15 +65,15 @@ describe('delivery through a real mock push service (web-push-testing)', () => {
     await runBirthdays(t.deps)
     const report = await new PushSender(t.deps).drain()
     expect(report).toMatchObject({ sent: 0, failed: 1, retried: 0 })
-    expect(t.sqlite.prepare('select status from push_attempts').all()).toEqual([{ status: 400 }])
-    expect(t.sqlite.prepare('select state, last_status from push_outbox').get()).toEqual({
+    expect(await all(t.db, 'select status from push_attempts')).toEqual([{ status: 400 }])
+    expect(await get(t.db, 'select state, last_status from push_outbox')).toEqual({
       state: 'failed',
       last_status: 400,
     })
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/push rejected: .* 400/))
     expect(await service.messages(sub.clientHash)).toEqual([])
     // The subscription itself is fine; only our request was wrong.
-    expect(count(t, 'select count(*) n from push_subscriptions')).toBe(1)
+    expect(await count(t, 'select count(*) n from push_subscriptions')).toBe(1)
     warn.mockRestore()
     quiet.mockRestore()
   })
@@ -83,20 +84,20 @@ describe('delivery through a real mock push service (web-push-testing)', () => {
     await runBirthdays(t.deps)
     const report = await new PushSender(t.deps).drain()
     expect(report).toMatchObject({ sent: 0, failed: 1, pruned: 1 })
-    expect(t.sqlite.prepare('select status from push_attempts').all()).toEqual([{ status: 410 }])
-    expect(count(t, 'select count(*) n from push_subscriptions')).toBe(0)
+    expect(await all(t.db, 'select status from push_attempts')).toEqual([{ status: 410 }])
+    expect(await count(t, 'select count(*) n from push_subscriptions')).toBe(0)
   })
 
   it('sends nothing twice after a restart: rows caught mid-send are failed, not resent', async () => {
     const { sub } = await subscribedMember()
     await runBirthdays(t.deps)
     // The process died after claiming the row (queued -> sending) and before recording the answer.
-    t.sqlite.prepare("update push_outbox set state = 'sending'").run()
+    await writeTx(t.db, (tx) => all(tx, "update push_outbox set state = 'sending'"))
     const restarted = new PushSender(t.deps)
     expect(await restarted.recover()).toBe(1)
     expect(await restarted.drain()).toMatchObject({ sent: 0 })
     expect(await service.messages(sub.clientHash)).toEqual([])
-    expect(t.sqlite.prepare('select state from push_outbox').get()).toEqual({ state: 'failed' })
+    expect(await get(t.db, 'select state from push_outbox')).toEqual({ state: 'failed' })
     // And a birthday already queued is not queued again by the next run.
     expect(await runBirthdays(t.deps)).toEqual({ duplicate: 1 })
   })
@@ -139,7 +140,7 @@ describe('the sender against a scripted endpoint', () => {
     expect(ep.seen).toHaveLength(1)
     t.clock.advance(1_000)
     expect(await sender.drain()).toMatchObject({ sent: 1 })
-    expect(t.sqlite.prepare('select status from push_attempts order by created_at').all()).toEqual([
+    expect(await all(t.db, 'select status from push_attempts order by created_at')).toEqual([
       { status: 429 },
       { status: 201 },
     ])
@@ -155,13 +156,13 @@ describe('the sender against a scripted endpoint', () => {
       const before = t.clock.now().getTime()
       const r = await sender.drain()
       if (r.failed) break
-      const row = t.sqlite.prepare('select not_before from push_outbox').get() as { not_before: string }
+      const row = (await get(t.db, 'select not_before from push_outbox')) as { not_before: string }
       waits.push(Date.parse(row.not_before) - before)
       t.clock.set(row.not_before)
     }
     expect(waits).toEqual([30_000, 60_000, 120_000, 240_000, 480_000])
-    expect(t.sqlite.prepare('select state, attempts from push_outbox').get()).toEqual({ state: 'failed', attempts: 6 })
-    expect(count(t, 'select count(*) n from push_attempts where status = 503')).toBe(6)
+    expect(await get(t.db, 'select state, attempts from push_outbox')).toEqual({ state: 'failed', attempts: 6 })
+    expect(await count(t, 'select count(*) n from push_attempts where status = 503')).toBe(6)
     await ep.close()
   })
 
@@ -193,6 +194,6 @@ describe('the sender against a scripted endpoint', () => {
         ),
       ),
     ).rejects.toMatchObject({ code: 'payload_too_large' })
-    expect(count(t, 'select count(*) n from push_outbox')).toBe(0)
+    expect(await count(t, 'select count(*) n from push_outbox')).toBe(0)
   })
 })

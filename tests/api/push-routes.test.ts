@@ -5,6 +5,7 @@ import { notifyTierChange } from '../../server/services/push/automations.js'
 import { addStaff, merchantWithOwner } from '../helpers/factories.js'
 import { addDevice, count, member } from '../helpers/push.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'
+import { get } from '../helpers/db.js'
 
 let t: TestApp
 beforeEach(async () => {
@@ -45,9 +46,9 @@ describe('devices', () => {
     expect((await a.client.post('/api/me/push/subscriptions', { endpoint, keys: KEYS })).status).toBe(201)
     expect((await a.client.post('/api/me/push/subscriptions', { endpoint, keys: KEYS })).status).toBe(201)
     expect((await b.client.post('/api/me/push/subscriptions', { endpoint, keys: KEYS })).status).toBe(201)
-    expect(t.sqlite.prepare('select count(*) n, max(customer_id) c from push_subscriptions').get()).toEqual({
+    expect(await get(t.db, 'select count(*) n, max(customer_id) c from push_subscriptions')).toEqual({
       n: 1,
-      c: (t.sqlite.prepare('select customer_id from cards where id = ?').get(b.cardId) as { customer_id: string })
+      c: ((await get(t.db, 'select customer_id from cards where id = ?', b.cardId)) as { customer_id: string })
         .customer_id,
     })
   })
@@ -60,11 +61,11 @@ describe('devices', () => {
     expect((await b.client.post('/api/me/push/unsubscribe', { endpoint: 'https://push.example.test/a' })).status).toBe(
       204,
     )
-    expect(count(t, 'select count(*) n from push_subscriptions')).toBe(1)
+    expect(await count(t, 'select count(*) n from push_subscriptions')).toBe(1)
     expect((await a.client.post('/api/me/push/unsubscribe', { endpoint: 'https://push.example.test/a' })).status).toBe(
       204,
     )
-    expect(count(t, 'select count(*) n from push_subscriptions')).toBe(0)
+    expect(await count(t, 'select count(*) n from push_subscriptions')).toBe(0)
   })
 
   it('refuses an endpoint that is not a URL', async () => {
@@ -149,7 +150,7 @@ describe('the console', () => {
     await member(t, m.slug, { name: 'Bea', marketingConsent: false })
     await addDevice(a.client)
     expect(await notifyTierChange(t.deps, a.cardId, null, 'Gold')).toBe('queued')
-    const id = (t.sqlite.prepare('select id from push_notifications').get() as { id: string }).id
+    const id = ((await get(t.db, 'select id from push_notifications')) as { id: string }).id
     // The service worker reports the click; no session is needed (the id is unguessable).
     expect((await t.client().post('/api/push/clicks', { notificationId: id })).status).toBe(204)
     expect((await t.client().post('/api/push/clicks', { notificationId: id })).status).toBe(204)

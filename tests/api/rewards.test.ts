@@ -4,6 +4,7 @@ import { issueCoupon } from '../../server/services/perks/coupons.js'
 import type { TestClient } from '../helpers/test-app.js'
 import { addStaff, idemKey, joinedCustomer, merchantWithOwner, scan } from '../helpers/factories.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'
+import { all, get } from '../helpers/db.js'
 
 let t: TestApp
 beforeEach(async () => {
@@ -11,16 +12,16 @@ beforeEach(async () => {
 })
 afterEach(() => t.close())
 
-function balanceEqualsLedger(cardId: string) {
-  const row = t.sqlite
-    .prepare(
-      'select c.balance, coalesce(sum(e.points),0) total from cards c left join ledger_entries e on e.card_id = c.id where c.id = ? group by c.id',
-    )
-    .get(cardId) as { balance: number; total: number }
+async function balanceEqualsLedger(cardId: string) {
+  const row = (await get(
+    t.db,
+    'select c.balance, coalesce(sum(e.points),0) total from cards c left join ledger_entries e on e.card_id = c.id where c.id = ? group by c.id',
+    cardId,
+  )) as { balance: number; total: number }
   expect(row.balance).toBe(row.total)
   return row.balance
 }
-const count = (table: string) => (t.sqlite.prepare(`select count(*) n from ${table}`).get() as { n: number }).n
+const count = async (table: string) => ((await get(t.db, `select count(*) n from ${table}`)) as { n: number }).n
 
 const coffee = { name: 'Free coffee', terms: 'Any size', image: '☕', pointsCost: 150, validDays: 30 }
 
@@ -125,7 +126,7 @@ describe('redeeming a reward', () => {
     expect(res.body.coupon.code).toMatch(/^[0-9A-HJKMNP-TV-Z]{10}$/)
     expect(res.body.coupon.qrPayload).toBe(`LWC1:${res.body.coupon.code}`)
     expect(res.body.coupon.validUntil).toBe(new Date(t.clock.now().getTime() + 30 * 86_400_000).toISOString())
-    expect(balanceEqualsLedger(card.id)).toBe(50)
+    expect(await balanceEqualsLedger(card.id)).toBe(50)
     const perks = await client.get(`/api/me/cards/${card.id}/perks`)
     expect(perks.body.balance).toBe(50)
     expect(perks.body.coupons.map((c: { id: string }) => c.id)).toEqual([res.body.coupon.id])
@@ -137,7 +138,7 @@ describe('redeeming a reward', () => {
     const { owner, client, card } = await setup()
     const r = await createReward(owner)
     await earn(owner, card, 149)
-    const before = { ledger: count('ledger_entries'), coupons: count('coupons') }
+    const before = { ledger: await count('ledger_entries'), coupons: await count('coupons') }
     const res = await redeem(client, card.id, r.id)
     expect(res.status).toBe(422)
     expect(res.body.error).toMatchObject({
@@ -145,8 +146,8 @@ describe('redeeming a reward', () => {
       message: '"Free coffee" costs 150 points; the card has 149.',
     })
     expect(res.body.error.details).toMatchObject({ balance: 149, cost: 150, missing: 1 })
-    expect({ ledger: count('ledger_entries'), coupons: count('coupons') }).toEqual(before)
-    expect(balanceEqualsLedger(card.id)).toBe(149)
+    expect({ ledger: await count('ledger_entries'), coupons: await count('coupons') }).toEqual(before)
+    expect(await balanceEqualsLedger(card.id)).toBe(149)
   })
 
   it('replays the same Idempotency-Key instead of spending twice', async () => {
@@ -158,8 +159,8 @@ describe('redeeming a reward', () => {
     const again = await redeem(client, card.id, r.id, key)
     expect(again.status).toBe(201)
     expect(again.body.coupon.id).toBe(first.body.coupon.id)
-    expect(balanceEqualsLedger(card.id)).toBe(250)
-    expect(count('coupons')).toBe(1)
+    expect(await balanceEqualsLedger(card.id)).toBe(250)
+    expect(await count('coupons')).toBe(1)
   })
 
   it('takes stock atomically: the last one goes to one member, the next gets out of stock', async () => {
@@ -173,7 +174,7 @@ describe('redeeming a reward', () => {
     const loser = a.status === 409 ? a : b
     expect(loser.body.error.code).toBe('reward_out_of_stock')
     expect((await owner.get('/api/merchant/rewards')).body.rewards[0].stock).toBe(0)
-    expect(balanceEqualsLedger(card.id) + balanceEqualsLedger(bob.card.id)).toBe(250)
+    expect((await balanceEqualsLedger(card.id)) + (await balanceEqualsLedger(bob.card.id))).toBe(250)
     const perks = await bob.client.get(`/api/me/cards/${bob.card.id}/perks`)
     expect(perks.body.rewards[0]).toMatchObject({ id: r.id, available: false, stock: 0 })
   })
@@ -187,7 +188,7 @@ describe('redeeming a reward', () => {
     const third = await redeem(client, card.id, r.id)
     expect(third.status).toBe(409)
     expect(third.body.error.code).toBe('reward_limit_reached')
-    expect(balanceEqualsLedger(card.id)).toBe(80)
+    expect(await balanceEqualsLedger(card.id)).toBe(80)
     const perks = await client.get(`/api/me/cards/${card.id}/perks`)
     expect(perks.body.rewards[0]).toMatchObject({ remainingForMember: 0, available: false })
   })
@@ -201,7 +202,7 @@ describe('redeeming a reward', () => {
     const other = await merchantWithOwner(t)
     const foreign = await createReward(other.owner)
     expect((await redeem(client, card.id, foreign.id)).status).toBe(404)
-    expect(balanceEqualsLedger(card.id)).toBe(500)
+    expect(await balanceEqualsLedger(card.id)).toBe(500)
   })
 
   it("does not let a customer redeem on, or see the coupons of, another customer's card", async () => {
@@ -214,7 +215,7 @@ describe('redeeming a reward', () => {
     expect(peek.status).toBe(404)
     expect(JSON.stringify(peek.body)).not.toContain('LWC1')
     expect((await t.client().get(`/api/me/cards/${card.id}/perks`)).status).toBe(401)
-    expect(balanceEqualsLedger(card.id)).toBe(200)
+    expect(await balanceEqualsLedger(card.id)).toBe(200)
   })
 })
 
@@ -246,9 +247,11 @@ describe('redeeming a coupon at the till', () => {
       at: t.clock.now().toISOString(),
       staffName: expect.stringMatching(/^cashier/),
     })
-    const rows = t.sqlite
-      .prepare('select staff_id, created_at from coupon_redemptions where coupon_id = ?')
-      .all(coupon.id) as Array<{ staff_id: string }>
+    const rows = (await all(
+      t.db,
+      'select staff_id, created_at from coupon_redemptions where coupon_id = ?',
+      coupon.id,
+    )) as Array<{ staff_id: string }>
     expect(rows).toHaveLength(1)
     expect(rows[0]!.staff_id).toEqual(expect.any(String))
     const again = await redeemCode(cashier, coupon.code)
@@ -269,8 +272,8 @@ describe('redeeming a coupon at the till', () => {
     expect(ok).toHaveLength(1)
     expect(used).toHaveLength(49)
     for (const r of used) expect(r.body.error.code).toBe('coupon_already_used')
-    expect(count('coupon_redemptions')).toBe(1)
-    const row = t.sqlite.prepare('select uses, state from coupons where id = ?').get(coupon.id)
+    expect(await count('coupon_redemptions')).toBe(1)
+    const row = await get(t.db, 'select uses, state from coupons where id = ?', coupon.id)
     expect(row).toEqual({ uses: 1, state: 'used' })
   })
 
@@ -281,7 +284,7 @@ describe('redeeming a coupon at the till', () => {
     const retry = await redeemCode(cashier, coupon.code, key)
     expect(retry.status).toBe(200)
     expect(retry.body.redemption.id).toBe(first.body.redemption.id)
-    expect(count('coupon_redemptions')).toBe(1)
+    expect(await count('coupon_redemptions')).toBe(1)
   })
 
   it('refuses a coupon outside its hours with 422 and a message that says when it is valid', async () => {
@@ -321,7 +324,7 @@ describe('redeeming a coupon at the till', () => {
     const res = await redeemCode(cashier, coupon.code)
     expect(res.status).toBe(422)
     expect(res.body.error.details.reason).toBe('expired')
-    expect(t.sqlite.prepare('select uses from coupons where id = ?').get(coupon.id)).toEqual({ uses: 0 })
+    expect(await get(t.db, 'select uses from coupons where id = ?', coupon.id)).toEqual({ uses: 0 })
   })
 
   it("does not let staff of merchant B look up or redeem merchant A's coupon", async () => {
@@ -333,7 +336,7 @@ describe('redeeming a coupon at the till', () => {
     const res = await redeemCode(b.owner, coupon.code)
     expect(res.status).toBe(404)
     expect(res.body.error.code).toBe('coupon_not_found')
-    expect(count('coupon_redemptions')).toBe(0)
+    expect(await count('coupon_redemptions')).toBe(0)
   })
 
   it("lists the usable coupons of a scanned card for the cashier, and only on this merchant's handle", async () => {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { addStaff, joinedCustomer, merchantWithOwner } from '../helpers/factories.js'
 import { makeTestApp, SETUP_TOKEN, type TestApp } from '../helpers/test-app.js'
+import { get } from '../helpers/db.js'
 
 let t: TestApp
 afterEach(() => t.close())
@@ -80,7 +81,7 @@ describe('first-run setup', () => {
       merchant: { slug: 'corner', currency: 'PLN' },
     })
     expect((await c.get('/api/staff/me')).status).toBe(200)
-    const hash = (t.sqlite.prepare('select password_hash h from staff').get() as { h: string }).h
+    const hash = ((await get(t.db, 'select password_hash h from staff')) as { h: string }).h
     expect(hash).toMatch(/^\$argon2id\$/)
     const again = await t.client().post('/api/setup', { ...form, slug: 'other', ownerEmail: 'x@y.test' })
     expect(again.status).toBe(409)
@@ -130,7 +131,7 @@ describe('staff sessions and roles', () => {
     const res = await owner.post('/api/merchant/api-keys', { name: 'Evil' }, { origin: 'https://evil.example' })
     expect(res.status).toBe(403)
     expect(res.body.error.code).toBe('origin_mismatch')
-    expect((t.sqlite.prepare('select count(*) n from api_keys').get() as { n: number }).n).toBe(0)
+    expect(((await get(t.db, 'select count(*) n from api_keys')) as { n: number }).n).toBe(0)
   })
 
   it('ends the session on logout', async () => {

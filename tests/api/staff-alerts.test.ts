@@ -6,6 +6,7 @@ import { count, member } from '../helpers/push.js'
 import { startPushService } from '../helpers/push-service.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'
 import { DAY_MS } from '../../server/domain/time.js'
+import { all } from '../helpers/db.js'
 
 let t: TestApp
 let service: Awaited<ReturnType<typeof startPushService>>
@@ -44,8 +45,8 @@ async function normalHistory(s: Awaited<ReturnType<typeof shop>>, days = 14) {
   }
 }
 
-const alerts = () =>
-  t.sqlite.prepare('select rule, alert_key, count, threshold, state from staff_alerts order by rule').all() as Record<
+const alerts = async () =>
+  (await all(t.db, 'select rule, alert_key, count, threshold, state from staff_alerts order by rule')) as Record<
     string,
     unknown
   >[]
@@ -55,7 +56,7 @@ describe('staff anomaly alerts', () => {
     const s = await shop()
     await normalHistory(s)
     expect(await detectStaffAnomalies(t.deps)).toEqual({ created: 0, updated: 0, pushed: 0 })
-    expect(alerts()).toEqual([])
+    expect(await alerts()).toEqual([])
   })
 
   it("flag an hour far above the staff member's norm, exactly once", async () => {
@@ -65,13 +66,13 @@ describe('staff anomaly alerts', () => {
     const hour = Date.parse('2026-03-10T11:00:00.000Z')
     for (let i = 0; i < 13; i++) await s.award(s.cards[i % 12]!, hour + i * 4 * MIN + 30_000)
     expect((await detectStaffAnomalies(t.deps)).created).toBe(1)
-    expect(alerts()).toEqual([
+    expect(await alerts()).toEqual([
       { rule: 'rate', alert_key: `rate:${s.cashierId}:2026-03-10T11`, count: 13, threshold: 12, state: 'open' },
     ])
     expect((await detectStaffAnomalies(t.deps)).created).toBe(0)
     t.clock.advance(2 * DAY_MS)
     expect((await detectStaffAnomalies(t.deps)).created).toBe(0)
-    expect(count(t, 'select count(*) n from staff_alerts')).toBe(1)
+    expect(await count(t, 'select count(*) n from staff_alerts')).toBe(1)
   })
 
   it('flag one card awarded three times in ten minutes, and catch up after downtime', async () => {
@@ -85,7 +86,7 @@ describe('staff anomaly alerts', () => {
     await s.award(s.cards[0]!, at + 7 * MIN)
     t.clock.advance(3 * DAY_MS)
     expect((await detectStaffAnomalies(t.deps)).created).toBe(1)
-    expect(alerts()).toEqual([expect.objectContaining({ rule: 'repeat_card', count: 3, threshold: 3 })])
+    expect(await alerts()).toEqual([expect.objectContaining({ rule: 'repeat_card', count: 3, threshold: 3 })])
     expect((await detectStaffAnomalies(t.deps)).created).toBe(0)
   })
 
@@ -94,12 +95,12 @@ describe('staff anomaly alerts', () => {
     const start = t.clock.now().getTime() - 30 * HOUR
     for (let i = 0; i < (30 * 60) / 4; i++) await s.award(s.cards[4]!, start + i * 4 * MIN)
     await detectStaffAnomalies(t.deps)
-    const repeats = () => alerts().filter((a) => a.rule === 'repeat_card')
-    expect(repeats()).toEqual([expect.objectContaining({ count: 450 })]) // every award of the run (the entry ids stop at 100)
+    const repeats = async () => (await alerts()).filter((a) => a.rule === 'repeat_card')
+    expect(await repeats()).toEqual([expect.objectContaining({ count: 450 })]) // every award of the run (the entry ids stop at 100)
     t.clock.advance(HOUR)
     await s.award(s.cards[4]!, t.clock.now().getTime() - 2 * MIN)
     await detectStaffAnomalies(t.deps)
-    expect(repeats()).toHaveLength(1)
+    expect(await repeats()).toHaveLength(1)
   })
 
   it('flag awards outside the opening hours the owner set, and none without hours', async () => {
@@ -114,13 +115,13 @@ describe('staff anomaly alerts', () => {
     expect(put.status).toBe(200)
     expect((await owner.get('/api/merchant/opening-hours')).body.hours[0]).toEqual(day)
     expect((await detectStaffAnomalies(t.deps)).created).toBe(1)
-    expect(alerts()).toEqual([
+    expect(await alerts()).toEqual([
       { rule: 'off_hours', alert_key: `off_hours:${s.cashierId}:2026-03-10`, count: 1, threshold: 0, state: 'open' },
     ])
     // A second late award the same evening grows the same alert.
     await s.award(s.cards[2]!, Date.parse('2026-03-10T21:50:00.000Z'))
     expect(await detectStaffAnomalies(t.deps)).toMatchObject({ created: 0, updated: 1 })
-    expect(alerts()).toEqual([expect.objectContaining({ count: 2 })])
+    expect(await alerts()).toEqual([expect.objectContaining({ count: 2 })])
   })
 
   it('are listed with who, when and the entries, and can be acknowledged or dismissed by owners and managers only', async () => {

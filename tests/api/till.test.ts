@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { addStaff, currentCode, idemKey, joinedCustomer, merchantWithOwner, scan } from '../helpers/factories.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'
+import { get } from '../helpers/db.js'
 
 let t: TestApp
 beforeEach(async () => {
@@ -8,13 +9,13 @@ beforeEach(async () => {
 })
 afterEach(() => t.close())
 
-const ledgerRows = () => (t.sqlite.prepare('select count(*) n from ledger_entries').get() as { n: number }).n
-function balanceEqualsLedger(cardId: string) {
-  const row = t.sqlite
-    .prepare(
-      'select c.balance, coalesce(sum(e.points),0) total from cards c left join ledger_entries e on e.card_id = c.id where c.id = ? group by c.id',
-    )
-    .get(cardId) as { balance: number; total: number }
+const ledgerRows = async () => ((await get(t.db, 'select count(*) n from ledger_entries')) as { n: number }).n
+async function balanceEqualsLedger(cardId: string) {
+  const row = (await get(
+    t.db,
+    'select c.balance, coalesce(sum(e.points),0) total from cards c left join ledger_entries e on e.card_id = c.id where c.id = ? group by c.id',
+    cardId,
+  )) as { balance: number; total: number }
   expect(row.balance).toBe(row.total)
   return row.balance
 }
@@ -91,14 +92,14 @@ describe('awarding points', () => {
     const detail = await client.get(`/api/me/cards/${card.id}`)
     expect(detail.body.card.balance).toBe(12)
     expect(detail.body.history[0]).toMatchObject({ reason: 'Purchase of 12.99 EUR', points: 12, balanceAfter: 12 })
-    expect(balanceEqualsLedger(card.id)).toBe(12)
+    expect(await balanceEqualsLedger(card.id)).toBe(12)
   })
 
   it('writes exactly one ledger row for 20 concurrent identical requests, and answers them all alike', async () => {
     const { cashier, card } = await setup()
     const handle = await scan(t, cashier, card)
     const key = idemKey()
-    const before = ledgerRows()
+    const before = await ledgerRows()
     const answers = await Promise.all(
       Array.from({ length: 20 }, () =>
         cashier.post('/api/staff/earn', { handle, amountMinor: 500 }, { 'idempotency-key': key }),
@@ -106,8 +107,8 @@ describe('awarding points', () => {
     )
     expect(new Set(answers.map((a) => a.status))).toEqual(new Set([201]))
     expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1)
-    expect(ledgerRows() - before).toBe(1)
-    expect(balanceEqualsLedger(card.id)).toBe(5)
+    expect((await ledgerRows()) - before).toBe(1)
+    expect(await balanceEqualsLedger(card.id)).toBe(5)
   })
 
   it('answers 409 when an Idempotency-Key is reused with a different body, and writes nothing', async () => {
@@ -121,7 +122,7 @@ describe('awarding points', () => {
       code: 'idempotency_conflict',
       message: expect.stringMatching(/different request/),
     })
-    expect(balanceEqualsLedger(card.id)).toBe(5)
+    expect(await balanceEqualsLedger(card.id)).toBe(5)
   })
 
   it.each([
@@ -135,12 +136,12 @@ describe('awarding points', () => {
   ])('refuses %s with 400 and writes nothing', async (_label, body, headers) => {
     const { cashier, card } = await setup()
     const handle = await scan(t, cashier, card)
-    const before = ledgerRows()
+    const before = await ledgerRows()
     const res = await cashier.post('/api/staff/earn', { handle, ...body }, headers ?? { 'idempotency-key': idemKey() })
     expect(res.status).toBe(400)
     expect(res.body.error.code).toBe('validation_failed')
     expect(res.body.error.message).toMatch(/\w+: /)
-    expect(ledgerRows()).toBe(before)
+    expect(await ledgerRows()).toBe(before)
   })
 
   it('refuses an expired or foreign handle', async () => {
@@ -157,7 +158,7 @@ describe('awarding points', () => {
     const late = await cashier.post('/api/staff/earn', { handle, amountMinor: 500 }, { 'idempotency-key': idemKey() })
     expect(late.status).toBe(410)
     expect(late.body.error.code).toBe('handle_expired')
-    expect(balanceEqualsLedger(card.id)).toBe(0)
+    expect(await balanceEqualsLedger(card.id)).toBe(0)
     expect(merchantId).toBeTruthy()
   })
 
@@ -194,7 +195,7 @@ describe('awarding points', () => {
     )
     expect(tooMuch.status).toBe(422)
     expect(tooMuch.body.error.code).toBe('insufficient_balance')
-    expect(balanceEqualsLedger(card.id)).toBe(30)
+    expect(await balanceEqualsLedger(card.id)).toBe(30)
   })
 
   it('undoes the last award within 10 minutes with a reversal entry, once', async () => {
@@ -221,7 +222,7 @@ describe('awarding points', () => {
     const history = (await client.get(`/api/me/cards/${card.id}`)).body.history
     expect(history.map((e: { kind: string }) => e.kind)).toEqual(['reversal', 'earn'])
     expect(history[1].reversed).toBe(true)
-    expect(balanceEqualsLedger(card.id)).toBe(0)
+    expect(await balanceEqualsLedger(card.id)).toBe(0)
   })
 
   it('refuses to undo after 10 minutes', async () => {
@@ -237,6 +238,6 @@ describe('awarding points', () => {
     )
     expect(res.status).toBe(422)
     expect(res.body.error.code).toBe('undo_window_passed')
-    expect(balanceEqualsLedger(card.id)).toBe(20)
+    expect(await balanceEqualsLedger(card.id)).toBe(20)
   })
 })

@@ -4,6 +4,7 @@ import { issueCoupon } from '../../server/services/perks/coupons.js'
 import { addPasskey, earn, linkIn, passkeySignIn, startMailbox, unbalancedCards } from '../helpers/account.js'
 import { addStaff, currentCode, joinedCustomer, merchantWithOwner } from '../helpers/factories.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'
+import { all, get } from '../helpers/db.js'
 
 let t: TestApp
 beforeEach(async () => {
@@ -11,9 +12,9 @@ beforeEach(async () => {
 })
 afterEach(() => t.close())
 
-const merchantTotal = (merchantId: string) =>
+const merchantTotal = async (merchantId: string) =>
   (
-    t.sqlite.prepare('select coalesce(sum(points), 0) n from ledger_entries where merchant_id = ?').get(merchantId) as {
+    (await get(t.db, 'select coalesce(sum(points), 0) n from ledger_entries where merchant_id = ?', merchantId)) as {
       n: number
     }
   ).n
@@ -39,24 +40,24 @@ describe('two wallets meeting', () => {
         now: t.clock.now(),
       }),
     )
-    const lotsBefore = t.sqlite
-      .prepare(
-        "select points, lot_expires_at from ledger_entries where card_id = ? and kind = 'earn' order by created_at",
-      )
-      .all(phone2.card.id) as { points: number; lot_expires_at: string }[]
+    const lotsBefore = (await all(
+      t.db,
+      "select points, lot_expires_at from ledger_entries where card_id = ? and kind = 'earn' order by created_at",
+      phone2.card.id,
+    )) as { points: number; lot_expires_at: string }[]
     expect(lotsBefore.map((l) => l.points)).toEqual([7, 3])
 
     expect((await passkeySignIn(phone2.client, authenticator)).status).toBe(200)
 
-    const moved = t.sqlite
-      .prepare(
-        "select points, lot_expires_at from ledger_entries where card_id = ? and kind = 'transfer' order by lot_expires_at",
-      )
-      .all(phone1.card.id)
+    const moved = await all(
+      t.db,
+      "select points, lot_expires_at from ledger_entries where card_id = ? and kind = 'transfer' order by lot_expires_at",
+      phone1.card.id,
+    )
     expect(moved).toEqual(lotsBefore)
-    const couponNow = t.sqlite.prepare('select card_id, state from coupons where id = ?').get(coupon.id)
+    const couponNow = await get(t.db, 'select card_id, state from coupons where id = ?', coupon.id)
     expect(couponNow).toEqual({ card_id: phone1.card.id, state: 'active' })
-    expect(unbalancedCards(t)).toEqual([])
+    expect(await unbalancedCards(t)).toEqual([])
   })
 
   it('combines cards of different merchants and merges two cards of one merchant with transfer entries', async () => {
@@ -74,7 +75,7 @@ describe('two wallets meeting', () => {
     const salon2 = (await phone2.client.post('/api/join', { slug: salon.slug, name: 'Ada' })).body.card
     await earn(t, cafe.owner, phone2.card, 500)
     await earn(t, salon.owner, salon2, 900)
-    const totals = [cafe, bakery, salon].map((m) => merchantTotal(m.merchantId))
+    const totals = await Promise.all([cafe, bakery, salon].map((m) => merchantTotal(m.merchantId)))
 
     const res = await passkeySignIn(phone2.client, authenticator)
     expect(res.status).toBe(200)
@@ -101,25 +102,29 @@ describe('two wallets meeting', () => {
       balanceAfter: 17,
       reason: `Moved from card ${phone2.card.cardNumber}`,
     })
-    const old = t.sqlite
-      .prepare('select balance, closed_at, closed_into_card_id from cards where id = ?')
-      .get(phone2.card.id)
+    const old = await get(
+      t.db,
+      'select balance, closed_at, closed_into_card_id from cards where id = ?',
+      phone2.card.id,
+    )
     expect(old).toEqual({ balance: 0, closed_at: t.clock.now().toISOString(), closed_into_card_id: phone1.card.id })
-    const out = t.sqlite
-      .prepare("select points, balance_after, reason from ledger_entries where card_id = ? and kind = 'transfer'")
-      .get(phone2.card.id)
+    const out = await get(
+      t.db,
+      "select points, balance_after, reason from ledger_entries where card_id = ? and kind = 'transfer'",
+      phone2.card.id,
+    )
     expect(out).toEqual({ points: -5, balance_after: 0, reason: `Moved to card ${phone1.card.cardNumber}` })
-    expect(t.sqlite.prepare('select count(*) n from ledger_entries where card_id = ?').get(phone2.card.id)).toEqual({
+    expect(await get(t.db, 'select count(*) n from ledger_entries where card_id = ?', phone2.card.id)).toEqual({
       n: 2,
     })
 
     // Every ledger still sums to its balance and each merchant's books are unchanged.
-    expect(unbalancedCards(t)).toEqual([])
-    expect([cafe, bakery, salon].map((m) => merchantTotal(m.merchantId))).toEqual(totals)
+    expect(await unbalancedCards(t)).toEqual([])
+    expect(await Promise.all([cafe, bakery, salon].map((m) => merchantTotal(m.merchantId)))).toEqual(totals)
 
     // The merged-away wallet keeps no personal data; the closed card takes no more points.
     expect(
-      t.sqlite.prepare('select name, email, merged_into_id from customers where merged_into_id is not null').all(),
+      await all(t.db, 'select name, email, merged_into_id from customers where merged_into_id is not null'),
     ).toHaveLength(1)
     const scan = await cafe.owner.post('/api/staff/scan', { code: currentCode(t, phone2.card) })
     expect(scan.status).toBe(410)
@@ -133,7 +138,7 @@ describe('two wallets meeting', () => {
     const res = await passkeySignIn(phone.client, authenticator)
     expect(res.body).toEqual({ signedIn: true, movedCards: 0, mergedCards: 0 })
     expect((await phone.client.get('/api/me/cards')).body.cards).toHaveLength(1)
-    expect(t.sqlite.prepare('select count(*) n from customers').get()).toEqual({ n: 1 })
+    expect(await get(t.db, 'select count(*) n from customers')).toEqual({ n: 1 })
   })
 
   it('merges the same way when the sign-in is by email link, and passkeys and consents follow the member', async () => {
@@ -164,7 +169,7 @@ describe('two wallets meeting', () => {
       ).toMatchObject({ granted: true })
       // The address had never been proven: the device that typed it at join is signed out (it may not be its owner's).
       expect((await home.get('/api/me/cards')).status).toBe(401)
-      expect(unbalancedCards(local)).toEqual([])
+      expect(await unbalancedCards(local)).toEqual([])
     } finally {
       await local.close()
       await mailbox.close()

@@ -5,6 +5,7 @@ import { expect } from 'vitest'
 import { idemKey, scan } from './factories.js'
 import { SoftAuthenticator } from './soft-authenticator.js'
 import type { TestApp, TestClient } from './test-app.js'
+import { all, get } from './db.js'
 
 export const ORIGIN = 'http://localhost:3000'
 
@@ -78,17 +79,33 @@ export async function earn(
 }
 
 /** Every card's cached balance equals the sum of its ledger; returns the offending cards (none). */
-export function unbalancedCards(t: TestApp): unknown[] {
-  return t.sqlite
-    .prepare(
-      `select c.id, c.balance, coalesce(sum(e.points), 0) as total from cards c left join ledger_entries e on e.card_id = c.id
+export async function unbalancedCards(t: TestApp): Promise<unknown[]> {
+  return await all(
+    t.db,
+    `select c.id, c.balance, coalesce(sum(e.points), 0) as total from cards c left join ledger_entries e on e.card_id = c.id
        group by c.id having c.balance != coalesce(sum(e.points), 0)`,
-    )
-    .all()
+  )
 }
 
-/** The database file and its WAL, after a checkpoint, as one buffer to search. */
-export function databaseBytes(t: TestApp, fs: typeof import('node:fs')): Buffer {
+/**
+ * What the database holds, as one buffer to search. SQLite: the file and its WAL after a
+ * checkpoint, whose secure_delete overwrites erased bytes. PostgreSQL keeps erased bytes in dead
+ * row versions until VACUUM reuses the space (docs/deploying.md), so there the search covers every
+ * live row of every table: what any query, dump or backup can still return.
+ */
+export async function databaseBytes(t: TestApp, fs: typeof import('node:fs')): Promise<Buffer> {
+  if (t.backend === 'postgres') {
+    const tables = await all<{ name: string }>(
+      t.db,
+      "select table_name as name from information_schema.tables where table_schema = 'public'",
+    )
+    const text = await Promise.all(
+      tables.map(
+        async ({ name }) => (await get(t.db, `select string_agg(x::text, ' ') as s from "${name}" x`))?.s ?? '',
+      ),
+    )
+    return Buffer.from(text.join('\n'))
+  }
   t.sqlite.pragma('wal_checkpoint(TRUNCATE)')
   const parts = [fs.readFileSync(t.dbFile)]
   if (fs.existsSync(`${t.dbFile}-wal`)) parts.push(fs.readFileSync(`${t.dbFile}-wal`))

@@ -1,5 +1,6 @@
 import { expect } from 'vitest'
 import type { TestApp, TestClient } from './test-app.js'
+import { get } from './db.js'
 
 /** A member who joined with a birthday and marketing consent; returns the client and card id. */
 export async function member(
@@ -43,5 +44,5 @@ export async function addDevice(
   return res.body.id as string
 }
 
-export const count = (t: TestApp, sql: string, ...args: unknown[]) =>
-  (t.sqlite.prepare(sql).get(...args) as { n: number }).n
+export const count = async (t: TestApp, sql: string, ...args: unknown[]) =>
+  ((await get(t.db, sql, ...args)) as { n: number }).n

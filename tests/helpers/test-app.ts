@@ -1,20 +1,27 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { inject } from 'vitest'
 import { createApp } from '../../server/app.js'
 import { loadConfig } from '../../server/config.js'
-import { migrate, openDb } from '../../server/db/connection.js'
+import { migrate, openDatabase, type Backend } from '../../server/db/connection.js'
 import { FixedClock } from '../../server/domain/clock.js'
 import type { Deps } from '../../server/services/common/deps.js'
+import { freshPgDatabase } from './pg.js'
 
 export const T0 = new Date('2026-03-10T12:00:00.000Z')
 export const SETUP_TOKEN = 'test-setup-token-0123456789'
 
+/** The backend the API tier runs on: SQLite (project `api`) or PostgreSQL (project `api-pg`). */
+export const testBackend: Backend = process.env.LW_TEST_DB === 'postgres' ? 'postgres' : 'sqlite'
+
 /**
- * The real app over a fresh SQLite file made from the migrations; a fixed clock the test moves.
+ * The real app over a fresh database made from the migrations (a SQLite file, or a PostgreSQL
+ * database copied from the run's migrated template); a fixed clock the test moves.
  */
 export async function makeTestApp(env: Record<string, string> = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lw-test-'))
+  const pgDb = testBackend === 'postgres' ? await freshPgDatabase(inject('pgTemplate')) : null
   const config = loadConfig({
     NODE_ENV: 'test',
     DATA_DIR: dir,
@@ -22,9 +29,10 @@ export async function makeTestApp(env: Record<string, string> = {}) {
     RATE_LIMIT_JOIN_PER_MIN: '1000',
     RATE_LIMIT_LOGIN_PER_MIN: '1000',
     RATE_LIMIT_SCAN_PER_MIN: '1000',
+    ...(pgDb ? { DATABASE_URL: pgDb.url, DATABASE_POOL_SIZE: '6' } : {}),
     ...env,
   })
-  const opened = openDb(config.dbFile)
+  const opened = await openDatabase(config)
   await migrate(opened.db)
   const clock = new FixedClock(T0)
   const deps: Deps = { db: opened.db, clock, config, setupToken: SETUP_TOKEN }
@@ -34,12 +42,27 @@ export async function makeTestApp(env: Record<string, string> = {}) {
     deps,
     clock,
     db: opened.db,
+    backend: opened.backend,
+    /** SQLite only (pragmas, the file's bytes): tests that run on both backends read through `db`. */
     sqlite: opened.sqlite as import('better-sqlite3').Database,
     dbFile: config.dbFile,
+    /** A second handle on the same database, as a restarted server would open it. */
+    reopen: () => openDatabase(config),
+    /**
+     * Another server process on the same database, in this process: its own connection (pool), its
+     * own caches and its own app, sharing the config and the clock.
+     */
+    async sibling() {
+      const other = await openDatabase(config)
+      const d: Deps = { db: other.db, clock, config, setupToken: SETUP_TOKEN }
+      const a = createApp(d)
+      return { app: a, deps: d, db: other.db, client: () => new TestClient(a), close: () => other.close() }
+    },
     /** A browser-like client with its own cookie jar. */
     client: () => new TestClient(app),
     async close() {
       await opened.close()
+      await pgDb?.drop()
       fs.rmSync(dir, { recursive: true, force: true })
     },
   }

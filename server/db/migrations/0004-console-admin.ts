@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import { isPostgres } from './dialect.js'
 
 /* Merchant console admin: staff invitations and merchant logos. Append-only: add the next number. */
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -21,7 +22,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('merchant_id', 'text', (c) => c.primaryKey().references('merchants.id'))
     .addColumn('version', 'integer', (c) => c.notNull())
     .addColumn('content_type', 'text', (c) => c.notNull())
-    .addColumn('data', 'blob', (c) => c.notNull())
+    .addColumn('data', isPostgres(db) ? 'bytea' : 'blob', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute()
 }

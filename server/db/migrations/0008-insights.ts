@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import { isPostgres } from './dialect.js'
 
 /*
  * Insights (issue 6, parts 1-2): the merchant's segment thresholds, and summaries derived from the
@@ -14,7 +15,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('merchant_id', 'text', (c) => c.primaryKey().references('merchants.id'))
     .addColumn('new_days', 'integer', (c) => c.notNull())
     .addColumn('lapsed_days', 'integer', (c) => c.notNull())
-    .addColumn('at_risk_multiplier', 'real', (c) => c.notNull())
+    // SQLite's real is 8 bytes; PostgreSQL's is 4 (1.5 would read back fine, 2.2 would not).
+    .addColumn('at_risk_multiplier', isPostgres(db) ? 'double precision' : 'real', (c) => c.notNull())
     .addColumn('at_risk_min_days', 'integer', (c) => c.notNull())
     .addColumn('default_gap_days', 'integer', (c) => c.notNull())
     .addColumn('high_value_percent', 'integer', (c) => c.notNull())

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely'
+import { isPostgres } from './dialect.js'
 
 /**
  * Fewer B-trees touched by every earn (each one is a page to change and to write to the WAL):
@@ -6,7 +7,7 @@ import { sql, type Kysely } from 'kysely'
  *   entry by a staff member rather than a POS) now hold only the rows where they are set; the
  *   queries that use them look for non-null values, which such a partial index serves;
  * - idempotency records are kept in their primary key's order (WITHOUT ROWID), one tree instead of
- *   a table plus its key index. (SQLite-only syntax; a PostgreSQL schema simply has the primary key.)
+ *   a table plus its key index. (SQLite only; on PostgreSQL the table keeps its primary key as it is.)
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropIndex('ledger_expires_entry').execute()
@@ -25,6 +26,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .where(sql.ref('staff_id'), 'is not', null)
     .execute()
 
+  // PostgreSQL keeps a table and its primary key apart either way: nothing to rebuild.
+  if (isPostgres(db)) return
   await db.schema
     .createTable('idempotency_records_new')
     .addColumn('merchant_id', 'text', (c) => c.notNull().references('merchants.id'))

@@ -9,6 +9,7 @@ import * as m0007 from './0007-email-verified.js'
 import * as m0008 from './0008-insights.js'
 import * as m0009 from './0009-insights-lift-alerts.js'
 import * as m0010 from './0010-lean-write-path.js'
+import * as m0011 from './0011-several-processes.js'
 import * as m0030 from './0030-till-ready.js'
 import * as m0070 from './0070-feedback.js'
 
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   '0008-insights': m0008,
   '0009-insights-lift-alerts': m0009,
   '0010-lean-write-path': m0010,
+  '0011-several-processes': m0011,
   '0030-till-ready': m0030,
   '0070-feedback': m0070,
 }

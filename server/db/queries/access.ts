@@ -43,19 +43,44 @@ const idempotencyRecordQuery = prepared((db, a: { merchantId: string; scope: str
 export const idempotencyRecord = (db: Tx, merchantId: string, scope: string, key: string) =>
   first(idempotencyRecordQuery(db, { merchantId, scope, key }))
 
-const insertIdempotencyRecordQuery = prepared((db, row: Insertable<IdempotencyRecordTable>) =>
-  db.insertInto('idempotency_records').values({
-    merchant_id: row.merchant_id,
-    scope: row.scope,
-    key: row.key,
-    request_hash: row.request_hash,
-    status: row.status,
-    body: row.body,
-    created_at: row.created_at,
-  }),
+const claimIdempotencyKeyQuery = prepared((db, row: Insertable<IdempotencyRecordTable>) =>
+  db
+    .insertInto('idempotency_records')
+    .values({
+      merchant_id: row.merchant_id,
+      scope: row.scope,
+      key: row.key,
+      request_hash: row.request_hash,
+      status: row.status,
+      body: row.body,
+      created_at: row.created_at,
+    })
+    .onConflict((oc) => oc.columns(['merchant_id', 'scope', 'key']).doNothing())
+    .returning('status'),
 )
-export const insertIdempotencyRecord = (db: Tx, row: Insertable<IdempotencyRecordTable>) =>
-  insertIdempotencyRecordQuery(db, row)
+/**
+ * Writes the key's record before the work, with no answer yet (status 0), and tells whether this
+ * call wrote it. When another transaction holds the same key uncommitted, the insert waits for it
+ * (PostgreSQL's unique index does), then does nothing: the caller finds the committed answer. The
+ * placeholder is part of the caller's transaction: a failed call leaves no trace of it.
+ */
+export const claimIdempotencyKey = async (tx: Tx, row: Insertable<IdempotencyRecordTable>) =>
+  (await claimIdempotencyKeyQuery(tx, row)).length === 1
+
+const completeIdempotencyRecordQuery = prepared(
+  (db, a: { merchantId: string; scope: string; key: string; status: number; body: string }) =>
+    db
+      .updateTable('idempotency_records')
+      .set({ status: a.status, body: a.body })
+      .where('merchant_id', '=', a.merchantId)
+      .where('scope', '=', a.scope)
+      .where('key', '=', a.key),
+)
+/** Stores the answer in the record claimIdempotencyKey wrote, in the same transaction. */
+export const completeIdempotencyRecord = (
+  tx: Tx,
+  a: { merchantId: string; scope: string; key: string; status: number; body: string },
+) => completeIdempotencyRecordQuery(tx, a)
 
 export const insertScanHandle = (db: Tx, row: Insertable<ScanHandleTable>) =>
   db.insertInto('scan_handles').values(row).execute()

@@ -8,12 +8,34 @@ export const insertCard = (db: Tx, row: Insertable<CardTable>) => db.insertInto(
 export const cardById = (db: Tx, id: string) =>
   db.selectFrom('cards').selectAll().where('id', '=', id).executeTakeFirst()
 
-const cardByNumberQuery = prepared((db, a: { cardNumber: string }) =>
-  db.selectFrom('cards').selectAll().where('card_number', '=', a.cardNumber),
+/*
+ * The `locked…` reads are for write transactions that decide from a card's row (its balance, its
+ * daily cap, its referral): on PostgreSQL they hold the row (FOR UPDATE) until the commit, so two
+ * processes acting on one card take turns and each reads what the other wrote. SQLite's writeTx
+ * holds the whole database already; the clause is dropped there (db/sqlite.ts).
+ */
+const lockedCardByIdQuery = prepared((db, a: { id: string }) =>
+  db.selectFrom('cards').selectAll().where('id', '=', a.id).forUpdate(),
 )
-export const cardByNumber = (db: Tx, cardNumber: string) => first(cardByNumberQuery(db, { cardNumber }))
+export const lockedCardById = (tx: Tx, id: string) => first(lockedCardByIdQuery(tx, { id }))
 
-/** A card by number and whether its member has a push device: the POS earn's one read of the card. */
+/** Every open card of these members, locked in id order (a fixed order: two such writers never deadlock). */
+export const lockedOpenCardsOf = (tx: Tx, customerIds: string[]) =>
+  tx
+    .selectFrom('cards')
+    .selectAll()
+    .where('customer_id', 'in', customerIds)
+    .where('closed_at', 'is', null)
+    .orderBy('id')
+    .forUpdate()
+    .execute()
+
+const lockedCardByNumberQuery = prepared((db, a: { cardNumber: string }) =>
+  db.selectFrom('cards').selectAll().where('card_number', '=', a.cardNumber).forUpdate(),
+)
+export const lockedCardByNumber = (tx: Tx, cardNumber: string) => first(lockedCardByNumberQuery(tx, { cardNumber }))
+
+/** A card by number, locked, and whether its member has a push device: the POS earn's one read of the card. */
 const cardForEarnQuery = prepared((db, a: { cardNumber: string }) =>
   db
     .selectFrom('cards as c')
@@ -25,9 +47,10 @@ const cardForEarnQuery = prepared((db, a: { cardNumber: string }) =>
         )
         .as('has_device'),
     )
-    .where('c.card_number', '=', a.cardNumber),
+    .where('c.card_number', '=', a.cardNumber)
+    .forUpdate(),
 )
-export const cardWithDeviceByNumber = (db: Tx, cardNumber: string) => first(cardForEarnQuery(db, { cardNumber }))
+export const lockedCardWithDeviceByNumber = (tx: Tx, cardNumber: string) => first(cardForEarnQuery(tx, { cardNumber }))
 
 export const cardOfCustomerAtMerchant = (db: Tx, customerId: string, merchantId: string) =>
   db
@@ -83,7 +106,6 @@ export async function consumeCodeStep(db: Tx, cardId: string, step: number): Pro
   return Number(res.numUpdatedRows) === 1
 }
 
-/** Appends an entry and moves the cached balance in the same transaction (the caller's). */
 // Every point that moves goes through these two: prepared, with every column named once.
 const insertLedgerEntryQuery = prepared((db, row: Insertable<LedgerEntryTable>) =>
   db
@@ -114,14 +136,31 @@ const insertLedgerEntryQuery = prepared((db, row: Insertable<LedgerEntryTable>) 
     })
     .returning('seq'),
 )
-const setBalanceQuery = prepared((db, a: { cardId: string; balance: number; now: string }) =>
-  db.updateTable('cards').set({ balance: a.balance, updated_at: a.now }).where('id', '=', a.cardId),
+const moveBalanceQuery = prepared((db, a: { cardId: string; points: number; now: string }) =>
+  db
+    .updateTable('cards')
+    .set((eb) => ({ balance: eb('balance', '+', a.points), updated_at: a.now }))
+    .where('id', '=', a.cardId)
+    .returning('balance'),
 )
 
-/** Appends the entry and sets the card's balance; returns the entry's place in the card's posting order. */
-export async function appendLedgerEntry(db: Tx, row: Insertable<LedgerEntryTable>, now: string): Promise<number> {
-  const [inserted] = await insertLedgerEntryQuery(db, row)
-  await setBalanceQuery(db, { cardId: row.card_id, balance: row.balance_after, now })
+/**
+ * Moves the card's cached balance by `points` and returns the new balance: `balance = balance + ?`
+ * in one statement, so two writers never both start from the same old balance (on PostgreSQL the
+ * UPDATE also holds the row to the end of the transaction).
+ */
+export async function moveBalance(tx: Tx, cardId: string, points: number, now: string): Promise<number> {
+  const [row] = await moveBalanceQuery(tx, { cardId, points, now })
+  if (!row) throw new Error(`card ${cardId} vanished while posting to it`)
+  return row.balance
+}
+
+/**
+ * Appends an entry (its balance_after is what moveBalance returned in the same transaction); returns
+ * the entry's place in the card's posting order.
+ */
+export async function insertLedgerEntry(tx: Tx, row: Insertable<LedgerEntryTable>): Promise<number> {
+  const [inserted] = await insertLedgerEntryQuery(tx, row)
   return Number(inserted!.seq)
 }
 

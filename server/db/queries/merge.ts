@@ -2,9 +2,6 @@ import type { Tx } from '../connection.js'
 
 /* Moving one wallet's rows into another (wallet merge) and erasing a member (account deletion). */
 
-export const openCardsOf = (db: Tx, customerId: string) =>
-  db.selectFrom('cards').selectAll().where('customer_id', '=', customerId).where('closed_at', 'is', null).execute()
-
 export const moveCard = (db: Tx, cardId: string, customerId: string, now: string) =>
   db.updateTable('cards').set({ customer_id: customerId, updated_at: now }).where('id', '=', cardId).execute()
 

@@ -63,7 +63,12 @@ export const insertNotification = (db: Tx, row: Insertable<PushNotificationTable
 export const insertOutbox = (db: Tx, rows: Insertable<PushOutboxTable>[]) =>
   rows.length ? db.insertInto('push_outbox').values(rows).execute() : Promise.resolve([])
 
-/** Due rows (queued, not_before passed), oldest first, with their device and payload. */
+/**
+ * Due rows (queued, not_before passed), oldest first, with their device and payload. For a claim in
+ * a write transaction: on PostgreSQL each row is held (FOR UPDATE OF the outbox row) and rows another
+ * process holds are skipped (SKIP LOCKED), so senders sharing the outbox each take different rows
+ * without waiting for one another.
+ */
 export const dueOutbox = (db: Tx, now: string, limit: number) =>
   db
     .selectFrom('push_outbox as o')
@@ -86,15 +91,20 @@ export const dueOutbox = (db: Tx, now: string, limit: number) =>
     .orderBy('o.not_before')
     .orderBy('o.id')
     .limit(limit)
+    .forUpdate(['o'])
+    .skipLocked()
     .execute()
 export type DueRow = Awaited<ReturnType<typeof dueOutbox>>[number]
 
-/** Claims rows for sending; only rows still queued move, so two claimers never share one. */
-export async function claimOutbox(db: Tx, ids: string[], now: string): Promise<number> {
+/**
+ * Claims rows for sending until `until` (the lease); only rows still queued move, so two claimers
+ * never share one.
+ */
+export async function claimOutbox(db: Tx, ids: string[], now: string, until: string): Promise<number> {
   if (!ids.length) return 0
   const r = await db
     .updateTable('push_outbox')
-    .set({ state: 'sending', claimed_at: now })
+    .set({ state: 'sending', claimed_at: now, claimed_until: until })
     .where('id', 'in', ids)
     .where('state', '=', 'queued')
     .executeTakeFirst()
@@ -165,14 +175,16 @@ export async function markSent(
 
 /**
  * Rows left in `sending` by a process that stopped mid-send may already have been delivered:
- * they are failed, never sent again.
+ * they are failed, never sent again. `expiredOnly`: only rows whose lease has run out (other
+ * processes may be sending the rest right now); otherwise every row in `sending`.
  */
-export async function failInterrupted(db: Tx, now: string): Promise<number> {
-  const r = await db
+export async function failInterrupted(db: Tx, now: string, expiredOnly: boolean): Promise<number> {
+  let q = db
     .updateTable('push_outbox')
     .set({ state: 'failed', last_error: `interrupted at ${now}: may have been delivered, not sent again` })
     .where('state', '=', 'sending')
-    .executeTakeFirst()
+  if (expiredOnly) q = q.where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+  const r = await q.executeTakeFirst()
   return Number(r.numUpdatedRows)
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { writeTx, type Db } from '../../db/connection.js'
-import { idempotencyRecord, insertIdempotencyRecord } from '../../db/queries/access.js'
+import { claimIdempotencyKey, completeIdempotencyRecord, idempotencyRecord } from '../../db/queries/access.js'
 import { DomainError } from '../../domain/errors.js'
 
 export interface Outcome<T> {
@@ -33,6 +33,12 @@ export interface IdempotentCall {
  * Runs a retryable write once per key. The first outcome is stored in the same transaction as the
  * write, so a replay returns exactly what the first call answered and writes nothing; the same key
  * with a different request is a 409. Failures are not stored: nothing was written, so a retry may run.
+ *
+ * The key is claimed first, by inserting its record (no answer yet) unless one exists, and the
+ * answer is filled in at the end. Concurrent calls with one key (a POS retrying on two processes at
+ * once, on PostgreSQL) meet at that insert: the second waits for the first to commit, finds its
+ * answer and replays it, instead of doing the work again or tripping the unique key. On the common
+ * path (a new key) that is one statement, where a lookup and a lock would be two.
  */
 export async function runIdempotent<T>(
   db: Db,
@@ -41,7 +47,16 @@ export async function runIdempotent<T>(
 ): Promise<Outcome<T> & { replayed: boolean }> {
   const hash = requestHash(call.request)
   return writeTx(db, async (tx) => {
-    const seen = await idempotencyRecord(tx, call.merchantId, call.scope, call.key)
+    const mine = await claimIdempotencyKey(tx, {
+      merchant_id: call.merchantId,
+      scope: call.scope,
+      key: call.key,
+      request_hash: hash,
+      status: 0,
+      body: '',
+      created_at: call.now,
+    })
+    const seen = mine ? undefined : await idempotencyRecord(tx, call.merchantId, call.scope, call.key)
     if (seen) {
       if (seen.request_hash !== hash) {
         throw new DomainError(
@@ -52,14 +67,12 @@ export async function runIdempotent<T>(
       return { status: seen.status, body: JSON.parse(seen.body) as T, replayed: true }
     }
     const outcome = await fn(tx)
-    await insertIdempotencyRecord(tx, {
-      merchant_id: call.merchantId,
+    await completeIdempotencyRecord(tx, {
+      merchantId: call.merchantId,
       scope: call.scope,
       key: call.key,
-      request_hash: hash,
       status: outcome.status,
       body: JSON.stringify(outcome.body),
-      created_at: call.now,
     })
     return { ...outcome, replayed: false }
   })

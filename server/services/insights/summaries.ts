@@ -13,6 +13,7 @@ import {
   upsertMemberRows,
   watermarkOf,
 } from '../../db/queries/insights.js'
+import { withLock } from '../../db/queries/locks.js'
 import { addPurchase, decodeTotals, emptyTotals, encodeTotals, type DayTotals } from '../../domain/insights.js'
 import { DAY_MS, localDayFn } from '../../domain/time.js'
 import type { Deps } from '../common/deps.js'
@@ -104,9 +105,19 @@ async function buildSummaries(deps: Deps, merchantId: string, tz: string, cutoff
 
 /**
  * Brings the merchant's summaries up to now - LIVE_LAG_MS; returns the watermark, and the totals
- * when they were just built from scratch.
+ * when they were just built from scratch. Several processes (PostgreSQL) take turns per merchant on
+ * an advisory lock, so the first build runs once and each later step folds its entries once: the
+ * one that waited finds the watermark moved and has nothing (or only the newest minutes) to do.
  */
-export async function refreshSummaries(
+export function refreshSummaries(
+  deps: Deps,
+  merchantId: string,
+  tz: string,
+): Promise<{ through: string; built: Map<string, DayTotals> | null }> {
+  return withLock(deps.db, `insights:${merchantId}`, () => refreshUnderLock(deps, merchantId, tz))
+}
+
+async function refreshUnderLock(
   deps: Deps,
   merchantId: string,
   tz: string,
@@ -165,7 +176,9 @@ export interface Activity {
 /**
  * The decoded summaries of each merchant, kept in memory between requests (per database handle) and
  * moved forward by the entries between their watermark and the new one, so a warm request does not
- * re-read every card's row. Updates of one merchant run one at a time.
+ * re-read every card's row. Updates of one merchant run one at a time. The memo stays right when
+ * another process moves the watermark: it is a fold of the ledger up to its own `through`, which
+ * it brings forward the same way (a watermark behind the memo's, or another timezone, reloads it).
  */
 interface Memo {
   through: string

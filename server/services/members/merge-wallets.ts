@@ -1,12 +1,6 @@
 import type { Db } from '../../db/connection.js'
-import {
-  closeCard,
-  moveCard,
-  moveOpenPerks,
-  openCardsOf,
-  reassignCustomerRows,
-  updateProfile,
-} from '../../db/queries/merge.js'
+import { lockedOpenCardsOf } from '../../db/queries/cards.js'
+import { closeCard, moveCard, moveOpenPerks, reassignCustomerRows, updateProfile } from '../../db/queries/merge.js'
 import { customerById } from '../../db/queries/people.js'
 import type { Card } from '../../db/schema.js'
 import { replayLots } from '../../domain/expiry.js'
@@ -46,8 +40,10 @@ export async function mergeWallets(tx: Db, fromId: string, intoId: string, now: 
   if (!from || !into || fromId === intoId || from.merged_into_id || from.deleted_at)
     return { movedCards: 0, mergedCards: 0 }
 
-  const fromList = await openCardsOf(tx, fromId)
-  const intoList = await openCardsOf(tx, intoId)
+  // Both wallets' cards, held in one fixed order (by id) until the commit.
+  const locked = await lockedOpenCardsOf(tx, [fromId, intoId])
+  const fromList = locked.filter((c) => c.customer_id === fromId)
+  const intoList = locked.filter((c) => c.customer_id === intoId)
   const plan = planMerge(fromList.map(toMergeCard), intoList.map(toMergeCard))
   const fromCards = new Map(fromList.map((c) => [c.id, c]))
   const intoCards = new Map(intoList.map((c) => [c.id, c]))

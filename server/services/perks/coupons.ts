@@ -209,7 +209,7 @@ export function redeemCoupon(deps: Deps, actor: Actor, input: string, key: strin
 /** The usable coupons of the card a scan opened, so a member without the coupon on screen can still use it. */
 export async function couponsOnCard(deps: Deps, actor: Actor, handle: string): Promise<CouponDto[]> {
   const now = deps.clock.now()
-  const card = await cardForHandle(deps.db, actor.merchantId, handle, now)
+  const card = await cardForHandle(deps.db, actor.merchantId, handle, now, false)
   const merchant = (await merchantById(deps.db, actor.merchantId))!
   const all = (await couponsOfCard(deps.db, card.id)).map((c) => toCoupon(c, merchant.timezone, now))
   return sortForWallet(all.filter((c) => c.state === 'active'))

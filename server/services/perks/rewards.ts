@@ -6,7 +6,7 @@ import type {
   Reward as RewardDto,
   RewardInput,
 } from '../../contract/rewards.js'
-import { cardById, walletCard } from '../../db/queries/cards.js'
+import { lockedCardById, walletCard } from '../../db/queries/cards.js'
 import { merchantById } from '../../db/queries/merchants.js'
 import {
   couponsOfCard,
@@ -110,7 +110,8 @@ export async function cardPerks(deps: Deps, customerId: string, cardId: string):
 /**
  * The member spends points on a reward: a negative 'redeem' ledger entry through postEntry and the
  * coupon, in one write transaction. Stock is taken by an UPDATE that must change one row; the
- * per-member limit is counted inside the same BEGIN IMMEDIATE transaction, which holds the write lock.
+ * per-member limit is counted after the card is locked in the same transaction (SQLite's write lock,
+ * PostgreSQL's row lock), so two redemptions on one card take turns.
  */
 export async function redeemReward(deps: Deps, customerId: string, cardId: string, rewardId: string, key: string) {
   const now = deps.clock.now()
@@ -121,7 +122,7 @@ export async function redeemReward(deps: Deps, customerId: string, cardId: strin
     deps.db,
     { merchantId, scope: `customer:redeem:${cardId}`, key, request: { cardId, rewardId }, now: now.toISOString() },
     async (tx) => {
-      const card = (await cardById(tx, cardId))!
+      const card = (await lockedCardById(tx, cardId))!
       const reward = await rewardOfMerchant(tx, merchantId, rewardId)
       if (!reward) throw new DomainError('not_found', 'This reward is not offered here.')
       const taken = (await rewardsTakenByCard(tx, cardId)).get(rewardId) ?? 0

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/connection.js'
-import { cardById } from '../../db/queries/cards.js'
+import { lockedCardById } from '../../db/queries/cards.js'
 import { customerById } from '../../db/queries/people.js'
 import {
   bonusGrant,
@@ -30,7 +30,7 @@ export async function grantBonus(
 ): Promise<boolean> {
   if (b.points <= 0) return false
   if (await bonusGrant(tx, cardId, b.kind, b.period)) return false
-  const card = await cardById(tx, cardId)
+  const card = await lockedCardById(tx, cardId)
   if (!card) return false
   const posted = await postEntry(
     tx,
@@ -62,7 +62,11 @@ export async function grantBonus(
 /** After a friend's first purchase: both the friend and the member who referred them get the bonus, once. */
 export async function grantReferralBonuses(tx: Db, friend: Card, ctx: ProgramContext, now: Date): Promise<void> {
   if (!friend.referred_by_card_id || ctx.rules.referralBonus <= 0) return
-  const referrer = await cardById(tx, friend.referred_by_card_id)
+  // The friend's card is held already (the earn locked it); the referrer's is taken now. Two such
+  // earns cannot wait on each other in a circle (a member is referred only by an earlier one); a
+  // wallet merge locking the same two cards the other way round is a deadlock that PostgreSQL
+  // breaks by aborting one transaction, which writeTx runs again.
+  const referrer = await lockedCardById(tx, friend.referred_by_card_id)
   if (!referrer || referrer.merchant_id !== friend.merchant_id) return
   const [a, b] = await Promise.all([customerById(tx, referrer.customer_id), customerById(tx, friend.customer_id)])
   if (!a || !b) return

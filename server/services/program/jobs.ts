@@ -1,5 +1,5 @@
 import { writeTx } from '../../db/connection.js'
-import { cardById } from '../../db/queries/cards.js'
+import { cardById, lockedCardById } from '../../db/queries/cards.js'
 import {
   allMerchants,
   cardIdsOfMerchant,
@@ -30,6 +30,8 @@ export async function expirePoints(deps: Deps): Promise<number> {
   for (const m of await allMerchants(deps.db)) {
     for (const { id } of await cardIdsOfMerchant(deps.db, m.id)) {
       written += await writeTx(deps.db, async (tx) => {
+        // The card first, held to the commit: its ledger cannot change under the replay below.
+        if (!(await lockedCardById(tx, id))) return 0
         const ctx = await programContext(tx, m.id, now)
         const ledger = await lotLedger(tx, id)
         const due = dueLots(replayLots(toLotEntries(ledger)), now, ctx.rules.expiry, lastActivity(ledger), m.timezone)

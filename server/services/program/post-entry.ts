@@ -1,7 +1,7 @@
 import type { LedgerKind } from '../../contract/card.js'
 import type { AwardResponse } from '../../contract/staff.js'
 import type { Db } from '../../db/connection.js'
-import { appendLedgerEntry } from '../../db/queries/cards.js'
+import { insertLedgerEntry, moveBalance } from '../../db/queries/cards.js'
 import type { Card } from '../../db/schema.js'
 import { newId } from '../../domain/ids.js'
 import { balanceAfter } from '../../domain/ledger.js'
@@ -23,7 +23,12 @@ export interface Posting {
   expiresEntryId?: string | null
 }
 
-/** The one way points move: an appended entry and the cached balance, in the caller's transaction. */
+/**
+ * The one way points move: the cached balance and an appended entry, in the caller's transaction.
+ * The balance moves first (`balance = balance + points`, which on PostgreSQL holds the card's row
+ * until the commit), so balance_after is computed from the balance as it really is, even when
+ * another process posted to the card after `card` was read; an overdraft is refused on that balance.
+ */
 export async function postEntry(
   tx: Db,
   card: Card,
@@ -33,13 +38,15 @@ export async function postEntry(
   now: Date,
 ): Promise<Outcome<AwardResponse>> {
   const at = now.toISOString()
+  const balance = await moveBalance(tx, card.id, p.points, at)
+  balanceAfter(balance - p.points, p.points) // throws insufficient_balance (and the transaction rolls back)
   const row = {
     id: newId(),
     card_id: card.id,
     merchant_id: card.merchant_id,
     kind: p.kind,
     points: p.points,
-    balance_after: balanceAfter(card.balance, p.points),
+    balance_after: balance,
     reason: p.reason,
     amount_minor: p.amountMinor ?? null,
     currency: p.currency ?? null,
@@ -52,6 +59,6 @@ export async function postEntry(
     idempotency_key: idempotencyKey,
     created_at: at,
   }
-  const seq = await appendLedgerEntry(tx, row, at)
+  const seq = await insertLedgerEntry(tx, row)
   return { status: 201, body: { entry: toLedgerEntry({ ...row, seq }), balance: row.balance_after } }
 }

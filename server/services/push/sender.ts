@@ -1,4 +1,4 @@
-import { writeTx } from '../../db/connection.js'
+import { backendOf, writeTx, type Db } from '../../db/connection.js'
 import {
   claimOutbox,
   dueOutbox,
@@ -21,6 +21,14 @@ const BACKOFF_BASE_MS = 30_000
 const BACKOFF_CAP_MS = 60 * 60_000
 /** Messages per hand-off to an encryption thread. */
 const ENCRYPT_CHUNK = 32
+/**
+ * How long a claimed row is the claiming process's to send. A round sends at most `batch` rows,
+ * `concurrency` at a time, each within the request timeout: minutes at worst. Past the lease a row
+ * still `sending` belongs to a process that died, and is failed (not sent again) by recovery.
+ */
+export const CLAIM_LEASE_MS = 10 * 60_000
+/** How often a running sender fails the rows of dead processes (their leases ran out). */
+const RECOVER_EVERY_MS = 60_000
 
 export interface SenderOptions {
   concurrency?: number
@@ -61,6 +69,7 @@ export class PushSender {
   private readonly batch: number
   private readonly pool: EncryptPool
   private running: Promise<DrainReport> | null = null
+  private lastRecovery = 0
   /** How many VAPID JWTs were signed (the reuse is what keeps this small). */
   get jwtSigned(): number {
     return this.vapid.signed
@@ -77,9 +86,15 @@ export class PushSender {
     this.pool = opts.pool ?? sharedEncryptPool(deps.config.push.encryptThreads)
   }
 
-  /** At start: rows a stopped process left in `sending` are failed, never sent twice. */
+  /**
+   * Rows a stopped process left in `sending` are failed, never sent twice. On SQLite, at start, that
+   * is every such row (one process serves the file). On PostgreSQL other processes may be sending
+   * theirs right now: only rows whose lease ran out are failed, at start and then every minute.
+   */
   recover(): Promise<number> {
-    return writeTx(this.deps.db, (tx) => failInterrupted(tx, this.deps.clock.now().toISOString()))
+    this.lastRecovery = this.deps.clock.now().getTime()
+    const shared = backendOf(this.deps.db) === 'postgres'
+    return writeTx(this.deps.db, (tx) => failInterrupted(tx, this.deps.clock.now().toISOString(), shared))
   }
 
   /** Sends everything due now; concurrent calls share one run. */
@@ -90,6 +105,14 @@ export class PushSender {
 
   private async drainAll(): Promise<DrainReport> {
     const report: DrainReport = { sent: 0, failed: 0, retried: 0, pruned: 0 }
+    if (
+      backendOf(this.deps.db) === 'postgres' &&
+      this.deps.clock.now().getTime() - this.lastRecovery > RECOVER_EVERY_MS
+    ) {
+      const n = await this.recover()
+      if (n)
+        console.warn(`push: ${n} message(s) of a stopped process were left unsent past their lease; marked failed.`)
+    }
     for (;;) {
       const rows = await this.claim()
       if (!rows.length) return report
@@ -99,15 +122,19 @@ export class PushSender {
   }
 
   private async claim(): Promise<DueRow[]> {
-    const now = this.deps.clock.now().toISOString()
+    const at = this.deps.clock.now()
+    const now = at.toISOString()
+    const until = new Date(at.getTime() + CLAIM_LEASE_MS).toISOString()
     return writeTx(this.deps.db, async (tx) => {
+      // Rows held by another process's claim are skipped (PostgreSQL); SQLite claims one at a time.
       const rows = await dueOutbox(tx, now, this.batch)
       const n = await claimOutbox(
         tx,
         rows.map((r) => r.id),
         now,
+        until,
       )
-      if (n !== rows.length) throw new Error('outbox claim raced; the write lock should prevent this')
+      if (n !== rows.length) throw new Error('outbox claim raced; the row locks should prevent this')
       return rows
     })
   }
@@ -201,69 +228,65 @@ export class PushSender {
     }
   }
 
+  /**
+   * Works out every write of the round first, then makes them in one transaction: on PostgreSQL a
+   * transaction may run twice (writeTx), so it only writes what was planned here.
+   */
   private async record(outcomes: Outcome[], report: DrainReport): Promise<void> {
     const now = this.deps.clock.now()
     const at = now.toISOString()
     const problems: string[] = []
     const sent: Outcome[] = []
     const attempts: Parameters<typeof insertAttempts>[1] = []
-    const rest: Array<() => Promise<unknown>> = []
-    await writeTx(this.deps.db, async (tx) => {
-      for (const o of outcomes) {
-        const tries = o.row.attempts + 1
-        const sentToService = !(o.status === 0 && o.error && /^(gone|refused)/.test(o.error))
-        if (sentToService)
-          attempts.push({
-            id: newId(),
-            outbox_id: o.row.id,
-            status: o.status,
-            error: o.error,
-            duration_ms: o.ms,
-            created_at: at,
-          })
-        const base = { attempts: tries, last_status: o.status, last_error: o.error }
-        if (o.status >= 200 && o.status < 300) {
-          sent.push(o) // written together below: the common case of a fan-out
-          report.sent++
-        } else if (o.status === 404 || o.status === 410) {
-          // The device is gone: drop it (its other queued rows lose their subscription and fail).
-          rest.push(() => updateOutbox(tx, o.row.id, { ...base, state: 'failed' }))
-          if (o.row.subscription_id) rest.push(() => deleteSubscription(tx, { id: o.row.subscription_id! }))
-          report.failed++
-          report.pruned++
-        } else if (o.status === 429 || o.status >= 500 || (o.status === 0 && sentToService)) {
-          if (tries >= MAX_ATTEMPTS) {
-            rest.push(() => updateOutbox(tx, o.row.id, { ...base, state: 'failed' }))
-            report.failed++
-          } else {
-            const wait = o.status === 429 ? o.retryAfterMs! : backoffMs(tries)
-            rest.push(() =>
-              updateOutbox(tx, o.row.id, {
-                ...base,
-                state: 'queued',
-                not_before: new Date(now.getTime() + wait).toISOString(),
-              }),
-            )
-            report.retried++
-          }
-        } else {
-          rest.push(() => updateOutbox(tx, o.row.id, { ...base, state: 'failed' }))
-          report.failed++
-          if (o.status >= 400 || o.error?.startsWith('refused')) problems.push(`${o.row.id}: ${o.status} ${o.error}`)
-        }
-      }
-      await insertAttempts(tx, attempts)
-      await markSent(
-        tx,
-        sent.map((o) => ({
-          id: o.row.id,
-          attempts: o.row.attempts + 1,
+    const rest: Array<(tx: Db) => Promise<unknown>> = []
+    for (const o of outcomes) {
+      const tries = o.row.attempts + 1
+      const sentToService = !(o.status === 0 && o.error && /^(gone|refused)/.test(o.error))
+      if (sentToService)
+        attempts.push({
+          id: newId(),
+          outbox_id: o.row.id,
           status: o.status,
-          subscriptionId: o.row.subscription_id,
-        })),
-        at,
-      )
-      for (const write of rest) await write()
+          error: o.error,
+          duration_ms: o.ms,
+          created_at: at,
+        })
+      const base = { attempts: tries, last_status: o.status, last_error: o.error }
+      if (o.status >= 200 && o.status < 300) {
+        sent.push(o) // written together below: the common case of a fan-out
+        report.sent++
+      } else if (o.status === 404 || o.status === 410) {
+        // The device is gone: drop it (its other queued rows lose their subscription and fail).
+        rest.push((tx) => updateOutbox(tx, o.row.id, { ...base, state: 'failed' }))
+        if (o.row.subscription_id) rest.push((tx) => deleteSubscription(tx, { id: o.row.subscription_id! }))
+        report.failed++
+        report.pruned++
+      } else if (o.status === 429 || o.status >= 500 || (o.status === 0 && sentToService)) {
+        if (tries >= MAX_ATTEMPTS) {
+          rest.push((tx) => updateOutbox(tx, o.row.id, { ...base, state: 'failed' }))
+          report.failed++
+        } else {
+          const wait = o.status === 429 ? o.retryAfterMs! : backoffMs(tries)
+          const notBefore = new Date(now.getTime() + wait).toISOString()
+          rest.push((tx) => updateOutbox(tx, o.row.id, { ...base, state: 'queued', not_before: notBefore }))
+          report.retried++
+        }
+      } else {
+        rest.push((tx) => updateOutbox(tx, o.row.id, { ...base, state: 'failed' }))
+        report.failed++
+        if (o.status >= 400 || o.error?.startsWith('refused')) problems.push(`${o.row.id}: ${o.status} ${o.error}`)
+      }
+    }
+    const delivered = sent.map((o) => ({
+      id: o.row.id,
+      attempts: o.row.attempts + 1,
+      status: o.status,
+      subscriptionId: o.row.subscription_id,
+    }))
+    await writeTx(this.deps.db, async (tx) => {
+      await insertAttempts(tx, attempts)
+      await markSent(tx, delivered, at)
+      for (const write of rest) await write(tx)
     })
     // Rejections other than "gone" mean our request is wrong (a bad VAPID key, a malformed
     // payload): operators must hear about them.

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/connection.js'
-import { cardById, cardWithDeviceByNumber, isReversed, ledgerEntryById } from '../../db/queries/cards.js'
+import { cardById, isReversed, ledgerEntryById, lockedCardWithDeviceByNumber } from '../../db/queries/cards.js'
 import { hasPurchase } from '../../db/queries/program.js'
 import type { Card } from '../../db/schema.js'
 import { lotExpiry } from '../../domain/expiry.js'
@@ -165,7 +165,7 @@ export function earnFromPos(
       if (req.code) {
         card = await consumeRotatingCode(tx, actor.merchantId, req.code, now)
       } else {
-        card = await cardWithDeviceByNumber(tx, (req.cardNumber ?? '').toUpperCase())
+        card = await lockedCardWithDeviceByNumber(tx, (req.cardNumber ?? '').toUpperCase())
         if (!card || card.merchant_id !== actor.merchantId) {
           throw new DomainError('card_not_found', 'No card with this number in your program.')
         }

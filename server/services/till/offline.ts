@@ -1,7 +1,7 @@
 import { parseCardCode } from '../../contract/card-code.js'
 import { OFFLINE_MAX_AGE_HOURS, type QueuedScanRequest, type QueuedScanResponse } from '../../contract/staff.js'
 import { writeTx, type Db } from '../../db/connection.js'
-import { cardById, cardByNumber, consumeCodeStep } from '../../db/queries/cards.js'
+import { cardById, consumeCodeStep, lockedCardByNumber } from '../../db/queries/cards.js'
 import { customerById } from '../../db/queries/people.js'
 import { codeStepUsed, insertOfflineScan, offlineScanByKey, recordCodeStep } from '../../db/queries/till.js'
 import type { Card } from '../../db/schema.js'
@@ -45,7 +45,7 @@ export function assertPlausibleCapture(capturedAt: Date, now: Date): void {
 async function consumeCapturedCode(tx: Db, merchantId: string, code: string, capturedAt: Date, now: Date) {
   const parsed = parseCardCode(code)
   if (!parsed) throw invalid()
-  const card = await cardByNumber(tx, parsed.cardNumber)
+  const card = await lockedCardByNumber(tx, parsed.cardNumber)
   if (!card || card.merchant_id !== merchantId) throw invalid()
   if (card.closed_at) throw cardClosed()
   const step = verifyCode(card.totp_secret, parsed.totp, capturedAt)
@@ -142,7 +142,7 @@ async function recordRefusal(deps: Deps, actor: Actor, req: QueuedScanRequest, k
   const parsed = parseCardCode(req.code)
   await writeTx(deps.db, async (tx) => {
     if (await offlineScanByKey(tx, actor.merchantId, key)) return
-    const card = parsed ? await cardByNumber(tx, parsed.cardNumber) : undefined
+    const card = parsed ? await lockedCardByNumber(tx, parsed.cardNumber) : undefined
     await insertOfflineScan(tx, {
       ...record(actor, req, key, now),
       card_id: card?.merchant_id === actor.merchantId ? card.id : null,

@@ -54,7 +54,7 @@ export async function previewEarn(
   req: { handle: string; amountMinor: number; discountMinor?: number | undefined },
 ): Promise<EarnPreview> {
   const now = deps.clock.now()
-  const card = await cardForHandle(deps.db, actor.merchantId, req.handle, now)
+  const card = await cardForHandle(deps.db, actor.merchantId, req.handle, now, false)
   const { earned } = await quoteEarn(deps.db, card, req.amountMinor, req.discountMinor ?? 0, now)
   return { points: earned.points, reason: earned.reason, breakdown: earned.breakdown }
 }

@@ -2,7 +2,7 @@ import type { ScanResponse } from '../../contract/staff.js'
 import { parseCardCode } from '../../contract/card-code.js'
 import { writeTx, type Db } from '../../db/connection.js'
 import { insertScanHandle, scanHandle } from '../../db/queries/access.js'
-import { cardById, cardByNumber, consumeCodeStep } from '../../db/queries/cards.js'
+import { cardById, consumeCodeStep, lockedCardById, lockedCardByNumber } from '../../db/queries/cards.js'
 import { recordCodeStep } from '../../db/queries/till.js'
 import type { Card } from '../../db/schema.js'
 import { DomainError } from '../../domain/errors.js'
@@ -27,11 +27,12 @@ export const cardClosed = () =>
 /**
  * Checks a rotating code against the merchant's card and marks its step used (once, atomically).
  * A card of another merchant reads as an invalid code: staff learn nothing about other merchants.
+ * In a write transaction only: the card is held to the commit (an earn by code goes on with it).
  */
 export async function consumeRotatingCode(tx: Db, merchantId: string, code: string, now: Date): Promise<Card> {
   const parsed = parseCardCode(code)
   if (!parsed) throw invalid()
-  const card = await cardByNumber(tx, parsed.cardNumber)
+  const card = await lockedCardByNumber(tx, parsed.cardNumber)
   if (!card || card.merchant_id !== merchantId) throw invalid()
   if (card.closed_at) throw cardClosed()
   const step = verifyCode(card.totp_secret, parsed.totp, now)
@@ -77,13 +78,16 @@ export async function scanCard(
   }
 }
 
-/** The card a scan handle opened, if the handle is this merchant's and still fresh. */
-export async function cardForHandle(tx: Db, merchantId: string, handle: string, now: Date): Promise<Card> {
+/**
+ * The card a scan handle opened, if the handle is this merchant's and still fresh. In a write
+ * transaction the card is held to the commit (`lock`, the default); a read passes false.
+ */
+export async function cardForHandle(tx: Db, merchantId: string, handle: string, now: Date, lock = true): Promise<Card> {
   const h = await scanHandle(tx, handle, merchantId)
   if (!h || h.expires_at <= now.toISOString()) {
     throw new DomainError('handle_expired', 'The card was opened too long ago. Scan the card again.')
   }
-  const card = await cardById(tx, h.card_id)
+  const card = lock ? await lockedCardById(tx, h.card_id) : await cardById(tx, h.card_id)
   if (!card) throw new DomainError('card_not_found', 'The card no longer exists.')
   return card
 }
