@@ -10,6 +10,9 @@ import { accountRoutes, signInRoutes } from './routes/account.js'
 import { customerRoutes } from './routes/customer.js'
 import { healthRoutes } from './routes/health.js'
 import { insightRoutes } from './routes/insights.js'
+import { locationRoutes } from './routes/locations.js'
+import { operatorRoutes } from './routes/operator.js'
+import { platformRoutes } from './routes/platform.js'
 import { reportRoutes } from './routes/reports.js'
 import { merchantRoutes } from './routes/merchant.js'
 import { posRoutes } from './routes/pos.js'
@@ -47,7 +50,7 @@ function buildApi(deps: Deps) {
     .route(
       '/',
       staffRoutes({
-        login: limitPerMinute(r.loginPerMinute, trustProxy),
+        reset: limitPerMinute(r.loginPerMinute, trustProxy),
         scan: limitPerMinute(r.scanPerMinute, trustProxy, (c) => `staff:${c.var.actor?.staffId ?? 'anon'}`),
       }),
     )
@@ -61,6 +64,9 @@ function buildApi(deps: Deps) {
     .route('/', signInRoutes(limitPerMinute(r.loginPerMinute, trustProxy)))
     .route('/', accountRoutes)
     .route('/', reportRoutes)
+    .route('/', platformRoutes(limitPerMinute(r.joinPerMinute, trustProxy)))
+    .route('/', locationRoutes)
+    .route('/', operatorRoutes)
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {

@@ -35,10 +35,18 @@ export const StaffMember = z
     /** When the open invitation expires (status invited). */
     inviteExpiresAt: z.string().nullable(),
     createdAt: z.string(),
+    /** The locations they are assigned to; none means every location. */
+    locationIds: z.array(z.string()).optional(),
   })
   .meta({ id: 'StaffMember' })
 export type StaffMember = z.infer<typeof StaffMember>
-export const InviteStaff = z.object({ email: Email, name: z.string().trim().min(1).max(80), role: Role })
+export const InviteStaff = z.object({
+  email: Email,
+  name: z.string().trim().min(1).max(80),
+  role: Role,
+  /** The locations they will work at; none: every location. */
+  locationIds: z.array(z.string().min(1).max(64)).max(50).optional(),
+})
 export const StaffInvitation = z
   .object({
     member: StaffMember,
@@ -92,6 +100,10 @@ export const CustomerDetail = z
     birthday: z.string().nullable(),
     balance: z.number().int(),
     joinedAt: z.string(),
+    /** Where the member joined (the location of their signup link), if known. */
+    joinedLocation: z.object({ id: z.string(), name: z.string() }).nullable().optional(),
+    /** The signup link they came through. */
+    joinedVia: z.string().nullable().optional(),
     /** Newest first, each with the balance after it. */
     history: z.array(LedgerEntry),
   })

@@ -137,6 +137,8 @@ export type RedeemRewardResponse = z.infer<typeof RedeemRewardResponse>
 export const CouponCodeRequest = z.object({
   /** The QR payload ("LWC1:<code>") or the typed code ("7K3M9-QX2PA"). */
   code: z.string().trim().min(1).max(100),
+  /** Where the till stands (as for a card scan); the redemption records it. */
+  locationId: z.string().min(1).max(64).optional(),
 })
 export const CouponAtTill = z
   .object({ coupon: Coupon, memberName: z.string(), cardNumber: z.string() })

@@ -1,12 +1,14 @@
 import { createRoute } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
 import { getCookie } from 'hono/cookie'
-import { IdempotencyHeaders } from '../contract/common.js'
+import { ErrorBody, IdempotencyHeaders } from '../contract/common.js'
 import {
   AdjustRequest,
   AwardResponse,
   EarnRequest,
   LoginRequest,
+  PasswordResetConfirm,
+  PasswordResetRequest,
   ScanRequest,
   ScanResponse,
   StaffMe,
@@ -14,16 +16,20 @@ import {
 } from '../contract/staff.js'
 import { clearSessionCookie, requireStaff, setSessionCookie, STAFF_COOKIE } from '../middleware/auth.js'
 import type { AppEnv } from '../middleware/env.js'
+import { clientAddress } from '../middleware/security.js'
+import { confirmPasswordReset, requestPasswordReset } from '../services/console/password-reset.js'
 import { adjustAtTill, earnAtTill, undoAward } from '../services/till/award.js'
 import { scanCard } from '../services/till/scan.js'
 import { endSession, openSession } from '../services/members/sessions.js'
 import { checkStaffCredentials, staffMe } from '../services/console/staff-auth.js'
 import { E400, E401, E403, E404, E409, E410, E422, E429, json, jsonBody, router } from './openapi.js'
+import { z } from 'zod'
 
 const award = (summary: string) => ({
   201: json(AwardResponse, `${summary}. A replay of the same Idempotency-Key and body returns the first answer`),
   ...E400,
   ...E401,
+  // forbidden (role), business_suspended
   ...E403,
   ...E404,
   ...E409,
@@ -31,22 +37,74 @@ const award = (summary: string) => ({
   ...E422,
 })
 
-/** Staff sign-in and the till: scan a card, then award, adjust or undo on the handle the scan gave. */
-export const staffRoutes = (limits: { login: MiddlewareHandler<AppEnv>; scan: MiddlewareHandler<AppEnv> }) =>
+/**
+ * Staff sign-in and the till: scan a card, then award, adjust or undo on the handle the scan gave.
+ * Sign-in is throttled per account and address in the database (growing delays, see
+ * services/console/login-throttle.ts) rather than by a per-address limit that would lock out a
+ * whole shop on one Wi-Fi; the reset-link request has the per-address limit.
+ */
+export const staffRoutes = (limits: { reset: MiddlewareHandler<AppEnv>; scan: MiddlewareHandler<AppEnv> }) =>
   router()
     .openapi(
       createRoute({
         method: 'post',
         path: '/staff/login',
         tags: ['staff'],
-        middleware: [limits.login] as const,
         request: { body: jsonBody(LoginRequest) },
-        responses: { 200: json(StaffMe, 'Signed in'), ...E400, ...E401, ...E429 },
+        responses: {
+          200: json(StaffMe, 'Signed in'),
+          ...E400,
+          ...E401,
+          410: json(ErrorBody, 'business_closed: the business has closed'),
+          429: json(ErrorBody, 'login_throttled: too many wrong passwords; details.retryAfterSeconds says how long'),
+        },
       }),
       async (c) => {
         const { email, password } = c.req.valid('json')
         const deps = c.var.deps
-        const staffId = await checkStaffCredentials(deps, email, password)
+        const address = clientAddress(c, deps.config.trustProxy)
+        const staffId = await checkStaffCredentials(deps, email, password, address)
+        const s = await openSession(deps, { kind: 'staff', staffId }, c.req.header('user-agent') ?? null)
+        setSessionCookie(c, STAFF_COOKIE, s.token, s.expiresAt)
+        return c.json(await staffMe(deps, staffId), 200)
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/staff/password-reset',
+        tags: ['staff'],
+        summary: 'Mails a reset link (single use, 30 minutes) when the address has a staff account',
+        description: 'The answer is the same whether or not the address belongs to an account.',
+        middleware: [limits.reset] as const,
+        request: { body: jsonBody(PasswordResetRequest) },
+        responses: { 202: json(z.object({ sent: z.literal(true) }), 'Asked'), ...E400, ...E429 },
+      }),
+      async (c) => {
+        const { email, locale } = c.req.valid('json')
+        await requestPasswordReset(c.var.deps, email, locale)
+        return c.json({ sent: true as const }, 202)
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/staff/password-reset/confirm',
+        tags: ['staff'],
+        summary: 'Sets a new password with a reset link (once); every other session of the account ends',
+        middleware: [limits.reset] as const,
+        request: { body: jsonBody(PasswordResetConfirm) },
+        responses: {
+          200: json(StaffMe, 'Password changed; this device is signed in'),
+          ...E400,
+          410: json(ErrorBody, 'reset_invalid: expired or already used'),
+          ...E429,
+        },
+      }),
+      async (c) => {
+        const deps = c.var.deps
+        const { token, password } = c.req.valid('json')
+        const staffId = await confirmPasswordReset(deps, token, password, clientAddress(c, deps.config.trustProxy))
         const s = await openSession(deps, { kind: 'staff', staffId }, c.req.header('user-agent') ?? null)
         setSessionCookie(c, STAFF_COOKIE, s.token, s.expiresAt)
         return c.json(await staffMe(deps, staffId), 200)
@@ -87,16 +145,18 @@ export const staffRoutes = (limits: { login: MiddlewareHandler<AppEnv>; scan: Mi
           200: json(ScanResponse, 'The card, and a short-lived handle for the operations that follow'),
           ...E400,
           ...E401,
+          // business_suspended, location_not_allowed
+          ...E403,
+          ...E404,
           ...E409,
+          ...E410,
           ...E429,
         },
       }),
       async (c) => {
         const a = c.var.actor
-        return c.json(
-          await scanCard(c.var.deps, { id: a.staffId!, merchantId: a.merchantId }, c.req.valid('json').code),
-          200,
-        )
+        const { code, locationId } = c.req.valid('json')
+        return c.json(await scanCard(c.var.deps, { id: a.staffId!, merchantId: a.merchantId }, code, locationId), 200)
       },
     )
     .openapi(

@@ -9,6 +9,9 @@ import * as m0007 from './0007-email-verified.js'
 import * as m0008 from './0008-insights.js'
 import * as m0009 from './0009-insights-lift-alerts.js'
 import * as m0010 from './0010-lean-write-path.js'
+import * as m0020 from './0020-businesses.js'
+import * as m0021 from './0021-locations.js'
+import * as m0022 from './0022-staff-accounts.js'
 
 /** Numbered, append-only. Add the next file and list it here; never edit a shipped one. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +25,7 @@ export const migrations: Record<string, Migration> = {
   '0008-insights': m0008,
   '0009-insights-lift-alerts': m0009,
   '0010-lean-write-path': m0010,
+  '0020-businesses': m0020,
+  '0021-locations': m0021,
+  '0022-staff-accounts': m0022,
 }

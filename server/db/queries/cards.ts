@@ -50,6 +50,7 @@ function walletCardsQuery(db: Tx) {
       'c.totp_secret',
       'c.created_at',
       'c.updated_at',
+      'c.last_used_at',
       'c.merchant_id',
       'cu.name as member_name',
       'm.slug',
@@ -59,12 +60,20 @@ function walletCardsQuery(db: Tx) {
       'm.logo_url',
       'm.currency',
       'm.timezone',
+      'm.live_at',
+      'm.suspended_at',
+      'm.closed_at',
     ])
 }
 export type WalletCardRow = Awaited<ReturnType<ReturnType<typeof walletCardsQuery>['executeTakeFirstOrThrow']>>
 
+/** The card used last comes first (a card never used since joining counts from its join). */
 export const walletCards = (db: Tx, customerId: string) =>
-  walletCardsQuery(db).where('c.customer_id', '=', customerId).orderBy('c.created_at', 'asc').execute()
+  walletCardsQuery(db)
+    .where('c.customer_id', '=', customerId)
+    .orderBy('c.last_used_at', 'desc')
+    .orderBy('c.created_at', 'desc')
+    .execute()
 
 export const walletCard = (db: Tx, customerId: string, cardId: string) =>
   walletCardsQuery(db).where('c.customer_id', '=', customerId).where('c.id', '=', cardId).executeTakeFirst()
@@ -73,10 +82,10 @@ export const walletCard = (db: Tx, customerId: string, cardId: string) =>
  * Marks a TOTP step as used. One atomic UPDATE that must change exactly one row:
  * a second scan of the same (or an earlier) step changes none.
  */
-export async function consumeCodeStep(db: Tx, cardId: string, step: number): Promise<boolean> {
+export async function consumeCodeStep(db: Tx, cardId: string, step: number, now: string): Promise<boolean> {
   const res = await db
     .updateTable('cards')
-    .set({ last_code_step: step })
+    .set({ last_code_step: step, last_used_at: now })
     .where('id', '=', cardId)
     .where((eb) => eb.or([eb('last_code_step', 'is', null), eb('last_code_step', '<', step)]))
     .executeTakeFirst()
@@ -104,15 +113,24 @@ const insertLedgerEntryQuery = prepared((db, row: Insertable<LedgerEntryTable>) 
     expires_entry_id: row.expires_entry_id,
     idempotency_key: row.idempotency_key,
     created_at: row.created_at,
+    location_id: row.location_id,
   }),
 )
 const setBalanceQuery = prepared((db, a: { cardId: string; balance: number; now: string }) =>
   db.updateTable('cards').set({ balance: a.balance, updated_at: a.now }).where('id', '=', a.cardId),
 )
+/** A purchase is a use of the card (a POS earn by card number has no scan that would say so). */
+const setBalanceUsedQuery = prepared((db, a: { cardId: string; balance: number; now: string }) =>
+  db
+    .updateTable('cards')
+    .set({ balance: a.balance, updated_at: a.now, last_used_at: a.now })
+    .where('id', '=', a.cardId),
+)
 
 export async function appendLedgerEntry(db: Tx, row: Insertable<LedgerEntryTable>, now: string): Promise<void> {
   await insertLedgerEntryQuery(db, row)
-  await setBalanceQuery(db, { cardId: row.card_id, balance: row.balance_after, now })
+  const set = row.kind === 'earn' ? setBalanceUsedQuery : setBalanceQuery
+  await set(db, { cardId: row.card_id, balance: row.balance_after, now })
 }
 
 /** History newest first, each entry with whether a reversal row points at it. */

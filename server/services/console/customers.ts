@@ -4,6 +4,9 @@ import type { CustomerDetail, CustomerPage } from '../../contract/console.js'
 import type { AwardResponse } from '../../contract/staff.js'
 import { ledgerForCard } from '../../db/queries/cards.js'
 import { memberCardOf, searchCustomers } from '../../db/queries/console.js'
+import { locationById } from '../../db/queries/locations.js'
+import { signupLinkById } from '../../db/queries/merchants.js'
+import { assertBusinessOpen } from '../platform/status.js'
 import { DomainError } from '../../domain/errors.js'
 import { postEntry } from '../program/post-entry.js'
 import type { Actor, Deps } from '../common/deps.js'
@@ -39,6 +42,8 @@ export async function customerDetail(deps: Deps, merchantId: string, cardId: str
   const card = await memberCardOf(deps.db, merchantId, cardId)
   if (!card) throw new DomainError('card_not_found', 'No card with this id in your program.')
   const history = (await ledgerForCard(deps.db, card.id, HISTORY_LIMIT)).map(toLedgerEntry)
+  const joinedAt = card.joined_location_id ? await locationById(deps.db, card.joined_location_id) : undefined
+  const link = card.signup_link_id ? await signupLinkById(deps.db, card.signup_link_id) : undefined
   return {
     cardId: card.id,
     cardNumber: card.card_number,
@@ -47,6 +52,8 @@ export async function customerDetail(deps: Deps, merchantId: string, cardId: str
     birthday: card.member_birthday,
     balance: card.balance,
     joinedAt: card.created_at,
+    joinedLocation: joinedAt ? { id: joinedAt.id, name: joinedAt.name } : null,
+    joinedVia: link?.campaign ?? null,
     history,
   }
 }
@@ -67,6 +74,7 @@ export function adjustFromConsole(
     deps.db,
     { merchantId: actor.merchantId, scope: 'console:adjust', key, request: { cardId, ...req }, now: now.toISOString() },
     async (tx) => {
+      await assertBusinessOpen(tx, actor.merchantId)
       const card = await memberCardOf(tx, actor.merchantId, cardId)
       if (!card) throw new DomainError('card_not_found', 'No card with this id in your program.')
       return postEntry(tx, card, actor, { kind: 'adjust', points: req.points, reason: req.reason }, key, now)

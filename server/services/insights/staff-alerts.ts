@@ -19,6 +19,8 @@ import {
   staffPushSubscriptionsOf,
   upsertStaffPushSubscription,
 } from '../../db/queries/reports.js'
+import { locationsOf } from '../../db/queries/locations.js'
+import type { Location } from '../../db/schema.js'
 import { DomainError } from '../../domain/errors.js'
 import { newId } from '../../domain/ids.js'
 import {
@@ -72,6 +74,7 @@ export async function detectStaffAnomalies(deps: Deps, opts: DetectOptions = {})
       staffId: r.staff_id!,
       createdAt: r.created_at,
     }))
+    const whereOf = new Map(rows.map((r) => [r.id, r.location_id]))
     const history = (
       await staffHourlyCounts(
         deps.db,
@@ -82,6 +85,7 @@ export async function detectStaffAnomalies(deps: Deps, opts: DetectOptions = {})
     ).map((h) => ({ staffId: h.staff_id!, hour: h.hour, n: Number(h.n) }))
     const hoursRow = await openingHoursOf(deps.db, m.id)
     const hours = hoursRow ? (JSON.parse(hoursRow.hours) as OpeningHours) : null
+    const locations = await locationsOf(deps.db, m.id)
     const ms = marginStart.toISOString()
     // Windows cut by the margin were seen whole by the run before (if there was one); skip their partial view.
     const whole = (keep: boolean) => last === null || keep
@@ -90,7 +94,7 @@ export async function detectStaffAnomalies(deps: Deps, opts: DetectOptions = {})
       ...repeatCardAlerts(awards).filter((a) =>
         whole(Date.parse(a.windowStart) >= marginStart.getTime() + REPEAT_WITHIN_MS),
       ),
-      ...offHoursAlerts(awards, hours, m.timezone),
+      ...offHoursByLocation(awards, whereOf, locations, hours, m.timezone),
     ]
     const created: DetectedAlert[] = []
     await writeTx(deps.db, async (tx) => {
@@ -114,6 +118,7 @@ export async function detectStaffAnomalies(deps: Deps, opts: DetectOptions = {})
             updated_at: until,
             resolved_at: null,
             resolved_by: null,
+            location_id: sharedLocation(a.entryIds, whereOf),
           })
           created.push(a)
         } else if (a.count > existing.count) {
@@ -133,6 +138,35 @@ export async function detectStaffAnomalies(deps: Deps, opts: DetectOptions = {})
     if (created.length) report.pushed += await pushToOwners(deps, m.id, created, opts)
   }
   return report
+}
+
+/** The location every entry of an alert happened at, or null when they differ (or have none). */
+function sharedLocation(entryIds: string[], whereOf: Map<string, string | null>): string | null {
+  const seen = new Set(entryIds.map((id) => whereOf.get(id) ?? null))
+  return seen.size === 1 ? [...seen][0]! : null
+}
+
+/**
+ * Awards outside opening hours: at a location with hours of its own, by those hours in its time zone
+ * (the key names the location); anywhere else by the business's hours, as before locations existed.
+ */
+function offHoursByLocation(
+  awards: Award[],
+  whereOf: Map<string, string | null>,
+  locations: Location[],
+  hours: OpeningHours | null,
+  tz: string,
+): DetectedAlert[] {
+  const own = new Map(locations.filter((l) => l.opening_hours).map((l) => [l.id, l]))
+  const rest = awards.filter((a) => !own.has(whereOf.get(a.id) ?? ''))
+  const out = offHoursAlerts(rest, hours, tz)
+  for (const l of own.values()) {
+    const here = awards.filter((a) => whereOf.get(a.id) === l.id)
+    for (const a of offHoursAlerts(here, JSON.parse(l.opening_hours!) as OpeningHours, l.timezone)) {
+      out.push({ ...a, key: a.key.replace(/^off_hours:/, `off_hours@${l.id}:`) })
+    }
+  }
+  return out
 }
 
 const RULE_TEXT: Record<DetectedAlert['rule'], string> = {
@@ -174,8 +208,8 @@ async function pushToOwners(
   return sent
 }
 
-export async function listAlerts(deps: Deps, merchantId: string): Promise<StaffAlertDto[]> {
-  const rows = await alertsOfMerchant(deps.db, merchantId, 200)
+export async function listAlerts(deps: Deps, merchantId: string, locationId?: string): Promise<StaffAlertDto[]> {
+  const rows = await alertsOfMerchant(deps.db, merchantId, 200, locationId ?? null)
   const out: StaffAlertDto[] = []
   for (const r of rows) {
     const ids = JSON.parse(r.entry_ids) as string[]
@@ -195,6 +229,7 @@ export async function listAlerts(deps: Deps, merchantId: string): Promise<StaffA
       createdAt: r.created_at,
       resolvedAt: r.resolved_at,
       resolvedBy: r.resolved_by_name,
+      location: r.location_id ? { id: r.location_id, name: r.location_name ?? '' } : null,
       entries: entries.map((e) => ({
         id: e.id,
         kind: e.kind,

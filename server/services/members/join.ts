@@ -5,6 +5,7 @@ import { insertConsentEvent } from '../../db/queries/account.js'
 import { cardOfCustomerAtMerchant, insertCard, walletCard } from '../../db/queries/cards.js'
 import { currentProgram, merchantBySlug, signupLinkByCode } from '../../db/queries/merchants.js'
 import { customerById, insertCustomer } from '../../db/queries/people.js'
+import { businessStatus } from '../../domain/business-status.js'
 import { DomainError } from '../../domain/errors.js'
 import { newCardNumber, newId } from '../../domain/ids.js'
 import { newTotpSecret } from '../../domain/rotating-code.js'
@@ -41,6 +42,14 @@ export async function joinProgram(
   const at = now.toISOString()
   const merchant = await merchantBySlug(deps.db, req.slug)
   if (!merchant) throw new DomainError('merchant_not_found', `No loyalty program is called "${req.slug}".`)
+  const status = businessStatus(merchant)
+  if (status === 'setup') {
+    throw new DomainError('business_not_live', `${merchant.name} is still setting up its program. Come back soon!`)
+  }
+  if (status === 'suspended') {
+    throw new DomainError('business_suspended', `${merchant.name} has paused its loyalty program for now.`)
+  }
+  if (status === 'closed') throw new DomainError('business_closed', `${merchant.name} has closed its loyalty program.`)
 
   const result = await writeTx(deps.db, async (tx) => {
     let customerId = existingCustomerId
@@ -71,8 +80,10 @@ export async function joinProgram(
       last_code_step: null,
       marketing_consent: req.marketingConsent ? 1 : 0,
       signup_link_id: link?.id ?? null,
+      joined_location_id: link?.location_id ?? null,
       created_at: at,
       updated_at: at,
+      last_used_at: at,
     })
     await onJoined(tx, cardId, merchant.id, customerId, req.ref, now)
     if (req.marketingConsent) {

@@ -17,7 +17,7 @@ import { assertStampAllowed, stampsAfter } from '../../domain/stamps.js'
 import { issueCoupon, toCoupon } from './coupons.js'
 import type { Actor, Deps } from '../common/deps.js'
 import { runIdempotent } from '../common/idempotency.js'
-import { cardForHandle } from '../till/scan.js'
+import { openHandle } from '../till/scan.js'
 import { DAY_MS } from '../../domain/time.js'
 
 /** The daily limit looks at the merchant's local day; 48 hours back always covers it. */
@@ -89,7 +89,7 @@ export function addStamp(deps: Deps, actor: Actor, req: { handle: string }, key:
     deps.db,
     { merchantId: actor.merchantId, scope: 'staff:stamp', key, request: req, now: at },
     async (tx) => {
-      const card = await cardForHandle(tx, actor.merchantId, req.handle, now)
+      const { card, locationId } = await openHandle(tx, actor.merchantId, req.handle, now)
       const sc = await stampCardOfMerchant(tx, actor.merchantId)
       if (!sc || sc.active !== 1) {
         throw new DomainError(
@@ -111,6 +111,7 @@ export function addStamp(deps: Deps, actor: Actor, req: { handle: string }, key:
         staff_id: actor.staffId,
         coupon_id: null,
         created_at: at,
+        location_id: locationId,
       })
       const open = await openStamps(tx, card.id)
       const { filled, completed } = stampsAfter(open.count, sc.stamps_required)

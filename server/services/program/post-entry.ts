@@ -21,6 +21,8 @@ export interface Posting {
   lotExpiresAt?: string | null
   /** On an 'expire' entry: the lot it expires. */
   expiresEntryId?: string | null
+  /** Where it happened (the till's location); null when nowhere in particular. */
+  locationId?: string | null
 }
 
 /** The one way points move: an appended entry and the cached balance, in the caller's transaction. */
@@ -51,6 +53,7 @@ export async function postEntry(
     expires_entry_id: p.expiresEntryId ?? null,
     idempotency_key: idempotencyKey,
     created_at: at,
+    location_id: p.locationId ?? null,
   }
   await appendLedgerEntry(tx, row, at)
   return { status: 201, body: { entry: toLedgerEntry(row), balance: row.balance_after } }

@@ -6,6 +6,7 @@ import { earnForPurchase } from '../../domain/earning-rules.js'
 import { lotExpiry } from '../../domain/expiry.js'
 import { tierIndex } from '../../domain/tiers.js'
 import { startOfLocalDay } from '../../domain/time.js'
+import { assertBusinessActive } from '../../domain/business-status.js'
 import { DomainError } from '../../domain/errors.js'
 import { reversalPoints } from '../../domain/ledger.js'
 import type { Actor, Deps } from '../common/deps.js'
@@ -15,7 +16,9 @@ import { programContext } from '../program/engine.js'
 import { postEntry } from '../program/post-entry.js'
 import { upgradeIfQualified } from '../program/tiers.js'
 import { queueEarnedPush } from '../push/queue.js'
-import { cardClosed, cardForHandle, consumeRotatingCode } from './scan.js'
+import { isPracticeHandle, practiceEarn } from '../first-run/practice.js'
+import { cardClosed, consumeRotatingCode, openHandle } from './scan.js'
+import { assertBusinessOpen } from '../platform/status.js'
 
 /**
  * Points for a purchase under the rules in force: rate, visit points, minimum spend, promotions, tier
@@ -30,8 +33,11 @@ async function earnOnCard(
   discountMinor: number,
   key: string,
   now: Date,
+  locationId: string | null,
 ) {
   const ctx = await programContext(tx, card.merchant_id, now)
+  // A suspended or closed business earns nothing, at the till or from its POS.
+  assertBusinessActive(ctx.merchant)
   const tz = ctx.merchant.timezone
   // Each read below is made only when a rule of the program needs it: an earn is the hot path.
   const hasTiers = ctx.rules.tiers.length > 0
@@ -62,6 +68,7 @@ async function earnOnCard(
       currency: ctx.merchant.currency,
       programVersion: ctx.version,
       lotExpiresAt: earned.points > 0 ? lotExpiry(now, ctx.rules.expiry, tz) : null,
+      locationId,
     },
     key,
     now,
@@ -84,27 +91,25 @@ async function earnOnCard(
   return { ...outcome, body: { ...outcome.body, balance } }
 }
 
-/** Points for a purchase, at the till, on the card a scan opened. */
-export function earnAtTill(
+/** Points for a purchase, at the till, on the card a scan opened (where it was opened). */
+export async function earnAtTill(
   deps: Deps,
   actor: Actor,
   req: { handle: string; amountMinor: number; discountMinor?: number | undefined },
   key: string,
 ) {
   const now = deps.clock.now()
+  if (isPracticeHandle(req.handle)) {
+    await assertBusinessOpen(deps.db, actor.merchantId)
+    return { status: 201, body: await practiceEarn(deps, actor, req) }
+  }
   return runIdempotent(
     deps.db,
     { merchantId: actor.merchantId, scope: 'staff:earn', key, request: req, now: now.toISOString() },
-    async (tx) =>
-      earnOnCard(
-        tx,
-        await cardForHandle(tx, actor.merchantId, req.handle, now),
-        actor,
-        req.amountMinor,
-        req.discountMinor ?? 0,
-        key,
-        now,
-      ),
+    async (tx) => {
+      const { card, locationId } = await openHandle(tx, actor.merchantId, req.handle, now)
+      return earnOnCard(tx, card, actor, req.amountMinor, req.discountMinor ?? 0, key, now, locationId)
+    },
   )
 }
 
@@ -120,8 +125,15 @@ export function adjustAtTill(
     deps.db,
     { merchantId: actor.merchantId, scope: 'staff:adjust', key, request: req, now: now.toISOString() },
     async (tx) => {
-      const card = await cardForHandle(tx, actor.merchantId, req.handle, now)
-      return postEntry(tx, card, actor, { kind: 'adjust', points: req.points, reason: req.reason }, key, now)
+      const { card, locationId } = await openHandle(tx, actor.merchantId, req.handle, now)
+      return postEntry(
+        tx,
+        card,
+        actor,
+        { kind: 'adjust', points: req.points, reason: req.reason, locationId },
+        key,
+        now,
+      )
     },
   )
 }
@@ -133,7 +145,7 @@ export function undoAward(deps: Deps, actor: Actor, req: { handle: string; entry
     deps.db,
     { merchantId: actor.merchantId, scope: 'staff:undo', key, request: req, now: now.toISOString() },
     async (tx) => {
-      const card = await cardForHandle(tx, actor.merchantId, req.handle, now)
+      const { card, locationId } = await openHandle(tx, actor.merchantId, req.handle, now)
       const entry = await ledgerEntryById(tx, req.entryId)
       if (!entry || entry.card_id !== card.id) throw new DomainError('not_found', 'No such entry on this card.')
       const points = reversalPoints(
@@ -149,7 +161,7 @@ export function undoAward(deps: Deps, actor: Actor, req: { handle: string; entry
         tx,
         card,
         actor,
-        { kind: 'reversal', points, reason: `Undo: ${entry.reason}`, reversesEntryId: entry.id },
+        { kind: 'reversal', points, reason: `Undo: ${entry.reason}`, reversesEntryId: entry.id, locationId },
         key,
         now,
       )
@@ -185,7 +197,7 @@ export function earnFromPos(
         }
         if (card.closed_at) throw cardClosed()
       }
-      return earnOnCard(tx, card, actor, req.amountMinor, req.discountMinor ?? 0, key, now)
+      return earnOnCard(tx, card, actor, req.amountMinor, req.discountMinor ?? 0, key, now, actor.locationId ?? null)
     },
   )
 }
