@@ -2,6 +2,7 @@ import { Cron } from 'croner'
 import type { Deps } from '../services/common/deps.js'
 import { detectStaffAnomalies } from '../services/insights/staff-alerts.js'
 import { purgeAccountTokens } from '../services/members/housekeeping.js'
+import { purgePlatformTokens } from '../services/platform/housekeeping.js'
 import { couponIssuer } from '../services/perks/coupon-issuer.js'
 import { expirePoints, grantBirthdayBonuses, reevaluateTiers } from '../services/program/jobs.js'
 import { runAutomations } from '../services/push/automations.js'
@@ -31,6 +32,7 @@ export function serverJobs(deps: Deps): Job[] {
   return [
     { name: 'purge scan handles', pattern: '*/10 * * * *', run: () => purgeExpiredHandles(deps) },
     { name: 'purge sign-in tokens', pattern: '*/10 * * * *', run: () => purgeAccountTokens(deps) },
+    { name: 'purge platform tokens', pattern: '7 * * * *', run: () => purgePlatformTokens(deps) },
     // Program engine jobs: hourly, so a merchant's local midnight is caught within the hour.
     { name: 'expire points', pattern: '0 * * * *', run: () => expirePoints(deps) },
     { name: 'reevaluate tiers', pattern: '2 * * * *', run: () => reevaluateTiers(deps) },

@@ -133,6 +133,7 @@ export const reportRoutes = router()
         ...E400,
         ...E401,
         ...E403,
+        ...E404,
       },
     }),
     async (c) =>

@@ -227,3 +227,6 @@ export const exportLedger = (db: Tx, merchantId: string) =>
     .orderBy('e.created_at', 'asc')
     .orderBy('e.id', 'asc')
     .execute()
+
+export const deleteOldEmailVerifications = (db: Tx, before: string) =>
+  db.deleteFrom('email_verifications').where('expires_at', '<', before).execute()

@@ -19,7 +19,7 @@ import {
   staffPushSubscriptionsOf,
   upsertStaffPushSubscription,
 } from '../../db/queries/reports.js'
-import { locationsOf } from '../../db/queries/locations.js'
+import { locationOf, locationsOf } from '../../db/queries/locations.js'
 import type { Location } from '../../db/schema.js'
 import { DomainError } from '../../domain/errors.js'
 import { newId } from '../../domain/ids.js'
@@ -209,6 +209,11 @@ async function pushToOwners(
 }
 
 export async function listAlerts(deps: Deps, merchantId: string, locationId?: string): Promise<StaffAlertDto[]> {
+  if (locationId && !(await locationOf(deps.db, merchantId, locationId))) {
+    throw new DomainError('location_not_found', 'No such location in your business.', [
+      { path: 'locationId', message: 'unknown location' },
+    ])
+  }
   const rows = await alertsOfMerchant(deps.db, merchantId, 200, locationId ?? null)
   const out: StaffAlertDto[] = []
   for (const r of rows) {
