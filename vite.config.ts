@@ -161,7 +161,7 @@ export default defineConfig({
             {
               name: 'staff',
               priority: 30,
-              test: /[\\/]client[\\/](views[\\/](staff|merchant)[\\/]|stores[\\/]merchant|api[\\/](console|insights)|components[\\/](console|insights)[\\/]|composables[\\/]use-qr-camera|components[\\/]common[\\/]CopyButton)/,
+              test: /[\\/]client[\\/](views[\\/](staff|merchant|business|operator)[\\/]|stores[\\/](merchant|till-location)|api[\\/](console|insights|platform)|components[\\/](console|insights|locations|first-run)[\\/]|composables[\\/]use-qr-camera|components[\\/]common[\\/](CopyButton|LanguagePicker))/,
             },
             // The framework, cached across releases that only touch app code.
             {

@@ -90,7 +90,8 @@ export const api = {
   staffLogin: (body: LoginBody) => request<StaffMe>('POST', '/staff/login', { body }),
   staffLogout: () => request<void>('POST', '/staff/logout'),
   staffMe: () => request<StaffMe>('GET', '/staff/me'),
-  scan: (code: string) => request<ScanResponse>('POST', '/staff/scan', { body: { code } }),
+  scan: (code: string, locationId?: string) =>
+    request<ScanResponse>('POST', '/staff/scan', { body: { code, locationId } }),
   earn: (body: { handle: string; amountMinor: number; discountMinor?: number }, key: string) =>
     request<AwardResponse>('POST', '/staff/earn', { body, headers: idem(key) }),
   adjust: (body: { handle: string; points: number; reason: string }, key: string) =>
@@ -102,8 +103,8 @@ export const api = {
   createApiKey: (name: string) => request<NewApiKey>('POST', '/merchant/api-keys', { body: { name } }),
   revokeApiKey: (id: string) => request<void>('DELETE', `/merchant/api-keys/${seg(id)}`),
   signupLinks: () => request<{ links: SignupLinkDto[] }>('GET', '/merchant/signup-links'),
-  createSignupLink: (campaign: string) =>
-    request<SignupLinkDto>('POST', '/merchant/signup-links', { body: { campaign } }),
+  createSignupLink: (campaign: string, locationId: string | null = null) =>
+    request<SignupLinkDto>('POST', '/merchant/signup-links', { body: { campaign, locationId } }),
 
   pushPublicKey: () => request<{ publicKey: string }>('GET', '/push/public-key'),
   pushSubscribe: (sub: PushSubscriptionJSON) =>

@@ -8,7 +8,11 @@ export type { SegmentMember } from '../../server/contract/insights.js'
 const seg = encodeURIComponent
 
 export const insightsApi = {
-  dashboard: () => request<InsightsDashboard>('GET', '/merchant/insights'),
+  dashboard: (locationId?: string) =>
+    request<InsightsDashboard>(
+      'GET',
+      `/merchant/insights${locationId ? `?locationId=${encodeURIComponent(locationId)}` : ''}`,
+    ),
   settings: () => request<InsightSettingsDto>('GET', '/merchant/insights/settings'),
   saveSettings: (body: InsightSettingsDto) =>
     request<InsightSettingsDto>('PUT', '/merchant/insights/settings', { body }),

@@ -11,7 +11,11 @@ export const insightsApi = {
   automationHoldouts: () => request<AutomationHoldouts>('GET', '/merchant/automation-holdouts'),
   saveAutomationHoldouts: (body: AutomationHoldouts) =>
     request<AutomationHoldouts>('PUT', '/merchant/automation-holdouts', { body }),
-  alerts: () => request<{ alerts: StaffAlertDto[] }>('GET', '/merchant/alerts'),
+  alerts: (locationId?: string) =>
+    request<{ alerts: StaffAlertDto[] }>(
+      'GET',
+      `/merchant/alerts${locationId ? `?locationId=${seg(locationId)}` : ''}`,
+    ),
   resolveAlert: (id: string, state: 'acknowledged' | 'dismissed') =>
     request<void>('POST', `/merchant/alerts/${seg(id)}/state`, { body: { state } }),
   openingHours: () => request<OpeningHoursDto>('GET', '/merchant/opening-hours'),
@@ -22,9 +26,16 @@ export const insightsApi = {
     request<void>('POST', '/merchant/alerts/devices/remove', { body: { endpoint } }),
   /** Download links (the browser sends the session cookie). */
   /** Every member, or with both dates those who joined between them (shop time, both days included). */
-  membersCsvUrl: (from?: string, to?: string) =>
-    from && to
-      ? `/api/merchant/exports/members.csv?from=${seg(from)}&to=${seg(to)}`
-      : '/api/merchant/exports/members.csv',
-  ledgerCsvUrl: (from: string, to: string) => `/api/merchant/exports/ledger.csv?from=${seg(from)}&to=${seg(to)}`,
+  membersCsvUrl: (from?: string, to?: string, locationId?: string) => {
+    const q = new URLSearchParams()
+    if (from && to) {
+      q.set('from', from)
+      q.set('to', to)
+    }
+    if (locationId) q.set('locationId', locationId)
+    return `/api/merchant/exports/members.csv${q.size ? `?${q}` : ''}`
+  },
+  /** With a location: only what happened there. */
+  ledgerCsvUrl: (from: string, to: string, locationId?: string) =>
+    `/api/merchant/exports/ledger.csv?from=${seg(from)}&to=${seg(to)}${locationId ? `&locationId=${seg(locationId)}` : ''}`,
 }

@@ -49,8 +49,8 @@ export const rewardsApi = {
   couponsOnCard: (handle: string) =>
     request<{ coupons: Coupon[] }>('POST', '/staff/coupons/on-card', { body: { handle } }),
   lookupCoupon: (code: string) => request<CouponAtTill>('POST', '/staff/coupons/lookup', { body: { code } }),
-  redeemCoupon: (code: string, key: string) =>
-    request<CouponRedeemed>('POST', '/staff/coupons/redeem', { body: { code }, headers: idem(key) }),
+  redeemCoupon: (code: string, key: string, locationId?: string) =>
+    request<CouponRedeemed>('POST', '/staff/coupons/redeem', { body: { code, locationId }, headers: idem(key) }),
   addStamp: (handle: string, key: string) =>
     request<StampResponse>('POST', '/staff/stamps', { body: { handle }, headers: idem(key) }),
 }
