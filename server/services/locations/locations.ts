@@ -107,13 +107,14 @@ export async function setStaffLocationsFor(
   return ids
 }
 
-/** The open locations a staff member may work at: those assigned, or every one when none is. */
+/** The open locations a staff member may work at: those assigned, or every one when none (open) is. */
 export async function workplacesOf(db: Db, merchantId: string, staffId: string | null): Promise<Location[]> {
   const open = (await locationsOf(db, merchantId)).filter((l) => !l.archived_at)
   if (!staffId) return open
   const assigned = new Set(await locationIdsOfStaff(db, staffId))
   const mine = open.filter((l) => assigned.has(l.id))
-  return assigned.size > 0 ? mine : open
+  // Assignments only to archived locations no longer say anything: every open one.
+  return mine.length > 0 ? mine : open
 }
 
 /**
