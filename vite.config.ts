@@ -161,7 +161,7 @@ export default defineConfig({
             {
               name: 'staff',
               priority: 30,
-              test: /[\\/]client[\\/](views[\\/](staff|merchant)[\\/]|layouts[\\/](StaffLayout|console-nav)|stores[\\/]merchant|api[\\/](console|insights|reports)|components[\\/](console|insights|till)[\\/]|composables[\\/](use-qr-camera|use-till-session)|components[\\/]common[\\/]CopyButton)/,
+              test: /[\\/]client[\\/](views[\\/](staff|merchant|business|operator)[\\/]|layouts[\\/](StaffLayout|console-nav)|stores[\\/](merchant|till-location)|api[\\/](console|insights|reports|platform)|components[\\/](console|insights|till|locations|first-run)[\\/]|composables[\\/](use-qr-camera|use-till-session)|components[\\/]common[\\/](CopyButton|LanguagePicker))/,
             },
             // The framework, cached across releases that only touch app code.
             {

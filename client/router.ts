@@ -69,6 +69,43 @@ const routes: RouteRecordRaw[] = [
     meta: { layout: 'bare', title: 'setup.title' },
   },
   {
+    path: '/business/signup',
+    name: 'business-signup',
+    component: () => import('./views/business/BusinessSignupView.vue'),
+    meta: { layout: 'bare', title: 'business.signup.title' },
+  },
+  {
+    path: '/business/verify',
+    name: 'business-verify',
+    component: () => import('./views/business/BusinessVerifyView.vue'),
+    meta: { layout: 'bare', title: 'business.verify.title' },
+  },
+  {
+    path: '/staff/forgot',
+    name: 'staff-forgot',
+    component: () => import('./views/staff/StaffForgotView.vue'),
+    meta: { layout: 'bare', title: 'staffAccount.forgot.title' },
+  },
+  {
+    path: '/staff/reset',
+    name: 'staff-reset',
+    component: () => import('./views/staff/StaffResetView.vue'),
+    meta: { layout: 'bare', title: 'staffAccount.reset.title' },
+  },
+  {
+    path: '/operator',
+    component: StaffLayout,
+    meta: { layout: 'staff', requiresStaff: true },
+    children: [
+      {
+        path: '',
+        name: 'operator',
+        component: () => import('./views/operator/OperatorView.vue'),
+        meta: { title: 'operator.title' },
+      },
+    ],
+  },
+  {
     path: '/staff/login',
     name: 'staff-login',
     component: () => import('./views/staff/StaffLoginView.vue'),
@@ -98,6 +135,18 @@ const routes: RouteRecordRaw[] = [
         name: 'merchant-home',
         component: () => import('./views/merchant/ConsoleHomeView.vue'),
         meta: { title: 'console.home.title' },
+      },
+      {
+        path: 'get-started',
+        name: 'merchant-first-run',
+        component: () => import('./views/merchant/FirstRunView.vue'),
+        meta: { title: 'firstRun.title' },
+      },
+      {
+        path: 'locations',
+        name: 'merchant-locations',
+        component: () => import('./views/merchant/LocationsView.vue'),
+        meta: { title: 'locations.title' },
       },
       {
         path: 'api-keys',

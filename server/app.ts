@@ -11,6 +11,9 @@ import { customerRoutes } from './routes/customer.js'
 import { feedbackRoutes } from './routes/feedback.js'
 import { healthRoutes } from './routes/health.js'
 import { insightRoutes } from './routes/insights.js'
+import { locationRoutes } from './routes/locations.js'
+import { operatorRoutes } from './routes/operator.js'
+import { platformRoutes } from './routes/platform.js'
 import { reportRoutes } from './routes/reports.js'
 import { merchantRoutes } from './routes/merchant.js'
 import { posRoutes } from './routes/pos.js'
@@ -48,7 +51,7 @@ function buildApi(deps: Deps) {
     .route(
       '/',
       staffRoutes({
-        login: limitPerMinute(deps, 'staff-login', r.loginPerMinute),
+        reset: limitPerMinute(deps, 'staff-reset', r.loginPerMinute),
         scan: limitPerMinute(deps, 'scan', r.scanPerMinute, (c) => `staff:${c.var.actor?.staffId ?? 'anon'}`),
       }),
     )
@@ -63,6 +66,9 @@ function buildApi(deps: Deps) {
     .route('/', accountRoutes)
     .route('/', reportRoutes)
     .route('/', feedbackRoutes)
+    .route('/', platformRoutes(limitPerMinute(deps, 'business', r.joinPerMinute)))
+    .route('/', locationRoutes)
+    .route('/', operatorRoutes)
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {

@@ -48,6 +48,20 @@ const Env = z.object({
   SMTP_USER: z.string().optional(),
   SMTP_PASS: z.string().optional(),
   SMTP_FROM: z.string().min(3).default('Loyalty Wallet <no-reply@localhost>'),
+  /** Who may sign a business up: anyone (open), holders of an operator's link (invite), nobody (closed). */
+  SIGNUP: z.enum(['open', 'invite', 'closed']).default('invite'),
+  /** The platform's operators: comma-separated emails of staff accounts that may open the operator console. */
+  OPERATOR_EMAILS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((e) => e.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.email('each entry must be an email address'))),
+  RATE_LIMIT_SIGNUP_PER_HOUR: z.coerce.number().int().positive().default(5),
 })
 
 export interface RateLimits {
@@ -81,6 +95,12 @@ export interface Config {
   smtp: SmtpConfig | null
   /** WebAuthn relying party id: PUBLIC_URL's hostname. */
   rpId: string
+  /** Who may sign a business up (SIGNUP). */
+  signup: 'open' | 'invite' | 'closed'
+  /** Lower-case emails of the platform's operators (OPERATOR_EMAILS). */
+  operatorEmails: string[]
+  /** Business sign-ups per address per hour. */
+  signupsPerHour: number
 }
 
 /** Why a VAPID subject is unusable in production, or null when it is fine. */
@@ -182,5 +202,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           }
         : null,
     rpId: url.hostname,
+    signup: e.SIGNUP,
+    operatorEmails: e.OPERATOR_EMAILS,
+    signupsPerHour: e.RATE_LIMIT_SIGNUP_PER_HOUR,
   }
 }

@@ -49,10 +49,17 @@ async function main(): Promise<void> {
     console.log(`  Open: ${base}/`)
     if (deps.setupToken) console.log(`  First run: set up your business at ${base}/setup?token=${deps.setupToken}`)
     else console.log(`  Staff sign-in: ${base}/staff/login`)
+    if (config.signup !== 'closed') console.log(`  Business sign-up (SIGNUP=${config.signup}): ${base}/business/signup`)
     if (demoInfo) {
       console.log(`  Demo customer signup link: ${base}/join/${demoInfo.slug}`)
       console.log(`  Demo staff login: ${base}/staff/login`)
       for (const s of demoInfo.staff) console.log(`    ${s.role.padEnd(8)} ${s.email}  password: ${s.password}`)
+      console.log(`  Second business: ${base}/join/${demoInfo.salon.slug}`)
+      console.log(`    owner    ${demoInfo.salon.email}  password: ${demoInfo.salon.password}`)
+      console.log(
+        `  A member with cards at both: ${demoInfo.bothCards} (sign in with an emailed link at ${base}/signin)`,
+      )
+      console.log(`  Operator console: ${base}/operator (as the Demo Café owner)`)
       console.log(`  POS API key (demo): ${demoInfo.posKey ?? '(created on first seed only)'}`)
     }
   })

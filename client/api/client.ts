@@ -105,7 +105,7 @@ export const api = {
   staffLogin: (body: LoginBody) => call(rpc.staff.login.$post({ json: body })),
   staffLogout: () => call(rpc.staff.logout.$post()),
   staffMe: () => call(rpc.staff.me.$get()),
-  scan: (code: string) => call(rpc.staff.scan.$post({ json: { code } })),
+  scan: (code: string, locationId?: string) => call(rpc.staff.scan.$post({ json: { code, locationId } })),
   earn: (body: JsonOf<typeof rpc.staff.earn.$post>, key: string) =>
     call(rpc.staff.earn.$post({ json: body, header: idem(key) })),
   earnPreview: (body: JsonOf<typeof rpc.staff.earn.preview.$post>, s?: AbortSignal) =>
@@ -118,10 +118,12 @@ export const api = {
     call(rpc.staff.undo.$post({ json: body, header: idem(key) })),
 
   apiKeys: () => call(rpc.merchant['api-keys'].$get()),
-  createApiKey: (name: string) => call(rpc.merchant['api-keys'].$post({ json: { name } })),
+  createApiKey: (name: string, locationId: string | null = null) =>
+    call(rpc.merchant['api-keys'].$post({ json: { name, locationId } })),
   revokeApiKey: (id: string) => call(rpc.merchant['api-keys'][':id'].$delete({ param: { id: seg(id) } })),
   signupLinks: () => call(rpc.merchant['signup-links'].$get()),
-  createSignupLink: (campaign: string) => call(rpc.merchant['signup-links'].$post({ json: { campaign } })),
+  createSignupLink: (campaign: string, locationId: string | null = null) =>
+    call(rpc.merchant['signup-links'].$post({ json: { campaign, locationId } })),
 
   pushPublicKey: () => call(rpc.push['public-key'].$get()),
   pushSubscribe: (sub: PushSubscriptionJSON) =>

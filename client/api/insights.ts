@@ -6,7 +6,8 @@ export type { InsightSettingsDto, InsightsDashboard, SegmentName } from '../../s
 export type { SegmentMember } from '../../server/contract/insights.js'
 
 export const insightsApi = {
-  dashboard: () => call(rpc.merchant.insights.$get()),
+  /** With a location: the figures of that location's members (who joined or bought there). */
+  dashboard: (locationId?: string) => call(rpc.merchant.insights.$get({ query: { locationId } })),
   settings: () => call(rpc.merchant.insights.settings.$get()),
   saveSettings: (body: InsightSettingsDto) => call(rpc.merchant.insights.settings.$put({ json: body })),
   segment: (name: SegmentName, offset = 0, limit = 50) =>

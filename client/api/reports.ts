@@ -8,7 +8,7 @@ export const reportsApi = {
   campaigns: () => call(rpc.merchant.campaigns.$get()),
   automationHoldouts: () => call(rpc.merchant['automation-holdouts'].$get()),
   saveAutomationHoldouts: (body: AutomationHoldouts) => call(rpc.merchant['automation-holdouts'].$put({ json: body })),
-  alerts: () => call(rpc.merchant.alerts.$get()),
+  alerts: (locationId?: string) => call(rpc.merchant.alerts.$get({ query: { locationId } })),
   resolveAlert: (id: string, state: 'acknowledged' | 'dismissed') =>
     call(rpc.merchant.alerts[':id'].state.$post({ param: { id: seg(id) }, json: { state } })),
   openingHours: () => call(rpc.merchant['opening-hours'].$get()),
@@ -18,8 +18,10 @@ export const reportsApi = {
     call(rpc.merchant.alerts.devices.$post({ json: sub as JsonOf<typeof rpc.merchant.alerts.devices.$post> })),
   removeAlertDevice: (endpoint: string) => call(rpc.merchant.alerts.devices.remove.$post({ json: { endpoint } })),
   /** Download links (the browser sends the session cookie). Members: every member, or with both dates
-   * those who joined between them (shop time, both days included). */
-  membersCsvUrl: (from?: string, to?: string) =>
-    rpc.merchant.exports['members.csv'].$path(from && to ? { query: { from, to } } : undefined),
-  ledgerCsvUrl: (from: string, to: string) => rpc.merchant.exports['ledger.csv'].$path({ query: { from, to } }),
+   * those who joined between them (shop time, both days included); with a location, who joined there. */
+  membersCsvUrl: (from?: string, to?: string, locationId?: string) =>
+    rpc.merchant.exports['members.csv'].$path({ query: { ...(from && to ? { from, to } : {}), locationId } }),
+  /** With a location: only what happened there. */
+  ledgerCsvUrl: (from: string, to: string, locationId?: string) =>
+    rpc.merchant.exports['ledger.csv'].$path({ query: { from, to, locationId } }),
 }

@@ -35,7 +35,7 @@ export const rewardsApi = {
 
   couponsOnCard: (handle: string) => call(rpc.staff.coupons['on-card'].$post({ json: { handle } })),
   lookupCoupon: (code: string) => call(rpc.staff.coupons.lookup.$post({ json: { code } })),
-  redeemCoupon: (code: string, key: string) =>
-    call(rpc.staff.coupons.redeem.$post({ json: { code }, header: idem(key) })),
+  redeemCoupon: (code: string, key: string, locationId?: string) =>
+    call(rpc.staff.coupons.redeem.$post({ json: { code, locationId }, header: idem(key) })),
   addStamp: (handle: string, key: string) => call(rpc.staff.stamps.$post({ json: { handle }, header: idem(key) })),
 }

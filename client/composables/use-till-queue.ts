@@ -78,13 +78,20 @@ export function useTillQueue(onSignedOut: () => void) {
     }
   }
 
-  /** Records one action for a code the till captured; resolves once it is safely stored. */
-  async function add(code: string, cardNumber: string, capturedAt: string, action: QueuedAction): Promise<QueueItem> {
+  /** Records one action for a code the till captured (at `locationId`); resolves once it is safely stored. */
+  async function add(
+    code: string,
+    cardNumber: string,
+    capturedAt: string,
+    locationId: string | undefined,
+    action: QueuedAction,
+  ): Promise<QueueItem> {
     const item: QueueItem = {
       key: newIdempotencyKey(),
       code,
       cardNumber,
       capturedAt,
+      ...(locationId ? { locationId } : {}),
       action,
       state: 'waiting',
       result: null,

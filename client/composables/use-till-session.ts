@@ -6,6 +6,7 @@ import { ApiError, errorKey, isApiError } from '../api/errors.js'
 import { actionKeys } from '../lib/idempotency.js'
 import type { QueueItem, QueuedAction } from '../lib/till-queue.js'
 import { useSessionStore } from '../stores/session.js'
+import { useTillLocationStore } from '../stores/till-location.js'
 import { useTillQueue } from './use-till-queue.js'
 
 /** The server's undo window for an award (server/services/award-points.ts). */
@@ -19,6 +20,8 @@ export interface OfflineCard {
   cardNumber: string
   /** When the code was read: the server checks the code against this moment. */
   capturedAt: string
+  /** Where the till stood when it read the code. */
+  locationId?: string
 }
 
 export interface LastAward {
@@ -34,12 +37,15 @@ export interface LastAward {
  * retried after a network error or 5xx, so the server replays instead of awarding twice.
  * Errors are i18n keys; a 401 sends the cashier to sign in and back here. With no network, a code
  * that reads as a card is captured (`offlineCard`) and its one award or stamp goes to the offline
- * queue (`queue`), sent when the network returns. Returns one reactive object (read `till.scan`, call
- * `till.earn(...)`): pass it whole, don't destructure it.
+ * queue (`queue`), sent when the network returns. Every scan, online or queued, says where the till
+ * stands (stores/till-location.ts). The first-run practice card scans like a card; what is awarded on
+ * it is shown and never recorded, and it can't be undone. Returns one reactive object (read
+ * `till.scan`, call `till.earn(...)`): pass it whole, don't destructure it.
  */
 export function useTillSession() {
   const router = useRouter()
   const session = useSessionStore()
+  const location = useTillLocationStore()
   const keys = actionKeys()
 
   const scan = ref<ScanResponse | null>(null)
@@ -61,9 +67,12 @@ export function useTillSession() {
   const clock = setInterval(() => (now.value = Date.now()), 10_000)
   onScopeDispose(() => clearInterval(clock))
 
+  /** The first-run practice card is open: awards on it are shown, never recorded. */
+  const practice = computed(() => scan.value?.card.practice === true)
+
   const canUndo = computed(() => {
     const a = lastAward.value
-    if (!a || a.kind === 'undo' || !scan.value || scan.value.card.cardId !== a.cardId) return false
+    if (!a || a.kind === 'undo' || practice.value || !scan.value || scan.value.card.cardId !== a.cardId) return false
     return now.value - new Date(a.entry.createdAt).getTime() < UNDO_WINDOW_MS
   })
 
@@ -93,7 +102,13 @@ export function useTillSession() {
     lastAward.value = null
     lastQueued.value = null
     clearAction()
-    offlineCard.value = { code, cardNumber: parsed.cardNumber, capturedAt: new Date().toISOString() }
+    const where = location.current?.id
+    offlineCard.value = {
+      code,
+      cardNumber: parsed.cardNumber,
+      capturedAt: new Date().toISOString(),
+      ...(where ? { locationId: where } : {}),
+    }
     navigator.vibrate?.(40)
     return true
   }
@@ -109,7 +124,7 @@ export function useTillSession() {
     if (!navigator.onLine) return captureOffline(value)
     scanning.value = true
     try {
-      scan.value = await api.scan(value)
+      scan.value = await api.scan(value, location.current?.id)
       offlineCard.value = null
       lastQueued.value = null
       clearAction()
@@ -132,7 +147,7 @@ export function useTillSession() {
     busy.earn = true
     actionError.value = null
     try {
-      lastQueued.value = await queue.add(c.code, c.cardNumber, c.capturedAt, action)
+      lastQueued.value = await queue.add(c.code, c.cardNumber, c.capturedAt, c.locationId, action)
       offlineCard.value = null
       navigator.vibrate?.([30, 40, 30])
       return true
@@ -244,6 +259,7 @@ export function useTillSession() {
     retry,
     expired,
     busy,
+    practice,
     canUndo,
     open,
     earn,

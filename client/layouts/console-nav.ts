@@ -11,6 +11,10 @@ export interface ConsoleLink {
   /** Who sees the link; the server checks the same roles. */
   roles: readonly Role[]
   testid: string
+  /** Shown to the platform's operators only (whatever their role in their own business). */
+  operator?: boolean
+  /** Shown only while the first-run checklist is not done. */
+  firstRun?: boolean
 }
 
 const ALL: readonly Role[] = ['owner', 'manager', 'cashier']
@@ -21,6 +25,14 @@ const MANAGERS: readonly Role[] = ['owner', 'manager']
  * A new console screen adds one line here.
  */
 export const CONSOLE_LINKS: ConsoleLink[] = [
+  {
+    to: 'merchant-first-run',
+    label: 'firstRun.nav',
+    icon: 'flag',
+    roles: ['owner'],
+    testid: 'nav-first-run',
+    firstRun: true,
+  },
   { to: 'staff-scan', label: 'nav.scan', icon: 'scan', roles: ALL, testid: 'nav-scan' },
   { to: 'merchant-customers', label: 'console.nav.customers', icon: 'users', roles: ALL, testid: 'nav-customers' },
   { to: 'merchant-program', label: 'program.nav', icon: 'card', roles: MANAGERS, testid: 'nav-program' },
@@ -36,9 +48,21 @@ export const CONSOLE_LINKS: ConsoleLink[] = [
   { to: 'merchant-branding', label: 'console.nav.branding', icon: 'palette', roles: MANAGERS, testid: 'nav-branding' },
   { to: 'merchant-signup-links', label: 'nav.signupLinks', icon: 'link', roles: MANAGERS, testid: 'nav-links' },
   { to: 'merchant-staff', label: 'console.nav.staff', icon: 'store', roles: MANAGERS, testid: 'nav-staff' },
+  { to: 'merchant-locations', label: 'locations.nav', icon: 'pin', roles: MANAGERS, testid: 'nav-locations' },
   { to: 'merchant-api-keys', label: 'nav.apiKeys', icon: 'key', roles: ['owner'], testid: 'nav-api-keys' },
+  { to: 'operator', label: 'operator.nav', icon: 'shield', roles: ALL, testid: 'nav-operator', operator: true },
 ]
 
-export const linksFor = (role: Role | null): ConsoleLink[] =>
-  role ? CONSOLE_LINKS.filter((l) => l.roles.includes(role)) : []
+export const linksFor = (
+  role: Role | null,
+  who: { operator?: boolean; firstRunComplete?: boolean } = {},
+): ConsoleLink[] =>
+  role
+    ? CONSOLE_LINKS.filter(
+        (l) =>
+          l.roles.includes(role) &&
+          (!l.operator || who.operator === true) &&
+          (!l.firstRun || who.firstRunComplete === false),
+      )
+    : []
 export const routeOf = (l: ConsoleLink): RouteLocationRaw => ({ name: l.to })

@@ -26,6 +26,8 @@ export interface QueueItem {
   cardNumber: string
   /** When the till read the code (its clock), UTC ISO. */
   capturedAt: string
+  /** Where the till stood then (its location), when the business has locations. */
+  locationId?: string
   action: QueuedAction
   state: 'waiting' | 'synced' | 'refused'
   /** The server's answer once synced. */
@@ -146,4 +148,9 @@ export function readAnswer(status: number, body: unknown): SendResult {
 }
 
 /** The request body of an item. */
-export const requestOf = (item: QueueItem) => ({ code: item.code, capturedAt: item.capturedAt, action: item.action })
+export const requestOf = (item: QueueItem) => ({
+  code: item.code,
+  capturedAt: item.capturedAt,
+  ...(item.locationId ? { locationId: item.locationId } : {}),
+  action: item.action,
+})

@@ -32,8 +32,8 @@ export const useMerchantStore = defineStore('merchant', () => {
     linksLoaded.value = true
   }
 
-  async function createLink(campaign: string): Promise<SignupLinkDto> {
-    const link = await api.createSignupLink(campaign)
+  async function createLink(campaign: string, locationId: string | null = null): Promise<SignupLinkDto> {
+    const link = await api.createSignupLink(campaign, locationId)
     links.value = [link, ...links.value.filter((l) => l.id !== link.id)]
     return link
   }

@@ -78,11 +78,41 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
+  /** A session opened by another call (business sign-up, a password reset link). */
+  function adopt(m: StaffMe): void {
+    remember(m)
+    checked.value = true
+  }
+
+  /** Asks the server again (the business's status or checklist changed). */
+  async function refresh(): Promise<StaffMe | null> {
+    checked.value = false
+    return ensure()
+  }
+
   /** After a 401 mid-session: forget the session so the guard sends the user to sign in. */
   function expire(): void {
     remember(null)
     checked.value = true
   }
 
-  return { me, checked, offline, role, canAdjust, canManageLinks, isOwner, ensure, login, setup, logout, expire }
+  const isOperator = computed(() => me.value?.operator === true)
+
+  return {
+    me,
+    checked,
+    offline,
+    role,
+    canAdjust,
+    canManageLinks,
+    isOwner,
+    isOperator,
+    ensure,
+    login,
+    setup,
+    logout,
+    expire,
+    adopt,
+    refresh,
+  }
 })

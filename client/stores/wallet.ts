@@ -59,7 +59,14 @@ export const useWalletStore = defineStore('wallet', () => {
     historyNext.value = {}
   }
 
-  const sorted = computed(() => [...cards.value].sort((a, b) => a.merchant.name.localeCompare(b.merchant.name)))
+  /** The card used last (at the till, or joined) first; cards saved before the server said so, by name. */
+  const sorted = computed(() =>
+    [...cards.value].sort(
+      (a, b) =>
+        (b.lastUsedAt ?? b.joinedAt).localeCompare(a.lastUsedAt ?? a.joinedAt) ||
+        a.merchant.name.localeCompare(b.merchant.name),
+    ),
+  )
 
   function byId(id: string): WalletCard | undefined {
     return cards.value.find((c) => c.id === id)

@@ -35,6 +35,8 @@ export const WalletCard = z
     memberName: z.string(),
     joinedAt: z.string(),
     updatedAt: z.string(),
+    /** Last used at the till (or joined): the wallet lists the card used last first. */
+    lastUsedAt: z.string().optional(),
     merchant: MerchantPublic,
     /** Tier, progress, retention goal, next expiry and referral code (program engine). */
     status: CardStatus.nullable().optional(),

@@ -29,3 +29,13 @@ export const IdempotencyKey = z
   .max(128)
   .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
 export const IdempotencyHeaders = z.object({ 'idempotency-key': IdempotencyKey })
+
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz })
+    return true
+  } catch {
+    return false
+  }
+}
+export const TimeZone = z.string().trim().min(1).max(64).refine(isTimeZone, 'a time zone like Europe/Warsaw')

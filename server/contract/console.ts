@@ -36,10 +36,18 @@ export const StaffMember = z
     /** When the open invitation expires (status invited). */
     inviteExpiresAt: z.string().nullable(),
     createdAt: z.string(),
+    /** The locations they are assigned to; none means every location. */
+    locationIds: z.array(z.string()).optional(),
   })
   .meta({ id: 'StaffMember' })
 export type StaffMember = z.infer<typeof StaffMember>
-export const InviteStaff = z.object({ email: Email, name: Text(80), role: Role })
+export const InviteStaff = z.object({
+  email: Email,
+  name: Text(80),
+  role: Role,
+  /** The locations they will work at; none: every location. */
+  locationIds: z.array(z.string().min(1).max(64)).max(50).optional(),
+})
 export const StaffInvitation = z
   .object({
     member: StaffMember,
@@ -119,6 +127,10 @@ export const CustomerDetail = z
     coupons: CardSummary.shape.coupons,
     /** Owners and managers only; null for a cashier, who sees what the counter needs. */
     profile: CustomerProfile.nullable(),
+    /** Where the member joined (the location of their signup link), if known. */
+    joinedLocation: z.object({ id: z.string(), name: z.string() }).nullable().optional(),
+    /** The signup link they came through. */
+    joinedVia: z.string().nullable().optional(),
     /** Owners and managers: the first page of the history, newest first in posting order; empty for a cashier. */
     history: z.array(LedgerEntry),
     historyNext: z.number().int().nullable(),

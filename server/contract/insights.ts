@@ -66,6 +66,11 @@ export const InsightsDashboard = z
   .object({
     today: z.string(),
     currency: z.string(),
+    /**
+     * With ?locationId=: the figures are of the members of that location (who joined there, or bought
+     * there in the last 365 days), counting all their visits.
+     */
+    location: z.object({ id: z.string(), name: z.string() }).nullable().optional(),
     thresholds: Thresholds,
     members: z.number().int(),
     segments: z.record(SegmentName, z.number().int()),

@@ -16,6 +16,8 @@ export const MerchantPublic = z
     timezone: z.string(),
     pointsPerUnit: z.number().int(),
     unitMinor: z.number().int(),
+    /** setup (not open yet), live, suspended (paused by the platform) or closed. */
+    status: z.enum(['setup', 'live', 'suspended', 'closed']).optional(),
   })
   .meta({ id: 'MerchantPublic' })
 export type MerchantPublic = z.infer<typeof MerchantPublic>
@@ -32,6 +34,8 @@ export const SetupRequest = z.object({
   ownerName: z.string().trim().min(1).max(80),
   ownerEmail: Email,
   ownerPassword: z.string().min(10, 'at least 10 characters').max(200),
+  /** The kind of business (contract/platform.ts BUSINESS_KINDS), for its ready-made program. */
+  kind: z.enum(['cafe', 'restaurant', 'bakery', 'bar', 'salon', 'retail', 'other']).optional(),
 })
 export type SetupRequest = z.infer<typeof SetupRequest>
 
@@ -43,10 +47,15 @@ export const SignupLink = z
     url: z.string(),
     joined: z.number().int(),
     createdAt: z.string(),
+    /** The location members who join through it are counted at. */
+    location: z.object({ id: z.string(), name: z.string(), address: z.string() }).nullable().optional(),
   })
   .meta({ id: 'SignupLink' })
 export type SignupLink = z.infer<typeof SignupLink>
-export const CreateSignupLink = z.object({ campaign: Text(80) })
+export const CreateSignupLink = z.object({
+  campaign: Text(80),
+  locationId: z.string().min(1).max(64).nullable().optional(),
+})
 
 export const ApiKeySummary = z
   .object({
@@ -56,9 +65,14 @@ export const ApiKeySummary = z
     createdAt: z.string(),
     lastUsedAt: z.string().nullable(),
     revokedAt: z.string().nullable(),
+    /** The location this POS stands at: its earns are recorded there. */
+    locationId: z.string().nullable().optional(),
   })
   .meta({ id: 'ApiKey' })
-export const CreateApiKey = z.object({ name: Text(80) })
+export const CreateApiKey = z.object({
+  name: Text(80),
+  locationId: z.string().min(1).max(64).nullable().optional(),
+})
 export const CreatedApiKey = ApiKeySummary.extend({
   /** The secret, shown once; only its hash is stored. */
   key: z.string(),

@@ -96,6 +96,8 @@ export const StaffAlertDto = z
     createdAt: z.string(),
     resolvedAt: z.string().nullable(),
     resolvedBy: z.string().nullable(),
+    /** Where every award of the alert happened, when they share a location. */
+    location: z.object({ id: z.string(), name: z.string() }).nullable().optional(),
     entries: z.array(AlertEntry),
   })
   .meta({ id: 'StaffAlert' })
@@ -114,10 +116,20 @@ export const StaffPushDevices = z.object({ endpoints: z.array(z.string()) })
 
 /** Local dates in the merchant's time zone, both included; at most MAX_EXPORT_DAYS apart. */
 export const MAX_EXPORT_DAYS = 366
-export const ExportRange = z.object({ from: IsoDate, to: IsoDate })
+export const ExportRange = z.object({
+  from: IsoDate,
+  to: IsoDate,
+  /** Only what happened at this location. */
+  locationId: z.string().min(1).max(64).optional(),
+})
 /** Members who joined between two local dates (both included); without them, every member. */
 export const MemberExportRange = z
-  .object({ from: IsoDate.optional(), to: IsoDate.optional() })
+  .object({
+    from: IsoDate.optional(),
+    to: IsoDate.optional(),
+    /** Only members who joined at this location. */
+    locationId: z.string().min(1).max(64).optional(),
+  })
   .refine((r) => (r.from === undefined) === (r.to === undefined), {
     message: 'give both from and to, or neither',
     path: ['to'],

@@ -133,10 +133,20 @@ export type RedeemRewardResponse = z.infer<typeof RedeemRewardResponse>
 export const CouponCodeRequest = z.object({
   /** The QR payload ("LWC1:<code>") or the typed code ("7K3M9-QX2PA"). */
   code: z.string().trim().min(1).max(100),
+  /** Where the till stands (as for a card scan); the redemption records it. */
+  locationId: z.string().min(1).max(64).optional(),
 })
-/** When and by whom a coupon was last used: a staff member, or a till system (POS key) by its name. */
+/**
+ * When, by whom and where a coupon was last used: a staff member, or a till system (POS key) by its
+ * name; the location it was used at (null when none was recorded).
+ */
 export const CouponRedemptionInfo = z
-  .object({ at: z.string(), staffName: z.string().nullable(), tillName: z.string().nullable() })
+  .object({
+    at: z.string(),
+    staffName: z.string().nullable(),
+    tillName: z.string().nullable(),
+    locationName: z.string().nullable(),
+  })
   .meta({ id: 'CouponRedemptionInfo' })
 export type CouponRedemptionInfo = z.infer<typeof CouponRedemptionInfo>
 export const CouponAtTill = z

@@ -2,11 +2,17 @@ import { z } from 'zod'
 import { Text, WholeNumber } from './fields.js'
 import { Email } from './common.js'
 import { LedgerEntry } from './card.js'
+import { LocationRef } from './locations.js'
 
 export const Role = z.enum(['owner', 'manager', 'cashier'])
 export type Role = z.infer<typeof Role>
 
 export const LoginRequest = z.object({ email: Email, password: z.string().min(1).max(200) })
+export const PasswordResetRequest = z.object({ email: Email, locale: z.enum(['en', 'pl']).default('en') })
+export const PasswordResetConfirm = z.object({
+  token: z.string().min(10).max(200),
+  password: z.string().min(10, 'at least 10 characters').max(200),
+})
 export const StaffMe = z
   .object({
     id: z.string(),
@@ -20,7 +26,15 @@ export const StaffMe = z
       brandColor: z.string(),
       pointsPerUnit: z.number().int(),
       unitMinor: z.number().int(),
+      /** setup, live, suspended or closed (contract/platform.ts BusinessStatus). */
+      status: z.enum(['setup', 'live', 'suspended', 'closed']),
+      /** Every step of the first-run checklist is done: owners no longer land on it. */
+      firstRunComplete: z.boolean(),
     }),
+    /** Where this person works: the locations they are assigned to, or every one when none is assigned. */
+    locations: z.array(LocationRef),
+    /** An operator of the platform (OPERATOR_EMAILS, or the account the first-run setup made). */
+    operator: z.boolean(),
   })
   .meta({ id: 'StaffMe' })
 export type StaffMe = z.infer<typeof StaffMe>
@@ -28,6 +42,8 @@ export type StaffMe = z.infer<typeof StaffMe>
 export const ScanRequest = z.object({
   /** The QR payload ("LW1:<card>:<code>") or the typed short code ("ABCD2345 123456"). */
   code: z.string().trim().min(1).max(200),
+  /** Where the till stands; needed when the business has several locations this person may work at. */
+  locationId: z.string().min(1).max(64).optional(),
 })
 /** A coupon on the scanned card, at a glance (the till's coupon list has the rest). */
 export const CouponGlance = z.object({
@@ -51,6 +67,8 @@ export const CardSummary = z
     coupons: z.array(CouponGlance),
     /** The member's current marketing consent: for owners and managers; null for a cashier. */
     marketingConsent: z.boolean().nullable(),
+    /** The first-run practice card: awards on it are shown, never recorded. */
+    practice: z.boolean().optional(),
   })
   .meta({ id: 'CardSummary' })
 export type CardSummary = z.infer<typeof CardSummary>
@@ -59,6 +77,8 @@ export const ScanResponse = z.object({
   handle: z.string(),
   handleExpiresAt: z.string(),
   card: CardSummary,
+  /** Where this scan counts; null for a business without locations. */
+  location: LocationRef.nullable().optional(),
 })
 export type ScanResponse = z.infer<typeof ScanResponse>
 
@@ -136,6 +156,8 @@ export const QueuedScanRequest = z.object({
   code: z.string().trim().min(1).max(200),
   /** When the till captured the code (the device's clock, UTC ISO). */
   capturedAt: z.iso.datetime({ offset: true }),
+  /** Where the till stood when it captured the code (as on a scan). */
+  locationId: z.string().min(1).max(64).optional(),
   action: z.discriminatedUnion('kind', [
     z
       .object({

@@ -82,7 +82,13 @@ export async function migrate(db: Db, to?: string): Promise<string[]> {
   // apply them once). Writes are opened on that connection only.
   const { error, results } = await db.connection().execute(async (conn) => {
     const run = () => {
-      const migrator = new Migrator({ db: conn, provider: { getMigrations: async () => migrations } })
+      // Unordered: a database that ran 0030 and 0070 before the platform's 0020-0022 existed takes those
+      // (and what follows) in name order on its next start; a new one runs everything in name order.
+      const migrator = new Migrator({
+        db: conn,
+        provider: { getMigrations: async () => migrations },
+        allowUnorderedMigrations: true,
+      })
       return to ? migrator.migrateTo(to) : migrator.migrateToLatest()
     }
     if (backendOf(db) === 'sqlite') return withSqliteWrites(db, run)

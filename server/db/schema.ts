@@ -14,6 +14,19 @@ export interface MerchantTable {
   timezone: string
   currency: string
   created_at: Iso
+  /* Many businesses on one installation (0020). */
+  kind: ColumnType<string | null, string | null | undefined, string | null>
+  country: ColumnType<string | null, string | null | undefined, string | null>
+  /** When the owner's address was proven by the emailed link. */
+  email_verified_at: ColumnType<Iso | null, Iso | null | undefined, Iso | null>
+  /** When the business went live (members may join); null while it is being set up. */
+  live_at: ColumnType<Iso | null, Iso | null | undefined, Iso | null>
+  /** Set while an operator has suspended the business. */
+  suspended_at: ColumnType<Iso | null, Iso | null | undefined, Iso | null>
+  suspended_reason: ColumnType<string | null, string | null | undefined, string | null>
+  closed_at: ColumnType<Iso | null, Iso | null | undefined, Iso | null>
+  /** When an operator last exported the business's data (closing needs one). */
+  exported_at: ColumnType<Iso | null, Iso | null | undefined, Iso | null>
 }
 
 /** Append-only versions of the program; the newest with effective_from <= now applies. */
@@ -75,6 +88,10 @@ export interface CardTable {
   /** A closed card (merged into another, or of a deleted member) takes no more points. */
   closed_at: ColumnType<Iso | null, Iso | null | undefined, Iso | null>
   closed_into_card_id: ColumnType<string | null, string | null | undefined, string | null>
+  /** The location whose signup link the member joined through (0021). */
+  joined_location_id: ColumnType<string | null, string | null | undefined, string | null>
+  /** Last time the card was used at the till (scan or purchase), or joined; the wallet lists it first. */
+  last_used_at: ColumnType<Iso | null, Iso | null | undefined, Iso | null>
 }
 
 export interface LedgerEntryTable {
@@ -97,6 +114,8 @@ export interface LedgerEntryTable {
   expires_entry_id: ColumnType<string | null, string | null | undefined, string | null>
   idempotency_key: string | null
   created_at: Iso
+  /** Where it happened (0021); null for a member's own redemption, automations and businesses without locations. */
+  location_id: ColumnType<string | null, string | null | undefined, string | null>
   /** The card's posting order (1, 2, ...), assigned in the write transaction (migration 0030). */
   seq: ColumnType<number, number | undefined, never>
 }
@@ -129,6 +148,7 @@ export interface SignupLinkTable {
   code: string
   campaign: string
   created_at: Iso
+  location_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface ApiKeyTable {
@@ -141,6 +161,8 @@ export interface ApiKeyTable {
   created_at: Iso
   last_used_at: Iso | null
   revoked_at: Iso | null
+  /** The location this POS stands at; its earns record it. */
+  location_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface ScanHandleTable {
@@ -150,6 +172,8 @@ export interface ScanHandleTable {
   staff_id: string | null
   created_at: Iso
   expires_at: Iso
+  /** Where the card was scanned: what follows on this handle happened there. */
+  location_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface CardTierTable {
@@ -231,6 +255,7 @@ export interface CouponRedemptionTable {
   staff_id: string | null
   api_key_id: string | null
   created_at: Iso
+  location_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface StampCardTable {
@@ -255,6 +280,7 @@ export interface StampTable {
   /** The coupon these stamps were exchanged for; null while they still count on the card. */
   coupon_id: string | null
   created_at: Iso
+  location_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 /** One-time invitation of a staff member; only the SHA-256 of the token is kept. */
@@ -497,6 +523,8 @@ export interface StaffAlertTable {
   updated_at: Iso
   resolved_at: Iso | null
   resolved_by: string | null
+  /** The location of every entry of the alert, when they share one. */
+  location_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 export interface AlertScanTable {
   merchant_id: string
@@ -529,6 +557,8 @@ export interface OfflineScanTable {
   outcome: 'accepted' | 'refused'
   reason: string | null
   entry_id: string | null
+  /** Where the till stood (0071); null before that, or for a business without locations. */
+  location_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 export interface WelcomeClaimTable {
   merchant_id: string
@@ -553,6 +583,77 @@ export interface RateLimitTable {
   key: string
   window_start: Iso
   hits: number
+}
+
+/* Platform (0020-0022). */
+export interface OperatorTable {
+  staff_id: string
+  created_at: Iso
+}
+export interface BusinessInviteTable {
+  id: string
+  token_hash: string
+  note: string
+  created_by: string | null
+  created_at: Iso
+  expires_at: Iso
+  used_at: Iso | null
+  merchant_id: string | null
+}
+export interface EmailVerificationTable {
+  id: string
+  merchant_id: string
+  staff_id: string
+  token_hash: string
+  created_at: Iso
+  expires_at: Iso
+  used_at: Iso | null
+}
+export interface FirstRunStepTable {
+  merchant_id: string
+  step: string
+  done_at: Iso
+  skipped: ColumnType<number, number | undefined, number>
+}
+export interface PracticeCardTable {
+  merchant_id: string
+  card_number: string
+  totp_secret: string
+  last_code_step: number | null
+  handle_hash: ColumnType<string | null, string | null | undefined, string | null>
+  handle_expires_at: ColumnType<Iso | null, Iso | null | undefined, Iso | null>
+  created_at: Iso
+}
+export interface LocationTable {
+  id: string
+  merchant_id: string
+  name: string
+  address: string
+  timezone: string
+  opening_hours: string | null
+  created_at: Iso
+  updated_at: Iso
+  archived_at: Iso | null
+}
+export interface StaffLocationTable {
+  staff_id: string
+  location_id: string
+  merchant_id: string
+  created_at: Iso
+}
+export interface PasswordResetTable {
+  id: string
+  staff_id: string
+  token_hash: string
+  created_at: Iso
+  expires_at: Iso
+  used_at: Iso | null
+}
+export interface LoginThrottleTable {
+  key: string
+  failures: number
+  last_failure_at: Iso
+  blocked_until: Iso | null
 }
 
 /** The feedback tables (0070) are declared in schema-feedback.ts. */
@@ -606,6 +707,15 @@ export interface Database extends FeedbackDatabase {
   welcome_claims: WelcomeClaimTable
   job_runs: JobRunTable
   rate_limits: RateLimitTable
+  operators: OperatorTable
+  business_invites: BusinessInviteTable
+  email_verifications: EmailVerificationTable
+  first_run_steps: FirstRunStepTable
+  practice_cards: PracticeCardTable
+  locations: LocationTable
+  staff_locations: StaffLocationTable
+  password_resets: PasswordResetTable
+  login_throttles: LoginThrottleTable
 }
 
 export type Merchant = Selectable<MerchantTable>
@@ -622,3 +732,4 @@ export type Reward = Selectable<RewardTable>
 export type Coupon = Selectable<CouponTable>
 export type StampCard = Selectable<StampCardTable>
 export type Passkey = Selectable<PasskeyTable>
+export type Location = Selectable<LocationTable>

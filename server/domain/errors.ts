@@ -56,6 +56,25 @@ export const ERROR_STATUS = {
   // A scan the till queued offline (issue 17)
   capture_in_future: 422,
   capture_too_old: 422,
+  // Many businesses, locations, staff accounts (issue 16)
+  slug_invalid: 400,
+  slug_reserved: 422,
+  signup_closed: 403,
+  signup_invite_required: 403,
+  signup_invite_invalid: 410,
+  verification_invalid: 410,
+  business_not_live: 409,
+  business_suspended: 403,
+  business_closed: 410,
+  email_not_verified: 409,
+  program_not_chosen: 409,
+  export_required: 409,
+  location_required: 400,
+  location_not_found: 404,
+  location_not_allowed: 403,
+  login_throttled: 429,
+  reset_invalid: 410,
+  practice_card: 422,
 } as const
 
 export type ErrorCode = keyof typeof ERROR_STATUS

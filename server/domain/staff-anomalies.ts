@@ -209,6 +209,8 @@ export interface QueuedScan {
   outcome: 'accepted' | 'refused'
   /** The ledger entry of an accepted award. */
   entryId: string | null
+  /** Where the till stood (issue 16); null for a business without locations. */
+  locationId?: string | null
 }
 
 /**

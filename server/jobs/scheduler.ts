@@ -5,6 +5,7 @@ import { periodStart, runOncePerPeriod } from '../services/common/jobs-once.js'
 import { purgeRunRecords } from '../services/common/rate-limits.js'
 import { detectStaffAnomalies } from '../services/insights/staff-alerts.js'
 import { purgeAccountTokens } from '../services/members/housekeeping.js'
+import { purgePlatformTokens } from '../services/platform/housekeeping.js'
 import { couponIssuer } from '../services/perks/coupon-issuer.js'
 import { expirePoints, grantBirthdayBonuses, reevaluateTiers } from '../services/program/jobs.js'
 import { runAutomations } from '../services/push/automations.js'
@@ -42,6 +43,7 @@ export function serverJobs(deps: Deps): Job[] {
     { name: 'purge scan handles', pattern: '*/10 * * * *', periodMs: 10 * MIN, run: () => purgeExpiredHandles(deps) },
     { name: 'purge sign-in tokens', pattern: '*/10 * * * *', periodMs: 10 * MIN, run: () => purgeAccountTokens(deps) },
     { name: 'purge run records', pattern: '7 * * * *', periodMs: HOUR, run: () => purgeRunRecords(deps) },
+    { name: 'purge platform tokens', pattern: '9 * * * *', periodMs: HOUR, run: () => purgePlatformTokens(deps) },
     // Program engine jobs: hourly, so a merchant's local midnight is caught within the hour.
     { name: 'expire points', pattern: '0 * * * *', periodMs: HOUR, run: () => expirePoints(deps) },
     { name: 'reevaluate tiers', pattern: '2 * * * *', periodMs: HOUR, run: () => reevaluateTiers(deps) },

@@ -4,6 +4,7 @@ import type { Context } from 'hono'
 import { DomainError } from '../domain/errors.js'
 import { actorForApiKey } from '../services/console/keys-and-links.js'
 import { resolveSession } from '../services/members/sessions.js'
+import { isStaffOperator } from '../services/platform/operators.js'
 import type { AppEnv } from './env.js'
 
 export const CUSTOMER_COOKIE = 'lw_c'
@@ -52,6 +53,20 @@ export function requireStaff(...roles: Role[]): MiddlewareHandler<AppEnv> {
     c.set('actor', { merchantId: s.merchantId, staffId: s.id, apiKeyId: null, role: s.role })
     await next()
   }
+}
+
+/**
+ * The platform's operators (OPERATOR_EMAILS, or the account the first-run setup made): staff accounts
+ * that may also open the operator console. Their merchant routes stay those of their own business.
+ */
+export const requireOperator: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const s = c.var.staff?.staff
+  if (!s) throw new DomainError('unauthenticated', 'Please sign in as staff.')
+  if (!(await isStaffOperator(c.var.deps, s.id))) {
+    throw new DomainError('forbidden', 'This needs an operator of the platform.')
+  }
+  c.set('actor', { merchantId: s.merchantId, staffId: s.id, apiKeyId: null, role: s.role })
+  await next()
 }
 
 /** POS integrations: `Authorization: Bearer <api key>`; the key decides the merchant. */

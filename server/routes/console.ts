@@ -182,6 +182,7 @@ export const consoleRoutes = (inviteLimit: MiddlewareHandler<AppEnv>) =>
           ...E400,
           ...E401,
           ...E403,
+          ...E404,
           ...E409,
         },
       }),

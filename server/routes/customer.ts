@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi'
 import { z } from 'zod'
 import { CardDetail, HistoryPage, HistoryQuery, JoinRequest, JoinResponse, WalletCards } from '../contract/card.js'
-import { Slug } from '../contract/common.js'
+import { ErrorBody, Slug } from '../contract/common.js'
 import { MerchantPublic } from '../contract/merchant.js'
 import { CUSTOMER_COOKIE, requireCustomer, setSessionCookie } from '../middleware/auth.js'
 import type { AppEnv } from '../middleware/env.js'
@@ -35,7 +35,10 @@ export const customerRoutes = (joinLimit: MiddlewareHandler<AppEnv>) =>
           200: json(JoinResponse, 'Already a member: the existing card'),
           201: json(JoinResponse, 'Joined: a new card (and wallet session if there was none)'),
           ...E400,
+          403: json(ErrorBody, 'business_suspended: the program is paused'),
           ...E404,
+          409: json(ErrorBody, 'business_not_live: the business is still setting up'),
+          410: json(ErrorBody, 'business_closed'),
           ...E429,
         },
       }),

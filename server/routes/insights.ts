@@ -8,7 +8,9 @@ import {
   SegmentPage,
   SegmentQuery,
 } from '../contract/insights.js'
+import { LocationBreakdown, LocationFilter } from '../contract/locations.js'
 import { requireStaff } from '../middleware/auth.js'
+import { locationBreakdown } from '../services/locations/activity.js'
 import {
   dashboard,
   getInsightSettings,
@@ -16,7 +18,7 @@ import {
   segmentCsv,
   updateInsightSettings,
 } from '../services/insights/dashboard.js'
-import { E400, E401, E403, json, jsonBody, router } from './openapi.js'
+import { E400, E401, E403, E404, json, jsonBody, router } from './openapi.js'
 
 const ownerOrManager = requireStaff('owner', 'manager')
 const SegmentParam = z.object({ segment: SegmentName })
@@ -31,9 +33,31 @@ export const insightRoutes = router()
       summary:
         'Retention dashboard: members, segments, rates, cohorts, liability, push (definitions in the response help)',
       middleware: [ownerOrManager] as const,
-      responses: { 200: json(InsightsDashboard, 'Every figure of the dashboard, computed now'), ...E401, ...E403 },
+      request: { query: LocationFilter },
+      responses: {
+        200: json(InsightsDashboard, 'Every figure of the dashboard, computed now'),
+        ...E400,
+        ...E401,
+        ...E403,
+        ...E404,
+      },
     }),
-    async (c) => c.json(await dashboard(c.var.deps, c.var.actor.merchantId), 200),
+    async (c) => c.json(await dashboard(c.var.deps, c.var.actor.merchantId, c.req.valid('query').locationId), 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/merchant/insights/locations',
+      tags: ['merchant'],
+      summary: 'What happened at each location over the last 30 days',
+      middleware: [ownerOrManager] as const,
+      responses: {
+        200: json(LocationBreakdown, 'Purchases, spend, points, redemptions, stamps and new members per location'),
+        ...E401,
+        ...E403,
+      },
+    }),
+    async (c) => c.json(await locationBreakdown(c.var.deps, c.var.actor.merchantId), 200),
   )
   .openapi(
     createRoute({

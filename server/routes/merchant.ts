@@ -47,7 +47,12 @@ export const merchantRoutes = router()
     async (c) => {
       const a = c.var.actor
       return c.json(
-        await createApiKey(c.var.deps, { id: a.staffId!, merchantId: a.merchantId }, c.req.valid('json').name),
+        await createApiKey(
+          c.var.deps,
+          { id: a.staffId!, merchantId: a.merchantId },
+          c.req.valid('json').name,
+          c.req.valid('json').locationId ?? null,
+        ),
         201,
       )
     },
@@ -87,7 +92,10 @@ export const merchantRoutes = router()
       tags: ['merchant'],
       middleware: [ownerOrManager] as const,
       request: { body: jsonBody(CreateSignupLink) },
-      responses: { 201: json(SignupLink, 'The new link'), ...E400, ...E401, ...E403 },
+      responses: { 201: json(SignupLink, 'The new link'), ...E400, ...E401, ...E403, ...E404 },
     }),
-    async (c) => c.json(await createSignupLink(c.var.deps, c.var.actor.merchantId, c.req.valid('json').campaign), 201),
+    async (c) => {
+      const { campaign, locationId } = c.req.valid('json')
+      return c.json(await createSignupLink(c.var.deps, c.var.actor.merchantId, campaign, locationId ?? null), 201)
+    },
   )

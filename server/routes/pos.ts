@@ -1,9 +1,9 @@
 import { createRoute } from '@hono/zod-openapi'
-import { IdempotencyHeaders } from '../contract/common.js'
+import { ErrorBody, IdempotencyHeaders } from '../contract/common.js'
 import { AwardResponse, PosEarnRequest } from '../contract/staff.js'
 import { requireApiKey } from '../middleware/auth.js'
 import { earnFromPos } from '../services/till/award.js'
-import { E400, E401, E404, E409, json, jsonBody, router } from './openapi.js'
+import { E400, E401, E404, E409, E422, json, jsonBody, router } from './openapi.js'
 
 /** For POS integrators: per-merchant API keys, every write idempotent by its Idempotency-Key header. */
 export const posRoutes = router().openapi(
@@ -21,8 +21,11 @@ export const posRoutes = router().openapi(
       ),
       ...E400,
       ...E401,
+      403: json(ErrorBody, 'business_suspended: the business is suspended by the platform'),
       ...E404,
       ...E409,
+      410: json(ErrorBody, 'business_closed, or card_closed'),
+      ...E422,
     },
   }),
   async (c) => {

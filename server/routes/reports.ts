@@ -32,6 +32,7 @@ import {
   subscribeAlertDevice,
   unsubscribeAlertDevice,
 } from '../services/insights/staff-alerts.js'
+import { LocationFilter } from '../contract/locations.js'
 import { E400, E401, E403, E404, json, jsonBody, router } from './openapi.js'
 
 const ownerOrManager = requireStaff('owner', 'manager')
@@ -123,13 +124,20 @@ export const reportRoutes = router()
       path: '/merchant/alerts',
       tags: ['merchant'],
       middleware: [ownerOrManager] as const,
+      request: { query: LocationFilter },
       responses: {
-        200: json(z.object({ alerts: z.array(StaffAlertDto) }), 'Staff anomaly alerts, newest first (200 at most)'),
+        200: json(
+          z.object({ alerts: z.array(StaffAlertDto) }),
+          'Staff anomaly alerts, newest first (200 at most); with locationId, those at that location',
+        ),
+        ...E400,
         ...E401,
         ...E403,
+        ...E404,
       },
     }),
-    async (c) => c.json({ alerts: await listAlerts(c.var.deps, c.var.actor.merchantId) }, 200),
+    async (c) =>
+      c.json({ alerts: await listAlerts(c.var.deps, c.var.actor.merchantId, c.req.valid('query').locationId) }, 200),
   )
   .openapi(
     createRoute({
@@ -222,6 +230,7 @@ export const reportRoutes = router()
         ...E400,
         ...E401,
         ...E403,
+        ...E404,
       },
     }),
     async (c) => {
@@ -241,11 +250,12 @@ export const reportRoutes = router()
         ...E400,
         ...E401,
         ...E403,
+        ...E404,
       },
     }),
     async (c) => {
       const q = c.req.valid('query')
-      const { filename, rows } = await ledgerExport(c.var.deps, c.var.actor.merchantId, q.from, q.to)
+      const { filename, rows } = await ledgerExport(c.var.deps, c.var.actor.merchantId, q.from, q.to, q.locationId)
       return sendCsv(c, filename, rows)
     },
   )

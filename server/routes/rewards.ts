@@ -124,6 +124,8 @@ export const rewardRoutes = router()
         201: json(RedeemRewardResponse, 'Points debited with a redeem entry and the coupon issued'),
         ...E400,
         ...E401,
+        // business_suspended
+        ...E403,
         ...E404,
         ...E409,
         ...E422,
@@ -187,6 +189,7 @@ export const rewardRoutes = router()
         200: json(CouponRedeemed, 'Redeemed; a replay of the same Idempotency-Key returns this answer again'),
         ...E400,
         ...E401,
+        ...E403,
         ...E404,
         409: json(ErrorBody, 'coupon_already_used: this coupon has already been used'),
         422: json(ErrorBody, 'coupon_not_valid_now: the message and details say when it is valid'),
@@ -198,6 +201,7 @@ export const rewardRoutes = router()
         c.var.actor,
         c.req.valid('json').code,
         c.req.valid('header')['idempotency-key'],
+        c.req.valid('json').locationId,
       )
       return c.json(r.body, 200)
     },
@@ -213,6 +217,7 @@ export const rewardRoutes = router()
         201: json(StampResponse, 'A stamp on the card a scan opened; a full card also returns the coupon it earned'),
         ...E400,
         ...E401,
+        ...E403,
         ...E409,
         ...E410,
         ...E422,

@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
 import { getCookie } from 'hono/cookie'
-import { IdempotencyHeaders } from '../contract/common.js'
+import { ErrorBody, IdempotencyHeaders } from '../contract/common.js'
 import {
   AdjustRequest,
   AwardResponse,
@@ -9,6 +9,8 @@ import {
   EarnPreviewRequest,
   EarnRequest,
   LoginRequest,
+  PasswordResetConfirm,
+  PasswordResetRequest,
   QueuedScanRequest,
   QueuedScanResponse,
   ScanRequest,
@@ -18,6 +20,8 @@ import {
 } from '../contract/staff.js'
 import { clearSessionCookie, requireStaff, setSessionCookie, STAFF_COOKIE } from '../middleware/auth.js'
 import type { AppEnv } from '../middleware/env.js'
+import { clientAddress } from '../middleware/security.js'
+import { confirmPasswordReset, requestPasswordReset } from '../services/console/password-reset.js'
 import { adjustAtTill, earnAtTill, undoAward } from '../services/till/award.js'
 import { recordQueuedScan } from '../services/till/offline.js'
 import { previewEarn } from '../services/till/quote.js'
@@ -25,11 +29,13 @@ import { scanCard } from '../services/till/scan.js'
 import { endSession, openSession } from '../services/members/sessions.js'
 import { checkStaffCredentials, staffMe } from '../services/console/staff-auth.js'
 import { E400, E401, E403, E404, E409, E410, E422, E429, json, jsonBody, router } from './openapi.js'
+import { z } from 'zod'
 
 const award = (summary: string) => ({
   201: json(AwardResponse, `${summary}. A replay of the same Idempotency-Key and body returns the first answer`),
   ...E400,
   ...E401,
+  // forbidden (role), business_suspended
   ...E403,
   ...E404,
   ...E409,
@@ -37,22 +43,74 @@ const award = (summary: string) => ({
   ...E422,
 })
 
-/** Staff sign-in and the till: scan a card, then award, adjust or undo on the handle the scan gave. */
-export const staffRoutes = (limits: { login: MiddlewareHandler<AppEnv>; scan: MiddlewareHandler<AppEnv> }) =>
+/**
+ * Staff sign-in and the till: scan a card, then award, adjust or undo on the handle the scan gave.
+ * Sign-in is throttled per account and address in the database (growing delays, see
+ * services/console/login-throttle.ts) rather than by a per-address limit that would lock out a
+ * whole shop on one Wi-Fi; the reset-link request has the per-address limit.
+ */
+export const staffRoutes = (limits: { reset: MiddlewareHandler<AppEnv>; scan: MiddlewareHandler<AppEnv> }) =>
   router()
     .openapi(
       createRoute({
         method: 'post',
         path: '/staff/login',
         tags: ['staff'],
-        middleware: [limits.login] as const,
         request: { body: jsonBody(LoginRequest) },
-        responses: { 200: json(StaffMe, 'Signed in'), ...E400, ...E401, ...E429 },
+        responses: {
+          200: json(StaffMe, 'Signed in'),
+          ...E400,
+          ...E401,
+          410: json(ErrorBody, 'business_closed: the business has closed'),
+          429: json(ErrorBody, 'login_throttled: too many wrong passwords; details.retryAfterSeconds says how long'),
+        },
       }),
       async (c) => {
         const { email, password } = c.req.valid('json')
         const deps = c.var.deps
-        const staffId = await checkStaffCredentials(deps, email, password)
+        const address = clientAddress(c, deps.config.trustProxy)
+        const staffId = await checkStaffCredentials(deps, email, password, address)
+        const s = await openSession(deps, { kind: 'staff', staffId }, c.req.header('user-agent') ?? null)
+        setSessionCookie(c, STAFF_COOKIE, s.token, s.expiresAt)
+        return c.json(await staffMe(deps, staffId), 200)
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/staff/password-reset',
+        tags: ['staff'],
+        summary: 'Mails a reset link (single use, 30 minutes) when the address has a staff account',
+        description: 'The answer is the same whether or not the address belongs to an account.',
+        middleware: [limits.reset] as const,
+        request: { body: jsonBody(PasswordResetRequest) },
+        responses: { 202: json(z.object({ sent: z.literal(true) }), 'Asked'), ...E400, ...E429 },
+      }),
+      async (c) => {
+        const { email, locale } = c.req.valid('json')
+        await requestPasswordReset(c.var.deps, email, locale)
+        return c.json({ sent: true as const }, 202)
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/staff/password-reset/confirm',
+        tags: ['staff'],
+        summary: 'Sets a new password with a reset link (once); every other session of the account ends',
+        middleware: [limits.reset] as const,
+        request: { body: jsonBody(PasswordResetConfirm) },
+        responses: {
+          200: json(StaffMe, 'Password changed; this device is signed in'),
+          ...E400,
+          410: json(ErrorBody, 'reset_invalid: expired or already used'),
+          ...E429,
+        },
+      }),
+      async (c) => {
+        const deps = c.var.deps
+        const { token, password } = c.req.valid('json')
+        const staffId = await confirmPasswordReset(deps, token, password, clientAddress(c, deps.config.trustProxy))
         const s = await openSession(deps, { kind: 'staff', staffId }, c.req.header('user-agent') ?? null)
         setSessionCookie(c, STAFF_COOKIE, s.token, s.expiresAt)
         return c.json(await staffMe(deps, staffId), 200)
@@ -93,18 +151,19 @@ export const staffRoutes = (limits: { login: MiddlewareHandler<AppEnv>; scan: Mi
           200: json(ScanResponse, 'The card, and a short-lived handle for the operations that follow'),
           ...E400,
           ...E401,
+          // business_suspended, location_not_allowed
+          ...E403,
+          ...E404,
           ...E409,
+          ...E410,
           ...E429,
         },
       }),
       async (c) => {
         const a = c.var.actor
+        const { code, locationId } = c.req.valid('json')
         return c.json(
-          await scanCard(
-            c.var.deps,
-            { id: a.staffId!, merchantId: a.merchantId, role: a.role },
-            c.req.valid('json').code,
-          ),
+          await scanCard(c.var.deps, { id: a.staffId!, merchantId: a.merchantId, role: a.role }, code, locationId),
           200,
         )
       },
@@ -174,7 +233,8 @@ export const staffRoutes = (limits: { login: MiddlewareHandler<AppEnv>; scan: Mi
         summary: 'What /staff/earn would award for this purchase, with where the points come from; writes nothing',
         middleware: [requireStaff()] as const,
         request: { body: jsonBody(EarnPreviewRequest) },
-        responses: { 200: json(EarnPreview, 'The points and their breakdown'), ...E400, ...E401, ...E410 },
+        // business_suspended: refused where the award would be
+        responses: { 200: json(EarnPreview, 'The points and their breakdown'), ...E400, ...E401, ...E403, ...E410 },
       }),
       async (c) => c.json(await previewEarn(c.var.deps, c.var.actor, c.req.valid('json')), 200),
     )
@@ -196,6 +256,9 @@ export const staffRoutes = (limits: { login: MiddlewareHandler<AppEnv>; scan: Mi
           ),
           ...E400,
           ...E401,
+          // business_suspended, location_not_allowed
+          ...E403,
+          ...E404,
           ...E409,
           ...E410,
           ...E422,

@@ -95,7 +95,17 @@ function habit(r: number): number {
   return HABITS.at(-1)![0]
 }
 
-export async function seedDemoHistory(deps: Deps, merchantId: string, ownerId: string, slug: string): Promise<void> {
+/**
+ * With locations (the first is the main link's), every third member joined at the second through its
+ * link and buys there; the rest at the first. Chosen by member number, so the random draws stay the same.
+ */
+export async function seedDemoHistory(
+  deps: Deps,
+  merchantId: string,
+  ownerId: string,
+  slug: string,
+  locations: Array<{ id: string; via: string }> = [],
+): Promise<void> {
   const now = deps.clock.now()
   const rand = prng(2026)
   const rewards = (await listRewards(deps, merchantId))
@@ -109,6 +119,7 @@ export async function seedDemoHistory(deps: Deps, merchantId: string, ownerId: s
     const joinedAgo = Math.floor(365 * (1 - Math.sqrt(rand())))
     const joinedAt = new Date(now.getTime() - joinedAgo * DAY_MS - Math.floor(rand() * 8) * 3_600_000)
     const consent = rand() < 0.7
+    const home = locations.length ? locations[i % 3 === 2 ? 1 % locations.length : 0]! : null
     const joined = await joinProgram(
       { ...deps, clock: new FixedClock(joinedAt) },
       {
@@ -116,7 +127,7 @@ export async function seedDemoHistory(deps: Deps, merchantId: string, ownerId: s
         name: `${first} ${last}`,
         email: `${first.toLowerCase()}.${i}@example.test`,
         marketingConsent: consent,
-        via: 'main',
+        via: home?.via ?? 'main',
       },
       null,
     )
@@ -158,6 +169,7 @@ export async function seedDemoHistory(deps: Deps, merchantId: string, ownerId: s
               currency: 'EUR',
               programVersion: ctx.version,
               lotExpiresAt: lotExpiry(v.at, ctx.rules.expiry, 'Europe/Warsaw'),
+              locationId: home?.id ?? null,
             },
             null,
             v.at,

@@ -25,6 +25,7 @@ import { seedDemoHistory } from './demo-history.js'
 import { getInsightSettings, updateInsightSettings } from '../services/insights/dashboard.js'
 import { seedInsightsDemo } from './insights-demo.js'
 import { DAY_MS } from '../domain/time.js'
+import { finishFirstRun, SALON_OWNER, SALON_SLUG, seedCafeLocations, seedSalon } from './demo-platform.js'
 
 export const DEMO_SLUG = 'demo'
 export const DEMO_STAFF = [
@@ -127,6 +128,9 @@ const DEMO_REWARDS = [
 export interface DemoInfo {
   slug: string
   staff: Array<{ role: string; email: string; password: string }>
+  salon: { slug: string; email: string; password: string }
+  /** The member who holds a card at both businesses. */
+  bothCards: string
   /** Only on the run that created the merchant: keys are shown once. */
   posKey: string | null
 }
@@ -136,6 +140,8 @@ export async function seedDemo(deps: Deps): Promise<DemoInfo> {
   const info = (posKey: string | null): DemoInfo => ({
     slug: DEMO_SLUG,
     staff: DEMO_STAFF.map(({ role, email, password }) => ({ role, email, password })),
+    salon: { slug: SALON_SLUG, email: SALON_OWNER.email, password: SALON_OWNER.password },
+    bothCards: CUSTOMERS[0]!.email,
     posKey,
   })
   if (await merchantBySlug(deps.db, DEMO_SLUG)) return info(null)
@@ -144,7 +150,7 @@ export async function seedDemo(deps: Deps): Promise<DemoInfo> {
   // A year and more of history: the insights screens have cohorts to show.
   const created = new Date(now.getTime() - 400 * DAY_MS)
   const owner = DEMO_STAFF[0]
-  const { merchantId, ownerId } = await createMerchant(
+  const { merchantId, ownerId, locationId } = await createMerchant(
     deps.db,
     {
       slug: DEMO_SLUG,
@@ -155,6 +161,9 @@ export async function seedDemo(deps: Deps): Promise<DemoInfo> {
       accentColor: '#fde68a',
       pointsPerUnit: 1,
       unitMinor: 100,
+      kind: 'cafe',
+      country: 'PL',
+      location: { name: 'Old Town', address: 'ul. Floriańska 12, Kraków' },
       owner: { name: owner.name, email: owner.email, password: owner.password },
     },
     created,
@@ -188,6 +197,8 @@ export async function seedDemo(deps: Deps): Promise<DemoInfo> {
     )
   }
 
+  const locations = await seedCafeLocations(deps, merchantId, ownerId, locationId!, created)
+  await finishFirstRun(deps, merchantId, created)
   const seedDeps = { ...deps, clock: new FixedClock(created) }
   for (const r of DEMO_REWARDS) await createReward(seedDeps, merchantId, r)
   await saveStampCard(seedDeps, merchantId, {
@@ -200,6 +211,7 @@ export async function seedDemo(deps: Deps): Promise<DemoInfo> {
     active: true,
   })
 
+  let anna: { customerId: string; name: string; email: string } | null = null
   for (const c of CUSTOMERS) {
     const first = c.purchases[0]![0]
     const clock = new FixedClock(new Date(now.getTime() - (first + 1) * DAY_MS))
@@ -208,6 +220,7 @@ export async function seedDemo(deps: Deps): Promise<DemoInfo> {
       { slug: DEMO_SLUG, name: c.name, email: c.email, marketingConsent: true, via: 'main' },
       null,
     )
+    anna ??= { customerId: joined.customerId, name: c.name, email: c.email }
     for (const [daysAgo, amountMinor] of c.purchases) {
       const at = new Date(now.getTime() - daysAgo * DAY_MS)
       await writeTx(deps.db, async (tx) => {
@@ -236,6 +249,7 @@ export async function seedDemo(deps: Deps): Promise<DemoInfo> {
             currency: 'EUR',
             programVersion: ctx.version,
             lotExpiresAt: lotExpiry(at, ctx.rules.expiry, 'Europe/Warsaw'),
+            locationId: locations[0]!.id,
           },
           null,
           at,
@@ -249,6 +263,7 @@ export async function seedDemo(deps: Deps): Promise<DemoInfo> {
           staff_id: ownerId,
           coupon_id: null,
           created_at: at.toISOString(),
+          location_id: locations[0]!.id,
         })
       })
     }
@@ -270,13 +285,15 @@ export async function seedDemo(deps: Deps): Promise<DemoInfo> {
       )
     }
   }
-  await seedDemoHistory(deps, merchantId, ownerId, DEMO_SLUG)
+  await seedDemoHistory(deps, merchantId, ownerId, DEMO_SLUG, locations)
   // 100 points buy a croissant (3.50) at 40 or a coffee (4.00) at 80: about 5.00 per 100 points.
   await updateInsightSettings(deps, merchantId, {
     ...(await getInsightSettings(deps, merchantId)),
     pointValuePer100Minor: 500,
   })
   await seedInsightsDemo(deps, merchantId, DEMO_SLUG)
+  // A second business on the same installation; Anna holds a card at both.
+  await seedSalon(deps, anna!)
   const key = await createApiKey({ ...deps, clock: new FixedClock(now) }, { id: ownerId, merchantId }, 'Demo POS')
   return info(key.key)
 }

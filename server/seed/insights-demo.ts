@@ -1,4 +1,5 @@
 import { writeTx } from '../db/connection.js'
+import { locationIdsOfStaff } from '../db/queries/locations.js'
 import { cardById } from '../db/queries/cards.js'
 import { assignMember, campaignsOfMerchant, insertCampaign, saveOpeningHours } from '../db/queries/reports.js'
 import { LIFT_WINDOW_DAYS } from '../domain/campaign-lift.js'
@@ -28,6 +29,8 @@ export async function seedInsightsDemo(deps: Deps, merchantId: string, slug: str
   const cashier = (await staffOfMerchant(deps.db, merchantId)).find((s) => s.role === 'cashier')
   const staffId = cashier?.id ?? null
   const actor = { merchantId, staffId, apiKeyId: null, role: 'cashier' as const }
+  // The cashier's purchases happen where the cashier works.
+  const locationId = staffId ? ((await locationIdsOfStaff(deps.db, staffId))[0] ?? null) : null
   /** A purchase on the local day `daysAgo` before today at hh:mm shop time. */
   const localAt = (daysAgo: number, hh: number, mm: number) => {
     const p = localParts(new Date(now.getTime() - daysAgo * DAY_MS), TZ)
@@ -40,7 +43,14 @@ export async function seedInsightsDemo(deps: Deps, merchantId: string, slug: str
         tx,
         card,
         actor,
-        { kind: 'earn', points: Math.floor(amountMinor / 100), reason: 'Purchase', amountMinor, currency: 'EUR' },
+        {
+          kind: 'earn',
+          points: Math.floor(amountMinor / 100),
+          reason: 'Purchase',
+          amountMinor,
+          currency: 'EUR',
+          locationId,
+        },
         null,
         at,
       )

@@ -41,9 +41,9 @@ describe('CSV exports', () => {
       `attachment; filename="${s.slug}-ledger-2026-03-01-to-2026-03-02.csv"`,
     )
     expect(lines(res.body)).toEqual([
-      'date_local,date_utc,card_number,member,kind,points,balance_after,reason,amount,currency,staff',
-      `2026-03-01 00:00:00,2026-02-28T23:00:00.000Z,${s.ada.cardNumber},Ada Lovelace,earn,10,20,Purchase,12.50,EUR,Owner`,
-      `2026-03-02 23:59:59,2026-03-02T22:59:59.000Z,${s.bob.cardNumber},"'=HYPERLINK(""http://evil.test"",""Bob"")",earn,10,10,'-1+1,,,Owner`,
+      'date_local,date_utc,card_number,member,kind,points,balance_after,reason,amount,currency,staff,location',
+      `2026-03-01 00:00:00,2026-02-28T23:00:00.000Z,${s.ada.cardNumber},Ada Lovelace,earn,10,20,Purchase,12.50,EUR,Owner,`,
+      `2026-03-02 23:59:59,2026-03-02T22:59:59.000Z,${s.bob.cardNumber},"'=HYPERLINK(""http://evil.test"",""Bob"")",earn,10,10,'-1+1,,,Owner,`,
     ])
   })
 
@@ -77,12 +77,12 @@ describe('CSV exports', () => {
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${s.slug}-members-2026-03-10.csv"`)
     const rows = lines(res.body)
     expect(rows[0]).toBe(
-      'card_number,name,email,joined,tier,balance,visits,spend,currency,last_visit,marketing_consent',
+      'card_number,name,email,joined,tier,balance,visits,spend,currency,last_visit,marketing_consent,joined_at_location',
     )
     expect(rows.slice(1).sort()).toEqual(
       [
-        `${s.ada.cardNumber},Ada Lovelace,ada@example.test,2026-03-10,,20,1,12.50,EUR,2026-03-05,yes`,
-        `${s.bob.cardNumber},"'=HYPERLINK(""http://evil.test"",""Bob"")",,2026-03-10,,0,0,0.00,EUR,,no`,
+        `${s.ada.cardNumber},Ada Lovelace,ada@example.test,2026-03-10,,20,1,12.50,EUR,2026-03-05,yes,`,
+        `${s.bob.cardNumber},"'=HYPERLINK(""http://evil.test"",""Bob"")",,2026-03-10,,0,0,0.00,EUR,,no,`,
       ].sort(),
     )
   })

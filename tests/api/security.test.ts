@@ -100,7 +100,7 @@ describe('staff sessions and roles', () => {
     t = await makeTestApp({ RATE_LIMIT_LOGIN_PER_MIN: '5' })
   })
 
-  it('gives the same answer for a wrong password and an unknown email, then rate-limits', async () => {
+  it('gives the same answer for a wrong password and an unknown email, then throttles the account', async () => {
     const { merchantId } = await merchantWithOwner(t)
     await addStaff(t, merchantId, 'cashier')
     const c = t.client()
@@ -111,7 +111,7 @@ describe('staff sessions and roles', () => {
     let last = unknown
     for (let i = 0; i < 5; i++) last = await c.post('/api/staff/login', { email: 'nobody@x.test', password: 'nope' })
     expect(last.status).toBe(429)
-    expect(last.body.error.code).toBe('rate_limited')
+    expect(last.body.error.code).toBe('login_throttled')
   })
 
   it('keeps each merchant to its own console and lets only the owner manage API keys', async () => {

@@ -51,7 +51,7 @@ describe('campaign lift, staff alerts and exports in the console', () => {
     const csv = await page.request.get(href!)
     expect(csv.status()).toBe(200)
     expect((await csv.text()).split('\r\n')[0]).toBe(
-      'card_number,name,email,joined,tier,balance,visits,spend,currency,last_visit,marketing_consent',
+      'card_number,name,email,joined,tier,balance,visits,spend,currency,last_visit,marketing_consent,joined_at_location',
     )
     await expectNoAxeViolations(page)
     await context.close()

@@ -22,10 +22,13 @@ export interface RunningServer {
  * For a test file: the demo server and Chromium, started before its tests (within `timeout` ms if
  * given) and stopped after them. Read `server` and `browser` inside tests, once they have started.
  */
-export function serverAndBrowser(timeout?: number): { server: RunningServer; browser: Browser } {
+export function serverAndBrowser(
+  timeout?: number,
+  env: Record<string, string> | (() => Record<string, string>) = {},
+): { server: RunningServer; browser: Browser } {
   const running = {} as { server: RunningServer; browser: Browser }
   beforeAll(async () => {
-    running.server = await startServer()
+    running.server = await startServer(['--demo'], typeof env === 'function' ? env() : env)
     running.browser = await launch()
   }, timeout)
   afterAll(async () => {
@@ -35,8 +38,14 @@ export function serverAndBrowser(timeout?: number): { server: RunningServer; bro
   return running
 }
 
-/** The real server (`--demo` seeds Demo Café) on its own SQLite file, serving the built client from dist/. */
-export async function startServer(args: string[] = ['--demo']): Promise<RunningServer> {
+/**
+ * The real server (`--demo` seeds Demo Café and Salon Lena) on its own SQLite file, serving the built
+ * client from dist/; `env` adds settings (SIGNUP, SMTP_URL, …).
+ */
+export async function startServer(
+  args: string[] = ['--demo'],
+  env: Record<string, string> = {},
+): Promise<RunningServer> {
   if (!fs.existsSync('dist/index.html')) throw new Error('dist/ is missing: run `npm run build` first (npm test does)')
   const port = await freePort()
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lw-e2e-'))
@@ -50,6 +59,7 @@ export async function startServer(args: string[] = ['--demo']): Promise<RunningS
       DATA_DIR: dataDir,
       PUBLIC_URL: url,
       NODE_ENV: 'test',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -10,16 +10,16 @@ import { createMerchant } from '../../server/services/console/setup.js'
 import type { TestApp, TestClient } from './test-app.js'
 
 let seq = 0
-const PASSWORD = 'correct horse battery'
+export const PASSWORD = 'correct horse battery'
 
 /** A merchant with an owner; returns the ids and a signed-in owner client. */
 export async function merchantWithOwner(
   t: TestApp,
-  over: { slug?: string; pointsPerUnit?: number; unitMinor?: number } = {},
+  over: { slug?: string; pointsPerUnit?: number; unitMinor?: number; email?: string } = {},
 ) {
   seq++
   const slug = over.slug ?? `shop-${seq}`
-  const email = `owner-${seq}@${slug}.test`
+  const email = over.email ?? `owner-${seq}@${slug}.test`
   const { merchantId, ownerId } = await createMerchant(
     t.db,
     {
@@ -35,16 +35,22 @@ export async function merchantWithOwner(
     t.clock.now(),
   )
   const owner = await staffClient(t, email)
-  return { slug, merchantId, ownerId, owner }
+  return { slug, merchantId, ownerId, owner, ownerEmail: email }
 }
 
 export async function addStaff(t: TestApp, merchantId: string, role: 'manager' | 'cashier') {
+  return (await addStaffMember(t, merchantId, role)).client
+}
+
+/** A staff member with a password, signed in: their client, id and email. */
+export async function addStaffMember(t: TestApp, merchantId: string, role: 'owner' | 'manager' | 'cashier') {
   seq++
   const email = `${role}-${seq}@staff.test`
+  const id = newId()
   const passwordHash = await hashPassword(PASSWORD)
   await writeTx(t.db, (tx) =>
     insertStaff(tx, {
-      id: newId(),
+      id,
       merchant_id: merchantId,
       email,
       name: `${role} ${seq}`,
@@ -53,7 +59,7 @@ export async function addStaff(t: TestApp, merchantId: string, role: 'manager' |
       created_at: t.clock.now().toISOString(),
     }),
   )
-  return staffClient(t, email)
+  return { client: await staffClient(t, email), id, email }
 }
 
 export async function staffClient(t: TestApp, email: string): Promise<TestClient> {
@@ -76,9 +82,14 @@ export function currentCode(t: TestApp, card: { cardNumber: string; totpSecret: 
   return qrPayload(card.cardNumber, codeAt(card.totpSecret, at))
 }
 
-/** Scan the card at the till; returns the handle. */
-export async function scan(t: TestApp, staff: TestClient, card: { cardNumber: string; totpSecret: string }) {
-  const res = await staff.post('/api/staff/scan', { code: currentCode(t, card) })
+/** Scan the card at the till (at a location, when given); returns the handle. */
+export async function scan(
+  t: TestApp,
+  staff: TestClient,
+  card: { cardNumber: string; totpSecret: string },
+  locationId?: string,
+) {
+  const res = await staff.post('/api/staff/scan', { code: currentCode(t, card), locationId })
   expect(res.status).toBe(200)
   t.clock.advance(30_000) // the next scan needs the next code
   return res.body.handle as string

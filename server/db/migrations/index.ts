@@ -10,8 +10,12 @@ import * as m0008 from './0008-insights.js'
 import * as m0009 from './0009-insights-lift-alerts.js'
 import * as m0010 from './0010-lean-write-path.js'
 import * as m0011 from './0011-several-processes.js'
+import * as m0020 from './0020-businesses.js'
+import * as m0021 from './0021-locations.js'
+import * as m0022 from './0022-staff-accounts.js'
 import * as m0030 from './0030-till-ready.js'
 import * as m0070 from './0070-feedback.js'
+import * as m0071 from './0071-offline-scan-locations.js'
 
 /** Numbered, append-only. Add the next file and list it here; never edit a shipped one. */
 export const migrations: Record<string, Migration> = {
@@ -26,6 +30,10 @@ export const migrations: Record<string, Migration> = {
   '0009-insights-lift-alerts': m0009,
   '0010-lean-write-path': m0010,
   '0011-several-processes': m0011,
+  '0020-businesses': m0020,
+  '0021-locations': m0021,
+  '0022-staff-accounts': m0022,
   '0030-till-ready': m0030,
   '0070-feedback': m0070,
+  '0071-offline-scan-locations': m0071,
 }

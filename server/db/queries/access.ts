@@ -11,7 +11,7 @@ export const apiKeysOf = (db: Tx, merchantId: string) =>
 const apiKeyByHashQuery = prepared((db, a: { keyHash: string }) =>
   db
     .selectFrom('api_keys')
-    .select(['id', 'merchant_id', 'last_used_at'])
+    .select(['id', 'merchant_id', 'last_used_at', 'location_id'])
     .where('key_hash', '=', a.keyHash)
     .where('revoked_at', 'is', null),
 )

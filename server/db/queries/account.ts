@@ -97,6 +97,25 @@ export const deleteOldSignInRows = async (db: Tx, requestsBefore: string, linksE
   await db.deleteFrom('sign_in_links').where('expires_at', '<=', linksExpiredBefore).execute()
 }
 
+/** Every other live wallet with this address (a member who joined shops from different devices). */
+export const otherCustomersWithEmail = (db: Tx, email: string, exceptId: string) =>
+  db
+    .selectFrom('customers')
+    .select(['id', 'email_verified_at'])
+    .where('email', '=', email)
+    .where('id', '!=', exceptId)
+    .where('merged_into_id', 'is', null)
+    .where('deleted_at', 'is', null)
+    .orderBy('created_at', 'asc')
+    .execute()
+
+/** Signs a wallet out everywhere: its sessions, passkeys and push devices go. */
+export async function dropCustomerAccess(db: Tx, customerId: string): Promise<void> {
+  await db.deleteFrom('sessions').where('customer_id', '=', customerId).execute()
+  await db.deleteFrom('passkeys').where('customer_id', '=', customerId).execute()
+  await db.deleteFrom('push_subscriptions').where('customer_id', '=', customerId).execute()
+}
+
 /** The member an email signs in to: the oldest live wallet with that address. */
 export const customerByEmail = (db: Tx, email: string) =>
   db

@@ -73,6 +73,7 @@ function walletCardsQuery(db: Tx) {
       'c.totp_secret',
       'c.created_at',
       'c.updated_at',
+      'c.last_used_at',
       'c.merchant_id',
       'cu.name as member_name',
       'm.slug',
@@ -82,12 +83,20 @@ function walletCardsQuery(db: Tx) {
       'm.logo_url',
       'm.currency',
       'm.timezone',
+      'm.live_at',
+      'm.suspended_at',
+      'm.closed_at',
     ])
 }
 export type WalletCardRow = Awaited<ReturnType<ReturnType<typeof walletCardsQuery>['executeTakeFirstOrThrow']>>
 
+/** The card used last comes first (a card never used since joining counts from its join). */
 export const walletCards = (db: Tx, customerId: string) =>
-  walletCardsQuery(db).where('c.customer_id', '=', customerId).orderBy('c.created_at', 'asc').execute()
+  walletCardsQuery(db)
+    .where('c.customer_id', '=', customerId)
+    .orderBy('c.last_used_at', 'desc')
+    .orderBy('c.created_at', 'desc')
+    .execute()
 
 export const walletCard = (db: Tx, customerId: string, cardId: string) =>
   walletCardsQuery(db).where('c.customer_id', '=', customerId).where('c.id', '=', cardId).executeTakeFirst()
@@ -96,10 +105,10 @@ export const walletCard = (db: Tx, customerId: string, cardId: string) =>
  * Marks a TOTP step as used. One atomic UPDATE that must change exactly one row:
  * a second scan of the same (or an earlier) step changes none.
  */
-export async function consumeCodeStep(db: Tx, cardId: string, step: number): Promise<boolean> {
+export async function consumeCodeStep(db: Tx, cardId: string, step: number, now: string): Promise<boolean> {
   const res = await db
     .updateTable('cards')
-    .set({ last_code_step: step })
+    .set({ last_code_step: step, last_used_at: now })
     .where('id', '=', cardId)
     .where((eb) => eb.or([eb('last_code_step', 'is', null), eb('last_code_step', '<', step)]))
     .executeTakeFirst()
@@ -128,6 +137,7 @@ const insertLedgerEntryQuery = prepared((db, row: Insertable<LedgerEntryTable>) 
       expires_entry_id: row.expires_entry_id,
       idempotency_key: row.idempotency_key,
       created_at: row.created_at,
+      location_id: row.location_id,
       // The card's posting order, taken in the write transaction (the card is this transaction's to write).
       seq: db
         .selectFrom('ledger_entries as prev')
@@ -143,14 +153,23 @@ const moveBalanceQuery = prepared((db, a: { cardId: string; points: number; now:
     .where('id', '=', a.cardId)
     .returning('balance'),
 )
+/** A purchase is a use of the card (a POS earn by card number has no scan that would say so). */
+const moveBalanceUsedQuery = prepared((db, a: { cardId: string; points: number; now: string }) =>
+  db
+    .updateTable('cards')
+    .set((eb) => ({ balance: eb('balance', '+', a.points), updated_at: a.now, last_used_at: a.now }))
+    .where('id', '=', a.cardId)
+    .returning('balance'),
+)
 
 /**
  * Moves the card's cached balance by `points` and returns the new balance: `balance = balance + ?`
  * in one statement, so two writers never both start from the same old balance (on PostgreSQL the
- * UPDATE also holds the row to the end of the transaction).
+ * UPDATE also holds the row to the end of the transaction). `used`: a purchase, which also marks
+ * the card used (the wallet lists it first).
  */
-export async function moveBalance(tx: Tx, cardId: string, points: number, now: string): Promise<number> {
-  const [row] = await moveBalanceQuery(tx, { cardId, points, now })
+export async function moveBalance(tx: Tx, cardId: string, points: number, now: string, used = false): Promise<number> {
+  const [row] = await (used ? moveBalanceUsedQuery : moveBalanceQuery)(tx, { cardId, points, now })
   if (!row) throw new Error(`card ${cardId} vanished while posting to it`)
   return row.balance
 }

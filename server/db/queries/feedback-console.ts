@@ -326,26 +326,8 @@ export const answersPage = (db: Tx, merchantId: string, start: string, end: stri
     .limit(limit)
     .execute()
 
-/* ---- locations (issue 16), when this database has them ---- */
+/* ---- locations (issue 16) ---- */
 
-const hasLocations = new WeakMap<object, Promise<boolean>>()
-
-/**
- * The merchant's locations, for labels and filters. The locations table arrives with another
- * branch (issue 16); until it exists there are none, and ratings keep a null location.
- */
-export async function locationNames(db: Tx, merchantId: string): Promise<Array<{ id: string; name: string }>> {
-  let known = hasLocations.get(db)
-  if (!known) {
-    known = db.introspection.getTables().then((ts) => ts.some((t) => t.name === 'locations'))
-    hasLocations.set(db, known)
-  }
-  if (!(await known)) return []
-  const loose = db as unknown as Tx & { selectFrom(t: 'locations'): any }
-  return (await loose
-    .selectFrom('locations')
-    .select(['id', 'name'])
-    .where('merchant_id', '=', merchantId)
-    .orderBy('name')
-    .execute()) as Array<{ id: string; name: string }>
-}
+/** The merchant's locations (archived ones too: old ratings name them), for labels and filters. */
+export const locationNames = (db: Tx, merchantId: string): Promise<Array<{ id: string; name: string }>> =>
+  db.selectFrom('locations').select(['id', 'name']).where('merchant_id', '=', merchantId).orderBy('name').execute()

@@ -26,7 +26,7 @@ export async function saveFeedbackSettings(db: Tx, row: FeedbackSettingsTable): 
 
 /* ---- visits: an award (earn by staff or a POS) or a stamp ---- */
 
-/** A visit as the question records it. `location_id` is read from the row when entries carry one (issue 16). */
+/** A visit as the question records it, with the location of the award or stamp (issue 16). */
 export interface VisitRow {
   card_id: string
   entry_id: string
@@ -35,13 +35,13 @@ export interface VisitRow {
   location_id: string | null
   visit_at: string
 }
-const locationOf = (row: object) => ((row as { location_id?: string | null }).location_id ?? null) as string | null
+const VISIT_COLUMNS = ['id', 'card_id', 'staff_id', 'location_id', 'created_at'] as const
 
-/** Till awards on a card since `since`, newest first, not undone; selectAll so a location column comes along. */
+/** Till awards (earns by staff or a POS), not undone. */
 const tillEarns = (db: Tx) =>
   db
     .selectFrom('ledger_entries as e')
-    .selectAll('e')
+    .select(VISIT_COLUMNS.map((c) => `e.${c}` as const))
     .where('e.kind', '=', 'earn')
     .where((eb) => eb.or([eb('e.staff_id', 'is not', null), eb('e.api_key_id', 'is not', null)]))
     .where(({ not, exists, selectFrom }) =>
@@ -50,13 +50,13 @@ const tillEarns = (db: Tx) =>
 
 const toVisit = (
   kind: 'earn' | 'stamp',
-  r: { id: string; card_id: string; staff_id: string | null; created_at: string },
+  r: { id: string; card_id: string; staff_id: string | null; location_id: string | null; created_at: string },
 ): VisitRow => ({
   card_id: r.card_id,
   entry_id: r.id,
   entry_kind: kind,
   staff_id: r.staff_id,
-  location_id: locationOf(r),
+  location_id: r.location_id,
   visit_at: r.created_at,
 })
 
@@ -71,7 +71,7 @@ export async function latestVisit(db: Tx, cardId: string, since: string): Promis
       .executeTakeFirst(),
     db
       .selectFrom('stamps')
-      .selectAll()
+      .select(VISIT_COLUMNS)
       .where('card_id', '=', cardId)
       .where('created_at', '>=', since)
       .orderBy('created_at', 'desc')
@@ -100,7 +100,7 @@ export async function visitsOfOptedIn(db: Tx, merchantId: string, from: string, 
       .execute(),
     db
       .selectFrom('stamps as s')
-      .selectAll('s')
+      .select(VISIT_COLUMNS.map((c) => `s.${c}` as const))
       .where('s.merchant_id', '=', merchantId)
       .where('s.created_at', '>=', from)
       .where('s.created_at', '<', to)

@@ -60,6 +60,9 @@ export const insertProgramVersion = (db: Tx, row: Insertable<ProgramVersionTable
 export const insertSignupLink = (db: Tx, row: Insertable<SignupLinkTable>) =>
   db.insertInto('signup_links').values(row).execute()
 
+export const signupLinkById = (db: Tx, id: string) =>
+  db.selectFrom('signup_links').selectAll().where('id', '=', id).executeTakeFirst()
+
 export const signupLinkByCode = (db: Tx, merchantId: string, code: string) =>
   db
     .selectFrom('signup_links')
@@ -73,9 +76,9 @@ export const signupLinksWithCounts = (db: Tx, merchantId: string) =>
   db
     .selectFrom('signup_links as l')
     .leftJoin('cards as c', 'c.signup_link_id', 'l.id')
-    .select(['l.id', 'l.code', 'l.campaign', 'l.created_at'])
+    .select(['l.id', 'l.code', 'l.campaign', 'l.created_at', 'l.location_id'])
     .select((eb) => eb.fn.count<number>('c.id').as('joined'))
     .where('l.merchant_id', '=', merchantId)
-    .groupBy(['l.id', 'l.code', 'l.campaign', 'l.created_at'])
+    .groupBy(['l.id', 'l.code', 'l.campaign', 'l.created_at', 'l.location_id'])
     .orderBy('l.created_at', 'asc')
     .execute()

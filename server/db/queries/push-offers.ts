@@ -59,20 +59,26 @@ export const tiersAtRisk = (db: Tx) =>
     .$narrowType<{ below_since: string }>()
     .execute()
 
-export const merchantIds = (db: Tx) => db.selectFrom('merchants').select(['id']).execute()
+/** Businesses automations run for: a suspended or closed one sends nothing. */
+export const merchantIds = (db: Tx) =>
+  db.selectFrom('merchants').select(['id']).where('suspended_at', 'is', null).where('closed_at', 'is', null).execute()
 
 /* ---- offers ---- */
 
 export const insertOffer = (db: Tx, row: Insertable<PushOfferTable>) =>
   db.insertInto('push_offers').values(row).execute()
 
+/** Offers whose time has come, of businesses that may send (a suspended one's wait for its resumption). */
 export const dueOffers = (db: Tx, now: string) =>
   db
-    .selectFrom('push_offers')
-    .selectAll()
-    .where('state', 'in', ['scheduled', 'sending'])
-    .where('send_at', '<=', now)
-    .orderBy('send_at')
+    .selectFrom('push_offers as o')
+    .innerJoin('merchants as m', 'm.id', 'o.merchant_id')
+    .selectAll('o')
+    .where('o.state', 'in', ['scheduled', 'sending'])
+    .where('o.send_at', '<=', now)
+    .where('m.suspended_at', 'is', null)
+    .where('m.closed_at', 'is', null)
+    .orderBy('o.send_at')
     .execute()
 
 export const offersOfMerchant = (db: Tx, merchantId: string) =>

@@ -24,6 +24,8 @@ export const pushTarget = (db: Tx, cardId: string) =>
       'm.slug',
       'm.logo_url',
       'm.timezone',
+      'm.suspended_at',
+      'm.closed_at',
     ])
     .where('c.id', '=', cardId)
     .executeTakeFirst()

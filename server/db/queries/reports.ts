@@ -118,7 +118,7 @@ export const setScannedUntil = (db: Tx, merchantId: string, until: string) =>
 export const staffAwards = (db: Tx, merchantId: string, from: string, until: string) =>
   db
     .selectFrom('ledger_entries')
-    .select(['id', 'card_id', 'staff_id', 'created_at'])
+    .select(['id', 'card_id', 'staff_id', 'created_at', 'location_id'])
     .where('merchant_id', '=', merchantId)
     .where('created_at', '>=', from)
     .where('created_at', '<', until)
@@ -162,12 +162,13 @@ export const growAlert = (
   set: { window_start: string; window_end: string; count: number; entry_ids: string; updated_at: string },
 ) => db.updateTable('staff_alerts').set(set).where('id', '=', id).execute()
 
-export const alertsOfMerchant = (db: Tx, merchantId: string, limit: number) =>
+export const alertsOfMerchant = (db: Tx, merchantId: string, limit: number, locationId: string | null = null) =>
   db
     .selectFrom('staff_alerts as a')
     .leftJoin('staff as s', 's.id', 'a.staff_id')
     .leftJoin('cards as c', 'c.id', 'a.card_id')
     .leftJoin('staff as r', 'r.id', 'a.resolved_by')
+    .leftJoin('locations as l', 'l.id', 'a.location_id')
     .select([
       'a.id',
       'a.rule',
@@ -184,8 +185,11 @@ export const alertsOfMerchant = (db: Tx, merchantId: string, limit: number) =>
       'a.created_at',
       'a.resolved_at',
       'r.name as resolved_by_name',
+      'a.location_id',
+      'l.name as location_name',
     ])
     .where('a.merchant_id', '=', merchantId)
+    .$if(locationId !== null, (q) => q.where('a.location_id', '=', locationId!))
     .orderBy('a.window_start', 'desc')
     .limit(limit)
     .execute()
@@ -279,6 +283,7 @@ export const ledgerPage = (
   until: string,
   after: { at: string; id: string } | null,
   limit: number,
+  locationId: string | null = null,
 ) =>
   db
     .selectFrom('ledger_entries as e')
@@ -286,6 +291,7 @@ export const ledgerPage = (
     .innerJoin('customers as u', 'u.id', 'c.customer_id')
     .leftJoin('staff as s', 's.id', 'e.staff_id')
     .leftJoin('api_keys as k', 'k.id', 'e.api_key_id')
+    .leftJoin('locations as l', 'l.id', 'e.location_id')
     .select([
       'e.id',
       'e.created_at',
@@ -299,10 +305,12 @@ export const ledgerPage = (
       'e.currency',
       's.name as staff_name',
       'k.name as api_key_name',
+      'l.name as location_name',
     ])
     .where('e.merchant_id', '=', merchantId)
     .where('e.created_at', '>=', from)
     .where('e.created_at', '<', until)
+    .$if(locationId !== null, (q) => q.where('e.location_id', '=', locationId!))
     // The plain lower bound lets the (merchant_id, created_at) index start at the page; the OR breaks ties.
     .$if(after !== null, (q) =>
       q
@@ -325,11 +333,13 @@ export const membersPage = (
   afterNumber: string | null,
   limit: number,
   joined: { start: string; end: string } | null = null,
+  locationId: string | null = null,
 ) =>
   db
     .selectFrom('cards as c')
     .innerJoin('customers as u', 'u.id', 'c.customer_id')
     .leftJoin('card_tiers as t', 't.card_id', 'c.id')
+    .leftJoin('locations as l', 'l.id', 'c.joined_location_id')
     .select([
       'c.id',
       'c.card_number',
@@ -339,9 +349,11 @@ export const membersPage = (
       't.tier',
       'c.balance',
       'c.marketing_consent',
+      'l.name as joined_location',
     ])
     .where('c.merchant_id', '=', merchantId)
     .where('c.closed_at', 'is', null)
+    .$if(locationId !== null, (q) => q.where('c.joined_location_id', '=', locationId!))
     .$if(afterNumber !== null, (q) => q.where('c.card_number', '>', afterNumber!))
     .$if(joined !== null, (q) => q.where('c.created_at', '>=', joined!.start).where('c.created_at', '<', joined!.end))
     .orderBy('c.card_number')

@@ -35,7 +35,18 @@ export const offlineScanByKey = (db: Tx, merchantId: string, key: string) =>
 export const offlineScansSyncedBetween = (db: Tx, merchantId: string, from: string, to: string) =>
   db
     .selectFrom('offline_scans')
-    .select(['id', 'staff_id', 'card_id', 'action', 'captured_at', 'synced_at', 'outcome', 'reason', 'entry_id'])
+    .select([
+      'id',
+      'staff_id',
+      'card_id',
+      'action',
+      'captured_at',
+      'synced_at',
+      'outcome',
+      'reason',
+      'entry_id',
+      'location_id',
+    ])
     .where('merchant_id', '=', merchantId)
     .where('synced_at', '>=', from)
     .where('synced_at', '<', to)

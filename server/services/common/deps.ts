@@ -17,4 +17,6 @@ export interface Actor {
   staffId: string | null
   apiKeyId: string | null
   role: 'owner' | 'manager' | 'cashier' | 'pos' | 'customer'
+  /** Where a POS key stands (its earns are recorded there); staff pick their location per scan. */
+  locationId?: string | null
 }

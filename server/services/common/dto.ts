@@ -3,6 +3,7 @@ import type { MerchantPublic } from '../../contract/merchant.js'
 import { TOTP_PERIOD_SECONDS } from '../../contract/card-code.js'
 import type { WalletCardRow } from '../../db/queries/cards.js'
 import type { LedgerRow, Merchant, ProgramVersion } from '../../db/schema.js'
+import { businessStatus } from '../../domain/business-status.js'
 
 export function toMerchantPublic(m: Merchant, p: ProgramVersion | undefined): MerchantPublic {
   return {
@@ -15,6 +16,7 @@ export function toMerchantPublic(m: Merchant, p: ProgramVersion | undefined): Me
     timezone: m.timezone,
     pointsPerUnit: p?.points_per_unit ?? 1,
     unitMinor: p?.unit_minor ?? 100,
+    status: businessStatus(m),
   }
 }
 
@@ -44,6 +46,7 @@ export function toWalletCard(row: WalletCardRow, program: ProgramVersion | undef
     memberName: row.member_name,
     joinedAt: row.created_at,
     updatedAt: row.updated_at,
+    lastUsedAt: row.last_used_at ?? row.created_at,
     merchant: {
       slug: row.slug,
       name: row.merchant_name,
@@ -54,6 +57,7 @@ export function toWalletCard(row: WalletCardRow, program: ProgramVersion | undef
       timezone: row.timezone,
       pointsPerUnit: program?.points_per_unit ?? 1,
       unitMinor: program?.unit_minor ?? 100,
+      status: businessStatus(row),
     },
   }
 }

@@ -1,4 +1,4 @@
-import { writeTx } from '../../db/connection.js'
+import { writeTx, type Tx } from '../../db/connection.js'
 import { countHit, deleteJobRunsBefore, deleteRateLimitsBefore, uncountHit } from '../../db/queries/jobs.js'
 import type { Deps } from './deps.js'
 
@@ -10,6 +10,16 @@ export async function hit(deps: Deps, key: string, windowMs: number): Promise<{ 
   const start = Math.floor(deps.clock.now().getTime() / windowMs) * windowMs
   const r = await writeTx(deps.db, (tx) => countHit(tx, key, new Date(start).toISOString()))
   return { hits: Number(r.hits), resetAt: new Date(Date.parse(r.window_start) + windowMs) }
+}
+
+/**
+ * A hit counted inside the caller's write transaction, for a limit on a use case (sign-ups per
+ * address, mails per account): a refused or failed attempt rolls its hit back with everything else.
+ * Returns the hits in the window so far, this one included.
+ */
+export async function hitInTx(tx: Tx, now: Date, key: string, windowMs: number): Promise<number> {
+  const start = Math.floor(now.getTime() / windowMs) * windowMs
+  return Number((await countHit(tx, key, new Date(start).toISOString())).hits)
 }
 
 /** Takes a hit back (a limiter told to skip successful requests does). */

@@ -11,6 +11,7 @@ import {
   updateMerchantBranding,
 } from '../../db/queries/console.js'
 import { merchantById } from '../../db/queries/merchants.js'
+import { markFirstRunStep } from '../../db/queries/platform.js'
 import type { Merchant } from '../../db/schema.js'
 import { DomainError } from '../../domain/errors.js'
 import { sniffImageType } from '../../domain/image-type.js'
@@ -45,13 +46,15 @@ export async function updateBranding(
   merchantId: string,
   b: z.infer<typeof UpdateBranding>,
 ): Promise<Branding> {
-  await writeTx(deps.db, (tx) =>
-    updateMerchantBranding(tx, merchantId, {
+  await writeTx(deps.db, async (tx) => {
+    await updateMerchantBranding(tx, merchantId, {
       name: b.name,
       brand_color: b.brandColor.toLowerCase(),
       accent_color: b.accentColor.toLowerCase(),
-    }),
-  )
+    })
+    // The first-run checklist's branding step is done by saving it once.
+    await markFirstRunStep(tx, merchantId, 'branding', deps.clock.now().toISOString())
+  })
   return getBranding(deps, merchantId)
 }
 

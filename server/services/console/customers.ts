@@ -4,6 +4,9 @@ import type { CustomerDetail, CustomerPage } from '../../contract/console.js'
 import type { AwardResponse } from '../../contract/staff.js'
 import type { HistoryPage } from '../../contract/card.js'
 import { consentEventsOfCard, memberCardOf, searchCustomers } from '../../db/queries/console.js'
+import { locationById } from '../../db/queries/locations.js'
+import { signupLinkById } from '../../db/queries/merchants.js'
+import { assertBusinessOpen } from '../platform/status.js'
 import { DomainError } from '../../domain/errors.js'
 import { isoOfDay } from '../../domain/time.js'
 import { classifyMembers } from '../insights/dashboard.js'
@@ -54,6 +57,9 @@ export async function customerDetail(deps: Deps, actor: Actor, cardId: string): 
   ])
   const full = seesProfiles(actor.role)
   const page = full ? await historyPage(deps.db, card.id) : { entries: [], nextBefore: null }
+  // Where and through which link they joined: with the profile, for owners and managers.
+  const joinedAt = full && card.joined_location_id ? await locationById(deps.db, card.joined_location_id) : undefined
+  const link = full && card.signup_link_id ? await signupLinkById(deps.db, card.signup_link_id) : undefined
   return {
     cardId: card.id,
     cardNumber: card.card_number,
@@ -64,6 +70,8 @@ export async function customerDetail(deps: Deps, actor: Actor, cardId: string): 
     stamps,
     coupons,
     profile: full ? await customerProfile(deps, card) : null,
+    joinedLocation: joinedAt ? { id: joinedAt.id, name: joinedAt.name } : null,
+    joinedVia: link?.campaign ?? null,
     history: page.entries,
     historyNext: page.nextBefore,
   }
@@ -128,6 +136,7 @@ export function adjustFromConsole(
     deps.db,
     { merchantId: actor.merchantId, scope: 'console:adjust', key, request: { cardId, ...req }, now: now.toISOString() },
     async (tx) => {
+      await assertBusinessOpen(tx, actor.merchantId)
       const card = await memberCardOf(tx, actor.merchantId, cardId)
       if (!card) throw new DomainError('card_not_found', 'No card with this id in your program.')
       return postEntry(tx, card, actor, { kind: 'adjust', points: req.points, reason: req.reason }, key, now)

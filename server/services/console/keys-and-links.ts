@@ -3,7 +3,9 @@ import QRCode from 'qrcode'
 import { z } from 'zod'
 import type { ApiKeySummary, CreatedApiKey, SignupLink } from '../../contract/merchant.js'
 import { activeApiKeyByHash, apiKeysOf, insertApiKey, revokeApiKey, touchApiKey } from '../../db/queries/access.js'
+import { locationOf, locationsOf } from '../../db/queries/locations.js'
 import { insertSignupLink, merchantById, signupLinksWithCounts } from '../../db/queries/merchants.js'
+import { markFirstRunStep } from '../../db/queries/platform.js'
 import type { ApiKey } from '../../db/schema.js'
 import { DomainError } from '../../domain/errors.js'
 import { newId, newLinkCode, randomToken, sha256 } from '../../domain/ids.js'
@@ -19,7 +21,20 @@ const toApiKey = (k: ApiKey): ApiKeyDto => ({
   createdAt: k.created_at,
   lastUsedAt: k.last_used_at,
   revokedAt: k.revoked_at,
+  locationId: k.location_id,
 })
+
+/** A location of this business that is open, or a refusal naming the field. */
+async function openLocation(deps: Deps, merchantId: string, id: string | null | undefined) {
+  if (!id) return null
+  const l = await locationOf(deps.db, merchantId, id)
+  if (!l || l.archived_at) {
+    throw new DomainError('location_not_found', 'No such location in your business.', [
+      { path: 'locationId', message: 'unknown location' },
+    ])
+  }
+  return l
+}
 
 export async function listApiKeys(deps: Deps, merchantId: string): Promise<ApiKeyDto[]> {
   return (await apiKeysOf(deps.db, merchantId)).map(toApiKey)
@@ -30,7 +45,9 @@ export async function createApiKey(
   deps: Deps,
   staff: { id: string; merchantId: string },
   name: string,
+  locationId: string | null = null,
 ): Promise<z.infer<typeof CreatedApiKey>> {
+  const location = await openLocation(deps, staff.merchantId, locationId)
   const key = API_KEY_PREFIX + randomToken(32)
   const row = {
     id: newId(),
@@ -42,6 +59,7 @@ export async function createApiKey(
     created_at: deps.clock.now().toISOString(),
     last_used_at: null,
     revoked_at: null,
+    location_id: location?.id ?? null,
   }
   await writeTx(deps.db, (tx) => insertApiKey(tx, row))
   return { ...toApiKey(row), key }
@@ -85,24 +103,36 @@ export async function actorForApiKey(deps: Deps, key: string): Promise<Actor | n
     const id = row.id
     await writeTx(deps.db, (tx) => touchApiKey(tx, id, at))
   }
-  return { merchantId: row.merchant_id, staffId: null, apiKeyId: row.id, role: 'pos' }
+  return { merchantId: row.merchant_id, staffId: null, apiKeyId: row.id, role: 'pos', locationId: row.location_id }
 }
 
 export async function listSignupLinks(deps: Deps, merchantId: string): Promise<SignupLink[]> {
   const merchant = await merchantById(deps.db, merchantId)
   if (!merchant) throw new DomainError('merchant_not_found', 'Unknown merchant.')
   const rows = await signupLinksWithCounts(deps.db, merchantId)
-  return rows.map((r) => ({
-    id: r.id,
-    code: r.code,
-    campaign: r.campaign,
-    url: `${deps.config.publicUrl}/join/${merchant.slug}?via=${r.code}`,
-    joined: Number(r.joined),
-    createdAt: r.created_at,
-  }))
+  const locations = new Map((await locationsOf(deps.db, merchantId)).map((l) => [l.id, l]))
+  return rows.map((r) => {
+    const l = r.location_id ? locations.get(r.location_id) : undefined
+    return {
+      id: r.id,
+      code: r.code,
+      campaign: r.campaign,
+      url: `${deps.config.publicUrl}/join/${merchant.slug}?via=${r.code}`,
+      joined: Number(r.joined),
+      createdAt: r.created_at,
+      location: l ? { id: l.id, name: l.name, address: l.address } : null,
+    }
+  })
 }
 
-export async function createSignupLink(deps: Deps, merchantId: string, campaign: string): Promise<SignupLink> {
+/** A signup link, optionally of one location: members who join through it are counted there. */
+export async function createSignupLink(
+  deps: Deps,
+  merchantId: string,
+  campaign: string,
+  locationId: string | null = null,
+): Promise<SignupLink> {
+  const location = await openLocation(deps, merchantId, locationId)
   const id = newId()
   await writeTx(deps.db, (tx) =>
     insertSignupLink(tx, {
@@ -111,6 +141,7 @@ export async function createSignupLink(deps: Deps, merchantId: string, campaign:
       code: newLinkCode(),
       campaign,
       created_at: deps.clock.now().toISOString(),
+      location_id: location?.id ?? null,
     }),
   )
   const link = (await listSignupLinks(deps, merchantId)).find((l) => l.id === id)
@@ -128,6 +159,8 @@ export async function signupLinkQr(deps: Deps, merchantId: string, id: string, f
       .replace(/^-|-$/g, '')
       .toLowerCase() || link.code
   const filename = `qr-${slug}.${format}`
+  // A downloaded QR is a poster on its way: the first-run step is done.
+  await writeTx(deps.db, (tx) => markFirstRunStep(tx, merchantId, 'poster', deps.clock.now().toISOString()))
   // Error correction Q: a poster survives some dirt, tape or a logo sticker over a corner.
   const opts = { errorCorrectionLevel: 'Q' as const, margin: 4, color: { dark: '#000000', light: '#ffffff' } }
   if (format === 'svg')

@@ -15,6 +15,7 @@ import {
   staffOfMerchant,
   useInvite,
 } from '../../db/queries/console.js'
+import { locationOf, setStaffLocations, staffLocationRows } from '../../db/queries/locations.js'
 import { insertStaff, staffByEmail } from '../../db/queries/people.js'
 import { DomainError } from '../../domain/errors.js'
 import { newId, randomToken, sha256 } from '../../domain/ids.js'
@@ -28,7 +29,7 @@ const NO_PASSWORD = '!invited'
 
 type StaffRow = Awaited<ReturnType<typeof staffOfMerchant>>[number]
 
-function toMember(s: StaffRow, invites: Map<string, string>): StaffMember {
+function toMember(s: StaffRow, invites: Map<string, string>, places: Map<string, string[]>): StaffMember {
   const inviteExpiresAt = invites.get(s.id) ?? null
   return {
     id: s.id,
@@ -38,7 +39,15 @@ function toMember(s: StaffRow, invites: Map<string, string>): StaffMember {
     status: s.active === 1 ? 'active' : inviteExpiresAt ? 'invited' : 'deactivated',
     inviteExpiresAt: s.active === 1 ? null : inviteExpiresAt,
     createdAt: s.created_at,
+    locationIds: places.get(s.id) ?? [],
   }
+}
+
+async function placesByStaff(deps: Deps, merchantId: string) {
+  const out = new Map<string, string[]>()
+  for (const r of await staffLocationRows(deps.db, merchantId))
+    out.set(r.staff_id, [...(out.get(r.staff_id) ?? []), r.location_id])
+  return out
 }
 
 async function invitesByStaff(deps: Deps, merchantId: string) {
@@ -47,13 +56,14 @@ async function invitesByStaff(deps: Deps, merchantId: string) {
 
 export async function listStaff(deps: Deps, merchantId: string): Promise<StaffMember[]> {
   const invites = await invitesByStaff(deps, merchantId)
-  return (await staffOfMerchant(deps.db, merchantId)).map((s) => toMember(s, invites))
+  const places = await placesByStaff(deps, merchantId)
+  return (await staffOfMerchant(deps.db, merchantId)).map((s) => toMember(s, invites, places))
 }
 
 async function member(deps: Deps, merchantId: string, staffId: string): Promise<StaffMember> {
   const s = await staffMemberOf(deps.db, merchantId, staffId)
   if (!s) throw new DomainError('not_found', 'No staff member with this id.')
-  return toMember(s, await invitesByStaff(deps, merchantId))
+  return toMember(s, await invitesByStaff(deps, merchantId), await placesByStaff(deps, merchantId))
 }
 
 function newInvite(deps: Deps, actor: Actor, staffId: string) {
@@ -96,6 +106,16 @@ export async function inviteStaff(
       created_at: now.toISOString(),
     })
     await insertStaffInvite(tx, invite.row)
+    const places = [...new Set(req.locationIds ?? [])]
+    for (const id of places) {
+      const l = await locationOf(tx, actor.merchantId, id)
+      if (!l || l.archived_at) {
+        throw new DomainError('location_not_found', 'No such location in your business.', [
+          { path: 'locationIds', message: `unknown location ${id}` },
+        ])
+      }
+    }
+    await setStaffLocations(tx, actor.merchantId, staffId, places, now.toISOString())
   })
   return {
     member: await member(deps, actor.merchantId, staffId),

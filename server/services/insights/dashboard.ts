@@ -5,7 +5,9 @@ import {
   type SegmentMember,
   type SegmentName,
 } from '../../contract/insights.js'
+import { cardIdsAtLocation, locationOf } from '../../db/queries/locations.js'
 import { merchantLocale } from '../../db/queries/merchants.js'
+import { DomainError } from '../../domain/errors.js'
 import { decimalOf, toCsv } from '../../domain/csv.js'
 import { writeTx } from '../../db/connection.js'
 import {
@@ -99,18 +101,30 @@ export interface Members {
   points: Record<string, number>
 }
 
-/** Every open card of the merchant with its summary and segments, from one pass over the ledger. */
-export async function classifyMembers(deps: Deps, merchantId: string): Promise<Members> {
+/**
+ * Every open card of the merchant with its summary and segments, from one pass over the ledger. With a
+ * location: its members only (who joined there, or bought there in the last 365 days).
+ */
+export async function classifyMembers(deps: Deps, merchantId: string, locationId?: string): Promise<Members> {
   const merchant = (await merchantLocale(deps.db, merchantId))!
   const settings = await loadInsightSettings(deps, merchantId)
   const tz = merchant.timezone
   const today = dayNumberOf(deps.clock.now(), tz)
   const dayOf = localDayFn(tz)
   const sinceDay = new Date(deps.clock.now().getTime() - 365 * DAY_MS).toISOString().slice(0, 10)
-  const [cards, activity] = await Promise.all([
+  const [allCards, activity, here] = await Promise.all([
     openCardsOf(deps.db, merchantId),
     activityOf(deps, merchantId, tz, sinceDay),
+    locationId
+      ? cardIdsAtLocation(
+          deps.db,
+          merchantId,
+          locationId,
+          new Date(deps.clock.now().getTime() - 365 * DAY_MS).toISOString(),
+        )
+      : null,
   ])
+  const cards = here ? allCards.filter((c) => here.has(c.id)) : allCards
   const summaries = cards.map((c) => {
     return summarize(c.id, dayOf(c.created_at), activity.totalsOf(c.id), today)
   })
@@ -126,8 +140,14 @@ export function inSegment(c: Classified, segment: SegmentName): boolean {
   return segment === 'high_value' ? c.highValue : c.lifecycle === segment
 }
 
-export async function dashboard(deps: Deps, merchantId: string): Promise<InsightsDashboard> {
-  const m = await classifyMembers(deps, merchantId)
+export async function dashboard(deps: Deps, merchantId: string, locationId?: string): Promise<InsightsDashboard> {
+  const location = locationId ? await locationOf(deps.db, merchantId, locationId) : null
+  if (locationId && !location) {
+    throw new DomainError('location_not_found', 'No such location in your business.', [
+      { path: 'locationId', message: 'unknown location' },
+    ])
+  }
+  const m = await classifyMembers(deps, merchantId, location?.id)
   const now = deps.clock.now()
   const since30 = new Date(now.getTime() - 30 * DAY_MS).toISOString()
   const points = m.points
@@ -158,6 +178,7 @@ export async function dashboard(deps: Deps, merchantId: string): Promise<Insight
     ...f,
     today: isoOfDay(m.today),
     currency: m.currency,
+    location: location ? { id: location.id, name: location.name } : null,
     thresholds: m.settings.thresholds,
     redemptionRate: issued > 0 ? redeemed / issued : null,
     pointsIssued365: issued,

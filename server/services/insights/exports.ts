@@ -1,4 +1,5 @@
 import { MAX_EXPORT_DAYS } from '../../contract/reports.js'
+import { locationOf } from '../../db/queries/locations.js'
 import { merchantLocale } from '../../db/queries/merchants.js'
 import { ledgerPage, membersPage, purchasesOfCards } from '../../db/queries/reports.js'
 import { csvRow, formatMinor } from '../../domain/csv.js'
@@ -26,6 +27,7 @@ export const MEMBER_COLUMNS = [
   'currency',
   'last_visit',
   'marketing_consent',
+  'joined_at_location',
 ]
 export const LEDGER_COLUMNS = [
   'date_local',
@@ -39,6 +41,7 @@ export const LEDGER_COLUMNS = [
   'amount',
   'currency',
   'staff',
+  'location',
 ]
 
 async function merchantOf(deps: Deps, merchantId: string) {
@@ -65,15 +68,39 @@ export function exportRange(
   return { start: zonedToUtc(tz, fy, fm, fd).toISOString(), end: zonedToUtc(tz, ty, tm, td + 1).toISOString() }
 }
 
-export async function ledgerExport(deps: Deps, merchantId: string, from: string, to: string) {
+/** A location of this merchant, for a filter; refused by name when it is not one. */
+async function filterLocation(deps: Deps, merchantId: string, locationId: string | undefined) {
+  if (!locationId) return null
+  const l = await locationOf(deps.db, merchantId, locationId)
+  if (!l) {
+    throw new DomainError('location_not_found', 'No such location in your business.', [
+      { path: 'locationId', message: 'unknown location' },
+    ])
+  }
+  return l
+}
+
+const fileTag = (l: { name: string } | null) =>
+  l
+    ? `-${
+        l.name
+          .normalize('NFKD')
+          .replace(/[^a-z0-9]+/gi, '-')
+          .replace(/^-|-$/g, '')
+          .toLowerCase() || 'location'
+      }`
+    : ''
+
+export async function ledgerExport(deps: Deps, merchantId: string, from: string, to: string, locationId?: string) {
   const m = await merchantOf(deps, merchantId)
+  const location = await filterLocation(deps, merchantId, locationId)
   const { start, end } = exportRange(from, to, m.timezone)
   const local = localClock(m.timezone)
   async function* rows(): AsyncGenerator<string> {
     yield csvRow(LEDGER_COLUMNS)
     let after: { at: string; id: string } | null = null
     for (;;) {
-      const page = await ledgerPage(deps.db, merchantId, start, end, after, PAGE)
+      const page = await ledgerPage(deps.db, merchantId, start, end, after, PAGE, location?.id ?? null)
       for (const e of page) {
         yield csvRow([
           local.stamp(e.created_at),
@@ -87,6 +114,7 @@ export async function ledgerExport(deps: Deps, merchantId: string, from: string,
           e.amount_minor === null ? null : formatMinor(e.amount_minor, minorDigits(e.currency ?? m.currency)),
           e.amount_minor === null ? null : (e.currency ?? m.currency),
           e.staff_name ?? (e.api_key_name ? `API: ${e.api_key_name}` : null),
+          e.location_name,
         ])
       }
       if (page.length < PAGE) return
@@ -94,7 +122,7 @@ export async function ledgerExport(deps: Deps, merchantId: string, from: string,
       after = { at: last.created_at, id: last.id }
     }
   }
-  return { filename: `${m.slug}-ledger-${from}-to-${to}.csv`, rows: rows() }
+  return { filename: `${m.slug}${fileTag(location)}-ledger-${from}-to-${to}.csv`, rows: rows() }
 }
 
 /**
@@ -105,9 +133,10 @@ export async function ledgerExport(deps: Deps, merchantId: string, from: string,
 export async function membersExport(
   deps: Deps,
   merchantId: string,
-  range: { from?: string | undefined; to?: string | undefined } = {},
+  range: { from?: string | undefined; to?: string | undefined; locationId?: string | undefined } = {},
 ) {
   const m = await merchantOf(deps, merchantId)
+  const location = await filterLocation(deps, merchantId, range.locationId)
   const joined = range.from && range.to ? exportRange(range.from, range.to, m.timezone, null) : null
   const digits = minorDigits(m.currency)
   const local = localClock(m.timezone)
@@ -115,7 +144,7 @@ export async function membersExport(
     yield csvRow(MEMBER_COLUMNS)
     let after: string | null = null
     for (;;) {
-      const page = await membersPage(deps.db, merchantId, after, PAGE, joined)
+      const page = await membersPage(deps.db, merchantId, after, PAGE, joined, location?.id ?? null)
       const stats = new Map<string, { days: Set<string>; spend: number; last: string }>()
       for (const p of await purchasesOfCards(
         deps.db,
@@ -141,6 +170,7 @@ export async function membersExport(
           m.currency,
           s ? local.date(s.last) : null,
           c.marketing_consent ? 'yes' : 'no',
+          c.joined_location,
         ])
       }
       if (page.length < PAGE) return
@@ -149,5 +179,5 @@ export async function membersExport(
   }
   const name =
     range.from && range.to ? `joined-${range.from}-to-${range.to}` : local.date(deps.clock.now().toISOString())
-  return { filename: `${m.slug}-members-${name}.csv`, rows: rows() }
+  return { filename: `${m.slug}${fileTag(location)}-members-${name}.csv`, rows: rows() }
 }

@@ -19,6 +19,8 @@ import {
   staffPushSubscriptionsOf,
   upsertStaffPushSubscription,
 } from '../../db/queries/reports.js'
+import { locationOf, locationsOf } from '../../db/queries/locations.js'
+import type { Location } from '../../db/schema.js'
 import { DomainError } from '../../domain/errors.js'
 import { newId } from '../../domain/ids.js'
 import {
@@ -31,6 +33,7 @@ import {
   type Award,
   type DetectedAlert,
   type OpeningHours,
+  type QueuedScan,
 } from '../../domain/staff-anomalies.js'
 import { offlineScansSyncedBetween } from '../../db/queries/till.js'
 import { vapidKeys } from '../../push/vapid.js'
@@ -74,6 +77,8 @@ export async function detectStaffAnomalies(deps: Deps, opts: DetectOptions = {})
     const awards: Award[] = rows
       .filter((r) => !posted.has(r.id))
       .map((r) => ({ id: r.id, cardId: r.card_id, staffId: r.staff_id!, createdAt: r.created_at }))
+    const whereOf = new Map<string, string | null>(rows.map((r) => [r.id, r.location_id]))
+    for (const q of queued) if (q.entryId) whereOf.set(q.entryId, q.locationId ?? null)
     const history = (
       await staffHourlyCounts(
         deps.db,
@@ -84,6 +89,7 @@ export async function detectStaffAnomalies(deps: Deps, opts: DetectOptions = {})
     ).map((h) => ({ staffId: h.staff_id!, hour: h.hour, n: Number(h.n) }))
     const hoursRow = await openingHoursOf(deps.db, m.id)
     const hours = hoursRow ? (JSON.parse(hoursRow.hours) as OpeningHours) : null
+    const locations = await locationsOf(deps.db, m.id)
     const ms = marginStart.toISOString()
     // Windows cut by the margin were seen whole by the run before (if there was one); skip their partial view.
     const whole = (keep: boolean) => last === null || keep
@@ -92,8 +98,8 @@ export async function detectStaffAnomalies(deps: Deps, opts: DetectOptions = {})
       ...repeatCardAlerts(awards).filter((a) =>
         whole(Date.parse(a.windowStart) >= marginStart.getTime() + REPEAT_WITHIN_MS),
       ),
-      ...offHoursAlerts(awards, hours, m.timezone),
-      ...offlineAlerts(queued, hours, m.timezone),
+      ...offHoursByLocation(awards, whereOf, locations, hours, m.timezone),
+      ...offlineByLocation(queued, locations, hours, m.timezone),
     ]
     const created: DetectedAlert[] = []
     await writeTx(deps.db, async (tx) => {
@@ -117,6 +123,7 @@ export async function detectStaffAnomalies(deps: Deps, opts: DetectOptions = {})
             updated_at: until,
             resolved_at: null,
             resolved_by: null,
+            location_id: sharedLocation(a.entryIds, whereOf),
           })
           created.push(a)
         } else if (a.count > existing.count) {
@@ -138,6 +145,65 @@ export async function detectStaffAnomalies(deps: Deps, opts: DetectOptions = {})
   return report
 }
 
+/** The location every entry of an alert happened at, or null when they differ (or have none). */
+function sharedLocation(entryIds: string[], whereOf: Map<string, string | null>): string | null {
+  const seen = new Set(entryIds.map((id) => whereOf.get(id) ?? null))
+  return seen.size === 1 ? [...seen][0]! : null
+}
+
+/**
+ * Awards outside opening hours: at a location with hours of its own, by those hours in its time zone
+ * (the key names the location); anywhere else by the business's hours, as before locations existed.
+ */
+function offHoursByLocation(
+  awards: Award[],
+  whereOf: Map<string, string | null>,
+  locations: Location[],
+  hours: OpeningHours | null,
+  tz: string,
+): DetectedAlert[] {
+  const own = new Map(locations.filter((l) => l.opening_hours).map((l) => [l.id, l]))
+  const rest = awards.filter((a) => !own.has(whereOf.get(a.id) ?? ''))
+  const out = offHoursAlerts(rest, hours, tz)
+  for (const l of own.values()) {
+    const here = awards.filter((a) => whereOf.get(a.id) === l.id)
+    for (const a of offHoursAlerts(here, JSON.parse(l.opening_hours!) as OpeningHours, l.timezone)) {
+      out.push({ ...a, key: a.key.replace(/^off_hours:/, `off_hours@${l.id}:`) })
+    }
+  }
+  return out
+}
+
+/**
+ * Alerts on scans queued offline: bursts and refusals over every scan of a staff member's day; scans
+ * captured outside opening hours judged, like awards, by their location's own hours where it has them
+ * (the key names the location), by the business's hours elsewhere.
+ */
+function offlineByLocation(
+  scans: QueuedScan[],
+  locations: Location[],
+  hours: OpeningHours | null,
+  tz: string,
+): DetectedAlert[] {
+  const own = new Map(locations.filter((l) => l.opening_hours).map((l) => [l.id, l]))
+  const offHours = (a: DetectedAlert) => a.rule === 'offline_off_hours'
+  const out = [
+    ...offlineAlerts(scans, null, tz),
+    ...offlineAlerts(
+      scans.filter((s) => !own.has(s.locationId ?? '')),
+      hours,
+      tz,
+    ).filter(offHours),
+  ]
+  for (const l of own.values()) {
+    const here = scans.filter((s) => s.locationId === l.id)
+    for (const a of offlineAlerts(here, JSON.parse(l.opening_hours!) as OpeningHours, l.timezone).filter(offHours)) {
+      out.push({ ...a, key: a.key.replace(/^offline_off_hours:/, `offline_off_hours@${l.id}:`) })
+    }
+  }
+  return out
+}
+
 const RULE_TEXT: Record<DetectedAlert['rule'], string> = {
   rate: 'Unusually many awards in an hour',
   repeat_card: 'One card awarded again and again',
@@ -148,7 +214,7 @@ const RULE_TEXT: Record<DetectedAlert['rule'], string> = {
 }
 
 /** Scans queued offline by staff and synced in the window (a POS never queues). */
-async function queuedScans(deps: Deps, merchantId: string, from: string, to: string) {
+async function queuedScans(deps: Deps, merchantId: string, from: string, to: string): Promise<QueuedScan[]> {
   return (await offlineScansSyncedBetween(deps.db, merchantId, from, to)).flatMap((r) =>
     r.staff_id
       ? [
@@ -160,6 +226,7 @@ async function queuedScans(deps: Deps, merchantId: string, from: string, to: str
             syncedAt: r.synced_at,
             outcome: r.outcome,
             entryId: r.entry_id,
+            locationId: r.location_id,
           },
         ]
       : [],
@@ -199,8 +266,13 @@ async function pushToOwners(
   return sent
 }
 
-export async function listAlerts(deps: Deps, merchantId: string): Promise<StaffAlertDto[]> {
-  const rows = await alertsOfMerchant(deps.db, merchantId, 200)
+export async function listAlerts(deps: Deps, merchantId: string, locationId?: string): Promise<StaffAlertDto[]> {
+  if (locationId && !(await locationOf(deps.db, merchantId, locationId))) {
+    throw new DomainError('location_not_found', 'No such location in your business.', [
+      { path: 'locationId', message: 'unknown location' },
+    ])
+  }
+  const rows = await alertsOfMerchant(deps.db, merchantId, 200, locationId ?? null)
   const out: StaffAlertDto[] = []
   for (const r of rows) {
     const ids = JSON.parse(r.entry_ids) as string[]
@@ -220,6 +292,7 @@ export async function listAlerts(deps: Deps, merchantId: string): Promise<StaffA
       createdAt: r.created_at,
       resolvedAt: r.resolved_at,
       resolvedBy: r.resolved_by_name,
+      location: r.location_id ? { id: r.location_id, name: r.location_name ?? '' } : null,
       entries: entries.map((e) => ({
         id: e.id,
         kind: e.kind,

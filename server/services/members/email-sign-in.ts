@@ -4,6 +4,8 @@ import {
   consumeSignInLink,
   verifyEmailOwnership,
   customerByEmail,
+  dropCustomerAccess,
+  otherCustomersWithEmail,
   insertSignInLink,
   insertSignInRequest,
   signInLinkByTokenHash,
@@ -13,7 +15,9 @@ import { DomainError } from '../../domain/errors.js'
 import { newId, randomToken, sha256 } from '../../domain/ids.js'
 import { sendMail } from '../../mail/mailer.js'
 import type { Deps } from '../common/deps.js'
+import { customerById } from '../../db/queries/people.js'
 import { rotateCardSecrets } from './card-secrets.js'
+import { mergeWallets } from './merge-wallets.js'
 
 export const LINK_TTL_MS = 15 * 60 * 1000
 export const LINK_REQUEST_WINDOW_MS = 10 * 60 * 1000
@@ -82,15 +86,27 @@ export async function requestEmailLink(deps: Deps, req: EmailLinkRequest): Promi
   }).catch((err: unknown) => console.error('[mail] sending a sign-in link failed:', err))
 }
 
-/** Consumes a link (once, atomically) and returns whose it is; says why when it cannot. */
+/**
+ * Consumes a link (once, atomically) and returns whose it is; says why when it cannot. Opening it
+ * proves the address, so every other wallet with that address joins this one (a member who joined
+ * two shops from two devices gets one wallet): their cards move here (a shop on both sides is merged
+ * by transfer), and whoever held those wallets without the mailbox is signed out of them first.
+ */
 export async function consumeEmailLink(deps: Deps, token: string): Promise<string> {
-  const now = deps.clock.now().toISOString()
+  const at = deps.clock.now()
+  const now = at.toISOString()
   const hash = sha256(token)
   return writeTx(deps.db, async (tx) => {
     if (await consumeSignInLink(tx, hash, now)) {
       const customerId = (await signInLinkByTokenHash(tx, hash))!.customer_id
       await verifyEmailOwnership(tx, customerId, now)
-      // A new device now holds the wallet: codes drawn by an old one (perhaps lost) stop opening the cards.
+      const email = (await customerById(tx, customerId))?.email
+      for (const other of email ? await otherCustomersWithEmail(tx, email, customerId) : []) {
+        if (!other.email_verified_at) await dropCustomerAccess(tx, other.id)
+        await mergeWallets(tx, other.id, customerId, at)
+      }
+      // A new device now holds the wallet (with the cards just merged into it): codes drawn by an old
+      // one (perhaps lost) stop opening the cards.
       await rotateCardSecrets(tx, customerId)
       return customerId
     }

@@ -6,6 +6,7 @@ import { cardOfCustomerAtMerchant, insertCard, walletCard } from '../../db/queri
 import { currentProgram, merchantBySlug, signupLinkByCode } from '../../db/queries/merchants.js'
 import { customerById, insertCustomer } from '../../db/queries/people.js'
 import { welcomeClaims } from '../../domain/bonuses.js'
+import { businessStatus } from '../../domain/business-status.js'
 import { DomainError } from '../../domain/errors.js'
 import { newCardNumber, newId } from '../../domain/ids.js'
 import { newTotpSecret } from '../../domain/rotating-code.js'
@@ -43,6 +44,14 @@ export async function joinProgram(
   const at = now.toISOString()
   const merchant = await merchantBySlug(deps.db, req.slug)
   if (!merchant) throw new DomainError('merchant_not_found', `No loyalty program is called "${req.slug}".`)
+  const status = businessStatus(merchant)
+  if (status === 'setup') {
+    throw new DomainError('business_not_live', `${merchant.name} is still setting up its program. Come back soon!`)
+  }
+  if (status === 'suspended') {
+    throw new DomainError('business_suspended', `${merchant.name} has paused its loyalty program for now.`)
+  }
+  if (status === 'closed') throw new DomainError('business_closed', `${merchant.name} has closed its loyalty program.`)
 
   if (req.birthday) assertPlausibleBirthday(req.birthday, now)
 
@@ -76,8 +85,10 @@ export async function joinProgram(
       last_code_step: null,
       marketing_consent: req.marketingConsent ? 1 : 0,
       signup_link_id: link?.id ?? null,
+      joined_location_id: link?.location_id ?? null,
       created_at: at,
       updated_at: at,
+      last_used_at: at,
     })
     // The wallet's own email when it has one: a second join can't claim the bonus by typing another.
     const claims = welcomeClaims(known ? known.email : req.email, req.deviceId)

@@ -9,6 +9,8 @@ import type {
 import type { Db } from '../../db/connection.js'
 import { cardById } from '../../db/queries/cards.js'
 import { cardForHandle } from '../till/scan.js'
+import { assertBusinessOpen } from '../platform/status.js'
+import { tillLocation } from '../locations/locations.js'
 import { merchantById } from '../../db/queries/merchants.js'
 import { customerById } from '../../db/queries/people.js'
 import {
@@ -145,6 +147,7 @@ async function merchantCoupon(tx: Db, merchantId: string, input: string) {
 /** What the till shows after scanning a coupon, before redeeming it; reading changes nothing. */
 export async function lookupCoupon(deps: Deps, actor: Actor, input: string): Promise<CouponAtTill> {
   const now = deps.clock.now()
+  await assertBusinessOpen(deps.db, actor.merchantId)
   const found = await merchantCoupon(deps.db, actor.merchantId, input)
   return {
     coupon: toCoupon(found.coupon, found.timezone, now),
@@ -154,26 +157,35 @@ export async function lookupCoupon(deps: Deps, actor: Actor, input: string): Pro
   }
 }
 
-/** When and by whom the coupon was last used, or null. */
+/** When, by whom and at which location the coupon was last used, or null. */
 async function lastRedemption(db: Db, couponId: string): Promise<CouponRedemptionInfo | null> {
   const r = await lastRedemptionOf(db, couponId)
-  return r ? { at: r.created_at, staffName: r.staff_name, tillName: r.api_key_name } : null
+  return r
+    ? { at: r.created_at, staffName: r.staff_name, tillName: r.api_key_name, locationName: r.location_name }
+    : null
 }
 
 /**
  * Redeems a coupon at the till. The validity checks give a clear refusal; the one atomic UPDATE decides
  * between concurrent redemptions, so of 50 at once exactly one succeeds. Who and when are recorded.
  */
-export function redeemCoupon(deps: Deps, actor: Actor, input: string, key: string) {
+export async function redeemCoupon(deps: Deps, actor: Actor, input: string, key: string, locationId?: string) {
   const now = deps.clock.now()
   const at = now.toISOString()
   const request = { code: parseCouponCode(input) ?? input.trim() }
+  await assertBusinessOpen(deps.db, actor.merchantId)
+  // Where the till stands: as for a card scan (a POS key knows its own).
+  const location =
+    actor.role === 'pos'
+      ? (actor.locationId ?? null)
+      : ((await tillLocation(deps.db, { merchantId: actor.merchantId, staffId: actor.staffId }, locationId))?.id ??
+        null)
   return runIdempotent<CouponRedeemed>(
     deps.db,
     { merchantId: actor.merchantId, scope: 'staff:coupon', key, request, now: at },
     async (tx) => {
       const found = await merchantCoupon(tx, actor.merchantId, input)
-      // The verdict the till shows at the top: used, when and by whom.
+      // The verdict the till shows at the top: used, when, by whom and where.
       const used = async () =>
         new DomainError('coupon_already_used', 'This coupon has already been used.', {
           lastRedeemedAt: found.coupon.last_redeemed_at,
@@ -190,6 +202,7 @@ export function redeemCoupon(deps: Deps, actor: Actor, input: string, key: strin
         staff_id: actor.staffId,
         api_key_id: actor.apiKeyId,
         created_at: at,
+        location_id: location,
       })
       const after = (await couponById(tx, found.coupon.id))!
       return {

@@ -18,6 +18,7 @@ import {
   updateReward,
 } from '../../db/queries/rewards.js'
 import type { Reward } from '../../db/schema.js'
+import { assertBusinessActive } from '../../domain/business-status.js'
 import { sortForWallet } from '../../domain/coupons.js'
 import { DomainError } from '../../domain/errors.js'
 import { newId } from '../../domain/ids.js'
@@ -118,6 +119,8 @@ export async function redeemReward(deps: Deps, customerId: string, cardId: strin
   const owned = await walletCard(deps.db, customerId, cardId)
   if (!owned) throw new DomainError('card_not_found', 'This card is not in your wallet.')
   const merchantId = owned.merchant_id
+  // A paused or closed shop cannot honour a new coupon; the points stay on the card.
+  assertBusinessActive({ ...owned, name: owned.merchant_name })
   return runIdempotent<RedeemRewardResponse>(
     deps.db,
     { merchantId, scope: `customer:redeem:${cardId}`, key, request: { cardId, rewardId }, now: now.toISOString() },

@@ -11,13 +11,14 @@ import {
   updateStampCard,
 } from '../../db/queries/rewards.js'
 import type { Card, StampCard } from '../../db/schema.js'
+import { assertBusinessActive } from '../../domain/business-status.js'
 import { DomainError } from '../../domain/errors.js'
 import { newId } from '../../domain/ids.js'
 import { assertStampAllowed, stampsAfter } from '../../domain/stamps.js'
 import { issueCoupon, toCoupon } from './coupons.js'
 import type { Actor, Deps } from '../common/deps.js'
 import { runIdempotent } from '../common/idempotency.js'
-import { cardForHandle } from '../till/scan.js'
+import { openHandle } from '../till/scan.js'
 import { DAY_MS } from '../../domain/time.js'
 
 /** The daily limit looks at the merchant's local day; 48 hours back always covers it. */
@@ -87,18 +88,25 @@ export function addStamp(deps: Deps, actor: Actor, req: { handle: string }, key:
   return runIdempotent<StampResponse>(
     deps.db,
     { merchantId: actor.merchantId, scope: 'staff:stamp', key, request: req, now: now.toISOString() },
-    async (tx) => ({
-      status: 201,
-      body: await stampCard(tx, await cardForHandle(tx, actor.merchantId, req.handle, now), actor, now),
-    }),
+    async (tx) => {
+      const { card, locationId } = await openHandle(tx, actor.merchantId, req.handle, now)
+      return { status: 201, body: await stampCard(tx, card, actor, now, locationId) }
+    },
   )
 }
 
 /**
  * One stamp on a card, in the caller's transaction, given `at` (the moment the stamp was earned: now,
- * or when a till that was offline captured the card's code).
+ * or when a till that was offline captured the card's code) and where (the till's location, or null).
+ * A suspended or closed business stamps nothing.
  */
-export async function stampCard(tx: Db, card: Card, actor: Actor, at: Date): Promise<StampResponse> {
+export async function stampCard(
+  tx: Db,
+  card: Card,
+  actor: Actor,
+  at: Date,
+  locationId: string | null,
+): Promise<StampResponse> {
   const iso = at.toISOString()
   const sc = await stampCardOfMerchant(tx, card.merchant_id)
   if (!sc || sc.active !== 1) {
@@ -108,6 +116,7 @@ export async function stampCard(tx: Db, card: Card, actor: Actor, at: Date): Pro
     )
   }
   const merchant = (await merchantById(tx, card.merchant_id))!
+  assertBusinessActive(merchant)
   const recent = await stampTimesSince(tx, card.id, new Date(at.getTime() - LOOKBACK_MS).toISOString())
   assertStampAllowed(
     { dailyLimit: sc.daily_limit, cooldownMinutes: sc.cooldown_minutes, timeZone: merchant.timezone },
@@ -121,6 +130,7 @@ export async function stampCard(tx: Db, card: Card, actor: Actor, at: Date): Pro
     staff_id: actor.staffId,
     coupon_id: null,
     created_at: iso,
+    location_id: locationId,
   })
   const open = await openStamps(tx, card.id)
   const { filled, completed } = stampsAfter(open.count, sc.stamps_required)

@@ -21,6 +21,8 @@ export interface Posting {
   lotExpiresAt?: string | null
   /** On an 'expire' entry: the lot it expires. */
   expiresEntryId?: string | null
+  /** Where it happened (the till's location); null when nowhere in particular. */
+  locationId?: string | null
 }
 
 /**
@@ -38,7 +40,7 @@ export async function postEntry(
   now: Date,
 ): Promise<Outcome<AwardResponse>> {
   const at = now.toISOString()
-  const balance = await moveBalance(tx, card.id, p.points, at)
+  const balance = await moveBalance(tx, card.id, p.points, at, p.kind === 'earn')
   balanceAfter(balance - p.points, p.points) // throws insufficient_balance (and the transaction rolls back)
   const row = {
     id: newId(),
@@ -58,6 +60,7 @@ export async function postEntry(
     expires_entry_id: p.expiresEntryId ?? null,
     idempotency_key: idempotencyKey,
     created_at: at,
+    location_id: p.locationId ?? null,
   }
   const seq = await insertLedgerEntry(tx, row)
   return { status: 201, body: { entry: toLedgerEntry({ ...row, seq }), balance: row.balance_after } }

@@ -20,6 +20,7 @@ import {
 } from '../../db/queries/push-devices.js'
 import { DomainError } from '../../domain/errors.js'
 import { newId } from '../../domain/ids.js'
+import { assertBusinessOpen } from '../platform/status.js'
 import type { Deps } from '../common/deps.js'
 import { createOfferCampaign } from '../insights/campaigns.js'
 import { loadPushSettings } from './queue.js'
@@ -152,6 +153,7 @@ export async function createOffer(
   },
 ): Promise<Offer> {
   const now = deps.clock.now()
+  await assertBusinessOpen(deps.db, actor.merchantId)
   const sendAt = req.sendAt ? new Date(req.sendAt) : now
   if (sendAt.getTime() < now.getTime() - 60_000)
     throw new DomainError('validation_failed', 'The send time has passed.', [

@@ -63,7 +63,7 @@ export interface QueueRequest {
 
 export type QueueResult =
   | { status: 'queued'; notificationId: string; devices: number; notBefore: string }
-  | { status: 'duplicate' | 'no_device' | 'no_consent' | 'switched_off' | 'capped' | 'no_card' }
+  | { status: 'duplicate' | 'no_device' | 'no_consent' | 'switched_off' | 'capped' | 'no_card' | 'business_paused' }
 
 export async function loadPushSettings(db: Db, merchantId: string): Promise<PushSettings> {
   const row = await settingsOfMerchant(db, merchantId)
@@ -93,6 +93,8 @@ export async function queueNotification(
 ): Promise<QueueResult> {
   const target = ctx?.target ?? (await pushTarget(tx, req.cardId))
   if (!target) return { status: 'no_card' }
+  // A suspended or closed business sends nothing, whatever asked for it.
+  if (target.suspended_at || target.closed_at) return { status: 'business_paused' }
   const rules = KIND_RULES[req.kind]
   if (rules.marketing && !target.marketing_consent) return { status: 'no_consent' }
   if (rules.category) {

@@ -3,6 +3,7 @@ import { cardById, isReversed, ledgerEntryById, lockedCardWithDeviceByNumber } f
 import { hasPurchase } from '../../db/queries/program.js'
 import type { Card } from '../../db/schema.js'
 import { lotExpiry } from '../../domain/expiry.js'
+import { assertBusinessActive } from '../../domain/business-status.js'
 import { DomainError } from '../../domain/errors.js'
 import { reversalPoints } from '../../domain/ledger.js'
 import type { Actor, Deps } from '../common/deps.js'
@@ -11,15 +12,18 @@ import { grantReferralBonuses } from '../program/bonuses.js'
 import { postEntry } from '../program/post-entry.js'
 import { upgradeIfQualified } from '../program/tiers.js'
 import { queueEarnedPush } from '../push/queue.js'
+import { isPracticeHandle, practiceEarn } from '../first-run/practice.js'
+import { assertBusinessOpen } from '../platform/status.js'
 import { quoteEarn } from './quote.js'
-import { cardClosed, cardForHandle, consumeRotatingCode } from './scan.js'
+import { cardClosed, consumeRotatingCode, openHandle } from './scan.js'
 
 /**
  * Points for a purchase under the rules in force: rate, visit points, minimum spend, promotions, tier
  * multiplier, daily cap, and nothing on the part paid with a reward (quoteEarn, which the till's
  * preview uses too). Then, in the same transaction: an immediate tier upgrade, and the referral
- * bonuses after a referred member's first purchase. `purchasedAt` is when the purchase was made, if
- * not now (a scan queued offline): the rules of that moment apply, the entry is posted now.
+ * bonuses after a referred member's first purchase. `at.purchasedAt` is when the purchase was made,
+ * if not now (a scan queued offline): the rules of that moment apply, the entry is posted now;
+ * `at.locationId` is where (the till's location, a POS key's), recorded on the entry.
  */
 export async function earnOnCard(
   tx: Db,
@@ -29,9 +33,11 @@ export async function earnOnCard(
   discountMinor: number,
   key: string,
   now: Date,
-  purchasedAt: Date = now,
+  at: { locationId: string | null; purchasedAt?: Date },
 ) {
-  const { ctx, tierRow, earned } = await quoteEarn(tx, card, amountMinor, discountMinor, purchasedAt)
+  const { ctx, tierRow, earned } = await quoteEarn(tx, card, amountMinor, discountMinor, at.purchasedAt ?? now)
+  // A suspended or closed business earns nothing, at the till, from its POS or from a queued scan.
+  assertBusinessActive(ctx.merchant)
   const tz = ctx.merchant.timezone
   const hasTiers = ctx.rules.tiers.length > 0
   const referralDue =
@@ -48,6 +54,7 @@ export async function earnOnCard(
       currency: ctx.merchant.currency,
       programVersion: ctx.version,
       lotExpiresAt: earned.points > 0 ? lotExpiry(now, ctx.rules.expiry, tz) : null,
+      locationId: at.locationId,
     },
     key,
     now,
@@ -70,27 +77,25 @@ export async function earnOnCard(
   return { ...outcome, body: { ...outcome.body, balance } }
 }
 
-/** Points for a purchase, at the till, on the card a scan opened. */
-export function earnAtTill(
+/** Points for a purchase, at the till, on the card a scan opened (where it was opened). */
+export async function earnAtTill(
   deps: Deps,
   actor: Actor,
   req: { handle: string; amountMinor: number; discountMinor?: number | undefined },
   key: string,
 ) {
   const now = deps.clock.now()
+  if (isPracticeHandle(req.handle)) {
+    await assertBusinessOpen(deps.db, actor.merchantId)
+    return { status: 201, body: await practiceEarn(deps, actor, req) }
+  }
   return runIdempotent(
     deps.db,
     { merchantId: actor.merchantId, scope: 'staff:earn', key, request: req, now: now.toISOString() },
-    async (tx) =>
-      earnOnCard(
-        tx,
-        await cardForHandle(tx, actor.merchantId, req.handle, now),
-        actor,
-        req.amountMinor,
-        req.discountMinor ?? 0,
-        key,
-        now,
-      ),
+    async (tx) => {
+      const { card, locationId } = await openHandle(tx, actor.merchantId, req.handle, now)
+      return earnOnCard(tx, card, actor, req.amountMinor, req.discountMinor ?? 0, key, now, { locationId })
+    },
   )
 }
 
@@ -106,8 +111,15 @@ export function adjustAtTill(
     deps.db,
     { merchantId: actor.merchantId, scope: 'staff:adjust', key, request: req, now: now.toISOString() },
     async (tx) => {
-      const card = await cardForHandle(tx, actor.merchantId, req.handle, now)
-      return postEntry(tx, card, actor, { kind: 'adjust', points: req.points, reason: req.reason }, key, now)
+      const { card, locationId } = await openHandle(tx, actor.merchantId, req.handle, now)
+      return postEntry(
+        tx,
+        card,
+        actor,
+        { kind: 'adjust', points: req.points, reason: req.reason, locationId },
+        key,
+        now,
+      )
     },
   )
 }
@@ -119,7 +131,7 @@ export function undoAward(deps: Deps, actor: Actor, req: { handle: string; entry
     deps.db,
     { merchantId: actor.merchantId, scope: 'staff:undo', key, request: req, now: now.toISOString() },
     async (tx) => {
-      const card = await cardForHandle(tx, actor.merchantId, req.handle, now)
+      const { card, locationId } = await openHandle(tx, actor.merchantId, req.handle, now)
       const entry = await ledgerEntryById(tx, req.entryId)
       if (!entry || entry.card_id !== card.id) throw new DomainError('not_found', 'No such entry on this card.')
       const points = reversalPoints(
@@ -135,7 +147,7 @@ export function undoAward(deps: Deps, actor: Actor, req: { handle: string; entry
         tx,
         card,
         actor,
-        { kind: 'reversal', points, reason: `Undo: ${entry.reason}`, reversesEntryId: entry.id },
+        { kind: 'reversal', points, reason: `Undo: ${entry.reason}`, reversesEntryId: entry.id, locationId },
         key,
         now,
       )
@@ -171,7 +183,9 @@ export function earnFromPos(
         }
         if (card.closed_at) throw cardClosed()
       }
-      return earnOnCard(tx, card, actor, req.amountMinor, req.discountMinor ?? 0, key, now)
+      return earnOnCard(tx, card, actor, req.amountMinor, req.discountMinor ?? 0, key, now, {
+        locationId: actor.locationId ?? null,
+      })
     },
   )
 }

@@ -2,6 +2,7 @@ import { parseCardCode } from '../../contract/card-code.js'
 import { OFFLINE_MAX_AGE_HOURS, type QueuedScanRequest, type QueuedScanResponse } from '../../contract/staff.js'
 import { writeTx, type Db } from '../../db/connection.js'
 import { cardById, consumeCodeStep, lockedCardByNumber } from '../../db/queries/cards.js'
+import { locationOf } from '../../db/queries/locations.js'
 import { customerById } from '../../db/queries/people.js'
 import { codeStepUsed, insertOfflineScan, offlineScanByKey, recordCodeStep } from '../../db/queries/till.js'
 import type { Card } from '../../db/schema.js'
@@ -10,7 +11,9 @@ import { newId } from '../../domain/ids.js'
 import { verifyCode } from '../../domain/rotating-code.js'
 import type { Actor, Deps } from '../common/deps.js'
 import { runIdempotent } from '../common/idempotency.js'
+import { tillLocation } from '../locations/locations.js'
 import { stampCard } from '../perks/stamps.js'
+import { assertBusinessOpen } from '../platform/status.js'
 import { earnOnCard } from './award.js'
 import { cardClosed, codeUsed } from './scan.js'
 
@@ -52,14 +55,15 @@ async function consumeCapturedCode(tx: Db, merchantId: string, code: string, cap
   if (card.last_code_step === step || (await codeStepUsed(tx, card.id, step))) throw codeUsed()
   await recordCodeStep(tx, card.id, step, now.toISOString())
   // An online scan of the same code after this one must fail too: the newest step moves up if need be.
-  await consumeCodeStep(tx, card.id, step)
+  await consumeCodeStep(tx, card.id, step, capturedAt.toISOString())
   return card
 }
 
 /**
  * A scan the till queued while offline, sent now: an award for a purchase or a stamp, at the moment
- * the code was captured. Idempotent by its key (a till retries until it hears an answer); accepted
- * and refused ones are both recorded in `offline_scans`, which the staff alerts read.
+ * the code was captured and at the location the till stood at then (checked as a scan's is). A
+ * suspended or closed business takes none. Idempotent by its key (a till retries until it hears an
+ * answer); accepted and refused ones are both recorded in `offline_scans`, which the staff alerts read.
  */
 export async function recordQueuedScan(
   deps: Deps,
@@ -74,14 +78,22 @@ export async function recordQueuedScan(
       deps.db,
       { merchantId: actor.merchantId, scope: 'staff:queued', key, request: req, now: now.toISOString() },
       async (tx) => {
+        await assertBusinessOpen(tx, actor.merchantId)
         assertPlausibleCapture(capturedAt, now)
+        const location = await tillLocation(
+          tx,
+          { merchantId: actor.merchantId, staffId: actor.staffId },
+          req.locationId,
+        )
         const card = await consumeCapturedCode(tx, actor.merchantId, req.code, capturedAt, now)
-        const body = await applyAction(tx, card, actor, req.action, key, now, capturedAt)
+        const at = { locationId: location?.id ?? null, capturedAt }
+        const body = await applyAction(tx, card, actor, req.action, key, now, at)
         await insertOfflineScan(tx, {
           ...record(actor, req, key, now),
           card_id: card.id,
           outcome: 'accepted',
           entry_id: body.entry?.id ?? null,
+          location_id: at.locationId,
         })
         return { status: 201, body }
       },
@@ -100,11 +112,14 @@ async function applyAction(
   action: QueuedScanRequest['action'],
   key: string,
   now: Date,
-  capturedAt: Date,
+  at: { locationId: string | null; capturedAt: Date },
 ): Promise<QueuedScanResponse> {
   const memberName = (await customerById(tx, card.customer_id))?.name ?? ''
   if (action.kind === 'earn') {
-    const r = await earnOnCard(tx, card, actor, action.amountMinor, action.discountMinor ?? 0, key, now, capturedAt)
+    const r = await earnOnCard(tx, card, actor, action.amountMinor, action.discountMinor ?? 0, key, now, {
+      locationId: at.locationId,
+      purchasedAt: at.capturedAt,
+    })
     return {
       cardNumber: card.card_number,
       memberName,
@@ -114,7 +129,7 @@ async function applyAction(
       couponTitle: null,
     }
   }
-  const s = await stampCard(tx, card, actor, capturedAt)
+  const s = await stampCard(tx, card, actor, at.capturedAt, at.locationId)
   return {
     cardNumber: card.card_number,
     memberName,
@@ -143,12 +158,15 @@ async function recordRefusal(deps: Deps, actor: Actor, req: QueuedScanRequest, k
   await writeTx(deps.db, async (tx) => {
     if (await offlineScanByKey(tx, actor.merchantId, key)) return
     const card = parsed ? await lockedCardByNumber(tx, parsed.cardNumber) : undefined
+    // The location the till named, if it is one of this business's (the refusal may be that it is not).
+    const location = req.locationId ? await locationOf(tx, actor.merchantId, req.locationId) : undefined
     await insertOfflineScan(tx, {
       ...record(actor, req, key, now),
       card_id: card?.merchant_id === actor.merchantId ? card.id : null,
       outcome: 'refused',
       reason: e.code,
       entry_id: null,
+      location_id: location?.id ?? null,
     })
   })
 }

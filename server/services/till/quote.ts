@@ -6,6 +6,8 @@ import { earnForPurchase, type EarnResult } from '../../domain/earning-rules.js'
 import { tierIndex } from '../../domain/tiers.js'
 import { startOfLocalDay } from '../../domain/time.js'
 import type { Actor, Deps } from '../common/deps.js'
+import { isPracticeHandle, practicePreview } from '../first-run/practice.js'
+import { assertBusinessOpen } from '../platform/status.js'
 import { programContext, type ProgramContext } from '../program/engine.js'
 import { cardForHandle } from './scan.js'
 
@@ -47,12 +49,20 @@ export async function quoteEarn(
   return { ctx, tierRow, earned }
 }
 
-/** The till's preview for the card a scan opened: the same quote the award will post, and nothing written. */
+/**
+ * The till's preview for the card a scan opened: the same quote the award will post, and nothing
+ * written. Refused where the award would be (an expired handle, a suspended or closed business); on
+ * the practice card, the quote its award shows.
+ */
 export async function previewEarn(
   deps: Deps,
   actor: Actor,
   req: { handle: string; amountMinor: number; discountMinor?: number | undefined },
 ): Promise<EarnPreview> {
+  if (isPracticeHandle(req.handle)) {
+    await assertBusinessOpen(deps.db, actor.merchantId)
+    return practicePreview(deps, actor, req)
+  }
   const now = deps.clock.now()
   const card = await cardForHandle(deps.db, actor.merchantId, req.handle, now, false)
   const { earned } = await quoteEarn(deps.db, card, req.amountMinor, req.discountMinor ?? 0, now)

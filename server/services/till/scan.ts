@@ -9,6 +9,9 @@ import { DomainError } from '../../domain/errors.js'
 import { randomToken } from '../../domain/ids.js'
 import { verifyCode } from '../../domain/rotating-code.js'
 import type { Actor, Deps } from '../common/deps.js'
+import { isPracticeHandle, practiceCardNumber, scanPracticeCard } from '../first-run/practice.js'
+import { tillLocation, toLocationRef } from '../locations/locations.js'
+import { assertBusinessOpen } from '../platform/status.js'
 import { cardSummary } from './card-summary.js'
 
 /** How long the scanner may act on a card after one scan (award, undo, redeem). */
@@ -36,7 +39,7 @@ export async function consumeRotatingCode(tx: Db, merchantId: string, code: stri
   if (!card || card.merchant_id !== merchantId) throw invalid()
   if (card.closed_at) throw cardClosed()
   const step = verifyCode(card.totp_secret, parsed.totp, now)
-  if (!(await consumeCodeStep(tx, card.id, step))) throw codeUsed()
+  if (!(await consumeCodeStep(tx, card.id, step, now.toISOString()))) throw codeUsed()
   // Kept for a day, so a scan queued offline can be checked against the steps used since (till/offline.ts).
   await recordCodeStep(tx, card.id, step, now.toISOString())
   return card
@@ -51,12 +54,25 @@ export const codeUsed = () =>
 /** Owners and managers see the member's marketing consent on the scanned card; cashiers don't. */
 export const seesConsent = (role: Actor['role']) => role === 'owner' || role === 'manager'
 
+/**
+ * Opens a card at the till: checks the code, and returns a 5-minute handle for what follows, which
+ * happens at the location the scan was made at (see locations/tillLocation). The first-run practice
+ * card scans like any card; what follows on it is shown but never recorded.
+ */
 export async function scanCard(
   deps: Deps,
   staff: { id: string; merchantId: string; role: Actor['role'] },
   code: string,
+  locationId?: string,
 ): Promise<ScanResponse> {
   const now = deps.clock.now()
+  await assertBusinessOpen(deps.db, staff.merchantId)
+  const location = await tillLocation(deps.db, { merchantId: staff.merchantId, staffId: staff.id }, locationId)
+  const where = location ? toLocationRef(location) : null
+  const parsed = parseCardCode(code)
+  if (parsed && parsed.cardNumber === (await practiceCardNumber(deps.db, staff.merchantId))) {
+    return { ...(await scanPracticeCard(deps, staff.merchantId, parsed, now)), location: where }
+  }
   const handle = randomToken(24)
   const expiresAt = new Date(now.getTime() + HANDLE_TTL_MS)
   const card = await writeTx(deps.db, async (tx) => {
@@ -68,6 +84,7 @@ export async function scanCard(
       staff_id: staff.id,
       created_at: now.toISOString(),
       expires_at: expiresAt.toISOString(),
+      location_id: location?.id ?? null,
     })
     return c
   })
@@ -75,19 +92,35 @@ export async function scanCard(
     handle,
     handleExpiresAt: expiresAt.toISOString(),
     card: await cardSummary(deps.db, card, now, seesConsent(staff.role)),
+    location: where,
   }
 }
 
 /**
- * The card a scan handle opened, if the handle is this merchant's and still fresh. In a write
- * transaction the card is held to the commit (`lock`, the default); a read passes false.
+ * The card a scan handle opened and where, if the handle is this merchant's and still fresh and the
+ * business may still work at the till. In a write transaction the card is held to the commit (`lock`,
+ * the default); a read outside one passes false.
  */
-export async function cardForHandle(tx: Db, merchantId: string, handle: string, now: Date, lock = true): Promise<Card> {
+export async function openHandle(
+  tx: Db,
+  merchantId: string,
+  handle: string,
+  now: Date,
+  lock = true,
+): Promise<{ card: Card; locationId: string | null }> {
+  if (isPracticeHandle(handle)) {
+    throw new DomainError('practice_card', 'This is the practice card: try an award; nothing else is recorded on it.')
+  }
   const h = await scanHandle(tx, handle, merchantId)
   if (!h || h.expires_at <= now.toISOString()) {
     throw new DomainError('handle_expired', 'The card was opened too long ago. Scan the card again.')
   }
+  await assertBusinessOpen(tx, merchantId)
   const card = lock ? await lockedCardById(tx, h.card_id) : await cardById(tx, h.card_id)
   if (!card) throw new DomainError('card_not_found', 'The card no longer exists.')
-  return card
+  return { card, locationId: h.location_id }
 }
+
+/** The card a scan handle opened (see openHandle). */
+export const cardForHandle = async (tx: Db, merchantId: string, handle: string, now: Date, lock = true) =>
+  (await openHandle(tx, merchantId, handle, now, lock)).card
