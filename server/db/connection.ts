@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3'
-import { Migrator, PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely'
+import { Migrator, PostgresAdapter, sql, type Kysely, type Migration, type Transaction } from 'kysely'
 import type pg from 'pg'
 import { DatabaseUnavailableError, WriteOutsideTxError } from './errors.js'
 import { migrations } from './migrations/index.js'
@@ -75,8 +75,11 @@ export function openDatabase(
 export const backendOf = (db: Tx): Backend =>
   db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite'
 
-/** Applies the migrations not yet applied (up to `to`, a migration's name, when given; tests use it). */
-export async function migrate(db: Db, to?: string): Promise<string[]> {
+/**
+ * Applies the migrations not yet applied (up to `to`, a migration's name, when given; tests use it).
+ * `set` is every migration there is; tests pass an older release's list to make a database as it was.
+ */
+export async function migrate(db: Db, to?: string, set: Record<string, Migration> = migrations): Promise<string[]> {
   // The migrator takes one connection for its whole run and opens its own transaction (on
   // PostgreSQL one for all migrations, under an advisory lock, so processes starting together
   // apply them once). Writes are opened on that connection only.
@@ -86,7 +89,7 @@ export async function migrate(db: Db, to?: string): Promise<string[]> {
       // (and what follows) in name order on its next start; a new one runs everything in name order.
       const migrator = new Migrator({
         db: conn,
-        provider: { getMigrations: async () => migrations },
+        provider: { getMigrations: async () => set },
         allowUnorderedMigrations: true,
       })
       return to ? migrator.migrateTo(to) : migrator.migrateToLatest()

@@ -133,7 +133,13 @@ describe('the coupon verdict', () => {
     t.clock.advance(60 * 60_000)
     const looked = await shop.owner.post('/api/staff/coupons/lookup', { code: couponCode })
     expect(looked.body.coupon.state).toBe('used')
-    expect(looked.body.lastRedemption).toEqual({ at, staffName: expect.stringMatching(/^cashier/), tillName: null })
+    expect(looked.body.lastRedemption).toEqual({
+      at,
+      staffName: expect.stringMatching(/^cashier/),
+      tillName: null,
+      // A business without locations: nowhere in particular.
+      locationName: null,
+    })
     const again = await shop.owner.post(
       '/api/staff/coupons/redeem',
       { code: couponCode },

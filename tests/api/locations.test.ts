@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { qrPayload } from '../../server/contract/card-code.js'
+import { codeAt } from '../../server/domain/rotating-code.js'
 import { detectStaffAnomalies } from '../../server/services/insights/staff-alerts.js'
 import { addStaffMember, currentCode, idemKey, joinedCustomer, merchantWithOwner, scan } from '../helpers/factories.js'
 import { addLocations, assignLocations } from '../helpers/platform.js'
-import { makeTestApp, type TestApp } from '../helpers/test-app.js'
+import { makeTestApp, type TestApp, type TestClient } from '../helpers/test-app.js'
 
 let t: TestApp
 beforeEach(async () => {
@@ -234,5 +236,148 @@ describe('locations', () => {
       )
     expect(res.status).toBe(201)
     expect(await locationOfEntry(res.body.entry.id)).toBe(c.riverside)
+  })
+})
+
+describe("the till's other paths", () => {
+  const queued = (staff: TestClient, body: object) =>
+    staff.post('/api/staff/queued-scans', body, { 'idempotency-key': idemKey() })
+  const captured = (card: { cardNumber: string; totpSecret: string }, at: Date) =>
+    qrPayload(card.cardNumber, codeAt(card.totpSecret, at))
+
+  it('record where a scan queued offline was captured, and refuse a location the cashier may not work at', async () => {
+    const c = await cafe()
+    await c.owner.req('PUT', '/api/merchant/stamp-card', {
+      stampsRequired: 5,
+      rewardTitle: 'Free coffee',
+      rewardTerms: '',
+      rewardValidDays: 30,
+      dailyLimit: 5,
+      cooldownMinutes: 0,
+      active: true,
+    })
+    const ada = await joinedCustomer(t, c.slug)
+    const bob = await joinedCustomer(t, c.slug, 'Bob')
+    t.clock.advance(60 * 60_000)
+    const tenMinutesAgo = new Date(t.clock.now().getTime() - 10 * 60_000)
+
+    // The cashier works only at Old Town: a capture sent without a location is recorded there.
+    const earn = await queued(c.cashier.client, {
+      code: captured(ada.card, tenMinutesAgo),
+      capturedAt: tenMinutesAgo.toISOString(),
+      action: { kind: 'earn', amountMinor: 1500 },
+    })
+    expect(earn.status).toBe(201)
+    expect(await locationOfEntry(earn.body.entry.id)).toBe(c.oldTown)
+
+    // The owner, who may work anywhere, queued a stamp at Riverside.
+    const stamp = await queued(c.owner, {
+      code: captured(bob.card, tenMinutesAgo),
+      capturedAt: tenMinutesAgo.toISOString(),
+      locationId: c.riverside,
+      action: { kind: 'stamp' },
+    })
+    expect(stamp.status).toBe(201)
+    expect((await t.db.selectFrom('stamps').select('location_id').executeTakeFirstOrThrow()).location_id).toBe(
+      c.riverside,
+    )
+
+    // A location the cashier is not assigned to is refused, as a scan would be, and kept as refused.
+    const elsewhere = await queued(c.cashier.client, {
+      code: captured(bob.card, new Date(tenMinutesAgo.getTime() + 60_000)),
+      capturedAt: new Date(tenMinutesAgo.getTime() + 60_000).toISOString(),
+      locationId: c.riverside,
+      action: { kind: 'earn', amountMinor: 900 },
+    })
+    expect(elsewhere.status).toBe(403)
+    expect(elsewhere.body.error.code).toBe('location_not_allowed')
+
+    const rows = await t.db
+      .selectFrom('offline_scans')
+      .select(['action', 'outcome', 'reason', 'location_id'])
+      .orderBy('synced_at')
+      .orderBy('id')
+      .execute()
+    expect(rows).toEqual([
+      { action: 'earn', outcome: 'accepted', reason: null, location_id: c.oldTown },
+      { action: 'stamp', outcome: 'accepted', reason: null, location_id: c.riverside },
+      { action: 'earn', outcome: 'refused', reason: 'location_not_allowed', location_id: c.riverside },
+    ])
+  })
+
+  it("judge a queued scan by its location's own opening hours", async () => {
+    const c = await cafe()
+    const ada = await joinedCustomer(t, c.slug)
+    // Old Town is never open; the business as a whole has no hours (so no off-hours alert elsewhere).
+    await c.owner.req('PUT', `/api/merchant/locations/${c.oldTown}`, {
+      name: 'Old Town',
+      timezone: 'Europe/Warsaw',
+      openingHours: [null, null, null, null, null, null, null],
+    })
+    t.clock.advance(60 * 60_000)
+    const at = new Date(t.clock.now().getTime() - 5 * 60_000)
+    const res = await queued(c.cashier.client, {
+      code: captured(ada.card, at),
+      capturedAt: at.toISOString(),
+      action: { kind: 'earn', amountMinor: 800 },
+    })
+    expect(res.status).toBe(201)
+    t.clock.advance(60_000)
+    await detectStaffAnomalies(t.deps)
+    const alerts = (await c.owner.get(`/api/merchant/alerts?locationId=${c.oldTown}`)).body.alerts
+    expect(alerts).toMatchObject([{ rule: 'offline_off_hours', count: 1, location: { name: 'Old Town' } }])
+  })
+
+  it('name the location in the coupon verdict: where a used coupon was used', async () => {
+    const c = await cafe()
+    const reward = (await c.owner.post('/api/merchant/rewards', { name: 'Cookie', pointsCost: 5 })).body
+    const ada = await joinedCustomer(t, c.slug)
+    const handle = await scan(t, c.cashier.client, ada.card)
+    await c.cashier.client.post('/api/staff/earn', { handle, amountMinor: 1000 }, { 'idempotency-key': idemKey() })
+    const coupon = (
+      await ada.client.post(
+        `/api/me/cards/${ada.card.id}/rewards/${reward.id}/redeem`,
+        {},
+        { 'idempotency-key': idemKey() },
+      )
+    ).body.coupon
+    const redeemed = await c.cashier.client.post(
+      '/api/staff/coupons/redeem',
+      { code: coupon.code },
+      { 'idempotency-key': idemKey() },
+    )
+    expect(redeemed.status).toBe(200)
+    const looked = await c.owner.post('/api/staff/coupons/lookup', { code: coupon.code })
+    expect(looked.body.lastRedemption).toMatchObject({ locationName: 'Old Town', tillName: null })
+    const again = await c.owner.post(
+      '/api/staff/coupons/redeem',
+      { code: coupon.code, locationId: c.riverside },
+      { 'idempotency-key': idemKey() },
+    )
+    expect(again.status).toBe(409)
+    expect(again.body.error.details.lastRedemption).toEqual(looked.body.lastRedemption)
+  })
+
+  it('give a visit rating the location of the visit', async () => {
+    const c = await cafe()
+    const ada = await joinedCustomer(t, c.slug)
+    const handle = await scan(t, c.cashier.client, ada.card)
+    await c.cashier.client.post('/api/staff/earn', { handle, amountMinor: 1000 }, { 'idempotency-key': idemKey() })
+    const question = (await ada.client.get(`/api/me/cards/${ada.card.id}/feedback`)).body.question
+    expect(question).not.toBeNull()
+    const rated = await ada.client.post(`/api/me/cards/${ada.card.id}/feedback/rating`, {
+      requestId: question.id,
+      rating: 4,
+    })
+    expect(rated.status).toBe(201)
+    const response = await t.db.selectFrom('feedback_responses').select('location_id').executeTakeFirstOrThrow()
+    expect(response.location_id).toBe(c.oldTown)
+    const inbox = (await c.owner.get(`/api/merchant/feedback/inbox?locationId=${c.oldTown}`)).body
+    expect(inbox.items).toHaveLength(1)
+    const options = (await c.owner.get('/api/merchant/feedback/options')).body
+    expect(options.locations).toEqual([
+      { id: c.oldTown, name: 'Old Town' },
+      { id: c.riverside, name: 'Riverside' },
+    ])
   })
 })

@@ -87,7 +87,7 @@ describe('the operator console', () => {
 })
 
 describe('a suspended business', () => {
-  it('cannot award, redeem, stamp, adjust, take POS earns or push; its members see a notice and keep their history', async () => {
+  it('cannot award (nor preview one, nor send queued scans), redeem, stamp, adjust, take POS earns or push; its members see a notice and keep their history', async () => {
     const op = await operator()
     const shop = await busyShop()
     const ada = shop.members[0]!
@@ -115,7 +115,25 @@ describe('a suspended business', () => {
       expect(res.body.error.code).toBe('business_suspended')
     }
     refused(await shop.owner.post('/api/staff/scan', { code: currentCode(t, ada.card) }))
+    // The preview says what the award would: no.
+    refused(await shop.owner.post('/api/staff/earn/preview', { handle, amountMinor: 500 }))
     refused(await shop.owner.post('/api/staff/earn', { handle, amountMinor: 500 }, { 'idempotency-key': idemKey() }))
+    // A scan the till queued offline, sent now, is refused too (and recorded as refused for the alerts).
+    const captured = t.clock.now()
+    refused(
+      await shop.owner.post(
+        '/api/staff/queued-scans',
+        {
+          code: currentCode(t, ada.card, -1),
+          capturedAt: new Date(captured.getTime() - 30_000).toISOString(),
+          action: { kind: 'earn', amountMinor: 500 },
+        },
+        { 'idempotency-key': idemKey() },
+      ),
+    )
+    expect(await t.db.selectFrom('offline_scans').select(['outcome', 'reason']).execute()).toEqual([
+      { outcome: 'refused', reason: 'business_suspended' },
+    ])
     refused(await shop.owner.post('/api/staff/stamps', { handle }, { 'idempotency-key': idemKey() }))
     refused(
       await shop.owner.post(

@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { runOncePerPeriod } from '../../server/services/common/jobs-once.js'
+import { assertNotThrottled, recordFailure } from '../../server/services/console/login-throttle.js'
+import { FREE_FAILURES } from '../../server/domain/login-throttle.js'
 import { dashboard } from '../../server/services/insights/dashboard.js'
 import { sendDueOffers } from '../../server/services/push/automations.js'
 import { PushSender } from '../../server/services/push/sender.js'
@@ -73,6 +75,16 @@ describe('two processes on one database', () => {
       await next.close()
       await limited.close()
     }
+  })
+
+  it('count every wrong staff password sent to both at once (login throttling)', async () => {
+    const attempt = { email: 'casey@shop.test', address: '203.0.113.9' }
+    // Twice the pair's free failures, half through each process, all at once.
+    const n = 2 * FREE_FAILURES.pair
+    await Promise.all(Array.from({ length: n }, (_, i) => recordFailure(i % 2 ? other.deps : t.deps, attempt)))
+    const rows = await all<{ key: string; failures: number }>(t.db, 'select key, failures from login_throttles')
+    expect(rows.map((r) => Number(r.failures))).toEqual([n, n, n])
+    await expect(assertNotThrottled(other.deps, attempt)).rejects.toMatchObject({ code: 'login_throttled' })
   })
 
   it('run a scheduled job once per period whichever process ticks', async () => {
