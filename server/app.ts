@@ -13,6 +13,7 @@ import { healthRoutes } from './routes/health.js'
 import { insightRoutes } from './routes/insights.js'
 import { reportRoutes } from './routes/reports.js'
 import { merchantRoutes } from './routes/merchant.js'
+import { allowedMethods, fixNullableRefs } from './routes/openapi.js'
 import { posRoutes } from './routes/pos.js'
 import { programRoutes } from './routes/program.js'
 import { rewardRoutes } from './routes/rewards.js'
@@ -63,15 +64,19 @@ function buildApi(deps: Deps) {
     .route('/', accountRoutes)
     .route('/', reportRoutes)
     .route('/', feedbackRoutes)
-  api.doc31('/openapi.json', {
+  const document = {
     openapi: '3.1.0',
+    // Paths below are relative to this: without it, tools call /health and get the app's HTML.
+    servers: [{ url: '/api', description: 'This server' }],
     info: {
       title: 'Loyalty Wallet API',
       version: '1.0.0',
       description:
         'Errors are `{ error: { code, message, details? } }`. Retryable writes take an `Idempotency-Key` header: the first answer is stored and replayed; the same key with another body is 409 idempotency_conflict.',
     },
-  })
+  }
+  let doc: unknown
+  api.get('/openapi.json', (c) => c.json((doc ??= fixNullableRefs(api.getOpenAPI31Document(document)))))
   api.onError(onError)
   return routes
 }
@@ -88,12 +93,16 @@ export function createApp(deps: Deps) {
   }
   const api = buildApi(deps)
   const root = app.route('/api', api)
+  const methodsOf = allowedMethods(api)
   app.onError(onError)
-  app.notFound((c) =>
-    c.req.path.startsWith('/api/') || c.req.path === '/api'
-      ? errorJson(c, 404, 'not_found', `No API route ${c.req.method} ${c.req.path}.`)
-      : c.text('Not found', 404),
-  )
+  app.notFound((c) => {
+    if (!(c.req.path.startsWith('/api/') || c.req.path === '/api')) return c.text('Not found', 404)
+    // A path that exists with other methods: 405 with Allow, so a client learns what it can do there.
+    const allowed = methodsOf(c.req.path.slice('/api'.length))
+    if (allowed.length === 0) return errorJson(c, 404, 'not_found', `No API route ${c.req.method} ${c.req.path}.`)
+    c.header('Allow', allowed.join(', '))
+    return errorJson(c, 405, 'method_not_allowed', `${c.req.method} is not allowed here; use ${allowed.join(' or ')}.`)
+  })
   serveClient(app, deps.config.distDir)
   return root
 }

@@ -68,7 +68,8 @@ export const InsightsDashboard = z
     currency: z.string(),
     thresholds: Thresholds,
     members: z.number().int(),
-    segments: z.record(SegmentName, z.number().int()),
+    // Every segment is a key (an exhaustive record); the generator does not say so by itself.
+    segments: z.record(SegmentName, z.number().int()).meta({ required: [...SegmentName.options] }),
     active30: z.number().int(),
     retention: Rate,
     churn: Rate,

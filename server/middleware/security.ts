@@ -3,6 +3,7 @@ import { getConnInfo } from '@hono/node-server/conninfo'
 import { bodyLimit } from 'hono/body-limit'
 import { rateLimiter, type Store } from 'hono-rate-limiter'
 import type { Context } from 'hono'
+import { refuses } from './documented.js'
 import { errorJson } from './errors.js'
 import type { AppEnv } from './env.js'
 import type { Deps } from '../services/common/deps.js'
@@ -67,7 +68,7 @@ export function limitPerMinute(
   key?: (c: Context<AppEnv>) => string,
 ): MiddlewareHandler<AppEnv> {
   const trustProxy = deps.config.trustProxy
-  return rateLimiter<AppEnv>({
+  const mw = rateLimiter<AppEnv>({
     store: databaseStore(deps, name),
     windowMs: WINDOW_MS,
     limit,
@@ -75,6 +76,7 @@ export function limitPerMinute(
     keyGenerator: (c) => key?.(c) ?? clientAddress(c, trustProxy),
     handler: (c) => errorJson(c, 429, 'rate_limited', 'Too many attempts. Please wait a minute and try again.'),
   })
+  return refuses(mw, { 429: 'rate_limited: too many attempts this minute' })
 }
 
 /**

@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { stream } from 'hono/streaming'
 import { z } from 'zod'
@@ -32,7 +31,7 @@ import {
   subscribeAlertDevice,
   unsubscribeAlertDevice,
 } from '../services/insights/staff-alerts.js'
-import { E400, E401, E403, E404, json, jsonBody, router } from './openapi.js'
+import { E400, E401, E403, E404, createRoute, json, jsonBody, router } from './openapi.js'
 
 const ownerOrManager = requireStaff('owner', 'manager')
 const ownerOnly = requireStaff('owner')

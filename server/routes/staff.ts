@@ -1,7 +1,6 @@
-import { createRoute } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
 import { getCookie } from 'hono/cookie'
-import { IdempotencyHeaders } from '../contract/common.js'
+import { ErrorBody, IdempotencyHeaders } from '../contract/common.js'
 import {
   AdjustRequest,
   AwardResponse,
@@ -24,7 +23,7 @@ import { previewEarn } from '../services/till/quote.js'
 import { scanCard } from '../services/till/scan.js'
 import { endSession, openSession } from '../services/members/sessions.js'
 import { checkStaffCredentials, staffMe } from '../services/console/staff-auth.js'
-import { E400, E401, E403, E404, E409, E410, E422, E429, json, jsonBody, router } from './openapi.js'
+import { E400, E401, E403, E404, E409, E410, E422, E429, createRoute, json, jsonBody, router } from './openapi.js'
 
 const award = (summary: string) => ({
   201: json(AwardResponse, `${summary}. A replay of the same Idempotency-Key and body returns the first answer`),
@@ -94,6 +93,7 @@ export const staffRoutes = (limits: { login: MiddlewareHandler<AppEnv>; scan: Mi
           ...E400,
           ...E401,
           ...E409,
+          410: json(ErrorBody, 'card_closed: the card was merged into another or its member deleted the account'),
           ...E429,
         },
       }),
