@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto'
 import { loadSessions } from './middleware/auth.js'
 import type { AppEnv } from './middleware/env.js'
 import { errorJson, onError } from './middleware/errors.js'
-import { checkOrigin, limitBody, limitPerMinute } from './middleware/security.js'
+import { checkOrigin, closeAfterTooLarge, limitBody, limitPerMinute } from './middleware/security.js'
 import { consoleRoutes, LOGO_UPLOAD_PATH } from './routes/console.js'
 import { accountRoutes, signInRoutes } from './routes/account.js'
 import { customerRoutes } from './routes/customer.js'
@@ -83,6 +83,7 @@ function buildApi(deps: Deps) {
 
 export function createApp(deps: Deps) {
   const app = new OpenAPIHono<AppEnv>()
+  app.use('*', closeAfterTooLarge)
   app.use('*', secureHeaders({ crossOriginEmbedderPolicy: false, contentSecurityPolicy: undefined }))
   if (deps.config.logRequests) {
     app.use('*', async (c, next) => {

@@ -100,3 +100,14 @@ export function limitBody(
     return counting(c, next)
   }
 }
+
+/**
+ * A body refused for its size is left unread: the server drains what follows only briefly (500 ms
+ * or 64 MB in @hono/node-server) and then drops the socket. A client told `keep-alive` could send
+ * its next request down that socket and see "socket hang up"; `Connection: close` tells it to open
+ * a new one. Node ends the connection after the answer when it carries this header.
+ */
+export const closeAfterTooLarge: MiddlewareHandler = async (c, next) => {
+  await next()
+  if (c.res.status === 413) c.header('Connection', 'close')
+}
