@@ -1,3 +1,4 @@
+import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { z } from 'zod'
@@ -25,8 +26,8 @@ const Env = z.object({
   /** Connections each server process keeps to PostgreSQL. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
   PUBLIC_URL: z.url().optional(),
-  /** Trust X-Forwarded-For for client addresses (only behind a proxy you run). */
-  TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).default('0'),
+  /** Who may say the client's address in X-Forwarded-For: a number of proxy hops, or proxy addresses. */
+  TRUST_PROXY: z.string().default('0').transform(parseTrustProxy),
   RATE_LIMIT_JOIN_PER_MIN: z.coerce.number().int().positive().default(20),
   RATE_LIMIT_LOGIN_PER_MIN: z.coerce.number().int().positive().default(10),
   RATE_LIMIT_SCAN_PER_MIN: z.coerce.number().int().positive().default(120),
@@ -50,6 +51,39 @@ const Env = z.object({
   SMTP_FROM: z.string().min(3).default('Loyalty Wallet <no-reply@localhost>'),
 })
 
+/**
+ * Which X-Forwarded-For entries to believe. `hops`: that many proxies of ours stand in front of the
+ * server, each appending the address it saw, so the client is the entry that many places from the
+ * right (the peer counting as the rightmost). `proxies`: the addresses or CIDR ranges of our proxies;
+ * the client is the rightmost address that is not one of them. Entries further left were written by
+ * the client and are never believed: rotating them must not walk past a rate limit.
+ */
+export type TrustProxy = { hops: number; proxies?: undefined } | { hops?: undefined; proxies: string[] }
+
+function parseTrustProxy(value: string, ctx: z.RefinementCtx): TrustProxy {
+  const v = value.trim().toLowerCase()
+  if (v === '' || v === '0' || v === 'false') return { hops: 0 }
+  // `1` and `true` were the only ways to turn it on before: one proxy (nginx) in front.
+  if (v === 'true') return { hops: 1 }
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v)
+    if (hops <= 10) return { hops }
+  }
+  const proxies = v.split(',').map((p) => p.trim())
+  const bad = proxies.filter((p) => {
+    const [addr, bits, more] = p.split('/')
+    const family = net.isIP(addr ?? '')
+    if (!family || more !== undefined) return true
+    return bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128))
+  })
+  if (bad.length === 0) return { proxies }
+  ctx.addIssue({
+    code: 'custom',
+    message: `a number of proxy hops (0-10), or proxy addresses and CIDR ranges separated by commas (not ${bad.join(', ')})`,
+  })
+  return z.NEVER
+}
+
 export interface RateLimits {
   joinPerMinute: number
   loginPerMinute: number
@@ -70,7 +104,7 @@ export interface Config {
   /** Origin allowed on unsafe requests carrying cookies. */
   origin: string
   secureCookies: boolean
-  trustProxy: boolean
+  trustProxy: TrustProxy
   rateLimits: RateLimits
   logRequests: boolean
   /** null: the jobs' own schedules; else every job every N seconds. */
@@ -155,7 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl,
     origin: url.origin,
     secureCookies: url.protocol === 'https:',
-    trustProxy: e.TRUST_PROXY === '1' || e.TRUST_PROXY === 'true',
+    trustProxy: e.TRUST_PROXY,
     rateLimits: {
       joinPerMinute: e.RATE_LIMIT_JOIN_PER_MIN,
       loginPerMinute: e.RATE_LIMIT_LOGIN_PER_MIN,
