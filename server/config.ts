@@ -31,6 +31,8 @@ const Env = z.object({
   RATE_LIMIT_JOIN_PER_MIN: z.coerce.number().int().positive().default(20),
   RATE_LIMIT_LOGIN_PER_MIN: z.coerce.number().int().positive().default(10),
   RATE_LIMIT_SCAN_PER_MIN: z.coerce.number().int().positive().default(120),
+  /** How long a retryable write's answer is kept for replays (Stripe keeps its keys 24 hours). */
+  IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().int().min(1).max(2160).default(24),
   LOG_REQUESTS: z.enum(['0', '1']).default('0'),
   /** Tests and demos: every scheduled job every N seconds (each N seconds a period) instead of its schedule. */
   JOBS_EVERY_SECONDS: z.coerce.number().int().min(1).max(59).optional(),
@@ -106,6 +108,8 @@ export interface Config {
   secureCookies: boolean
   trustProxy: TrustProxy
   rateLimits: RateLimits
+  /** Hours an Idempotency-Key's answer is kept; a retry after that runs again. */
+  idempotencyRetentionHours: number
   logRequests: boolean
   /** null: the jobs' own schedules; else every job every N seconds. */
   jobsEverySeconds: number | null
@@ -195,6 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       loginPerMinute: e.RATE_LIMIT_LOGIN_PER_MIN,
       scanPerMinute: e.RATE_LIMIT_SCAN_PER_MIN,
     },
+    idempotencyRetentionHours: e.IDEMPOTENCY_RETENTION_HOURS,
     logRequests: e.LOG_REQUESTS === '1',
     jobsEverySeconds: e.JOBS_EVERY_SECONDS ?? null,
     distDir: path.resolve('dist'),

@@ -82,7 +82,13 @@ export async function migrate(db: Db, to?: string): Promise<string[]> {
   // apply them once). Writes are opened on that connection only.
   const { error, results } = await db.connection().execute(async (conn) => {
     const run = () => {
-      const migrator = new Migrator({ db: conn, provider: { getMigrations: async () => migrations } })
+      // Features take number ranges (0030, 0050, 0070, ...) and land in any order: a database that
+      // already has 0070 still takes a 0050 merged after it, rather than refusing to start.
+      const migrator = new Migrator({
+        db: conn,
+        provider: { getMigrations: async () => migrations },
+        allowUnorderedMigrations: true,
+      })
       return to ? migrator.migrateTo(to) : migrator.migrateToLatest()
     }
     if (backendOf(db) === 'sqlite') return withSqliteWrites(db, run)

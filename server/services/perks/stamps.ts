@@ -87,10 +87,10 @@ export function addStamp(deps: Deps, actor: Actor, req: { handle: string }, key:
   return runIdempotent<StampResponse>(
     deps.db,
     { merchantId: actor.merchantId, scope: 'staff:stamp', key, request: req, now: now.toISOString() },
-    async (tx) => ({
-      status: 201,
-      body: await stampCard(tx, await cardForHandle(tx, actor.merchantId, req.handle, now), actor, now),
-    }),
+    async (tx) => {
+      const card = await cardForHandle(tx, actor.merchantId, req.handle, now)
+      return { status: 201, body: await stampCard(tx, card, actor, now), cardId: card.id }
+    },
   )
 }
 

@@ -60,5 +60,5 @@ export async function postEntry(
     created_at: at,
   }
   const seq = await insertLedgerEntry(tx, row)
-  return { status: 201, body: { entry: toLedgerEntry({ ...row, seq }), balance: row.balance_after } }
+  return { status: 201, body: { entry: toLedgerEntry({ ...row, seq }), balance: row.balance_after }, cardId: card.id }
 }

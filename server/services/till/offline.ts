@@ -83,7 +83,7 @@ export async function recordQueuedScan(
           outcome: 'accepted',
           entry_id: body.entry?.id ?? null,
         })
-        return { status: 201, body }
+        return { status: 201, body, cardId: card.id }
       },
     )
     return r.body
