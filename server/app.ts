@@ -1,9 +1,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
-import { secureHeaders } from 'hono/secure-headers'
 import { randomUUID } from 'node:crypto'
 import { loadSessions } from './middleware/auth.js'
 import type { AppEnv } from './middleware/env.js'
 import { errorJson, onError } from './middleware/errors.js'
+import { securityHeaders } from './middleware/headers.js'
 import { checkOrigin, closeAfterTooLarge, limitBody, limitPerMinute } from './middleware/security.js'
 import { consoleRoutes, LOGO_UPLOAD_PATH } from './routes/console.js'
 import { accountRoutes, signInRoutes } from './routes/account.js'
@@ -84,7 +84,7 @@ function buildApi(deps: Deps) {
 export function createApp(deps: Deps) {
   const app = new OpenAPIHono<AppEnv>()
   app.use('*', closeAfterTooLarge)
-  app.use('*', secureHeaders({ crossOriginEmbedderPolicy: false, contentSecurityPolicy: undefined }))
+  app.use('*', securityHeaders)
   if (deps.config.logRequests) {
     app.use('*', async (c, next) => {
       const t = performance.now()
