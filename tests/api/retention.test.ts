@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { writeTx } from '../../server/db/connection.js'
 import { purgeExpiredData } from '../../server/services/common/retention.js'
+import { runBirthdays } from '../../server/services/push/automations.js'
+import { PushSender } from '../../server/services/push/sender.js'
+import { addDevice, member } from '../helpers/push.js'
+import { startScriptedEndpoint } from '../helpers/push-service.js'
 import { issueCoupon } from '../../server/services/perks/coupons.js'
 import { addStaff, idemKey, joinedCustomer, merchantWithOwner, posTill } from '../helpers/factories.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'
@@ -106,5 +110,38 @@ describe('the purge of expired rows', () => {
     t.clock.advance(60 * 24 * HOUR)
     await purgeExpiredData(t.deps)
     expect(await rowsIn(t.db, 'offline_scans')).toBe(0)
+  })
+})
+
+describe('the purge of push deliveries', () => {
+  it('drops deliveries and attempts after 30 days and erases the text, keeping the notification row', async () => {
+    t = await makeTestApp()
+    const endpoint = await startScriptedEndpoint([{ status: 201 }])
+    try {
+      const m = await merchantWithOwner(t)
+      // The factories' clock stands on 2026-03-10: a birthday today gets its push.
+      const mem = await member(t, m.slug, { name: 'Zofia Quartzmeyer', birthday: '1990-03-10' })
+      await addDevice(mem.client, {
+        endpoint: `${endpoint.url}/device`,
+        keys: {
+          p256dh: 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM',
+          auth: 'tBHItJI5svbpez7KI4CCXg',
+        },
+      })
+      expect(await runBirthdays(t.deps)).toEqual({ queued: 1 })
+      expect(await new PushSender(t.deps).drain()).toMatchObject({ sent: 1 })
+      const text = 'select payload from push_notifications'
+      expect((await all(t.db, text))[0].payload).toContain('Zofia')
+
+      t.clock.advance(29 * 24 * HOUR)
+      await purgeExpiredData(t.deps)
+      expect([await rowsIn(t.db, 'push_outbox'), await rowsIn(t.db, 'push_attempts')]).toEqual([1, 1])
+      t.clock.advance(2 * 24 * HOUR)
+      await purgeExpiredData(t.deps)
+      expect([await rowsIn(t.db, 'push_outbox'), await rowsIn(t.db, 'push_attempts')]).toEqual([0, 0])
+      expect(await all(t.db, text)).toEqual([{ payload: '{}' }])
+    } finally {
+      await endpoint.close()
+    }
   })
 })
