@@ -60,6 +60,27 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Routes take createRoute from ./openapi.js, which documents the answers every route can give
+    // (400, 403, 413, 415, 500 and its middleware's refusals); the OpenAPI document depends on it.
+    files: ['server/routes/**/*.ts'],
+    ignores: ['server/routes/openapi.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'kysely', importNames: ['sql'], message: 'SQL belongs in server/db/queries.' },
+            {
+              name: '@hono/zod-openapi',
+              importNames: ['createRoute'],
+              message: "Use createRoute from './openapi.js': it documents the answers every route can give.",
+            },
+          ],
+        },
+      ],
+    },
+  },
   // Formatting is Prettier's (npm run lint runs prettier --check); no ESLint rule argues with it.
   prettier,
 )

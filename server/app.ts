@@ -1,10 +1,10 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
-import { secureHeaders } from 'hono/secure-headers'
 import { randomUUID } from 'node:crypto'
 import { loadSessions } from './middleware/auth.js'
 import type { AppEnv } from './middleware/env.js'
 import { errorJson, onError } from './middleware/errors.js'
-import { checkOrigin, limitBody, limitPerMinute } from './middleware/security.js'
+import { securityHeaders } from './middleware/headers.js'
+import { checkOrigin, closeAfterTooLarge, limitBody, limitPerMinute } from './middleware/security.js'
 import { consoleRoutes, LOGO_UPLOAD_PATH } from './routes/console.js'
 import { accountRoutes, signInRoutes } from './routes/account.js'
 import { customerRoutes } from './routes/customer.js'
@@ -16,6 +16,7 @@ import { operatorRoutes } from './routes/operator.js'
 import { platformRoutes } from './routes/platform.js'
 import { reportRoutes } from './routes/reports.js'
 import { merchantRoutes } from './routes/merchant.js'
+import { allowedMethods, fixNullableRefs } from './routes/openapi.js'
 import { posRoutes } from './routes/pos.js'
 import { programRoutes } from './routes/program.js'
 import { rewardRoutes } from './routes/rewards.js'
@@ -69,22 +70,27 @@ function buildApi(deps: Deps) {
     .route('/', platformRoutes(limitPerMinute(deps, 'business', r.joinPerMinute)))
     .route('/', locationRoutes)
     .route('/', operatorRoutes)
-  api.doc31('/openapi.json', {
+  const document = {
     openapi: '3.1.0',
+    // Paths below are relative to this: without it, tools call /health and get the app's HTML.
+    servers: [{ url: '/api', description: 'This server' }],
     info: {
       title: 'Loyalty Wallet API',
       version: '1.0.0',
       description:
         'Errors are `{ error: { code, message, details? } }`. Retryable writes take an `Idempotency-Key` header: the first answer is stored and replayed; the same key with another body is 409 idempotency_conflict.',
     },
-  })
+  }
+  let doc: unknown
+  api.get('/openapi.json', (c) => c.json((doc ??= fixNullableRefs(api.getOpenAPI31Document(document)))))
   api.onError(onError)
   return routes
 }
 
 export function createApp(deps: Deps) {
   const app = new OpenAPIHono<AppEnv>()
-  app.use('*', secureHeaders({ crossOriginEmbedderPolicy: false, contentSecurityPolicy: undefined }))
+  app.use('*', closeAfterTooLarge)
+  app.use('*', securityHeaders)
   if (deps.config.logRequests) {
     app.use('*', async (c, next) => {
       const t = performance.now()
@@ -94,12 +100,16 @@ export function createApp(deps: Deps) {
   }
   const api = buildApi(deps)
   const root = app.route('/api', api)
+  const methodsOf = allowedMethods(api)
   app.onError(onError)
-  app.notFound((c) =>
-    c.req.path.startsWith('/api/') || c.req.path === '/api'
-      ? errorJson(c, 404, 'not_found', `No API route ${c.req.method} ${c.req.path}.`)
-      : c.text('Not found', 404),
-  )
+  app.notFound((c) => {
+    if (!(c.req.path.startsWith('/api/') || c.req.path === '/api')) return c.text('Not found', 404)
+    // A path that exists with other methods: 405 with Allow, so a client learns what it can do there.
+    const allowed = methodsOf(c.req.path.slice('/api'.length))
+    if (allowed.length === 0) return errorJson(c, 404, 'not_found', `No API route ${c.req.method} ${c.req.path}.`)
+    c.header('Allow', allowed.join(', '))
+    return errorJson(c, 405, 'method_not_allowed', `${c.req.method} is not allowed here; use ${allowed.join(' or ')}.`)
+  })
   serveClient(app, deps.config.distDir)
   return root
 }

@@ -1,3 +1,4 @@
+import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { z } from 'zod'
@@ -25,11 +26,13 @@ const Env = z.object({
   /** Connections each server process keeps to PostgreSQL. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
   PUBLIC_URL: z.url().optional(),
-  /** Trust X-Forwarded-For for client addresses (only behind a proxy you run). */
-  TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).default('0'),
+  /** Who may say the client's address in X-Forwarded-For: a number of proxy hops, or proxy addresses. */
+  TRUST_PROXY: z.string().default('0').transform(parseTrustProxy),
   RATE_LIMIT_JOIN_PER_MIN: z.coerce.number().int().positive().default(20),
   RATE_LIMIT_LOGIN_PER_MIN: z.coerce.number().int().positive().default(10),
   RATE_LIMIT_SCAN_PER_MIN: z.coerce.number().int().positive().default(120),
+  /** How long a retryable write's answer is kept for replays (Stripe keeps its keys 24 hours). */
+  IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().int().min(1).max(2160).default(24),
   LOG_REQUESTS: z.enum(['0', '1']).default('0'),
   /** Tests and demos: every scheduled job every N seconds (each N seconds a period) instead of its schedule. */
   JOBS_EVERY_SECONDS: z.coerce.number().int().min(1).max(59).optional(),
@@ -64,6 +67,39 @@ const Env = z.object({
   RATE_LIMIT_SIGNUP_PER_HOUR: z.coerce.number().int().positive().default(5),
 })
 
+/**
+ * Which X-Forwarded-For entries to believe. `hops`: that many proxies of ours stand in front of the
+ * server, each appending the address it saw, so the client is the entry that many places from the
+ * right (the peer counting as the rightmost). `proxies`: the addresses or CIDR ranges of our proxies;
+ * the client is the rightmost address that is not one of them. Entries further left were written by
+ * the client and are never believed: rotating them must not walk past a rate limit.
+ */
+export type TrustProxy = { hops: number; proxies?: undefined } | { hops?: undefined; proxies: string[] }
+
+function parseTrustProxy(value: string, ctx: z.RefinementCtx): TrustProxy {
+  const v = value.trim().toLowerCase()
+  if (v === '' || v === '0' || v === 'false') return { hops: 0 }
+  // `1` and `true` were the only ways to turn it on before: one proxy (nginx) in front.
+  if (v === 'true') return { hops: 1 }
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v)
+    if (hops <= 10) return { hops }
+  }
+  const proxies = v.split(',').map((p) => p.trim())
+  const bad = proxies.filter((p) => {
+    const [addr, bits, more] = p.split('/')
+    const family = net.isIP(addr ?? '')
+    if (!family || more !== undefined) return true
+    return bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128))
+  })
+  if (bad.length === 0) return { proxies }
+  ctx.addIssue({
+    code: 'custom',
+    message: `a number of proxy hops (0-10), or proxy addresses and CIDR ranges separated by commas (not ${bad.join(', ')})`,
+  })
+  return z.NEVER
+}
+
 export interface RateLimits {
   joinPerMinute: number
   loginPerMinute: number
@@ -84,8 +120,10 @@ export interface Config {
   /** Origin allowed on unsafe requests carrying cookies. */
   origin: string
   secureCookies: boolean
-  trustProxy: boolean
+  trustProxy: TrustProxy
   rateLimits: RateLimits
+  /** Hours an Idempotency-Key's answer is kept; a retry after that runs again. */
+  idempotencyRetentionHours: number
   logRequests: boolean
   /** null: the jobs' own schedules; else every job every N seconds. */
   jobsEverySeconds: number | null
@@ -175,12 +213,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl,
     origin: url.origin,
     secureCookies: url.protocol === 'https:',
-    trustProxy: e.TRUST_PROXY === '1' || e.TRUST_PROXY === 'true',
+    trustProxy: e.TRUST_PROXY,
     rateLimits: {
       joinPerMinute: e.RATE_LIMIT_JOIN_PER_MIN,
       loginPerMinute: e.RATE_LIMIT_LOGIN_PER_MIN,
       scanPerMinute: e.RATE_LIMIT_SCAN_PER_MIN,
     },
+    idempotencyRetentionHours: e.IDEMPOTENCY_RETENTION_HOURS,
     logRequests: e.LOG_REQUESTS === '1',
     jobsEverySeconds: e.JOBS_EVERY_SECONDS ?? null,
     distDir: path.resolve('dist'),

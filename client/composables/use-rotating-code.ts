@@ -1,7 +1,9 @@
 import { computed, onScopeDispose, ref, watch, type Ref } from 'vue'
 import { TOTP_PERIOD_SECONDS, formatShortCode, qrPayload } from '../../server/contract/card-code.js'
 import type { WalletCard } from '../api/client.js'
-import { cardTotp, totpAt } from '../lib/totp.js'
+import { cardKey } from '../lib/card-keys.js'
+import { totpAt } from '../lib/totp.js'
+import { useWalletStore } from '../stores/wallet.js'
 import { usePageVisible } from './use-online.js'
 
 export interface RotatingCode {
@@ -16,18 +18,32 @@ export interface RotatingCode {
 }
 
 /**
- * The card's rotating code, computed on the device (RFC 6238, SHA-1, 6 digits) from the card's
- * secret, so it works offline. Ticks once a second while the page is visible; the code itself is
- * recomputed only when the time step changes.
+ * The card's rotating code, computed on the device (RFC 6238, SHA-1, 6 digits) with the card's key
+ * (a non-extractable WebCrypto key in IndexedDB, lib/card-keys.ts), so it works offline. Ticks once
+ * a second while the page is visible; the code itself is recomputed only when the time step changes
+ * or the card's key does.
  */
 export function useRotatingCode(card: Ref<WalletCard | null | undefined>): RotatingCode {
   const now = ref(Date.now())
   const visible = usePageVisible()
 
   const period = computed(() => card.value?.totpPeriod || TOTP_PERIOD_SECONDS)
-  const generator = computed(() => (card.value?.totpSecret ? cardTotp(card.value.totpSecret, period.value) : null))
+  const wallet = useWalletStore()
   const step = computed(() => Math.floor(now.value / 1000 / period.value))
-  const totp = computed(() => (generator.value ? totpAt(generator.value, step.value * period.value * 1000) : null))
+  const totp = ref<string | null>(null)
+  // Async (WebCrypto): the latest of overlapping computations wins, an older one is dropped.
+  let asked = 0
+  watch(
+    [() => card.value?.id, () => (card.value ? wallet.keyVersion[card.value.id] : 0), step, period],
+    async ([id, , s, p], old) => {
+      const mine = ++asked
+      if (old?.[0] !== id) totp.value = null // another card: never its predecessor's code
+      const key = id ? await cardKey(id) : null
+      const code = key ? await totpAt(key, s * p * 1000, p) : null
+      if (mine === asked) totp.value = code
+    },
+    { immediate: true },
+  )
   const payload = computed(() => (card.value && totp.value ? qrPayload(card.value.cardNumber, totp.value) : null))
   const shortCode = computed(() =>
     card.value && totp.value ? formatShortCode(card.value.cardNumber, totp.value) : null,

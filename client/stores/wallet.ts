@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
 import { api, type JoinRequest, type LedgerEntry, type WalletCard } from '../api/client.js'
 import { isApiError } from '../api/errors.js'
+import { deleteAllCardKeys, deleteCardKey, forgetCachedKeys, saveCardKey } from '../lib/card-keys.js'
 import { readJson, writeJson } from '../lib/storage.js'
 
 const STORAGE_KEY = 'lw.wallet.v1'
@@ -24,7 +25,7 @@ interface Persisted {
 function load(): Persisted {
   const saved = readJson<Partial<Persisted>>(STORAGE_KEY)
   return {
-    cards: Array.isArray(saved?.cards) ? saved.cards : [],
+    cards: Array.isArray(saved?.cards) ? saved.cards.map(withoutSecret) : [],
     fetchedAt: saved?.fetchedAt ?? {},
     history: saved?.history ?? {},
     historyNext: saved?.historyNext ?? {},
@@ -33,11 +34,30 @@ function load(): Persisted {
   }
 }
 
+/** The card as it is kept: its code secret lives only as a key in IndexedDB (lib/card-keys.ts). */
+const withoutSecret = (card: WalletCard): WalletCard => (card.totpSecret ? { ...card, totpSecret: '' } : card)
+
 /**
- * The customer's cards. Persisted to localStorage so a card and its rotating code show with no
- * network; the server is the source of truth whenever it can be reached.
+ * Cards saved by an older version held their secrets in localStorage: each becomes a key, and the
+ * cards are written back without them (a secret that cannot be saved as a key is dropped all the
+ * same; the card gets its secret again from the server when online).
+ */
+async function moveSecretsToKeys(): Promise<void> {
+  const saved = readJson<Partial<Persisted>>(STORAGE_KEY)
+  const cards = Array.isArray(saved?.cards) ? saved.cards : []
+  if (!cards.some((c) => c.totpSecret)) return
+  for (const c of cards) if (c.totpSecret) await saveCardKey(c.id, c.totpSecret)
+  const now = readJson<Partial<Persisted>>(STORAGE_KEY)
+  writeJson(STORAGE_KEY, { ...now, cards: (now?.cards ?? []).map(withoutSecret) })
+}
+
+/**
+ * The customer's cards. Persisted to localStorage (without their code secrets, see lib/card-keys.ts)
+ * so a card and its rotating code show with no network; the server is the source of truth whenever
+ * it can be reached.
  */
 export const useWalletStore = defineStore('wallet', () => {
+  const moved = typeof window === 'undefined' ? Promise.resolve() : moveSecretsToKeys().catch(() => undefined)
   const initial = load()
   const cards = ref<WalletCard[]>(initial.cards)
   const fetchedAt = ref<Record<string, string>>(initial.fetchedAt)
@@ -51,10 +71,18 @@ export const useWalletStore = defineStore('wallet', () => {
    * says so instead of showing a stale balance and a dead code.
    */
   const signedOut = ref(initial.signedOut)
+  /**
+   * Per card, bumped when its key is saved or deleted, so the rotating code reads it again
+   * (composables/use-rotating-code.ts). 0 until the keys moved from an older version are saved.
+   */
+  const keyVersion = ref<Record<string, number>>({})
+  const bumpKey = (id: string) => (keyVersion.value = { ...keyVersion.value, [id]: (keyVersion.value[id] ?? 0) + 1 })
+  void moved.then(() => cards.value.forEach((c) => bumpKey(c.id)))
 
   function markSignedOut(): void {
     signedOut.value = true
-    cards.value = cards.value.map((c) => ({ ...c, totpSecret: '' }))
+    // The server rotated the secrets: this device's keys open nothing any more.
+    void deleteAllCardKeys().then(() => cards.value.forEach((c) => bumpKey(c.id)))
     history.value = {}
     historyNext.value = {}
   }
@@ -76,10 +104,13 @@ export const useWalletStore = defineStore('wallet', () => {
     return cards.value.find((c) => c.merchant.slug === slug)
   }
 
+  /** Keeps a card; a secret it carries (fresh from the server) is turned into its key, never kept as text. */
   function upsert(card: WalletCard, at = new Date().toISOString()): void {
+    if (card.totpSecret) void saveCardKey(card.id, card.totpSecret).then(() => bumpKey(card.id))
+    const kept = withoutSecret(card)
     const i = cards.value.findIndex((c) => c.id === card.id)
-    if (i >= 0) cards.value.splice(i, 1, card)
-    else cards.value.push(card)
+    if (i >= 0) cards.value.splice(i, 1, kept)
+    else cards.value.push(kept)
     fetchedAt.value = { ...fetchedAt.value, [card.id]: at }
   }
 
@@ -92,6 +123,7 @@ export const useWalletStore = defineStore('wallet', () => {
         const { cards: fresh } = await api.myCards()
         const at = new Date().toISOString()
         const ids = new Set(fresh.map((c) => c.id))
+        for (const c of cards.value) if (!ids.has(c.id)) void deleteCardKey(c.id)
         cards.value = cards.value.filter((c) => ids.has(c.id))
         for (const c of fresh) upsert(c, at)
         for (const id of Object.keys(history.value)) if (!ids.has(id)) delete history.value[id]
@@ -185,6 +217,7 @@ export const useWalletStore = defineStore('wallet', () => {
       historyNext.value = next.historyNext
       listFetchedAt.value = next.listFetchedAt
       signedOut.value = next.signedOut
+      void forgetCachedKeys().then(() => next.cards.forEach((c) => bumpKey(c.id)))
     })
   }
 
@@ -197,6 +230,7 @@ export const useWalletStore = defineStore('wallet', () => {
     listFetchedAt,
     loading,
     signedOut,
+    keyVersion,
     byId,
     byMerchant,
     upsert,

@@ -20,7 +20,11 @@ export const Slug = z
 export const HexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #1a2b3c')
 export const Currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code like EUR')
 export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 1990-04-30')
-export const Email = z.string().trim().toLowerCase().max(254).pipe(z.email())
+/**
+ * Trimmed and lower-cased, then checked. The format is stated for the document (a pipe's input side
+ * has none of its own): send a valid address, as the server requires one.
+ */
+export const Email = z.string().trim().toLowerCase().max(254).pipe(z.email()).meta({ format: 'email' })
 export const Id = z.string().min(1).max(64)
 /** Idempotency keys are made by the caller (the scanner, a POS); printable ASCII. */
 export const IdempotencyKey = z

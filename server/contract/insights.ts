@@ -73,7 +73,8 @@ export const InsightsDashboard = z
     location: z.object({ id: z.string(), name: z.string() }).nullable().optional(),
     thresholds: Thresholds,
     members: z.number().int(),
-    segments: z.record(SegmentName, z.number().int()),
+    // Every segment is a key (an exhaustive record); the generator does not say so by itself.
+    segments: z.record(SegmentName, z.number().int()).meta({ required: [...SegmentName.options] }),
     active30: z.number().int(),
     retention: Rate,
     churn: Rate,

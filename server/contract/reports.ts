@@ -59,7 +59,10 @@ export type AutomationHoldouts = z.infer<typeof AutomationHoldouts>
 const HhMm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time like 08:30')
 export const DayHours = z.object({ open: HhMm, close: HhMm }).nullable()
 /** Seven days, Monday first; null is closed. `hours: null` means none set (no off-hours alerts). */
-export const OpeningHoursDto = z.object({ hours: z.array(DayHours).length(7).nullable() }).meta({ id: 'OpeningHours' })
+// The generator drops .length(); the meta says it in the document (tests/api/contract-bounds.test.ts).
+export const OpeningHoursDto = z
+  .object({ hours: z.array(DayHours).length(7).meta({ minItems: 7, maxItems: 7 }).nullable() })
+  .meta({ id: 'OpeningHours' })
 export type OpeningHoursDto = z.infer<typeof OpeningHoursDto>
 
 export const AlertRule = z.enum([

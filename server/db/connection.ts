@@ -85,8 +85,8 @@ export async function migrate(db: Db, to?: string, set: Record<string, Migration
   // apply them once). Writes are opened on that connection only.
   const { error, results } = await db.connection().execute(async (conn) => {
     const run = () => {
-      // Unordered: a database that ran 0030 and 0070 before the platform's 0020-0022 existed takes those
-      // (and what follows) in name order on its next start; a new one runs everything in name order.
+      // Features take number ranges (0020, 0030, 0050, 0070, ...) and land in any order: a database that
+      // already has 0070 still takes a 0020 or 0050 merged after it, rather than refusing to start.
       const migrator = new Migrator({
         db: conn,
         provider: { getMigrations: async () => set },

@@ -138,8 +138,11 @@ export interface IdempotencyRecordTable {
   key: string
   request_hash: string
   status: number
+  /** The answer, without the member's name (a replay reads it again; 0050). */
   body: string
   created_at: Iso
+  /** The card the answer is about; unlinked (null) when its member deletes the account (0050). */
+  card_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface SignupLinkTable {

@@ -3,6 +3,7 @@ import type { Deps } from '../services/common/deps.js'
 import { runFeedbackJobs } from '../services/feedback/jobs.js'
 import { periodStart, runOncePerPeriod } from '../services/common/jobs-once.js'
 import { purgeRunRecords } from '../services/common/rate-limits.js'
+import { purgeExpiredData } from '../services/common/retention.js'
 import { detectStaffAnomalies } from '../services/insights/staff-alerts.js'
 import { purgeAccountTokens } from '../services/members/housekeeping.js'
 import { purgePlatformTokens } from '../services/platform/housekeeping.js'
@@ -44,6 +45,8 @@ export function serverJobs(deps: Deps): Job[] {
     { name: 'purge sign-in tokens', pattern: '*/10 * * * *', periodMs: 10 * MIN, run: () => purgeAccountTokens(deps) },
     { name: 'purge run records', pattern: '7 * * * *', periodMs: HOUR, run: () => purgeRunRecords(deps) },
     { name: 'purge platform tokens', pattern: '9 * * * *', periodMs: HOUR, run: () => purgePlatformTokens(deps) },
+    // Idempotency answers past their retention, expired sessions, old deliveries (services/common/retention.ts).
+    { name: 'purge expired data', pattern: '11 * * * *', periodMs: HOUR, run: () => purgeExpiredData(deps) },
     // Program engine jobs: hourly, so a merchant's local midnight is caught within the hour.
     { name: 'expire points', pattern: '0 * * * *', periodMs: HOUR, run: () => expirePoints(deps) },
     { name: 'reevaluate tiers', pattern: '2 * * * *', periodMs: HOUR, run: () => reevaluateTiers(deps) },

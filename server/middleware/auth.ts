@@ -5,6 +5,7 @@ import { DomainError } from '../domain/errors.js'
 import { actorForApiKey } from '../services/console/keys-and-links.js'
 import { resolveSession } from '../services/members/sessions.js'
 import { isStaffOperator } from '../services/platform/operators.js'
+import { refuses } from './documented.js'
 import type { AppEnv } from './env.js'
 
 export const CUSTOMER_COOKIE = 'lw_c'
@@ -36,15 +37,18 @@ export function setSessionCookie(c: Context<AppEnv>, name: string, token: string
 
 export const clearSessionCookie = (c: Context<AppEnv>, name: string) => deleteCookie(c, name, { path: '/' })
 
-export const requireCustomer: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (!c.var.customer?.customerId)
-    throw new DomainError('unauthenticated', 'Open your card from its signup link first.')
-  await next()
-}
+export const requireCustomer: MiddlewareHandler<AppEnv> = refuses(
+  async (c, next) => {
+    if (!c.var.customer?.customerId)
+      throw new DomainError('unauthenticated', 'Open your card from its signup link first.')
+    await next()
+  },
+  { 401: 'unauthenticated: no member session on this device' },
+)
 
 /** The one place roles are checked: staff of a merchant, optionally with one of the given roles. */
 export function requireStaff(...roles: Role[]): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+  const mw: MiddlewareHandler<AppEnv> = async (c, next) => {
     const s = c.var.staff?.staff
     if (!s) throw new DomainError('unauthenticated', 'Please sign in as staff.')
     if (roles.length > 0 && !roles.includes(s.role)) {
@@ -53,6 +57,10 @@ export function requireStaff(...roles: Role[]): MiddlewareHandler<AppEnv> {
     c.set('actor', { merchantId: s.merchantId, staffId: s.id, apiKeyId: null, role: s.role })
     await next()
   }
+  return refuses(mw, {
+    401: 'unauthenticated: not signed in as staff',
+    ...(roles.length > 0 && roles.length < 3 ? { 403: `forbidden: this needs the ${roles.join(' or ')} role` } : {}),
+  })
 }
 
 /**
@@ -70,11 +78,14 @@ export const requireOperator: MiddlewareHandler<AppEnv> = async (c, next) => {
 }
 
 /** POS integrations: `Authorization: Bearer <api key>`; the key decides the merchant. */
-export const requireApiKey: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const auth = c.req.header('authorization') ?? ''
-  const m = /^Bearer\s+(\S+)$/i.exec(auth)
-  const actor = m ? await actorForApiKey(c.var.deps, m[1]!) : null
-  if (!actor) throw new DomainError('unauthenticated', 'A valid API key is required (Authorization: Bearer <key>).')
-  c.set('actor', actor)
-  await next()
-}
+export const requireApiKey: MiddlewareHandler<AppEnv> = refuses(
+  async (c, next) => {
+    const auth = c.req.header('authorization') ?? ''
+    const m = /^Bearer\s+(\S+)$/i.exec(auth)
+    const actor = m ? await actorForApiKey(c.var.deps, m[1]!) : null
+    if (!actor) throw new DomainError('unauthenticated', 'A valid API key is required (Authorization: Bearer <key>).')
+    c.set('actor', actor)
+    await next()
+  },
+  { 401: 'unauthenticated: no API key, or an unknown or revoked one' },
+)

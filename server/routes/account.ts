@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi'
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server'
 import type { Context, MiddlewareHandler } from 'hono'
 import { z } from 'zod'
@@ -45,7 +44,7 @@ import {
   verifyPasskeySignIn,
 } from '../services/members/passkeys.js'
 import { signInCustomer } from '../services/members/sign-in.js'
-import { E400, E401, E404, E409, E429, json, jsonBody, router } from './openapi.js'
+import { E400, E401, E404, E409, E429, createRoute, json, jsonBody, router } from './openapi.js'
 
 const E410 = { 410: json(ErrorBody, 'The link expired') }
 const me = (c: Context<AppEnv>) => c.var.customer!.customerId!

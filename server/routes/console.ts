@@ -1,9 +1,8 @@
-import { createRoute } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import { HistoryPage, HistoryQuery } from '../contract/card.js'
-import { IdempotencyHeaders, Slug } from '../contract/common.js'
+import { ErrorBody, IdempotencyHeaders, Slug } from '../contract/common.js'
 import {
   AcceptInvite,
   Branding,
@@ -37,7 +36,7 @@ import {
   updateStaff,
 } from '../services/console/staff-admin.js'
 import { staffMe } from '../services/console/staff-auth.js'
-import { E400, E401, E403, E404, E409, E422, E429, json, jsonBody, router } from './openapi.js'
+import { E400, E401, E403, E404, E409, E422, E429, createRoute, json, jsonBody, router } from './openapi.js'
 
 const owner = requireStaff('owner')
 const ownerOrManager = requireStaff('owner', 'manager')
@@ -91,11 +90,8 @@ export const consoleRoutes = (inviteLimit: MiddlewareHandler<AppEnv>) =>
         request: { body: { ...binary('The image', LOGO_TYPES), required: true } },
         responses: {
           200: json(Branding, 'Saved; logoUrl has a new ?v='),
-          413: json(z.object({ error: z.object({ code: z.string(), message: z.string() }) }), 'Larger than 2 MB'),
-          415: json(
-            z.object({ error: z.object({ code: z.string(), message: z.string() }) }),
-            'Not a PNG, JPEG or WebP image',
-          ),
+          413: json(ErrorBody, 'payload_too_large: larger than 2 MB'),
+          415: json(ErrorBody, 'unsupported_image: not a PNG, JPEG or WebP image'),
           ...E401,
           ...E403,
         },
@@ -228,10 +224,7 @@ export const consoleRoutes = (inviteLimit: MiddlewareHandler<AppEnv>) =>
         request: { body: jsonBody(InviteToken) },
         responses: {
           200: json(InviteInfo, 'Who the invitation is for'),
-          410: json(
-            z.object({ error: z.object({ code: z.string(), message: z.string() }) }),
-            'Expired or already used',
-          ),
+          410: json(ErrorBody, 'invite_invalid: expired or already used'),
           ...E400,
           ...E429,
         },
@@ -247,10 +240,7 @@ export const consoleRoutes = (inviteLimit: MiddlewareHandler<AppEnv>) =>
         request: { body: jsonBody(AcceptInvite) },
         responses: {
           200: json(StaffMe, 'Password set and signed in'),
-          410: json(
-            z.object({ error: z.object({ code: z.string(), message: z.string() }) }),
-            'Expired or already used',
-          ),
+          410: json(ErrorBody, 'invite_invalid: expired or already used'),
           ...E400,
           ...E429,
         },

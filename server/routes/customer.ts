@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi'
 import { z } from 'zod'
 import { CardDetail, HistoryPage, HistoryQuery, JoinRequest, JoinResponse, WalletCards } from '../contract/card.js'
 import { ErrorBody, Slug } from '../contract/common.js'
@@ -9,7 +8,7 @@ import type { MiddlewareHandler } from 'hono'
 import { joinProgram, merchantPublic } from '../services/members/join.js'
 import { openSession } from '../services/members/sessions.js'
 import { cardDetail, cardHistory, listWallet } from '../services/members/wallet.js'
-import { E400, E401, E404, E429, json, jsonBody, router } from './openapi.js'
+import { E400, E401, E404, E429, createRoute, json, jsonBody, router } from './openapi.js'
 
 /** Public merchant pages, joining, and the customer's own wallet. */
 export const customerRoutes = (joinLimit: MiddlewareHandler<AppEnv>) =>

@@ -1,9 +1,8 @@
-import { createRoute } from '@hono/zod-openapi'
 import { z } from 'zod'
 import { CreateSurvey, SurveyDto, SurveyResults } from '../contract/feedback.js'
 import { requireStaff } from '../middleware/auth.js'
 import { closeSurveyOf, createSurvey, listSurveys, surveyResults } from '../services/feedback/surveys.js'
-import { E400, E401, E403, E404, json, jsonBody, router } from './openapi.js'
+import { E400, E401, E403, E404, createRoute, json, jsonBody, router } from './openapi.js'
 
 const ownerOrManager = requireStaff('owner', 'manager')
 const IdParam = z.object({ id: z.string().max(64) })

@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi'
 import { z } from 'zod'
 import {
   AnswerResult,
@@ -25,7 +24,7 @@ import { getFeedbackSettings, updateFeedbackSettings } from '../services/feedbac
 import { answerSurvey } from '../services/feedback/survey-answers.js'
 import { cardFeedback, dismissQuestion, rateVisit, repliesSeen } from '../services/feedback/visits.js'
 import { surveyRoutes } from './feedback-surveys.js'
-import { E400, E401, E403, E404, E409, E410, json, jsonBody, router } from './openapi.js'
+import { E400, E401, E403, E404, E409, E410, createRoute, json, jsonBody, router } from './openapi.js'
 import { sendCsv } from './reports.js'
 
 const CardParam = z.object({ id: z.string().max(64) })

@@ -1,6 +1,5 @@
-import { createRoute } from '@hono/zod-openapi'
 import { z } from 'zod'
-import { json, router } from './openapi.js'
+import { createRoute, json, router } from './openapi.js'
 
 export const healthRoutes = router().openapi(
   createRoute({

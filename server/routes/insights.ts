@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi'
 import { z } from 'zod'
 import {
   InsightSettingsDto,
@@ -18,7 +17,7 @@ import {
   segmentCsv,
   updateInsightSettings,
 } from '../services/insights/dashboard.js'
-import { E400, E401, E403, E404, json, jsonBody, router } from './openapi.js'
+import { E400, E401, E403, E404, createRoute, json, jsonBody, router } from './openapi.js'
 
 const ownerOrManager = requireStaff('owner', 'manager')
 const SegmentParam = z.object({ segment: SegmentName })

@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi'
 import { z } from 'zod'
 import { Id } from '../contract/common.js'
 import { LocationDto, LocationInput, StaffLocationsBody } from '../contract/locations.js'
@@ -9,7 +8,7 @@ import {
   setStaffLocationsFor,
   updateLocationById,
 } from '../services/locations/locations.js'
-import { E400, E401, E403, E404, json, jsonBody, router } from './openapi.js'
+import { createRoute, E400, E401, E403, E404, json, jsonBody, router } from './openapi.js'
 
 const owner = requireStaff('owner')
 const ownerOrManager = requireStaff('owner', 'manager')

@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi'
 import { z } from 'zod'
 import { ApiKeySummary, CreateApiKey, CreatedApiKey, CreateSignupLink, SignupLink } from '../contract/merchant.js'
 import { requireStaff } from '../middleware/auth.js'
@@ -9,7 +8,7 @@ import {
   listSignupLinks,
   revokeKey,
 } from '../services/console/keys-and-links.js'
-import { E400, E401, E403, E404, json, jsonBody, router } from './openapi.js'
+import { E400, E401, E403, E404, createRoute, json, jsonBody, router } from './openapi.js'
 
 const owner = requireStaff('owner')
 const ownerOrManager = requireStaff('owner', 'manager')

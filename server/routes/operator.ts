@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi'
 import { z } from 'zod'
 import {
   BusinessExport,
@@ -20,7 +19,7 @@ import {
   resumeBusiness,
   suspendBusiness,
 } from '../services/platform/operator.js'
-import { E400, E401, E403, E404, E409, E410, json, jsonBody, router } from './openapi.js'
+import { createRoute, E400, E401, E403, E404, E409, E410, json, jsonBody, router } from './openapi.js'
 
 /** The operator console: businesses (counts only, never members), suspension, closing, sign-up invitations. */
 export const operatorRoutes = router()

@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
 import { z } from 'zod'
 import { ErrorBody } from '../contract/common.js'
@@ -33,7 +32,7 @@ import {
   signupStatus,
   verifyBusinessEmail,
 } from '../services/platform/signup.js'
-import { E400, E401, E403, E409, E410, E422, E429, json, jsonBody, router } from './openapi.js'
+import { createRoute, E400, E401, E403, E409, E410, E422, E429, json, jsonBody, router } from './openapi.js'
 
 const owner = requireStaff('owner')
 

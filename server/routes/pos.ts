@@ -1,9 +1,8 @@
-import { createRoute } from '@hono/zod-openapi'
 import { ErrorBody, IdempotencyHeaders } from '../contract/common.js'
 import { AwardResponse, PosEarnRequest } from '../contract/staff.js'
 import { requireApiKey } from '../middleware/auth.js'
 import { earnFromPos } from '../services/till/award.js'
-import { E400, E401, E404, E409, E422, json, jsonBody, router } from './openapi.js'
+import { E400, E401, E404, E409, E422, createRoute, json, jsonBody, router } from './openapi.js'
 
 /** For POS integrators: per-merchant API keys, every write idempotent by its Idempotency-Key header. */
 export const posRoutes = router().openapi(

@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi'
 import {
   BirthdayRequest,
   BirthdayResponse,
@@ -10,7 +9,7 @@ import {
 import { requireCustomer, requireStaff } from '../middleware/auth.js'
 import { getBirthday, setBirthday } from '../services/program/birthday.js'
 import { getProgram, previewProgram, saveProgram } from '../services/program/settings.js'
-import { E400, E401, E403, E409, json, jsonBody, router } from './openapi.js'
+import { E400, E401, E403, E409, createRoute, json, jsonBody, router } from './openapi.js'
 
 const ownerOrManager = requireStaff('owner', 'manager')
 

@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi'
 import { z } from 'zod'
 import {
   CreateOffer,
@@ -26,7 +25,7 @@ import {
   vapidPublicKey,
   updatePushSettings,
 } from '../services/push/admin.js'
-import { E400, E401, E403, E404, json, jsonBody, router } from './openapi.js'
+import { E400, E401, E403, E404, createRoute, json, jsonBody, router } from './openapi.js'
 
 const ownerOrManager = requireStaff('owner', 'manager')
 const CardParam = z.object({ id: z.string().max(64) })

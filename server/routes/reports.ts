@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { stream } from 'hono/streaming'
 import { z } from 'zod'
@@ -33,7 +32,7 @@ import {
   unsubscribeAlertDevice,
 } from '../services/insights/staff-alerts.js'
 import { LocationFilter } from '../contract/locations.js'
-import { E400, E401, E403, E404, json, jsonBody, router } from './openapi.js'
+import { E400, E401, E403, E404, createRoute, json, jsonBody, router } from './openapi.js'
 
 const ownerOrManager = requireStaff('owner', 'manager')
 const ownerOnly = requireStaff('owner')

@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi'
 import { z } from 'zod'
 import { ErrorBody, IdempotencyHeaders } from '../contract/common.js'
 import {
@@ -20,7 +19,7 @@ import { requireCustomer, requireStaff } from '../middleware/auth.js'
 import { couponsOnCard, lookupCoupon, redeemCoupon } from '../services/perks/coupons.js'
 import { cardPerks, createReward, listRewards, redeemReward, updateRewardById } from '../services/perks/rewards.js'
 import { addStamp, saveStampCard, stampCardSettings } from '../services/perks/stamps.js'
-import { E400, E401, E403, E404, E409, E410, E422, json, jsonBody, router } from './openapi.js'
+import { E400, E401, E403, E404, E409, E410, E422, createRoute, json, jsonBody, router } from './openapi.js'
 
 const ownerOrManager = requireStaff('owner', 'manager')
 const IdParam = z.object({ id: z.string().max(64) })

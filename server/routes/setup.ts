@@ -1,10 +1,9 @@
-import { createRoute } from '@hono/zod-openapi'
 import { SetupRequest, SetupStatus } from '../contract/merchant.js'
 import { StaffMe } from '../contract/staff.js'
 import { setSessionCookie, STAFF_COOKIE } from '../middleware/auth.js'
 import { openSession } from '../services/members/sessions.js'
 import { runSetup, setupNeeded } from '../services/console/setup.js'
-import { E400, E403, E409, json, jsonBody, router } from './openapi.js'
+import { E400, E403, E409, createRoute, json, jsonBody, router } from './openapi.js'
 
 export const setupRoutes = router()
   .openapi(

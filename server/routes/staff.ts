@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
 import { getCookie } from 'hono/cookie'
 import { ErrorBody, IdempotencyHeaders } from '../contract/common.js'
@@ -28,7 +27,7 @@ import { previewEarn } from '../services/till/quote.js'
 import { scanCard } from '../services/till/scan.js'
 import { endSession, openSession } from '../services/members/sessions.js'
 import { checkStaffCredentials, staffMe } from '../services/console/staff-auth.js'
-import { E400, E401, E403, E404, E409, E410, E422, E429, json, jsonBody, router } from './openapi.js'
+import { E400, E401, E403, E404, E409, E410, E422, E429, createRoute, json, jsonBody, router } from './openapi.js'
 import { z } from 'zod'
 
 const award = (summary: string) => ({
@@ -155,7 +154,7 @@ export const staffRoutes = (limits: { reset: MiddlewareHandler<AppEnv>; scan: Mi
           ...E403,
           ...E404,
           ...E409,
-          ...E410,
+          410: json(ErrorBody, 'card_closed: the card was merged into another or its member deleted the account'),
           ...E429,
         },
       }),

@@ -182,10 +182,16 @@ describe('migration 0010 (lean write path)', () => {
         status: 201,
         body: '{"balance":5}',
         created_at: 'x',
+        // 0050: the card an answer is about; unknown for older records.
+        card_id: null,
       },
     ])
     expect(() =>
-      s.prepare("insert into idempotency_records values ('m1', 'pos:earn', 'key-0001', 'h2', 201, '{}', 'y')").run(),
+      s
+        .prepare(
+          "insert into idempotency_records (merchant_id, scope, key, request_hash, status, body, created_at) values ('m1', 'pos:earn', 'key-0001', 'h2', 201, '{}', 'y')",
+        )
+        .run(),
     ).toThrow(/UNIQUE/)
     const indexes = s
       .prepare(

@@ -50,4 +50,11 @@ describe('deploy/nginx.conf', () => {
       fs.rmSync(dir, { recursive: true, force: true })
     }
   })
+
+  it('hands the app the address it saw, as TRUST_PROXY=1 in docs/deploying.md expects', () => {
+    const conf = fs.readFileSync('deploy/nginx.conf', 'utf8')
+    // One hop: the rightmost X-Forwarded-For entry must be nginx's own $remote_addr.
+    expect(conf).toMatch(/proxy_set_header X-Forwarded-For (\$remote_addr|\$proxy_add_x_forwarded_for);/)
+    expect(fs.readFileSync('docs/deploying.md', 'utf8')).toMatch(/TRUST_PROXY=1\b/)
+  })
 })

@@ -5,7 +5,7 @@ import path from 'node:path'
 import AxeBuilder from '@axe-core/playwright'
 import sharp from 'sharp'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
-import { afterAll, beforeAll, expect } from 'vitest'
+import { afterAll, afterEach, beforeAll, expect } from 'vitest'
 import { freePort } from '../helpers/net.js'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -91,8 +91,37 @@ export async function startServer(
   }
 }
 
-export async function launch(): Promise<Browser> {
-  return chromium.launch({
+/**
+ * Content-Security-Policy violations seen by any page of any context this file's browsers opened:
+ * the browser's `securitypolicyviolation` reports (script, style, image, worker, connect, frame...)
+ * and its "Refused to ..." console errors. Every e2e test fails on one (afterEach below), so a screen
+ * that needs an inline script, an inline style sheet or another host cannot slip in.
+ */
+export const cspViolations: string[] = []
+const CSP_TAG = '[csp-violation]'
+const WATCH_CSP = `document.addEventListener('securitypolicyviolation', (e) => {
+  console.error(${JSON.stringify(CSP_TAG)} + ' ' + e.effectiveDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + location.pathname + (e.sample ? ' (' + e.sample + ')' : ''))
+})`
+
+async function watchCsp(context: BrowserContext): Promise<void> {
+  await context.addInitScript(WATCH_CSP)
+  const watch = (page: Page) =>
+    page.on('console', (m) => {
+      const text = m.text()
+      if (text.startsWith(CSP_TAG) || /Content Security Policy/i.test(text)) cspViolations.push(text)
+    })
+  context.pages().forEach(watch)
+  context.on('page', watch)
+}
+
+afterEach(() => {
+  const seen = cspViolations.splice(0)
+  expect(seen, 'Content-Security-Policy violations').toEqual([])
+})
+
+/** Chromium headless; `extraArgs` for a test's own switches (a fake camera). */
+export async function launch(extraArgs: string[] = []): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
       '--headless',
@@ -103,8 +132,16 @@ export async function launch(): Promise<Browser> {
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
+      ...extraArgs,
     ],
   })
+  const newContext = browser.newContext.bind(browser)
+  browser.newContext = async (options) => {
+    const context = await newContext(options)
+    await watchCsp(context)
+    return context
+  }
+  return browser
 }
 
 export async function phoneContext(browser: Browser, baseURL: string, locale = 'en-US'): Promise<BrowserContext> {

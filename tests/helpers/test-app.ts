@@ -7,6 +7,7 @@ import { loadConfig } from '../../server/config.js'
 import { migrate, openDatabase, type Backend } from '../../server/db/connection.js'
 import { FixedClock } from '../../server/domain/clock.js'
 import type { Deps } from '../../server/services/common/deps.js'
+import { contractChecker } from './contract.js'
 import { freshPgDatabase } from './pg.js'
 
 export const T0 = new Date('2026-03-10T12:00:00.000Z')
@@ -36,7 +37,7 @@ export async function makeTestApp(env: Record<string, string> = {}) {
   await migrate(opened.db)
   const clock = new FixedClock(T0)
   const deps: Deps = { db: opened.db, clock, config, setupToken: SETUP_TOKEN }
-  const app = createApp(deps)
+  const app = await checkedAgainstContract(createApp(deps))
   return {
     app,
     deps,
@@ -55,7 +56,7 @@ export async function makeTestApp(env: Record<string, string> = {}) {
     async sibling() {
       const other = await openDatabase(config)
       const d: Deps = { db: other.db, clock, config, setupToken: SETUP_TOKEN }
-      const a = createApp(d)
+      const a = await checkedAgainstContract(createApp(d))
       return { app: a, deps: d, db: other.db, client: () => new TestClient(a), close: () => other.close() }
     },
     /** A browser-like client with its own cookie jar. */
@@ -68,6 +69,29 @@ export async function makeTestApp(env: Record<string, string> = {}) {
   }
 }
 export type TestApp = Awaited<ReturnType<typeof makeTestApp>>
+
+/**
+ * Every response the app gives a test is checked against the OpenAPI document it serves
+ * (helpers/contract.ts): a status, content type or body the document does not describe fails the
+ * request, and with it the test.
+ */
+async function checkedAgainstContract<A extends ReturnType<typeof createApp>>(app: A): Promise<A> {
+  type Request_ = (input: string | Request | URL, init?: RequestInit) => Response | Promise<Response>
+  const request = app.request.bind(app) as Request_
+  const doc = await (await request('http://localhost:3000/api/openapi.json')).text()
+  const checker = contractChecker(doc)
+  const checked: Request_ = async (input, init) => {
+    const res = await request(input, init)
+    const url = input instanceof Request ? input.url : String(input)
+    const method = init?.method ?? (input instanceof Request ? input.method : 'GET')
+    const text = await res.clone().text()
+    const problem = checker.check(method, url, { status: res.status, headers: res.headers, text })
+    if (problem) throw new Error(`Response off the OpenAPI document: ${problem}`)
+    return res
+  }
+  app.request = checked as A['request']
+  return app
+}
 
 export interface Res<T = any> {
   status: number

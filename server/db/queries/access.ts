@@ -68,10 +68,10 @@ export const claimIdempotencyKey = async (tx: Tx, row: Insertable<IdempotencyRec
   (await claimIdempotencyKeyQuery(tx, row)).length === 1
 
 const completeIdempotencyRecordQuery = prepared(
-  (db, a: { merchantId: string; scope: string; key: string; status: number; body: string }) =>
+  (db, a: { merchantId: string; scope: string; key: string; status: number; body: string; cardId: string | null }) =>
     db
       .updateTable('idempotency_records')
-      .set({ status: a.status, body: a.body })
+      .set({ status: a.status, body: a.body, card_id: a.cardId })
       .where('merchant_id', '=', a.merchantId)
       .where('scope', '=', a.scope)
       .where('key', '=', a.key),
@@ -79,8 +79,19 @@ const completeIdempotencyRecordQuery = prepared(
 /** Stores the answer in the record claimIdempotencyKey wrote, in the same transaction. */
 export const completeIdempotencyRecord = (
   tx: Tx,
-  a: { merchantId: string; scope: string; key: string; status: number; body: string },
+  a: { merchantId: string; scope: string; key: string; status: number; body: string; cardId: string | null },
 ) => completeIdempotencyRecordQuery(tx, a)
+
+/** The name of a card's member as it is now ('' once the account is deleted), for a replayed answer. */
+export const memberNameOfCard = async (db: Tx, cardId: string) =>
+  (
+    await db
+      .selectFrom('cards as c')
+      .innerJoin('customers as cu', 'cu.id', 'c.customer_id')
+      .select('cu.name')
+      .where('c.id', '=', cardId)
+      .executeTakeFirst()
+  )?.name ?? ''
 
 export const insertScanHandle = (db: Tx, row: Insertable<ScanHandleTable>) =>
   db.insertInto('scan_handles').values(row).execute()

@@ -57,6 +57,16 @@ export const MEMBER_TABLES: readonly MemberTable[] = [
   { table: 'code_step_uses', column: 'card_id', via: 'card', onDelete: 'delete' },
   // Scans a till queued offline: part of the merchant's books, like the ledger entries they made.
   { table: 'offline_scans', column: 'card_id', via: 'card', onDelete: 'keep' },
+  // Answers replayed to a retrying till or POS (24 hours by default), stored without the member's name:
+  // unlinked from the card on deletion, so a replay then names nobody.
+  {
+    table: 'idempotency_records',
+    column: 'card_id',
+    via: 'card',
+    onDelete: 'erase',
+    erase: ['card_id'],
+    omit: ['request_hash'],
+  },
   // Hashes of the email and device a welcome bonus was claimed by: kept, so deleting and joining again
   // does not earn a second welcome bonus (neither the address nor the device id can be read back).
   { table: 'welcome_claims', column: 'card_id', via: 'card', onDelete: 'keep' },

@@ -1,11 +1,32 @@
 import { createHash } from 'node:crypto'
 import { writeTx, type Db } from '../../db/connection.js'
-import { claimIdempotencyKey, completeIdempotencyRecord, idempotencyRecord } from '../../db/queries/access.js'
+import {
+  claimIdempotencyKey,
+  completeIdempotencyRecord,
+  idempotencyRecord,
+  memberNameOfCard,
+} from '../../db/queries/access.js'
 import { DomainError } from '../../domain/errors.js'
 
 export interface Outcome<T> {
   status: number
   body: T
+  /** The card the answer is about: its record is exported with the member's data and unlinked on deletion. */
+  cardId?: string | null
+}
+
+/**
+ * Stored answers carry no personal data: a member's name is stored as null and read again on a
+ * replay (from the record's card), so the name of a member who deleted the account never comes
+ * back from an old answer. The rest of an answer (points, balances, coupon codes) is the merchant's.
+ */
+function withoutName(body: unknown): unknown {
+  if (body && typeof body === 'object' && 'memberName' in body) return { ...body, memberName: null }
+  return body
+}
+async function withName<T>(db: Db, body: T, cardId: string | null): Promise<T> {
+  if (!body || typeof body !== 'object' || !('memberName' in body) || body.memberName !== null) return body
+  return { ...body, memberName: cardId ? await memberNameOfCard(db, cardId) : '' }
 }
 
 /** Stable JSON (sorted keys) so the same request always hashes the same. */
@@ -31,8 +52,10 @@ export interface IdempotentCall {
 
 /**
  * Runs a retryable write once per key. The first outcome is stored in the same transaction as the
- * write, so a replay returns exactly what the first call answered and writes nothing; the same key
- * with a different request is a 409. Failures are not stored: nothing was written, so a retry may run.
+ * write, so a replay returns what the first call answered and writes nothing (the member's name as
+ * it is now, see withoutName); the same key with a different request is a 409. Failures are not
+ * stored: nothing was written, so a retry may run. Records are purged after the retention period
+ * (IDEMPOTENCY_RETENTION_HOURS, services/common/retention.ts): a retry later than that runs again.
  *
  * The key is claimed first, by inserting its record (no answer yet) unless one exists, and the
  * answer is filled in at the end. Concurrent calls with one key (a POS retrying on two processes at
@@ -64,7 +87,8 @@ export async function runIdempotent<T>(
           'This Idempotency-Key was already used for a different request. Use a new key for a new operation.',
         )
       }
-      return { status: seen.status, body: JSON.parse(seen.body) as T, replayed: true }
+      const body = await withName(tx, JSON.parse(seen.body) as T, seen.card_id)
+      return { status: seen.status, body, cardId: seen.card_id, replayed: true }
     }
     const outcome = await fn(tx)
     await completeIdempotencyRecord(tx, {
@@ -72,7 +96,8 @@ export async function runIdempotent<T>(
       scope: call.scope,
       key: call.key,
       status: outcome.status,
-      body: JSON.stringify(outcome.body),
+      body: JSON.stringify(withoutName(outcome.body)),
+      cardId: outcome.cardId ?? null,
     })
     return { ...outcome, replayed: false }
   })

@@ -141,7 +141,13 @@ async function merchantCoupon(tx: Db, merchantId: string, input: string) {
   const merchant = await merchantById(tx, merchantId)
   const card = await cardById(tx, coupon.card_id)
   const customer = card ? await customerById(tx, card.customer_id) : undefined
-  return { coupon, timezone: merchant!.timezone, memberName: customer?.name ?? '', cardNumber: card?.card_number ?? '' }
+  return {
+    coupon,
+    timezone: merchant!.timezone,
+    memberName: customer?.name ?? '',
+    cardNumber: card?.card_number ?? '',
+    cardId: card?.id ?? null,
+  }
 }
 
 /** What the till shows after scanning a coupon, before redeeming it; reading changes nothing. */
@@ -207,6 +213,7 @@ export async function redeemCoupon(deps: Deps, actor: Actor, input: string, key:
       const after = (await couponById(tx, found.coupon.id))!
       return {
         status: 200,
+        cardId: found.cardId,
         body: {
           coupon: toCoupon(after, found.timezone, now),
           memberName: found.memberName,

@@ -167,6 +167,7 @@ export async function redeemReward(deps: Deps, customerId: string, cardId: strin
       const merchant = (await merchantById(tx, merchantId))!
       return {
         status: 201,
+        cardId,
         body: {
           coupon: toCoupon(coupon, merchant.timezone, now),
           entry: posted.body.entry,

@@ -90,7 +90,7 @@ export function addStamp(deps: Deps, actor: Actor, req: { handle: string }, key:
     { merchantId: actor.merchantId, scope: 'staff:stamp', key, request: req, now: now.toISOString() },
     async (tx) => {
       const { card, locationId } = await openHandle(tx, actor.merchantId, req.handle, now)
-      return { status: 201, body: await stampCard(tx, card, actor, now, locationId) }
+      return { status: 201, body: await stampCard(tx, card, actor, now, locationId), cardId: card.id }
     },
   )
 }

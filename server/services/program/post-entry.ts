@@ -63,5 +63,5 @@ export async function postEntry(
     location_id: p.locationId ?? null,
   }
   const seq = await insertLedgerEntry(tx, row)
-  return { status: 201, body: { entry: toLedgerEntry({ ...row, seq }), balance: row.balance_after } }
+  return { status: 201, body: { entry: toLedgerEntry({ ...row, seq }), balance: row.balance_after }, cardId: card.id }
 }

@@ -95,7 +95,7 @@ export async function recordQueuedScan(
           entry_id: body.entry?.id ?? null,
           location_id: at.locationId,
         })
-        return { status: 201, body }
+        return { status: 201, body, cardId: card.id }
       },
     )
     return r.body
