@@ -3,6 +3,7 @@ import { secureHeaders } from 'hono/secure-headers'
 import { randomUUID } from 'node:crypto'
 import { loadSessions } from './middleware/auth.js'
 import type { AppEnv } from './middleware/env.js'
+import { compressJson } from './middleware/compress.js'
 import { errorJson, onError } from './middleware/errors.js'
 import { checkOrigin, limitBody, limitPerMinute } from './middleware/security.js'
 import { consoleRoutes, LOGO_UPLOAD_PATH } from './routes/console.js'
@@ -28,6 +29,7 @@ export const MAX_BODY_BYTES = 32 * 1024
 function buildApi(deps: Deps) {
   const { rateLimits: r } = deps.config
   const api = new OpenAPIHono<AppEnv>()
+  api.use('*', compressJson)
   api.use('*', async (c, next) => {
     c.set('deps', deps)
     c.set('requestId', randomUUID())
