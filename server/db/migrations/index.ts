@@ -11,6 +11,7 @@ import * as m0009 from './0009-insights-lift-alerts.js'
 import * as m0010 from './0010-lean-write-path.js'
 import * as m0011 from './0011-several-processes.js'
 import * as m0030 from './0030-till-ready.js'
+import * as m0040 from './0040-lots-and-card-summaries.js'
 import * as m0070 from './0070-feedback.js'
 
 /** Numbered, append-only. Add the next file and list it here; never edit a shipped one. */
@@ -27,5 +28,6 @@ export const migrations: Record<string, Migration> = {
   '0010-lean-write-path': m0010,
   '0011-several-processes': m0011,
   '0030-till-ready': m0030,
+  '0040-lots-and-card-summaries': m0040,
   '0070-feedback': m0070,
 }

@@ -9,7 +9,7 @@ import { welcomeClaims } from '../../domain/bonuses.js'
 import { DomainError } from '../../domain/errors.js'
 import { newCardNumber, newId } from '../../domain/ids.js'
 import { newTotpSecret } from '../../domain/rotating-code.js'
-import { cardStatus } from '../program/card-status.js'
+import { memberWalletCard } from './card-read.js'
 import type { Deps } from '../common/deps.js'
 import { onJoined } from '../program/bonuses.js'
 import { assertPlausibleBirthday } from '../program/birthday.js'
@@ -21,14 +21,8 @@ export async function merchantPublic(deps: Deps, slug: string): Promise<Merchant
   return toMerchantPublic(m, await currentProgram(deps.db, m.id, deps.clock.now().toISOString()))
 }
 
-export async function loadWalletCard(db: Db, customerId: string, cardId: string, now: Date): Promise<WalletCard> {
-  const row = await walletCard(db, customerId, cardId)
-  if (!row) throw new DomainError('card_not_found', 'This card is not in your wallet.')
-  return {
-    ...toWalletCard(row, await currentProgram(db, row.merchant_id, now.toISOString())),
-    status: await cardStatus(db, row.id, now),
-  }
-}
+export const loadWalletCard = (db: Db, customerId: string, cardId: string, now: Date): Promise<WalletCard> =>
+  memberWalletCard(db, customerId, cardId, now)
 
 /**
  * Joins a merchant's program. With no wallet yet, the customer is created (the caller opens a
