@@ -32,6 +32,8 @@ export function generateLedger(s: BetterSqlite3.Database, merchantId: string, o:
   const now = o.now.getTime()
   const hasLots =
     s.prepare("select 1 from sqlite_master where type = 'table' and name = 'point_lots'").get() !== undefined
+  const hasSummaries =
+    s.prepare("select 1 from sqlite_master where type = 'table' and name = 'card_summaries'").get() !== undefined
   let written = 0
   const cardIds: string[] = []
   const customerIds: string[] = []
@@ -49,6 +51,12 @@ export function generateLedger(s: BetterSqlite3.Database, merchantId: string, o:
     const lot = hasLots
       ? s.prepare(
           'insert into point_lots (entry_id, card_id, merchant_id, seq, remaining, expires_at) values (?, ?, ?, ?, ?, ?)',
+        )
+      : null
+    // As migration 0040 leaves a card it found: a summary stale at once, for the tier job's first run.
+    const sm = hasSummaries
+      ? s.prepare(
+          "insert into card_summaries (card_id, merchant_id, program_version, status, stale_at, last_activity_at, idle_expiry_at, computed_at) values (?, ?, 0, 'null', '1970-01-01T00:00:00.000Z', ?, null, '1970-01-01T00:00:00.000Z')",
         )
       : null
     const su = s.prepare(
@@ -74,11 +82,13 @@ export function generateLedger(s: BetterSqlite3.Database, merchantId: string, o:
       const staysFor = rand() < 0.3 ? 540 : Math.floor(-Math.log(1 - rand()) * 200)
       let balance = 0
       let seq = 0
+      let lastAt = 0
       // Lots still holding points, oldest first: redemptions spend them in this order.
       const open: { id: string; seq: number; remaining: number; expires: string | null }[] = []
       const earn = (t: number, amount: number) => {
         const points = Math.floor(amount / 100)
         balance += points
+        lastAt = Math.max(lastAt, t)
         const id = newId()
         const expires = o.expiry ? o.expiry(new Date(t)) : null
         le.run(
@@ -145,6 +155,7 @@ export function generateLedger(s: BetterSqlite3.Database, merchantId: string, o:
       if (lot)
         for (const l of open) if (l.remaining > 0) lot.run(l.id, cardId, merchantId, l.seq, l.remaining, l.expires)
       ca.run(cardId, customerId, merchantId, newCardNumber(), 'JBSWY3DPEHPK3PXP', balance, rand() < 0.6 ? 1 : 0, at, at)
+      sm?.run(cardId, merchantId, lastAt ? new Date(lastAt).toISOString() : null)
       cardIds.push(cardId)
       customerIds.push(customerId)
       if (rand() < 0.15)

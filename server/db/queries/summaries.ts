@@ -84,49 +84,74 @@ export async function lastActivityInLedger(db: Tx, cardId: string): Promise<stri
   return r?.created_at ?? null
 }
 
-/** Cards holding a lot whose date has come, oldest first: the expiry job's work. */
-export const cardsWithLotsDue = (db: Tx, now: string) =>
-  db.selectFrom('point_lots').select(['card_id', 'merchant_id']).distinct().where('expires_at', '<=', now).execute()
+/** The card's lots still holding points, oldest first, with when each was earned (the expiry job's reasons). */
+export const openLotsWithDates = (db: Tx, cardId: string) =>
+  db
+    .selectFrom('point_lots as l')
+    .innerJoin('ledger_entries as e', 'e.id', 'l.entry_id')
+    .select(['l.entry_id', 'l.remaining', 'l.expires_at', 'e.created_at'])
+    .where('l.card_id', '=', cardId)
+    .orderBy('l.seq')
+    .execute()
 
-/** Cards whose points expire for inactivity by now. */
-export const cardsIdleDue = (db: Tx, now: string) =>
-  db.selectFrom('card_summaries').select(['card_id', 'merchant_id']).where('idle_expiry_at', '<=', now).execute()
+/** A merchant's cards holding a lot whose date has come (by the index on the lots' expiry). */
+export const cardsWithLotsDue = (db: Tx, merchantId: string, now: string) =>
+  db
+    .selectFrom('point_lots')
+    .select('card_id')
+    .distinct()
+    .where('expires_at', '<=', now)
+    .where('merchant_id', '=', merchantId)
+    .execute()
 
-/** A merchant's cards whose summary has gone stale by `now`, or was made under an older program version. */
-export async function staleSummaries(db: Tx, merchantId: string, now: string, version: number): Promise<string[]> {
-  const [stale, older] = await Promise.all([
-    db
-      .selectFrom('card_summaries')
-      .select('card_id')
-      .where('merchant_id', '=', merchantId)
-      .where('stale_at', '<=', now)
-      .execute(),
-    db
-      .selectFrom('card_summaries')
-      .select('card_id')
-      .where('merchant_id', '=', merchantId)
-      .where('program_version', '<', version)
-      .execute(),
-  ])
-  return [...new Set([...stale, ...older].map((r) => r.card_id))]
-}
+/** A merchant's cards whose points expire for inactivity by now (by the index on that moment). */
+export const cardsIdleDue = (db: Tx, merchantId: string, now: string) =>
+  db
+    .selectFrom('card_summaries')
+    .select('card_id')
+    .where('idle_expiry_at', '<=', now)
+    .where('merchant_id', '=', merchantId)
+    .execute()
 
-/** Open cards of members whose birthday (month and day) is one of `days` ('MM-DD'), with the birthday. */
-export const cardsWithBirthdayOn = (db: Tx, days: string[]) =>
+/** A merchant's cards whose summary was made under an older program version (0: never made). */
+export const outdatedSummaries = (db: Tx, merchantId: string, version: number) =>
+  db
+    .selectFrom('card_summaries')
+    .select('card_id')
+    .where('merchant_id', '=', merchantId)
+    .where('program_version', '<', version)
+    .execute()
+
+/** A merchant's cards whose summary has gone stale by `now` (by the index on merchant and stale_at). */
+export const staleSummaries = (db: Tx, merchantId: string, now: string) =>
+  db
+    .selectFrom('card_summaries')
+    .select('card_id')
+    .where('merchant_id', '=', merchantId)
+    .where('stale_at', '<=', now)
+    .execute()
+
+/**
+ * A merchant's open cards of members whose birthday (month and day) is one of `days` ('MM-DD'), by
+ * the index on the birthday's month and day: the birthday job reads the days in its window only.
+ */
+export const cardsWithBirthdayOn = (db: Tx, merchantId: string, days: string[]) =>
   db
     .selectFrom('customers as cu')
     .innerJoin('cards as c', 'c.customer_id', 'cu.id')
-    .select(['c.id', 'c.merchant_id', 'cu.birthday'])
+    .select(['c.id', 'cu.birthday'])
     .where(sql<string>`substr(cu.birthday, 6, 5)`, 'in', days)
+    .where('c.merchant_id', '=', merchantId)
     .where('c.closed_at', 'is', null)
     .execute()
 
-/** Birthday bonuses already granted to these cards for these birthday years. */
-export const birthdayGrantsOf = (db: Tx, cardIds: string[], periods: string[]) =>
-  db
-    .selectFrom('bonus_grants')
-    .select(['card_id', 'period'])
-    .where('card_id', 'in', cardIds)
-    .where('kind', '=', 'birthday')
-    .where('period', 'in', periods)
-    .execute()
+/** Which of these cards were already given a birthday bonus, by card and birthday year. */
+export const birthdayGrantsOf = (db: Tx, cardIds: string[]) =>
+  cardIds.length === 0
+    ? Promise.resolve([])
+    : db
+        .selectFrom('bonus_grants')
+        .select(['card_id', 'period'])
+        .where('card_id', 'in', cardIds)
+        .where('kind', '=', 'birthday')
+        .execute()

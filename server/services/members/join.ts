@@ -10,6 +10,7 @@ import { DomainError } from '../../domain/errors.js'
 import { newCardNumber, newId } from '../../domain/ids.js'
 import { newTotpSecret } from '../../domain/rotating-code.js'
 import { memberWalletCard } from './card-read.js'
+import { touchCard } from '../program/card-summary.js'
 import type { Deps } from '../common/deps.js'
 import { onJoined } from '../program/bonuses.js'
 import { assertPlausibleBirthday } from '../program/birthday.js'
@@ -73,6 +74,8 @@ export async function joinProgram(
       created_at: at,
       updated_at: at,
     })
+    // Every card has a summary from its first day: the tier job finds the ones due by it.
+    touchCard(tx, cardId, merchant.id, now)
     // The wallet's own email when it has one: a second join can't claim the bonus by typing another.
     const claims = welcomeClaims(known ? known.email : req.email, req.deviceId)
     await onJoined(tx, cardId, merchant.id, customerId, req.ref, now, claims)
