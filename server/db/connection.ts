@@ -82,7 +82,13 @@ export async function migrate(db: Db, to?: string): Promise<string[]> {
   // apply them once). Writes are opened on that connection only.
   const { error, results } = await db.connection().execute(async (conn) => {
     const run = () => {
-      const migrator = new Migrator({ db: conn, provider: { getMigrations: async () => migrations } })
+      // Each branch numbers its migrations in its own range, so a database may already have a later
+      // number than one merged after it (0070 before 0040): the missing ones run, in name order.
+      const migrator = new Migrator({
+        db: conn,
+        provider: { getMigrations: async () => migrations },
+        allowUnorderedMigrations: true,
+      })
       return to ? migrator.migrateTo(to) : migrator.migrateToLatest()
     }
     if (backendOf(db) === 'sqlite') return withSqliteWrites(db, run)
