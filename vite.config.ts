@@ -157,11 +157,12 @@ export default defineConfig({
           // A group takes only what its test matches; shared dependencies keep their own chunks.
           includeDependenciesRecursively: false,
           groups: [
-            // The merchant console (staff + merchant screens) is one lazy chunk, never on the card route.
+            // The merchant console (staff + merchant screens) is one lazy chunk, never on the card route,
+            // nor on the staff login page, which is a first screen of its own (its view is left out).
             {
               name: 'staff',
               priority: 30,
-              test: /[\\/]client[\\/](views[\\/](staff|merchant)[\\/]|layouts[\\/](StaffLayout|console-nav)|stores[\\/]merchant|api[\\/](console|insights|reports)|components[\\/](console|insights|till)[\\/]|composables[\\/](use-qr-camera|use-till-session)|components[\\/]common[\\/]CopyButton)/,
+              test: /[\\/]client[\\/](views[\\/](staff[\\/](?!StaffLoginView)|merchant[\\/])|layouts[\\/](StaffLayout|console-nav)|stores[\\/]merchant|api[\\/](console|insights|reports)|components[\\/](console|insights|till)[\\/]|composables[\\/](use-qr-camera|use-till-session)|components[\\/]common[\\/]CopyButton)/,
             },
             // The framework, cached across releases that only touch app code.
             {
