@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { Context, Hono } from 'hono'
+import type { Hono } from 'hono'
 import { serveStatic } from '@hono/node-server/serve-static'
 
 /** Files the build compresses (server/tools/build.ts): what is worth sending as brotli or gzip. */
@@ -24,16 +24,24 @@ export function serveClient(app: Hono<any>, distDir: string): void {
     )
     return
   }
-  const assetsDir = `${path.sep}assets${path.sep}`
-  const cacheHeaders = (file: string, c: Context) => {
-    c.header('Cache-Control', file.includes(assetsDir) ? 'public, max-age=31536000, immutable' : 'no-cache')
+  // serveStatic answers before onFound runs, so the headers go on its answer afterwards.
+  app.use('*', async (c, next) => {
+    await next()
+    const p = c.req.path
+    if (p === '/api' || p.startsWith('/api/') || !c.res.ok) return
+    c.res.headers.set('Cache-Control', p.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache')
     // serveStatic says Vary when it sends a compressed copy; a cache must know when it did not, too.
-    if (COMPRESSIBLE.test(file)) c.header('Vary', 'Accept-Encoding')
-  }
-  app.use('*', serveStatic({ root, precompressed: true, onFound: cacheHeaders }))
-  const index = serveStatic({ root, path: 'index.html', precompressed: true, onFound: cacheHeaders })
+    if (
+      /^(text\/|application\/(javascript|json|manifest\+json)|image\/svg)/.test(c.res.headers.get('content-type') ?? '')
+    )
+      if (!/accept-encoding/i.test(c.res.headers.get('vary') ?? '')) c.res.headers.append('Vary', 'Accept-Encoding')
+  })
+  app.use('*', serveStatic({ root, precompressed: true }))
+  const index = serveStatic({ root, path: 'index.html', precompressed: true })
   app.get('*', async (c, next) => {
-    if (c.req.path === '/api' || c.req.path.startsWith('/api/')) return c.notFound()
+    // A missing asset is a 404, not the app's page cached for a year under its name.
+    if (c.req.path === '/api' || c.req.path.startsWith('/api/') || c.req.path.startsWith('/assets/'))
+      return c.notFound()
     return (await index(c, next)) ?? c.notFound()
   })
 }
