@@ -86,9 +86,6 @@ function walletCardsQuery(db: Tx) {
 }
 export type WalletCardRow = Awaited<ReturnType<ReturnType<typeof walletCardsQuery>['executeTakeFirstOrThrow']>>
 
-export const walletCards = (db: Tx, customerId: string) =>
-  walletCardsQuery(db).where('c.customer_id', '=', customerId).orderBy('c.created_at', 'asc').execute()
-
 export const walletCard = (db: Tx, customerId: string, cardId: string) =>
   walletCardsQuery(db).where('c.customer_id', '=', customerId).where('c.id', '=', cardId).executeTakeFirst()
 

@@ -2,7 +2,7 @@ import type { JoinRequest, JoinResponse, WalletCard } from '../../contract/card.
 import type { MerchantPublic } from '../../contract/merchant.js'
 import { writeTx, type Db } from '../../db/connection.js'
 import { insertConsentEvent } from '../../db/queries/account.js'
-import { cardOfCustomerAtMerchant, insertCard, walletCard } from '../../db/queries/cards.js'
+import { cardOfCustomerAtMerchant, insertCard } from '../../db/queries/cards.js'
 import { currentProgram, merchantBySlug, signupLinkByCode } from '../../db/queries/merchants.js'
 import { customerById, insertCustomer } from '../../db/queries/people.js'
 import { welcomeClaims } from '../../domain/bonuses.js'
@@ -14,7 +14,7 @@ import { touchCard } from '../program/card-summary.js'
 import type { Deps } from '../common/deps.js'
 import { onJoined } from '../program/bonuses.js'
 import { assertPlausibleBirthday } from '../program/birthday.js'
-import { toMerchantPublic, toWalletCard } from '../common/dto.js'
+import { toMerchantPublic } from '../common/dto.js'
 
 export async function merchantPublic(deps: Deps, slug: string): Promise<MerchantPublic> {
   const m = await merchantBySlug(deps.db, slug)
