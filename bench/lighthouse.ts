@@ -49,6 +49,18 @@ async function runOnce(port: number, url: string, cookie?: string): Promise<LcpR
   }
 }
 
+/** Lighthouse sometimes loses a trace on a busy machine (NO_NAVSTART, NO_FCP): it says to run again. */
+async function runTried(port: number, url: string, cookie?: string): Promise<LcpRun> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runOnce(port, url, cookie)
+    } catch (e) {
+      if (attempt >= 3) throw e
+      console.warn(`  ${url}: ${(e as Error).message.split('\n')[0]}; trying again`)
+    }
+  }
+}
+
 function median(route: string, runs: LcpRun[]): LcpResult {
   const mid = [...runs].sort((a, b) => a.lcpMs - b.lcpMs)[Math.floor(runs.length / 2)]!
   return { route, ...mid, performance: medianOf(runs.map((r) => r.performance)), runs }
@@ -78,8 +90,8 @@ export async function benchLighthouse(
     const routeRuns = new Map<string, LcpRun[]>(targets.map((t) => [t.route, []]))
     // Rounds alternate the bare page and the routes, so a slow minute of this machine hits both.
     for (let i = 0; i < runs; i++) {
-      baselineRuns.push(await runOnce(chrome.port, `http://127.0.0.1:${barePort}/`))
-      for (const t of targets) routeRuns.get(t.route)!.push(await runOnce(chrome.port, t.url, t.cookie))
+      baselineRuns.push(await runTried(chrome.port, `http://127.0.0.1:${barePort}/`))
+      for (const t of targets) routeRuns.get(t.route)!.push(await runTried(chrome.port, t.url, t.cookie))
     }
     return {
       baseline: median('bare', baselineRuns),
