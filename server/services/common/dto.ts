@@ -31,4 +31,3 @@ export function toLedgerEntry(e: LedgerRow & { reversed_count?: number | string 
     seq: e.seq,
   }
 }
-
