@@ -157,11 +157,12 @@ export default defineConfig({
           // A group takes only what its test matches; shared dependencies keep their own chunks.
           includeDependenciesRecursively: false,
           groups: [
-            // The merchant console (staff + merchant screens) is one lazy chunk, never on the card route.
+            // The merchant console (staff + merchant screens) is one lazy chunk, never on the card route,
+            // nor on the staff login page, which is a first screen of its own (its view is left out).
             {
               name: 'staff',
               priority: 30,
-              test: /[\\/]client[\\/](views[\\/](staff|merchant|business|operator)[\\/]|layouts[\\/](StaffLayout|console-nav)|stores[\\/](merchant|till-location)|api[\\/](console|insights|reports|platform)|components[\\/](console|insights|till|locations|first-run)[\\/]|composables[\\/](use-qr-camera|use-till-session)|components[\\/]common[\\/](CopyButton|LanguagePicker))/,
+              test: /[\\/]client[\\/](views[\\/](staff[\\/](?!StaffLoginView)|(merchant|business|operator)[\\/])|layouts[\\/](StaffLayout|console-nav)|stores[\\/](merchant|till-location)|api[\\/](console|insights|reports|platform)|components[\\/](console|insights|till|locations|first-run)[\\/]|composables[\\/](use-qr-camera|use-till-session)|components[\\/]common[\\/](CopyButton|LanguagePicker))/,
             },
             // The framework, cached across releases that only touch app code.
             {

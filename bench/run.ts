@@ -10,6 +10,11 @@ import { benchDashboard } from './dashboard.js'
 import { benchEarnHttpPg } from './earn-http-pg.js'
 import { benchPushFanoutPg } from './push-fanout-pg.js'
 import { pgAdminUrl } from './pg.js'
+import { benchCardRead } from './card-read-http.js'
+import { benchRouteJs } from './route-js.js'
+import { benchLighthouse } from './lighthouse.js'
+import { benchServerProcess } from './server-process.js'
+import { benchNightlyJobs, type NightlyScale } from './nightly-jobs.js'
 
 interface Result {
   name: string
@@ -108,6 +113,123 @@ if (runs('dashboard')) {
   })
   console.log(
     `  dashboard ${d.dashboardMs.toFixed(0)} ms warm, ${d.coldMs.toFixed(0)} ms first read in a new process, segment page ${d.segmentPageMs.toFixed(0)} ms; baseline ${d.baselineMs.toFixed(0)} ms; ratio ${results.at(-1)!.ratio} (target <= 1000 ms and <= 3); summaries built in ${d.buildSeconds.toFixed(1)} s`,
+  )
+}
+
+if (runs('card-read-http')) {
+  const seconds = Number(process.env.BENCH_SECONDS ?? 3)
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 6)
+  console.log(`card-read-http: ${rounds} alternating rounds of ${seconds}s, 32 connections, beside a bare Hono route…`)
+  const r = await benchCardRead(seconds, rounds)
+  for (const [i, x] of r.rounds.entries())
+    console.log(
+      `  round ${i + 1}: card ${x.real} req/s (p99 ${x.realP99} ms), bare ${x.baseline} req/s (p99 ${x.baselineP99} ms)`,
+    )
+  results.push({
+    name: 'card-read-http',
+    value: round(r.real.rps, 0),
+    unit: 'req/s',
+    baseline: round(r.baseline.rps, 0),
+    ratio: round(r.ratio),
+    note: `GET /api/me/cards/{id} with the member's cookie (${r.bodyBytes} bytes of JSON) beside a bare Hono route answering the same body, 32 connections, medians of ${rounds} alternating ${seconds}s rounds; p50 ${r.real.p50} ms, p99 ${r.real.p99} ms (bare p50 ${r.baseline.p50}, p99 ${r.baseline.p99}); non-2xx ${r.real.non2xx}; /api/health with the member's cookie ${round(r.health.real.rps, 0)} req/s beside a bare /health ${round(r.health.baseline.rps, 0)} (ratio ${round(r.health.ratio)}); rounds (card/bare) ${r.rounds.map((x) => `${x.real}/${x.baseline}`).join(', ')}`,
+  })
+  console.log(
+    `  card read ${r.real.rps.toFixed(0)} req/s p99 ${r.real.p99} ms, bare ${r.baseline.rps.toFixed(0)} req/s: ratio ${round(r.ratio)} (target >= 0.5, p99 <= 10 ms); health with a session ${round(r.health.ratio)} of bare`,
+  )
+}
+
+if (runs('route-js')) {
+  console.log(
+    'route-js: compressed JS each first screen transfers from the built server (Chromium), against its budget…',
+  )
+  for (const r of await benchRouteJs()) {
+    const kb = r.transferred / 1024
+    results.push({
+      name: `route-js-${r.route}`,
+      value: round(kb, 1),
+      unit: 'kB',
+      baseline: r.budgetKb,
+      ratio: round(kb / r.budgetKb),
+      note: `${r.path}: ${round(kb, 1)} kB of JS on the wire (${round(r.decoded / 1024, 1)} kB decoded) in ${r.files.length} files (${r.files.map((f) => f.replace('/assets/', '')).join(', ')}); baseline: the route's budget (bench/route-js.ts)`,
+    })
+    console.log(
+      `  ${r.route.padEnd(12)} ${kb.toFixed(1)} kB (budget ${r.budgetKb} kB), ${(r.decoded / 1024).toFixed(1)} kB decoded, ${r.files.length} files`,
+    )
+  }
+}
+
+if (runs('lcp')) {
+  const n = Number(process.env.LCP_RUNS ?? 3)
+  console.log(
+    `lcp: Lighthouse 12.2.3, mobile profile, median of ${n} per route, against the built server and a bare page…`,
+  )
+  const l = await benchLighthouse(n)
+  for (const r of l.routes) {
+    results.push({
+      name: r.route,
+      value: round(r.lcpMs, 0),
+      unit: 'ms',
+      baseline: round(l.baseline.lcpMs, 0),
+      ratio: round(r.lcpMs / l.baseline.lcpMs),
+      note: `LCP (median of ${n}; runs ${r.runs.map((x) => Math.round(x.lcpMs)).join('/')} ms), performance ${r.performance}, ${round(r.jsBytes / 1024, 1)} kB of JS transferred; baseline: a bare HTML page from a bare Hono server, LCP ${round(l.baseline.lcpMs, 0)} ms, performance ${l.baseline.performance}`,
+    })
+    console.log(
+      `  ${r.route.padEnd(16)} LCP ${r.lcpMs.toFixed(0)} ms, performance ${r.performance}, JS ${(r.jsBytes / 1024).toFixed(1)} kB (bare page ${l.baseline.lcpMs.toFixed(0)} ms)`,
+    )
+  }
+}
+
+if (runs('server-rss') || runs('server-start')) {
+  const n = Number(process.env.SERVER_RUNS ?? 3)
+  console.log(
+    `server-rss, server-start: npm start's compiled server and the tsx-run server beside a bare Hono process, median of ${n}…`,
+  )
+  const p = await benchServerProcess(n)
+  const c = p.compiled!
+  const x = p.tsx!
+  results.push({
+    name: 'server-rss',
+    value: round(c.rssMb, 0),
+    unit: 'MB',
+    baseline: round(p.baseline.rssMb, 0),
+    ratio: round(c.rssMb / p.baseline.rssMb),
+    note: `resident memory after 5 s idle of node dist-server/index.js (npm start) on a migrated data directory; the same server through tsx (npm start before) ${round(x.rssMb, 0)} MB; baseline: a bare Hono process (bench/bare-hono.mjs); samples compiled ${c.rss.join('/')}, tsx ${x.rss.join('/')}, bare ${p.baseline.rss.join('/')}`,
+  })
+  results.push({
+    name: 'server-start',
+    value: round(c.startMs, 0),
+    unit: 'ms',
+    baseline: round(p.baseline.startMs, 0),
+    ratio: round(c.startMs / p.baseline.startMs),
+    note: `from spawning node dist-server/index.js to its first 200 on /api/health (a restart: migrated data directory); through tsx ${round(x.startMs, 0)} ms; baseline: a bare Hono process; samples compiled ${c.starts.join('/')}, tsx ${x.starts.join('/')}, bare ${p.baseline.starts.join('/')}`,
+  })
+  console.log(
+    `  compiled ${c.rssMb.toFixed(0)} MB, ${c.startMs.toFixed(0)} ms; tsx ${x.rssMb.toFixed(0)} MB, ${x.startMs.toFixed(0)} ms; bare Hono ${p.baseline.rssMb.toFixed(0)} MB, ${p.baseline.startMs.toFixed(0)} ms`,
+  )
+}
+
+if (runs('nightly-jobs')) {
+  const m = Number(process.env.NIGHTLY_MEMBERS ?? 100_000)
+  const e = Number(process.env.NIGHTLY_ENTRIES ?? 2_000_000)
+  const sizes = [{ members: m, entries: e }]
+  if (process.env.NIGHTLY_SECOND !== '0') sizes.push({ members: m * 2, entries: e * 2 })
+  console.log(`nightly-jobs: the hourly program jobs at ${sizes.map((z) => `${z.members} members`).join(' and ')}…`)
+  const n = await benchNightlyJobs(sizes)
+  const [first, second] = n.scales
+  const jobs = (t: NightlyScale['steady']) =>
+    Object.entries(t)
+      .map(([k, v]) => `${k} ${Math.round(v.ms)} ms (${JSON.stringify(v.result)})`)
+      .join(', ')
+  results.push({
+    name: 'nightly-jobs',
+    value: round(first!.steadyMs, 0),
+    unit: 'ms',
+    baseline: round(first!.catchUpMs, 0),
+    ratio: round(first!.steadyMs / first!.catchUpMs, 3),
+    note: `one hourly run (expiry, tiers, birthdays) at ${first!.members} members / ${first!.entries} entries, the steady state (an hour later, across the merchant's midnight): ${jobs(first!.steady)}; baseline: the first catch-up run on the same data: ${jobs(first!.catchUp)}${second ? `; at ${second.members} members / ${second.entries} entries the steady state is ${round(second.steadyMs, 0)} ms (${round(second.steadyMs / first!.steadyMs)} x), catch-up ${round(second.catchUpMs / 1000, 1)} s` : ''}; card read at 32 connections idle p99 ${n.idle.p99} ms (${round(n.idle.rps, 0)} req/s), during the catch-up p99 ${n.duringCatchUp.p99} ms (${round(n.duringCatchUp.rps, 0)} req/s)`,
+  })
+  console.log(
+    `  steady ${first!.steadyMs.toFixed(0)} ms vs catch-up ${first!.catchUpMs.toFixed(0)} ms${second ? `; at ${second.members} members steady ${second.steadyMs.toFixed(0)} ms` : ''}; card read p99 idle ${n.idle.p99} ms, during catch-up ${n.duringCatchUp.p99} ms`,
   )
 }
 

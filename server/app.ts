@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import { randomUUID } from 'node:crypto'
 import { loadSessions } from './middleware/auth.js'
 import type { AppEnv } from './middleware/env.js'
+import { compressJson } from './middleware/compress.js'
 import { errorJson, onError } from './middleware/errors.js'
 import { securityHeaders } from './middleware/headers.js'
 import { checkOrigin, closeAfterTooLarge, limitBody, limitPerMinute } from './middleware/security.js'
@@ -32,6 +33,7 @@ export const MAX_BODY_BYTES = 32 * 1024
 function buildApi(deps: Deps) {
   const { rateLimits: r } = deps.config
   const api = new OpenAPIHono<AppEnv>()
+  api.use('*', compressJson)
   api.use('*', async (c, next) => {
     c.set('deps', deps)
     c.set('requestId', randomUUID())

@@ -54,11 +54,28 @@ export const HistoryQuery = z.object({
   before: z.coerce.number().int().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 })
-/** The card and the first page of its history (`historyNext`: see HistoryPage.nextBefore). */
+/** A stamp card's progress on one member's card. */
+export const StampProgress = z
+  .object({
+    filled: z.number().int(),
+    required: z.number().int(),
+    rewardTitle: z.string(),
+    lastStampAt: z.string().nullable(),
+  })
+  .meta({ id: 'StampProgress' })
+export type StampProgress = z.infer<typeof StampProgress>
+
+/**
+ * The card and the first page of its history (`historyNext`: see HistoryPage.nextBefore), with its
+ * stamps (null: the shop has no stamp card) and how many coupons are ready to use: everything the
+ * card screen shows, in one answer.
+ */
 export const CardDetail = z.object({
   card: WalletCard,
   history: z.array(LedgerEntry),
   historyNext: z.number().int().nullable(),
+  stamps: StampProgress.nullable().optional(),
+  couponsReady: z.number().int().optional(),
 })
 export type CardDetail = z.infer<typeof CardDetail>
 

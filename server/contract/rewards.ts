@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { Text, WholeNumber } from './fields.js'
-import { LedgerEntry } from './card.js'
+import { LedgerEntry, StampProgress } from './card.js'
 
 /** Rewards catalog, coupons and stamp cards (issue 4b). */
 
@@ -94,15 +94,8 @@ export const StampCardSettings = z
 export type StampCardSettings = z.infer<typeof StampCardSettings>
 export const StampCardConfig = z.object({ stampCard: StampCardSettings.nullable() })
 
-export const StampProgress = z
-  .object({
-    filled: z.number().int(),
-    required: z.number().int(),
-    rewardTitle: z.string(),
-    lastStampAt: z.string().nullable(),
-  })
-  .meta({ id: 'StampProgress' })
-export type StampProgress = z.infer<typeof StampProgress>
+// The card read carries it too, so it is declared beside the card (contract/card.ts).
+export { StampProgress }
 
 /** A reward as a member sees it, with whether they can take it now. */
 export const MemberReward = Reward.omit({ active: true, createdAt: true, updatedAt: true })

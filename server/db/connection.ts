@@ -119,7 +119,58 @@ export async function migrate(db: Db, to?: string, set: Record<string, Migration
  * nothing outside the database (build its results inside, send mail and pushes after).
  */
 export function writeTx<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
-  return backendOf(db) === 'postgres' ? pgWriteTx(db, fn) : sqliteWriteTx(db, fn)
+  const job = withCommitHooks(fn)
+  return backendOf(db) === 'postgres' ? pgWriteTx(db, job) : sqliteWriteTx(db, job)
+}
+
+interface TxScope {
+  locals: Map<string, unknown>
+  hooks: Map<string, () => Promise<void>>
+}
+/** The state of the writeTx call running on a tx (one at a time per tx: SQLite runs its jobs in turn). */
+const scopes = new WeakMap<object, TxScope>()
+
+/** fn, then the hooks it registered, all in its transaction; its state is dropped however it ends. */
+function withCommitHooks<T>(fn: (tx: Db) => Promise<T>): (tx: Db) => Promise<T> {
+  return async (tx) => {
+    const scope: TxScope = { locals: new Map(), hooks: new Map() }
+    scopes.set(tx, scope)
+    try {
+      const value = await fn(tx)
+      // A hook may register another (and add to its locals): run until none is left.
+      while (scope.hooks.size > 0) {
+        const hooks = [...scope.hooks.values()]
+        scope.hooks.clear()
+        for (const hook of hooks) await hook()
+      }
+      return value
+    } finally {
+      scopes.delete(tx)
+    }
+  }
+}
+
+function scopeOf(tx: Tx): TxScope {
+  const scope = scopes.get(tx)
+  if (!scope) throw new WriteOutsideTxError('a before-commit step outside writeTx')
+  return scope
+}
+
+/**
+ * Runs `hook` once at the end of the writeTx that `tx` belongs to, after its function and still in
+ * its transaction (a failure rolls everything back). Registering the same key again keeps one run.
+ * For work that must follow every write of a kind but need only be done once per transaction, such
+ * as a card's summary after all the entries and tier moves of one use case.
+ */
+export function beforeCommit(tx: Tx, key: string, hook: () => Promise<void>): void {
+  scopeOf(tx).hooks.set(key, hook)
+}
+
+/** A value that lives as long as the writeTx call `tx` belongs to (made by init on first use). */
+export function txLocal<T>(tx: Tx, key: string, init: () => T): T {
+  const { locals } = scopeOf(tx)
+  if (!locals.has(key)) locals.set(key, init())
+  return locals.get(key) as T
 }
 
 async function pgWriteTx<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {

@@ -1,5 +1,6 @@
 import type { ColumnType, Insertable, Selectable } from 'kysely'
 import type { FeedbackDatabase } from './schema-feedback.js'
+import type { SummaryDatabase } from './schema-summaries.js'
 
 /** Times are UTC ISO-8601 text; points and money are integers. */
 type Iso = string
@@ -659,8 +660,8 @@ export interface LoginThrottleTable {
   blocked_until: Iso | null
 }
 
-/** The feedback tables (0070) are declared in schema-feedback.ts. */
-export interface Database extends FeedbackDatabase {
+/** The feedback tables (0070) are declared in schema-feedback.ts, lots and card summaries (0040) in schema-summaries.ts. */
+export interface Database extends FeedbackDatabase, SummaryDatabase {
   merchants: MerchantTable
   program_versions: ProgramVersionTable
   staff: StaffTable

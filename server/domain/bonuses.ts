@@ -24,6 +24,20 @@ export function birthdayYear(birthday: string, now: Date, tz: string, windowDays
   return null
 }
 
+/**
+ * The birthdays ('MM-DD') that `now` is within `windowDays` of on the local calendar: every day that
+ * birthdayYear can answer for, so a job need read only members born on one of them. 29 February goes
+ * with 28 February (where birthdayYear keeps it in other years).
+ */
+export function birthdayDaysNear(now: Date, tz: string, windowDays: number): string[] {
+  const l = localParts(now, tz)
+  const today = Date.UTC(l.year, l.month - 1, l.day)
+  const days = new Set<string>()
+  for (let d = -windowDays; d <= windowDays; d++) days.add(new Date(today + d * DAY_MS).toISOString().slice(5, 10))
+  if (days.has('02-28')) days.add('02-29')
+  return [...days]
+}
+
 /** A birthday can be set once, and then changed at most once a year. */
 export function birthdayChangeAllowed(
   current: string | null,

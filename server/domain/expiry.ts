@@ -73,7 +73,7 @@ export function replayLots(entries: readonly LotEntry[]): Lot[] {
 
 /** Lots that are due to expire at `now`, with what is left of each (lots left with 0 are skipped). */
 export function dueLots(
-  lots: readonly Lot[],
+  lots: readonly Pick<Lot, 'id' | 'remaining' | 'expiresAt'>[],
   now: Date,
   rule: ExpiryRule,
   lastActivityAt: string | null,
@@ -92,7 +92,7 @@ export function dueLots(
 
 /** The next date some points expire and how many expire then. */
 export function nextExpiry(
-  lots: readonly Lot[],
+  lots: readonly Pick<Lot, 'remaining' | 'expiresAt'>[],
   now: Date,
   rule: ExpiryRule,
   lastActivityAt: string | null,

@@ -90,14 +90,6 @@ function walletCardsQuery(db: Tx) {
 }
 export type WalletCardRow = Awaited<ReturnType<ReturnType<typeof walletCardsQuery>['executeTakeFirstOrThrow']>>
 
-/** The card used last comes first (a card never used since joining counts from its join). */
-export const walletCards = (db: Tx, customerId: string) =>
-  walletCardsQuery(db)
-    .where('c.customer_id', '=', customerId)
-    .orderBy('c.last_used_at', 'desc')
-    .orderBy('c.created_at', 'desc')
-    .execute()
-
 export const walletCard = (db: Tx, customerId: string, cardId: string) =>
   walletCardsQuery(db).where('c.customer_id', '=', customerId).where('c.id', '=', cardId).executeTakeFirst()
 

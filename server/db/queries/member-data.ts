@@ -32,6 +32,9 @@ export const MEMBER_TABLES: readonly MemberTable[] = [
   { table: 'coupons', column: 'card_id', via: 'card', onDelete: 'keep' },
   { table: 'stamps', column: 'card_id', via: 'card', onDelete: 'keep' },
   { table: 'card_tiers', column: 'card_id', via: 'card', onDelete: 'keep' },
+  // What is left of each lot and what the card screen shows (0040): kept from the ledger, like the balance.
+  { table: 'point_lots', column: 'card_id', via: 'card', onDelete: 'keep' },
+  { table: 'card_summaries', column: 'card_id', via: 'card', onDelete: 'keep' },
   { table: 'tier_changes', column: 'card_id', via: 'card', onDelete: 'keep' },
   { table: 'bonus_grants', column: 'card_id', via: 'card', onDelete: 'keep' },
   { table: 'push_subscriptions', column: 'customer_id', via: 'customer', onDelete: 'delete' },

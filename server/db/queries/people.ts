@@ -1,5 +1,6 @@
 import type { Insertable } from 'kysely'
 import type { Tx } from '../connection.js'
+import { first, prepared } from '../prepared.js'
 import type { CustomerTable, SessionTable, StaffTable } from '../schema.js'
 
 export const insertStaff = (db: Tx, row: Insertable<StaffTable>) => db.insertInto('staff').values(row).execute()
@@ -15,8 +16,11 @@ export const customerById = (db: Tx, id: string) =>
 
 export const insertSession = (db: Tx, row: Insertable<SessionTable>) => db.insertInto('sessions').values(row).execute()
 
-/** A live session with its staff member (and merchant) or customer. */
-export const sessionByTokenHash = (db: Tx, tokenHash: string, now: string) =>
+/**
+ * A live session with its staff member (and merchant) or customer: one read by the unique token
+ * hash, on every request that carries a cookie, so it is prepared (building it cost more than running it).
+ */
+const sessionQuery = prepared((db, a: { tokenHash: string; now: string }) =>
   db
     .selectFrom('sessions as s')
     .leftJoin('staff as st', 'st.id', 's.staff_id')
@@ -30,9 +34,11 @@ export const sessionByTokenHash = (db: Tx, tokenHash: string, now: string) =>
       'st.role as staff_role',
       'st.active as staff_active',
     ])
-    .where('s.token_hash', '=', tokenHash)
-    .where('s.expires_at', '>', now)
-    .executeTakeFirst()
+    .where('s.token_hash', '=', a.tokenHash)
+    .where('s.expires_at', '>', a.now),
+)
+export const sessionByTokenHash = (db: Tx, tokenHash: string, now: string) =>
+  first(sessionQuery(db, { tokenHash, now }))
 
 export const touchSession = (db: Tx, id: string, now: string) =>
   db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute()

@@ -1,32 +1,34 @@
 import type { Insertable } from 'kysely'
 import type { Tx } from '../connection.js'
+import { first, prepared } from '../prepared.js'
 import type { BonusGrantTable, TierChangeTable } from '../schema.js'
 
-/** A card's whole ledger, oldest first, with what the lot replay needs. */
+/** A card's whole ledger in posting order, with what the lot replay needs. */
 export const lotLedger = (db: Tx, cardId: string) =>
   db
     .selectFrom('ledger_entries')
     .select(['id', 'kind', 'points', 'created_at', 'lot_expires_at', 'expires_entry_id', 'amount_minor'])
     .where('card_id', '=', cardId)
-    .orderBy('created_at', 'asc')
-    .orderBy('id', 'asc')
+    .orderBy('seq', 'asc')
     .execute()
 
 /** Earn and bonus entries since `since`, and the reversals of such entries (negative), for tier qualification. */
-export const tierEarnings = (db: Tx, cardId: string, since: string) =>
+const tierEarningsQuery = prepared((db, a: { cardId: string; since: string }) =>
   db
     .selectFrom('ledger_entries as e')
     .leftJoin('ledger_entries as o', 'o.id', 'e.reverses_entry_id')
     .select(['e.points', 'e.created_at'])
-    .where('e.card_id', '=', cardId)
-    .where('e.created_at', '>', since)
+    .where('e.card_id', '=', a.cardId)
+    .where('e.created_at', '>', a.since)
     .where((eb) =>
       eb.or([
         eb('e.kind', 'in', ['earn', 'bonus']),
         eb.and([eb('e.kind', '=', 'reversal'), eb('o.kind', 'in', ['earn', 'bonus'])]),
       ]),
-    )
-    .execute()
+    ),
+)
+// Every write to a card reads these two (its summary is recomputed in the same transaction): prepared.
+export const tierEarnings = (db: Tx, cardId: string, since: string) => tierEarningsQuery(db, { cardId, since })
 
 /** Points of 'earn' entries since `since` (the start of the merchant's local day), for the daily cap. */
 export async function earnedSince(db: Tx, cardId: string, since: string): Promise<number> {
@@ -53,8 +55,10 @@ export async function hasPurchase(db: Tx, cardId: string): Promise<boolean> {
   return r !== undefined
 }
 
-export const cardTier = (db: Tx, cardId: string) =>
-  db.selectFrom('card_tiers').selectAll().where('card_id', '=', cardId).executeTakeFirst()
+const cardTierQuery = prepared((db, a: { cardId: string }) =>
+  db.selectFrom('card_tiers').selectAll().where('card_id', '=', a.cardId),
+)
+export const cardTier = (db: Tx, cardId: string) => first(cardTierQuery(db, { cardId }))
 
 export async function setCardTier(
   db: Tx,

@@ -1,7 +1,5 @@
-import type { LedgerEntry, WalletCard } from '../../contract/card.js'
+import type { LedgerEntry } from '../../contract/card.js'
 import type { MerchantPublic } from '../../contract/merchant.js'
-import { TOTP_PERIOD_SECONDS } from '../../contract/card-code.js'
-import type { WalletCardRow } from '../../db/queries/cards.js'
 import type { LedgerRow, Merchant, ProgramVersion } from '../../db/schema.js'
 import { businessStatus } from '../../domain/business-status.js'
 
@@ -33,31 +31,5 @@ export function toLedgerEntry(e: LedgerRow & { reversed_count?: number | string 
     reversed: Number(e.reversed_count ?? 0) > 0,
     createdAt: e.created_at,
     seq: e.seq,
-  }
-}
-
-export function toWalletCard(row: WalletCardRow, program: ProgramVersion | undefined): WalletCard {
-  return {
-    id: row.id,
-    cardNumber: row.card_number,
-    balance: row.balance,
-    totpSecret: row.totp_secret,
-    totpPeriod: TOTP_PERIOD_SECONDS,
-    memberName: row.member_name,
-    joinedAt: row.created_at,
-    updatedAt: row.updated_at,
-    lastUsedAt: row.last_used_at ?? row.created_at,
-    merchant: {
-      slug: row.slug,
-      name: row.merchant_name,
-      brandColor: row.brand_color,
-      accentColor: row.accent_color,
-      logoUrl: row.logo_url,
-      currency: row.currency,
-      timezone: row.timezone,
-      pointsPerUnit: program?.points_per_unit ?? 1,
-      unitMinor: program?.unit_minor ?? 100,
-      status: businessStatus(row),
-    },
   }
 }

@@ -2,7 +2,7 @@ import type { JoinRequest, JoinResponse, WalletCard } from '../../contract/card.
 import type { MerchantPublic } from '../../contract/merchant.js'
 import { writeTx, type Db } from '../../db/connection.js'
 import { insertConsentEvent } from '../../db/queries/account.js'
-import { cardOfCustomerAtMerchant, insertCard, walletCard } from '../../db/queries/cards.js'
+import { cardOfCustomerAtMerchant, insertCard } from '../../db/queries/cards.js'
 import { currentProgram, merchantBySlug, signupLinkByCode } from '../../db/queries/merchants.js'
 import { customerById, insertCustomer } from '../../db/queries/people.js'
 import { welcomeClaims } from '../../domain/bonuses.js'
@@ -10,11 +10,12 @@ import { businessStatus } from '../../domain/business-status.js'
 import { DomainError } from '../../domain/errors.js'
 import { newCardNumber, newId } from '../../domain/ids.js'
 import { newTotpSecret } from '../../domain/rotating-code.js'
-import { cardStatus } from '../program/card-status.js'
+import { memberWalletCard } from './card-read.js'
+import { touchCard } from '../program/card-summary.js'
 import type { Deps } from '../common/deps.js'
 import { onJoined } from '../program/bonuses.js'
 import { assertPlausibleBirthday } from '../program/birthday.js'
-import { toMerchantPublic, toWalletCard } from '../common/dto.js'
+import { toMerchantPublic } from '../common/dto.js'
 
 export async function merchantPublic(deps: Deps, slug: string): Promise<MerchantPublic> {
   const m = await merchantBySlug(deps.db, slug)
@@ -22,14 +23,8 @@ export async function merchantPublic(deps: Deps, slug: string): Promise<Merchant
   return toMerchantPublic(m, await currentProgram(deps.db, m.id, deps.clock.now().toISOString()))
 }
 
-export async function loadWalletCard(db: Db, customerId: string, cardId: string, now: Date): Promise<WalletCard> {
-  const row = await walletCard(db, customerId, cardId)
-  if (!row) throw new DomainError('card_not_found', 'This card is not in your wallet.')
-  return {
-    ...toWalletCard(row, await currentProgram(db, row.merchant_id, now.toISOString())),
-    status: await cardStatus(db, row.id, now),
-  }
-}
+export const loadWalletCard = (db: Db, customerId: string, cardId: string, now: Date): Promise<WalletCard> =>
+  memberWalletCard(db, customerId, cardId, now)
 
 /**
  * Joins a merchant's program. With no wallet yet, the customer is created (the caller opens a
@@ -90,6 +85,8 @@ export async function joinProgram(
       updated_at: at,
       last_used_at: at,
     })
+    // Every card has a summary from its first day: the tier job finds the ones due by it.
+    touchCard(tx, cardId, merchant.id, now)
     // The wallet's own email when it has one: a second join can't claim the bonus by typing another.
     const claims = welcomeClaims(known ? known.email : req.email, req.deviceId)
     await onJoined(tx, cardId, merchant.id, customerId, req.ref, now, claims)

@@ -8,6 +8,7 @@ import { balanceAfter } from '../../domain/ledger.js'
 import type { Actor } from '../common/deps.js'
 import { toLedgerEntry } from '../common/dto.js'
 import type { Outcome } from '../common/idempotency.js'
+import { applyToLots, touchCard } from './card-summary.js'
 
 export interface Posting {
   kind: LedgerKind
@@ -30,6 +31,7 @@ export interface Posting {
  * The balance moves first (`balance = balance + points`, which on PostgreSQL holds the card's row
  * until the commit), so balance_after is computed from the balance as it really is, even when
  * another process posted to the card after `card` was read; an overdraft is refused on that balance.
+ * The card's lots move with the entry, and its summary is recomputed before the commit.
  */
 export async function postEntry(
   tx: Db,
@@ -63,5 +65,14 @@ export async function postEntry(
     location_id: p.locationId ?? null,
   }
   const seq = await insertLedgerEntry(tx, row)
+  // What is left of each lot, and (once, before the commit) the card's summary.
+  await applyToLots(tx, card, {
+    id: row.id,
+    seq,
+    points: p.points,
+    lotExpiresAt: row.lot_expires_at,
+    expiresEntryId: row.expires_entry_id,
+  })
+  touchCard(tx, card.id, card.merchant_id, now, p.kind === 'expire' ? undefined : at)
   return { status: 201, body: { entry: toLedgerEntry({ ...row, seq }), balance: row.balance_after }, cardId: card.id }
 }

@@ -2,6 +2,7 @@ import type { Db } from '../../db/connection.js'
 import { cardTier, insertTierChange, setCardTier, tierEarnings } from '../../db/queries/program.js'
 import { newId } from '../../domain/ids.js'
 import { earnedInWindow, onEarnDecision, qualifyingTier, tierIndex, windowStart } from '../../domain/tiers.js'
+import { touchCard } from './card-summary.js'
 import type { ProgramContext } from './engine.js'
 
 /** Points counting towards tiers within the window at `now`. */
@@ -45,6 +46,7 @@ export async function moveTier(
 ): Promise<void> {
   const at = now.toISOString()
   await setCardTier(tx, cardId, ctx.merchant.id, to, at)
+  touchCard(tx, cardId, ctx.merchant.id, now)
   await insertTierChange(tx, {
     id: newId(),
     card_id: cardId,
