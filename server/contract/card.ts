@@ -12,7 +12,11 @@ export const LedgerEntry = z
     kind: LedgerKind,
     points: z.number().int(),
     balanceAfter: z.number().int(),
+    /** The reason in English, as written at the time. */
     reason: z.string(),
+    /** The same reason as a code and parameters (null on older entries): clients render it in their language. */
+    reasonCode: z.string().nullable(),
+    reasonParams: z.record(z.string(), z.unknown()).nullable(),
     amountMinor: z.number().int().nullable(),
     currency: z.string().nullable(),
     reversesEntryId: z.string().nullable(),

@@ -14,6 +14,7 @@ import * as m0020 from './0020-businesses.js'
 import * as m0021 from './0021-locations.js'
 import * as m0022 from './0022-staff-accounts.js'
 import * as m0030 from './0030-till-ready.js'
+import * as m0060 from './0060-languages.js'
 import * as m0070 from './0070-feedback.js'
 import * as m0071 from './0071-offline-scan-locations.js'
 
@@ -34,6 +35,7 @@ export const migrations: Record<string, Migration> = {
   '0021-locations': m0021,
   '0022-staff-accounts': m0022,
   '0030-till-ready': m0030,
+  '0060-languages': m0060,
   '0070-feedback': m0070,
   '0071-offline-scan-locations': m0071,
 }

@@ -46,6 +46,10 @@ export async function expirePoints(deps: Deps): Promise<number> {
               kind: 'expire',
               points: -Math.min(lot.points, card.balance),
               reason: `${lot.points} points earned on ${localDate(new Date(earned.created_at), m.timezone)} expired`,
+              why: {
+                code: 'expire',
+                params: { points: lot.points, earnedOn: localDate(new Date(earned.created_at), m.timezone) },
+              },
               programVersion: ctx.version,
               expiresEntryId: lot.lotId,
             },
@@ -114,7 +118,13 @@ export async function grantBirthdayBonuses(deps: Deps): Promise<number> {
           tx,
           c.id,
           ctx,
-          { kind: 'birthday', period: String(year), points: ctx.rules.birthdayBonus, reason: 'Happy birthday!' },
+          {
+            kind: 'birthday',
+            period: String(year),
+            points: ctx.rules.birthdayBonus,
+            reason: 'Happy birthday!',
+            why: { code: 'birthday' },
+          },
           now,
         )
         return ok ? 1 : 0

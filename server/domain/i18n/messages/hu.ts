@@ -1,0 +1,98 @@
+import type { ServerMessages } from './en.js'
+
+/** Hungarian takes the singular after a number (5 pont), so its plurals have one form. */
+export const hu: ServerMessages = {
+  reasons: {
+    purchase: 'Vásárlás: {amount}',
+    paidWithReward: 'ebből {amount} jutalommal fizetve',
+    belowMinimum: 'a minimum ({amount}) alatt',
+    perVisit: '+{n} a látogatásért',
+    promotion: 'x{m} {name}',
+    promotionBonus: '+{n} {name}',
+    tier: '{name} x{m}',
+    dailyCap: 'napi limit ({n}) elérve',
+    separator: ', ',
+    welcome: 'Üdvözlő bónusz',
+    birthday: 'Boldog születésnapot!',
+    referral_inviter: 'Ajánlási bónusz: egy meghívott ismerősöd először vásárolt',
+    referral_invited: 'Ajánlási bónusz: üdvözlet az ismerősödtől, aki meghívott',
+    reward: 'Jutalom: {reward}',
+    expire: '{n} pont lejárt (gyűjtve: {date})',
+    undo: 'Visszavonva: {of}',
+    moved_to: 'Áthelyezve erre a kártyára: {card}',
+    moved_from: 'Áthelyezve erről a kártyáról: {card}',
+    survey: 'Köszönjük, hogy kitöltötted: „{title}”',
+  },
+  push: {
+    earned: '{n} pontot kaptál. Egyenleg: {balance}.',
+  },
+  automations: {
+    welcome: {
+      title: 'Üdvözöl a(z) {merchant}',
+      body: 'Szia, {name}! Kész a kártyád: mutasd fel a kasszánál, és gyűjtsd a pontokat.',
+    },
+    birthday: { title: 'Boldog születésnapot, {name}!', body: 'A(z) {merchant} ma meglepetéssel vár.' },
+    expiring: {
+      title: 'Hamarosan lejárnak a pontjaid',
+      body: 'A(z) {merchant} pontjaidból {points} hamarosan lejár. Használd fel őket, mielőtt elvesznek.',
+    },
+    tier_up: {
+      title: 'Elérted a(z) {tier} szintet!',
+      body: 'Köszönjük, hogy a(z) {merchant} vendége vagy, {name}. Élvezd a(z) {tier} szint előnyeit.',
+    },
+    tier_at_risk: {
+      title: 'Tartsd meg a(z) {tier} szintet',
+      body: 'Nézz be hamarosan a(z) {merchant} üzletbe, és megmarad a(z) {tier} szinted.',
+    },
+    winback: {
+      title: 'Hiányzol, {name}',
+      body: 'Rég jártál nálunk. Gyere vissza a(z) {merchant} üzletbe: {points} pontod vár rád.',
+    },
+  },
+  signInEmail: {
+    subject: 'Bejelentkezési linked a Loyalty Wallethez',
+    text: 'Nyisd meg ezt a linket, hogy ezen az eszközön bejelentkezz a hűségkártyáidhoz:\n\n{url}\n\nA link egyszer használható, 15 percig érvényes. Ha nem te kérted, nyugodtan hagyd figyelmen kívül ezt az üzenetet.',
+    button: 'Belépés a kártyáimhoz',
+  },
+  csv: {
+    ledger: {
+      date_local: 'Dátum (helyi idő)',
+      date_utc: 'Dátum (UTC)',
+      card_number: 'Kártyaszám',
+      member: 'Tag',
+      kind: 'Típus',
+      points: 'Pont',
+      balance_after: 'Egyenleg utána',
+      reason: 'Indok',
+      amount: 'Összeg',
+      currency: 'Pénznem',
+      staff: 'Munkatárs',
+      location: 'Üzlet',
+    },
+    members: {
+      card_number: 'Kártyaszám',
+      name: 'Név',
+      email: 'E-mail',
+      joined: 'Csatlakozás',
+      tier: 'Szint',
+      balance: 'Egyenleg',
+      visits: 'Látogatások',
+      spend: 'Költés',
+      currency: 'Pénznem',
+      last_visit: 'Utolsó látogatás',
+      marketing_consent: 'Marketinghozzájárulás',
+      joined_at_location: 'Csatlakozás helye',
+    },
+    kinds: {
+      earn: 'Gyűjtés',
+      redeem: 'Beváltás',
+      expire: 'Lejárat',
+      adjust: 'Korrekció',
+      reversal: 'Visszavonás',
+      bonus: 'Bónusz',
+      transfer: 'Átvezetés',
+    },
+    yes: 'igen',
+    no: 'nem',
+  },
+}
