@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Email, IsoDate, Slug } from './common.js'
+import { Email, IsoDate, LocaleCode, Slug } from './common.js'
 import { MerchantPublic } from './merchant.js'
 import { CardStatus } from './program.js'
 
@@ -76,6 +76,8 @@ export const JoinRequest = z.object({
   consentWording: z.string().trim().max(600).optional(),
   /** The signup link code (from ?via=) the member came through. */
   via: z.string().max(40).optional(),
+  /** The member's language, from the browser (remembered for pushes and emails; changed in Settings). */
+  locale: LocaleCode.optional(),
   /** The referral code (from ?ref=) of the member who invited this one. */
   ref: z.string().max(40).optional(),
   /** A random id this browser keeps: one welcome bonus per device and merchant (stored only hashed). */

@@ -28,6 +28,9 @@ export const en = {
     survey: 'Thank you for answering “{title}”',
   } satisfies ReasonMessages,
   push: {
+    surveyWithThanks: 'A short survey: {n} point to thank you. | A short survey: {n} points to thank you.',
+    survey: 'A short survey.',
+    visitQuestion: 'How was your visit to {merchant}? Tap to rate it.',
     earned: 'You earned {n} point. Balance: {balance}. | You earned {n} points. Balance: {balance}.',
   },
   /** The automations' texts until a merchant writes their own. */

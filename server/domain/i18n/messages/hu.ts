@@ -24,6 +24,9 @@ export const hu: ServerMessages = {
     survey: 'Köszönjük, hogy kitöltötted: „{title}”',
   },
   push: {
+    surveyWithThanks: 'Egy rövid kérdőív: köszönetként {n} pontot kapsz.',
+    survey: 'Egy rövid kérdőív.',
+    visitQuestion: 'Milyen volt a(z) {merchant} üzletben? Koppints, és értékeld a látogatást.',
     earned: '{n} pontot kaptál. Egyenleg: {balance}.',
   },
   automations: {

@@ -24,6 +24,10 @@ export const pl: ServerMessages = {
     survey: 'Dziękujemy za udział w ankiecie „{title}”',
   },
   push: {
+    surveyWithThanks:
+      'Krótka ankieta: {n} punkt w podziękowaniu. | Krótka ankieta: {n} punkty w podziękowaniu. | Krótka ankieta: {n} punktów w podziękowaniu.',
+    survey: 'Krótka ankieta.',
+    visitQuestion: 'Jak było w {merchant}? Dotknij, aby ocenić wizytę.',
     earned:
       'Zdobywasz {n} punkt. Saldo: {balance}. | Zdobywasz {n} punkty. Saldo: {balance}. | Zdobywasz {n} punktów. Saldo: {balance}.',
   },

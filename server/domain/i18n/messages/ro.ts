@@ -24,6 +24,10 @@ export const ro: ServerMessages = {
     survey: 'Mulțumim că ai răspuns la „{title}”',
   },
   push: {
+    surveyWithThanks:
+      'Un sondaj scurt: {n} punct drept mulțumire. | Un sondaj scurt: {n} puncte drept mulțumire. | Un sondaj scurt: {n} de puncte drept mulțumire.',
+    survey: 'Un sondaj scurt.',
+    visitQuestion: 'Cum a fost vizita la {merchant}? Atinge ca s-o evaluezi.',
     earned:
       'Ai primit {n} punct. Sold: {balance}. | Ai primit {n} puncte. Sold: {balance}. | Ai primit {n} de puncte. Sold: {balance}.',
   },

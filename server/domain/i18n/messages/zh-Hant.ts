@@ -24,6 +24,9 @@ export const zhHant: ServerMessages = {
     survey: '感謝你填寫「{title}」',
   },
   push: {
+    surveyWithThanks: '簡短問卷：填寫即贈 {n} 點作為感謝。',
+    survey: '簡短問卷。',
+    visitQuestion: '在 {merchant} 的體驗如何？點一下來評分。',
     earned: '你獲得了 {n} 點，目前累積 {balance} 點。',
   },
   automations: {
