@@ -1,6 +1,9 @@
 import type { ServerMessages } from './en.js'
 
-/** Hungarian takes the singular after a number (5 pont), so its plurals have one form. */
+/**
+ * Hungarian takes the singular after a number (5 pont), so its plurals have one form. Formal (Ön),
+ * as the app's Hungarian screens are.
+ */
 export const hu: ServerMessages = {
   reasons: {
     purchase: 'Vásárlás: {amount}',
@@ -14,47 +17,47 @@ export const hu: ServerMessages = {
     separator: ', ',
     welcome: 'Üdvözlő bónusz',
     birthday: 'Boldog születésnapot!',
-    referral_inviter: 'Ajánlási bónusz: egy meghívott ismerősöd először vásárolt',
-    referral_invited: 'Ajánlási bónusz: üdvözlet az ismerősödtől, aki meghívott',
+    referral_inviter: 'Ajánlási bónusz: egy Ön által meghívott ismerőse először vásárolt',
+    referral_invited: 'Ajánlási bónusz: üdvözlet az ismerősétől, aki meghívta',
     reward: 'Jutalom: {reward}',
     expire: '{n} pont lejárt (gyűjtve: {date})',
     undo: 'Visszavonva: {of}',
     moved_to: 'Áthelyezve erre a kártyára: {card}',
     moved_from: 'Áthelyezve erről a kártyáról: {card}',
-    survey: 'Köszönjük, hogy kitöltötted: „{title}”',
+    survey: 'Köszönjük, hogy kitöltötte: „{title}”',
   },
   push: {
-    surveyWithThanks: 'Egy rövid kérdőív: köszönetként {n} pontot kapsz.',
+    surveyWithThanks: 'Egy rövid kérdőív: köszönetként {n} pontot kap.',
     survey: 'Egy rövid kérdőív.',
-    visitQuestion: 'Milyen volt a(z) {merchant} üzletben? Koppints, és értékeld a látogatást.',
-    earned: '{n} pontot kaptál. Egyenleg: {balance}.',
+    visitQuestion: 'Milyen volt a(z) {merchant} üzletben? Koppintson, és értékelje a látogatását.',
+    earned: '{n} pontot kapott. Egyenleg: {balance}.',
   },
   automations: {
     welcome: {
-      title: 'Üdvözöl a(z) {merchant}',
-      body: 'Szia, {name}! Kész a kártyád: mutasd fel a kasszánál, és gyűjtsd a pontokat.',
+      title: 'Üdvözli a(z) {merchant}',
+      body: 'Kedves {name}! Elkészült a kártyája: mutassa fel a kasszánál, és gyűjtse a pontokat.',
     },
-    birthday: { title: 'Boldog születésnapot, {name}!', body: 'A(z) {merchant} ma meglepetéssel vár.' },
+    birthday: { title: 'Boldog születésnapot, {name}!', body: 'A(z) {merchant} ma meglepetéssel várja.' },
     expiring: {
-      title: 'Hamarosan lejárnak a pontjaid',
-      body: 'A(z) {merchant} pontjaidból {points} hamarosan lejár. Használd fel őket, mielőtt elvesznek.',
+      title: 'Hamarosan lejárnak a pontjai',
+      body: 'A(z) {merchant} pontjaiból {points} hamarosan lejár. Használja fel őket, mielőtt elvesznek.',
     },
     tier_up: {
-      title: 'Elérted a(z) {tier} szintet!',
-      body: 'Köszönjük, hogy a(z) {merchant} vendége vagy, {name}. Élvezd a(z) {tier} szint előnyeit.',
+      title: 'Elérte a(z) {tier} szintet!',
+      body: 'Köszönjük, hogy a(z) {merchant} vendége, {name}. Élvezze a(z) {tier} szint előnyeit.',
     },
     tier_at_risk: {
-      title: 'Tartsd meg a(z) {tier} szintet',
-      body: 'Nézz be hamarosan a(z) {merchant} üzletbe, és megmarad a(z) {tier} szinted.',
+      title: 'Tartsa meg a(z) {tier} szintet',
+      body: 'Látogasson el hamarosan a(z) {merchant} üzletbe, és megmarad a(z) {tier} szintje.',
     },
     winback: {
-      title: 'Hiányzol, {name}',
-      body: 'Rég jártál nálunk. Gyere vissza a(z) {merchant} üzletbe: {points} pontod vár rád.',
+      title: 'Hiányzik nekünk, {name}',
+      body: 'Rég járt nálunk. Jöjjön vissza a(z) {merchant} üzletbe: {points} pontja várja.',
     },
   },
   signInEmail: {
-    subject: 'Bejelentkezési linked a Loyalty Wallethez',
-    text: 'Nyisd meg ezt a linket, hogy ezen az eszközön bejelentkezz a hűségkártyáidhoz:\n\n{url}\n\nA link egyszer használható, 15 percig érvényes. Ha nem te kérted, nyugodtan hagyd figyelmen kívül ezt az üzenetet.',
+    subject: 'Bejelentkezési link a Loyalty Wallethez',
+    text: 'Nyissa meg ezt a linket, hogy ezen az eszközön bejelentkezzen a hűségkártyáihoz:\n\n{url}\n\nA link egyszer használható, 15 percig érvényes. Ha nem Ön kérte, nyugodtan hagyja figyelmen kívül ezt az üzenetet.',
     button: 'Belépés a kártyáimhoz',
   },
   csv: {

@@ -17,7 +17,7 @@ export const zhHant: ServerMessages = {
     referral_inviter: '推薦獎勵：你邀請的朋友完成了第一筆消費',
     referral_invited: '推薦獎勵：邀請你的朋友送上的見面禮',
     reward: '兌換獎勵：{reward}',
-    expire: '{date} 獲得的 {n} 點已過期',
+    expire: '{date} 獲得的 {n} 點已到期',
     undo: '已撤銷：{of}',
     moved_to: '已轉移至卡片 {card}',
     moved_from: '由卡片 {card} 轉入',
