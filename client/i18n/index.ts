@@ -29,7 +29,7 @@ export const PLURAL_CATEGORIES: Record<AppLocale, readonly Intl.LDMLPluralRule[]
     const used = new Intl.PluralRules(l).resolvedOptions().pluralCategories
     return [l, CLDR_ORDER.filter((c) => used.includes(c))]
   }),
-) as Record<AppLocale, readonly Intl.LDMLPluralRule[]>
+) as unknown as Record<AppLocale, readonly Intl.LDMLPluralRule[]>
 
 export function pluralIndex(locale: AppLocale, choice: number, choicesLength: number): number {
   // A message may stop before the language's last categories (pl one|few|many leaves out 'other',
