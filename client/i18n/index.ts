@@ -1,6 +1,7 @@
 import { createI18n } from 'vue-i18n'
 import { LOCALES, LOCALE_NAMES as NAMES, isLocale, pickLocale, type Locale } from '../../server/contract/locales.js'
 import { readString, writeString } from '../lib/storage.js'
+import { pluralIndex } from './plural.js'
 
 /** The server's list (server/contract/locales.ts) is the one list: UI, messages and members' languages. */
 export const SUPPORTED_LOCALES = LOCALES
@@ -16,28 +17,6 @@ const STORAGE_KEY = 'lw.locale'
  */
 const files = import.meta.glob<{ default: Record<string, unknown> }>('./locales/*.json')
 const loaderOf = (l: AppLocale) => files[`./locales/${l}.json`]
-
-/**
- * Plural forms per language, from Intl.PluralRules: a message lists the language's categories in
- * CLDR order (zero, one, two, few, many, other) that it uses: pl one|few|many (1 punkt, 2 punkty,
- * 5 punktów), ro one|few|other (1 punct, 2 puncte, 20 de puncte), hu one|other, zh-Hant one form.
- * English (a | b) keeps vue-i18n's default.
- */
-const CLDR_ORDER = ['zero', 'one', 'two', 'few', 'many', 'other'] as const
-export const PLURAL_CATEGORIES: Record<AppLocale, readonly Intl.LDMLPluralRule[]> = Object.fromEntries(
-  LOCALES.map((l) => {
-    const used = new Intl.PluralRules(l).resolvedOptions().pluralCategories
-    return [l, CLDR_ORDER.filter((c) => used.includes(c))]
-  }),
-) as unknown as Record<AppLocale, readonly Intl.LDMLPluralRule[]>
-
-export function pluralIndex(locale: AppLocale, choice: number, choicesLength: number): number {
-  // A message may stop before the language's last categories (pl one|few|many leaves out 'other',
-  // which only fractions take): a category past the message's forms takes its last form.
-  const used = PLURAL_CATEGORIES[locale].slice(0, Math.max(1, choicesLength))
-  const i = used.indexOf(new Intl.PluralRules(locale).select(Math.abs(choice)))
-  return i < 0 ? used.length - 1 : i
-}
 
 const pluralRules = Object.fromEntries(
   LOCALES.filter((l) => l !== 'en').map((l) => [l, (c: number, n: number) => pluralIndex(l, c, n)]),

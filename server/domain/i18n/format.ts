@@ -1,4 +1,5 @@
 import type { Locale } from '../../contract/locales.js'
+import { minorDigits } from '../earning.js'
 
 /** Money, numbers and dates through Intl in the reader's language (the server's side; the client has lib/format.ts). */
 const cache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>()
@@ -11,8 +12,18 @@ function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, 
 
 /** 1250 EUR -> "12,50 €" (pl), "€12.50" (en), "12,50 EUR" (ro)... in the currency's own minor digits. */
 export function formatMoney(minor: number, currency: string, locale: Locale): string {
-  const f = cached(`m|${locale}|${currency}`, () => new Intl.NumberFormat(locale, { style: 'currency', currency }))
-  const digits = f.resolvedOptions().maximumFractionDigits ?? 2
+  // The program's minor digits (what amounts are stored in), whatever a locale's habit for the currency.
+  const digits = minorDigits(currency)
+  const f = cached(
+    `m|${locale}|${currency}`,
+    () =>
+      new Intl.NumberFormat(locale, {
+        style: 'currency',
+        currency,
+        minimumFractionDigits: digits,
+        maximumFractionDigits: digits,
+      }),
+  )
   return f.format(minor / 10 ** digits)
 }
 

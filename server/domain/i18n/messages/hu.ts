@@ -1,7 +1,7 @@
 import type { ServerMessages } from './en.js'
 
 /**
- * Hungarian takes the singular after a number (5 pont), so its plurals have one form. Formal (Ön),
+ * Hungarian takes the singular after a number (5 pont): its two plural forms (one | other) read the same. Formal (Ön),
  * as the app's Hungarian screens are.
  */
 export const hu: ServerMessages = {
@@ -20,17 +20,18 @@ export const hu: ServerMessages = {
     referral_inviter: 'Ajánlási bónusz: egy Ön által meghívott ismerőse először vásárolt',
     referral_invited: 'Ajánlási bónusz: üdvözlet az ismerősétől, aki meghívta',
     reward: 'Jutalom: {reward}',
-    expire: '{n} pont lejárt (gyűjtve: {date})',
+    expire: '{n} pont lejárt (gyűjtve: {date}) | {n} pont lejárt (gyűjtve: {date})',
     undo: 'Visszavonva: {of}',
     moved_to: 'Áthelyezve erre a kártyára: {card}',
     moved_from: 'Áthelyezve erről a kártyáról: {card}',
     survey: 'Köszönjük, hogy kitöltötte: „{title}”',
   },
   push: {
-    surveyWithThanks: 'Egy rövid kérdőív: köszönetként {n} pontot kap.',
+    surveyWithThanks:
+      'Egy rövid kérdőív: köszönetként {n} pontot kap. | Egy rövid kérdőív: köszönetként {n} pontot kap.',
     survey: 'Egy rövid kérdőív.',
     visitQuestion: 'Milyen volt a(z) {merchant} üzletben? Koppintson, és értékelje a látogatását.',
-    earned: '{n} pontot kapott. Egyenleg: {balance}.',
+    earned: '{n} pontot kapott. Egyenleg: {balance}. | {n} pontot kapott. Egyenleg: {balance}.',
   },
   automations: {
     welcome: {

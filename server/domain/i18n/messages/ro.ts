@@ -95,7 +95,7 @@ export const ro: ServerMessages = {
       adjust: 'Corecție',
       reversal: 'Anulare',
       bonus: 'Bonus',
-      transfer: 'Transfer',
+      transfer: 'Mutare',
     },
     yes: 'da',
     no: 'nu',
