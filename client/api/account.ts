@@ -1,5 +1,6 @@
 /** The member's account: passkeys, sign-in links, devices, consents, export and deletion. */
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/browser'
+import type { Locale } from '../../server/contract/locales.js'
 import { call, rpc, seg, type JsonOf } from './client.js'
 
 export type { AccountProfile, ConsentDto, DeviceDto, PasskeyDto, SignInResult } from '../../server/contract/account.js'
@@ -23,7 +24,9 @@ export const accountApi = {
   signInOptions: () => call(rpc.auth.passkey.options.$post()),
   passkeySignIn: (response: AuthenticationResponseJSON) =>
     call(rpc.auth.passkey.$post({ json: { response: response as PasskeyAssertion } })),
-  emailLink: (email: string, locale: 'en' | 'pl') => call(rpc.auth['email-link'].$post({ json: { email, locale } })),
+  emailLink: (email: string, locale: Locale) => call(rpc.auth['email-link'].$post({ json: { email, locale } })),
+  /** The language the member's pushes and emails are written in. */
+  setLocale: (locale: Locale) => call(rpc.me.locale.$put({ json: { locale } })),
   confirmEmailLink: (token: string) => call(rpc.auth['email-link'].confirm.$post({ json: { token } })),
 
   devices: () => call(rpc.me.devices.$get()),

@@ -1,5 +1,6 @@
 /** Campaign lift, automation holdouts, staff alerts, opening hours and exports (server/routes/reports.ts; staff chunk). */
 import type { AutomationHoldouts, OpeningHoursDto } from '../../server/contract/reports.js'
+import { currentLocale } from '../i18n/index.js'
 import { call, rpc, seg, type JsonOf } from './client.js'
 
 export type { AutomationHoldouts, CampaignDto, StaffAlertDto } from '../../server/contract/reports.js'
@@ -20,8 +21,10 @@ export const reportsApi = {
   /** Download links (the browser sends the session cookie). Members: every member, or with both dates
    * those who joined between them (shop time, both days included); with a location, who joined there. */
   membersCsvUrl: (from?: string, to?: string, locationId?: string) =>
-    rpc.merchant.exports['members.csv'].$path({ query: { ...(from && to ? { from, to } : {}), locationId } }),
+    rpc.merchant.exports['members.csv'].$path({
+      query: { ...(from && to ? { from, to } : {}), locationId, lang: currentLocale() },
+    }),
   /** With a location: only what happened there. */
   ledgerCsvUrl: (from: string, to: string, locationId?: string) =>
-    rpc.merchant.exports['ledger.csv'].$path({ query: { from, to, locationId } }),
+    rpc.merchant.exports['ledger.csv'].$path({ query: { from, to, locationId, lang: currentLocale() } }),
 }

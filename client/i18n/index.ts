@@ -1,25 +1,26 @@
 import { createI18n } from 'vue-i18n'
+import { LOCALES, LOCALE_NAMES as NAMES, isLocale, pickLocale, type Locale } from '../../server/contract/locales.js'
 import { readString, writeString } from '../lib/storage.js'
+import { pluralIndex } from './plural.js'
 
-export const SUPPORTED_LOCALES = ['en', 'pl'] as const
-export type AppLocale = (typeof SUPPORTED_LOCALES)[number]
-export const LOCALE_NAMES: Record<AppLocale, string> = { en: 'English', pl: 'Polski' }
+/** The server's list (server/contract/locales.ts) is the one list: UI, messages and members' languages. */
+export const SUPPORTED_LOCALES = LOCALES
+export type AppLocale = Locale
+export const LOCALE_NAMES: Record<AppLocale, string> = NAMES
 
 const STORAGE_KEY = 'lw.locale'
 
-/** Messages are precompiled at build time (vite.config.ts) and loaded per locale on demand. */
-const loaders: Record<AppLocale, () => Promise<{ default: Record<string, unknown> }>> = {
-  en: () => import('./locales/en.json'),
-  pl: () => import('./locales/pl.json'),
-}
+/**
+ * Messages are precompiled at build time (vite.config.ts) and loaded per locale on demand. A glob,
+ * so a language whose file is not there yet loads nothing (and falls back to English) instead of
+ * failing the build.
+ */
+const files = import.meta.glob<{ default: Record<string, unknown> }>('./locales/*.json')
+const loaderOf = (l: AppLocale) => files[`./locales/${l}.json`]
 
-/** Polish has three plural forms: 1 punkt, 2-4 punkty, 5+ punktów (and 12-14 punktów, 22 punkty...). */
-const plRules = new Intl.PluralRules('pl')
-function polishPlural(choice: number, choicesLength: number): number {
-  if (choicesLength < 3) return choice === 1 ? 0 : 1
-  const rule = plRules.select(Math.abs(choice))
-  return rule === 'one' ? 0 : rule === 'few' ? 1 : 2
-}
+const pluralRules = Object.fromEntries(
+  LOCALES.filter((l) => l !== 'en').map((l) => [l, (c: number, n: number) => pluralIndex(l, c, n)]),
+)
 
 export const i18n = createI18n({
   legacy: false,
@@ -28,27 +29,21 @@ export const i18n = createI18n({
   messages: {},
   missingWarn: false,
   fallbackWarn: false,
-  pluralRules: { pl: polishPlural },
+  pluralRules,
 })
 
-function isSupported(l: string | null | undefined): l is AppLocale {
-  return !!l && (SUPPORTED_LOCALES as readonly string[]).includes(l)
-}
-
-/** The saved choice, else the first browser language we speak, else English. */
+/** The saved choice, else the first browser language we speak (zh-TW -> zh-Hant, zh-CN -> none), else English. */
 export function preferredLocale(): AppLocale {
   const saved = readString(STORAGE_KEY)
-  if (isSupported(saved)) return saved
-  for (const lang of navigator.languages ?? [navigator.language]) {
-    const base = lang.toLowerCase().split('-')[0]
-    if (isSupported(base)) return base
-  }
-  return 'en'
+  if (isLocale(saved)) return saved
+  return pickLocale(navigator.languages?.length ? navigator.languages : [navigator.language])
 }
 
 export async function loadLocale(locale: AppLocale): Promise<void> {
   if (i18n.global.availableLocales.includes(locale)) return
-  const messages = await loaders[locale]()
+  const load = loaderOf(locale)
+  if (!load) return
+  const messages = await load()
   i18n.global.setLocaleMessage(locale, messages.default as never)
 }
 
@@ -58,6 +53,15 @@ export async function setLocale(locale: AppLocale, persist = false): Promise<voi
   i18n.global.locale.value = locale
   document.documentElement.lang = locale
   if (persist) writeString(STORAGE_KEY, locale)
+  for (const fn of listeners) fn(locale, persist)
+}
+
+type Listener = (locale: AppLocale, explicit: boolean) => void
+const listeners = new Set<Listener>()
+/** Something that follows the language (a signed-in member's remembered language on the server). */
+export function onLocaleChange(fn: Listener): () => void {
+  listeners.add(fn)
+  return () => listeners.delete(fn)
 }
 
 export function currentLocale(): AppLocale {

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Email } from './common.js'
+import { Email, LocaleCode } from './common.js'
 
 /* Passkeys, email sign-in links, devices, consents and privacy: the member's account. */
 
@@ -41,7 +41,8 @@ export const PasskeyDto = z
 export type PasskeyDto = z.infer<typeof PasskeyDto>
 export const PasskeyList = z.object({ passkeys: z.array(PasskeyDto) })
 
-export const EmailLinkRequest = z.object({ email: Email, locale: z.enum(['en', 'pl']).default('en') })
+/** `locale`: the asking screen's language, used when the address is not a member's with a language of their own. */
+export const EmailLinkRequest = z.object({ email: Email, locale: LocaleCode.default('en') })
 export type EmailLinkRequest = z.infer<typeof EmailLinkRequest>
 export const EmailLinkSent = z.object({ sent: z.literal(true) })
 export const EmailLinkConfirm = z.object({
@@ -89,9 +90,16 @@ export const SetConsentRequest = z.object({
 })
 
 export const AccountProfile = z
-  .object({ name: z.string(), email: z.string().nullable(), passkeys: z.number().int() })
+  .object({
+    name: z.string(),
+    email: z.string().nullable(),
+    passkeys: z.number().int(),
+    /** The language pushes and emails to the member are written in (null: not chosen yet, English). */
+    locale: LocaleCode.nullable(),
+  })
   .meta({ id: 'AccountProfile' })
 export type AccountProfile = z.infer<typeof AccountProfile>
 
+export const SetLocaleRequest = z.object({ locale: LocaleCode })
 export const DeleteAccountRequest = z.object({ confirm: z.literal(true) })
 export const MemberExport = z.record(z.string(), z.unknown()).meta({ id: 'MemberExport' })

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Email, IsoDate, Slug } from './common.js'
+import { Email, IsoDate, LocaleCode, Slug } from './common.js'
 import { MerchantPublic } from './merchant.js'
 import { CardStatus } from './program.js'
 
@@ -12,7 +12,11 @@ export const LedgerEntry = z
     kind: LedgerKind,
     points: z.number().int(),
     balanceAfter: z.number().int(),
+    /** The reason in English, as written at the time. */
     reason: z.string(),
+    /** The same reason as a code and parameters (null on older entries): clients render it in their language. */
+    reasonCode: z.string().nullable(),
+    reasonParams: z.record(z.string(), z.unknown()).nullable(),
     amountMinor: z.number().int().nullable(),
     currency: z.string().nullable(),
     reversesEntryId: z.string().nullable(),
@@ -89,6 +93,8 @@ export const JoinRequest = z.object({
   consentWording: z.string().trim().max(600).optional(),
   /** The signup link code (from ?via=) the member came through. */
   via: z.string().max(40).optional(),
+  /** The member's language, from the browser (remembered for pushes and emails; changed in Settings). */
+  locale: LocaleCode.optional(),
   /** The referral code (from ?ref=) of the member who invited this one. */
   ref: z.string().max(40).optional(),
   /** A random id this browser keeps: one welcome bonus per device and merchant (stored only hashed). */

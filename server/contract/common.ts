@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { LOCALES } from './locales.js'
 
 /** Every 4xx/5xx body has this shape; the client maps `code` to a translated message. */
 export const ErrorBody = z
@@ -43,3 +44,6 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 export const TimeZone = z.string().trim().min(1).max(64).refine(isTimeZone, 'a time zone like Europe/Warsaw')
+
+/** One of the languages we speak (contract/locales.ts). */
+export const LocaleCode = z.enum(LOCALES)

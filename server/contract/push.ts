@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { LocaleCode } from './common.js'
 import { Text, WholeNumber } from './fields.js'
 
 export const PushCategory = z.enum(['offers', 'birthday', 'expiring', 'tiers', 'reminders', 'feedback'])
@@ -42,15 +43,21 @@ const HhMm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time like 21:00')
 
 export const AutomationKind = z.enum(['welcome', 'birthday', 'expiring', 'tier_up', 'tier_at_risk', 'winback'])
 export type AutomationKind = z.infer<typeof AutomationKind>
+/** A message in the merchant's other languages (the default language's is the main title and body). */
+export const Written = z.object({ title: Text(80), body: Text(240) })
+export const Translations = z.partialRecord(LocaleCode, Written)
 export const AutomationSetting = z.object({
   enabled: z.boolean(),
   title: Text(80),
   body: Text(240),
+  translations: Translations.optional(),
   days: WholeNumber(1, 365).optional(),
   withCoupon: z.boolean().optional(),
 })
 export const PushSettingsDto = z
   .object({
+    /** The language the merchant writes messages in first; members in another fall back to it. */
+    defaultLocale: LocaleCode,
     quietStart: HhMm,
     quietEnd: HhMm,
     dailyCap: WholeNumber(1, 10),
@@ -83,6 +90,7 @@ export type OfferSegment = z.infer<typeof OfferSegment>
 export const CreateOffer = z.object({
   title: Text(80),
   body: Text(240),
+  translations: Translations.optional(),
   segment: OfferSegment.default('all'),
   /** Omit (or null) to send now. */
   sendAt: z.iso.datetime({ offset: true }).nullable().optional(),
@@ -94,6 +102,7 @@ export const Offer = z
     id: z.string(),
     title: z.string(),
     body: z.string(),
+    translations: Translations,
     segment: OfferSegment,
     state: z.enum(['scheduled', 'sending', 'sent']),
     sendAt: z.string(),

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { WholeNumber } from './fields.js'
-import { IsoDate } from './common.js'
+import { IsoDate, LocaleCode } from './common.js'
 
 /* Campaign lift, staff alerts (with opening hours and the owner's alert devices), and CSV exports. */
 
@@ -124,6 +124,8 @@ export const ExportRange = z.object({
   to: IsoDate,
   /** Only what happened at this location. */
   locationId: z.string().min(1).max(64).optional(),
+  /** Headers, kinds and reasons in this language; without it, the column keys and the stored English reasons. */
+  lang: LocaleCode.optional(),
 })
 /** Members who joined between two local dates (both included); without them, every member. */
 export const MemberExportRange = z
@@ -132,6 +134,8 @@ export const MemberExportRange = z
     to: IsoDate.optional(),
     /** Only members who joined at this location. */
     locationId: z.string().min(1).max(64).optional(),
+    /** Headers and yes/no in this language; without it, the column keys. */
+    lang: LocaleCode.optional(),
   })
   .refine((r) => (r.from === undefined) === (r.to === undefined), {
     message: 'give both from and to, or neither',

@@ -28,6 +28,8 @@ export interface MerchantTable {
   closed_at: ColumnType<Iso | null, Iso | null | undefined, Iso | null>
   /** When an operator last exported the business's data (closing needs one). */
   exported_at: ColumnType<Iso | null, Iso | null | undefined, Iso | null>
+  /** The language its offers and automation messages are written in first (0060); the others fall back to it. */
+  default_locale: ColumnType<string, string | undefined, string>
 }
 
 /** Append-only versions of the program; the newest with effective_from <= now applies. */
@@ -68,6 +70,8 @@ export interface CustomerTable {
   deleted_at: ColumnType<Iso | null, Iso | null | undefined, Iso | null>
   /** When a sign-in link opened from `email` proved the member owns it; null until then. */
   email_verified_at: ColumnType<Iso | null, Iso | null | undefined, Iso | null>
+  /** The member's language (0060): from the browser at join, changed in Settings; pushes and emails use it. */
+  locale: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface CardTable {
@@ -119,6 +123,9 @@ export interface LedgerEntryTable {
   location_id: ColumnType<string | null, string | null | undefined, string | null>
   /** The card's posting order (1, 2, ...), assigned in the write transaction (migration 0030). */
   seq: ColumnType<number, number | undefined, never>
+  /** Why, as a code and parameters (0060, server/domain/i18n/reasons.ts); null on older entries, which have only `reason`. */
+  reason_code: ColumnType<string | null, string | null | undefined, never>
+  reason_params: ColumnType<string | null, string | null | undefined, never>
 }
 
 export interface SessionTable {
@@ -431,6 +438,8 @@ export interface PushOfferTable {
   created_by: string | null
   created_at: Iso
   sent_at: Iso | null
+  /** Title and body in the merchant's other languages, JSON {locale: {title, body}} (0060); null: none. */
+  translations: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface SignInRequestTable {

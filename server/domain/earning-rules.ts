@@ -1,5 +1,6 @@
 import type { ProgramRules, Promotion, Tier } from '../contract/program.js'
 import { minorDigits, pointsForPurchase } from './earning.js'
+import type { PurchaseParams, Reason } from './i18n/reasons.js'
 import { localDate, localParts } from './time.js'
 
 export function formatMoney(amountMinor: number, currency: string): string {
@@ -54,6 +55,8 @@ export interface EarnBreakdown {
 export interface EarnResult {
   points: number
   reason: string
+  /** The same reason as a code and parameters, for each reader's language. */
+  why: Reason
   breakdown: EarnBreakdown
 }
 
@@ -77,17 +80,27 @@ export function earnForPurchase(i: EarnInput): EarnResult {
     cap: null,
   }
   const parts = [`Purchase of ${formatMoney(i.amountMinor, i.currency)}`]
-  if (i.discountMinor > 0)
+  const params: PurchaseParams = { amount: i.amountMinor, currency: i.currency }
+  const why: Reason = { code: 'purchase', params }
+  if (i.discountMinor > 0) {
     parts.push(`${formatMoney(Math.min(i.discountMinor, i.amountMinor), i.currency)} paid with a reward`)
+    params.discount = i.discountMinor
+  }
   if (eligible < r.minSpendMinor || eligible === 0) {
-    if (eligible < r.minSpendMinor) parts.push(`below the ${formatMoney(r.minSpendMinor, i.currency)} minimum`)
+    if (eligible < r.minSpendMinor) {
+      parts.push(`below the ${formatMoney(r.minSpendMinor, i.currency)} minimum`)
+      params.minimum = r.minSpendMinor
+    }
     b.belowMinimum = eligible < r.minSpendMinor
-    return { points: 0, reason: parts.join(', '), breakdown: b }
+    return { points: 0, reason: parts.join(', '), why, breakdown: b }
   }
   b.base = pointsForPurchase(eligible, r)
   b.visit = r.pointsPerVisit
   let points = b.base + b.visit
-  if (r.pointsPerVisit > 0) parts.push(`+${r.pointsPerVisit} per visit`)
+  if (r.pointsPerVisit > 0) {
+    parts.push(`+${r.pointsPerVisit} per visit`)
+    params.visit = r.pointsPerVisit
+  }
 
   const running = r.promotions.filter((p) => promotionActive(p, i.at, i.timezone))
   const best = running.reduce<Promotion | null>((x, p) => (p.multiplier > (x?.multiplier ?? 1) ? p : x), null)
@@ -96,12 +109,14 @@ export function earnForPurchase(i: EarnInput): EarnResult {
     b.promotion = { name: best.name, multiplier: best.multiplier, points: multiplied - points }
     points = multiplied
     parts.push(`${fmtMultiplier(best.multiplier)} ${best.name}`)
+    params.promotion = { name: best.name, multiplier: best.multiplier }
   }
   for (const p of running) {
     if (p.bonusPoints > 0) {
       points += p.bonusPoints
       b.promotionBonuses.push({ name: p.name, points: p.bonusPoints })
       parts.push(`+${p.bonusPoints} ${p.name}`)
+      ;(params.bonuses ??= []).push({ name: p.name, points: p.bonusPoints })
     }
   }
   if (i.tier && i.tier.multiplier !== 1) {
@@ -109,6 +124,7 @@ export function earnForPurchase(i: EarnInput): EarnResult {
     b.tier = { name: i.tier.name, multiplier: i.tier.multiplier, points: multiplied - points }
     points = multiplied
     parts.push(`${i.tier.name} ${fmtMultiplier(i.tier.multiplier)}`)
+    params.tier = { name: i.tier.name, multiplier: i.tier.multiplier }
   }
   if (r.dailyCapPoints !== null) {
     const room = Math.max(0, r.dailyCapPoints - i.earnedToday)
@@ -116,7 +132,8 @@ export function earnForPurchase(i: EarnInput): EarnResult {
       b.cap = { limit: r.dailyCapPoints, points: room - points }
       points = room
       parts.push(`daily cap of ${r.dailyCapPoints} reached`)
+      params.cap = r.dailyCapPoints
     }
   }
-  return { points, reason: parts.join(', '), breakdown: b }
+  return { points, reason: parts.join(', '), why, breakdown: b }
 }

@@ -2,6 +2,8 @@
  * Pure rules for Web Push: the merchant's local time, quiet hours, birthdays, lapses, message
  * templates and payload limits. Every function takes `now`.
  */
+import { isLocale, type Locale } from '../contract/locales.js'
+import { SERVER_MESSAGES } from './i18n/index.js'
 import { localDate, localParts } from './time.js'
 
 export const MAX_PAYLOAD_BYTES = 3000
@@ -20,10 +22,14 @@ export interface AutomationSetting {
   days?: number
   /** birthday, winback: attach a coupon when the coupon service is wired. */
   withCoupon?: boolean
+  /** The text in the merchant's other languages (i18n/templates.ts). */
+  translations?: Partial<Record<string, { title: string; body: string }>>
 }
 export type AutomationSettings = Record<AutomationKind, AutomationSetting>
 
 export interface PushSettings {
+  /** The merchant's default language (merchants.default_locale): its texts are written in it first. */
+  defaultLocale: Locale
   quietStart: string
   quietEnd: string
   /** Marketing pushes per member per (local) day. */
@@ -65,6 +71,7 @@ export const categoryOn = (category: PushCategory, stored: number | undefined) =
   stored === undefined ? category !== 'feedback' : stored === 1
 
 export const DEFAULT_PUSH_SETTINGS: PushSettings = {
+  defaultLocale: 'en',
   quietStart: '21:00',
   quietEnd: '09:00',
   dailyCap: 1,
@@ -107,13 +114,17 @@ export const DEFAULT_PUSH_SETTINGS: PushSettings = {
 }
 
 /** Merges stored settings over the defaults, so a new kind added later has a value. */
-export function withDefaults(stored: Partial<PushSettings> | null): PushSettings {
+export function withDefaults(stored: Partial<PushSettings> | null, defaultLocale: string = 'en'): PushSettings {
+  const locale = isLocale(defaultLocale) ? defaultLocale : 'en'
   const automations = { ...DEFAULT_PUSH_SETTINGS.automations }
   for (const k of AUTOMATION_KINDS) {
+    // Our texts in the merchant's language until they write their own.
+    automations[k] = { ...automations[k], ...SERVER_MESSAGES[locale].automations[k] }
     const s = stored?.automations?.[k]
     if (s) automations[k] = { ...automations[k], ...s }
   }
   return {
+    defaultLocale: locale,
     quietStart: stored?.quietStart ?? DEFAULT_PUSH_SETTINGS.quietStart,
     quietEnd: stored?.quietEnd ?? DEFAULT_PUSH_SETTINGS.quietEnd,
     dailyCap: stored?.dailyCap ?? DEFAULT_PUSH_SETTINGS.dailyCap,

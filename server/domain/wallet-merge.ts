@@ -1,3 +1,4 @@
+import type { Reason } from './i18n/reasons.js'
 /** Two wallets meeting: which cards simply move, and which pairs are merged with transfer entries. */
 
 export interface MergeCard {
@@ -14,6 +15,8 @@ export interface CardTransfer {
   points: number
   outReason: string
   inReason: string
+  outWhy: Reason
+  inWhy: Reason
 }
 
 export interface MergePlan {
@@ -42,6 +45,8 @@ export function planMerge(from: readonly MergeCard[], into: readonly MergeCard[]
       points: card.balance,
       outReason: `Moved to card ${target.cardNumber}`,
       inReason: `Moved from card ${card.cardNumber}`,
+      outWhy: { code: 'moved_to', params: { card: target.cardNumber } },
+      inWhy: { code: 'moved_from', params: { card: card.cardNumber } },
     })
   }
   return plan

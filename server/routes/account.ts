@@ -16,6 +16,7 @@ import {
   RegisterPasskeyRequest,
   RenamePasskeyRequest,
   SetConsentRequest,
+  SetLocaleRequest,
   SignedOutCount,
   SignInResult,
   WebAuthnOptions,
@@ -30,6 +31,7 @@ import {
   listConsents,
   listDevices,
   setConsent,
+  setMemberLocale,
   signOutDevice,
   signOutOtherDevices,
 } from '../services/members/account.js'
@@ -135,6 +137,17 @@ export const accountRoutes = router()
       responses: { 200: json(AccountProfile, 'The member'), ...E401 },
     }),
     async (c) => c.json(await accountProfile(c.var.deps, me(c)), 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'put',
+      path: '/me/locale',
+      tags: ['account'],
+      middleware: [requireCustomer] as const,
+      request: { body: jsonBody(SetLocaleRequest) },
+      responses: { 200: json(AccountProfile, 'The member, in their new language'), ...E400, ...E401 },
+    }),
+    async (c) => c.json(await setMemberLocale(c.var.deps, me(c), c.req.valid('json').locale), 200),
   )
   .openapi(
     createRoute({

@@ -254,7 +254,14 @@ export const reportRoutes = router()
     }),
     async (c) => {
       const q = c.req.valid('query')
-      const { filename, rows } = await ledgerExport(c.var.deps, c.var.actor.merchantId, q.from, q.to, q.locationId)
+      const { filename, rows } = await ledgerExport(
+        c.var.deps,
+        c.var.actor.merchantId,
+        q.from,
+        q.to,
+        q.locationId,
+        q.lang,
+      )
       return sendCsv(c, filename, rows)
     },
   )

@@ -165,6 +165,7 @@ export async function seedDemoHistory(
               kind: 'earn',
               points: earned.points,
               reason: earned.reason,
+              why: earned.why,
               amountMinor: v.amountMinor,
               currency: 'EUR',
               programVersion: ctx.version,

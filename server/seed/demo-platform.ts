@@ -152,6 +152,7 @@ export async function seedSalon(deps: Deps, anna: { customerId: string; name: st
             kind: 'earn',
             points: earned.points,
             reason: earned.reason,
+            why: earned.why,
             amountMinor,
             currency: 'PLN',
             programVersion: ctx.version,

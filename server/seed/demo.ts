@@ -245,6 +245,7 @@ export async function seedDemo(deps: Deps): Promise<DemoInfo> {
             kind: 'earn',
             points: earned.points,
             reason: earned.reason,
+            why: earned.why,
             amountMinor,
             currency: 'EUR',
             programVersion: ctx.version,

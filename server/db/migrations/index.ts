@@ -16,6 +16,7 @@ import * as m0022 from './0022-staff-accounts.js'
 import * as m0030 from './0030-till-ready.js'
 import * as m0040 from './0040-lots-and-card-summaries.js'
 import * as m0050 from './0050-retention.js'
+import * as m0060 from './0060-languages.js'
 import * as m0070 from './0070-feedback.js'
 import * as m0071 from './0071-offline-scan-locations.js'
 
@@ -38,6 +39,7 @@ export const migrations: Record<string, Migration> = {
   '0030-till-ready': m0030,
   '0040-lots-and-card-summaries': m0040,
   '0050-retention': m0050,
+  '0060-languages': m0060,
   '0070-feedback': m0070,
   '0071-offline-scan-locations': m0071,
 }

@@ -130,6 +130,8 @@ const insertLedgerEntryQuery = prepared((db, row: Insertable<LedgerEntryTable>) 
       idempotency_key: row.idempotency_key,
       created_at: row.created_at,
       location_id: row.location_id,
+      reason_code: row.reason_code ?? null,
+      reason_params: row.reason_params ?? null,
       // The card's posting order, taken in the write transaction (the card is this transaction's to write).
       seq: db
         .selectFrom('ledger_entries as prev')

@@ -12,6 +12,15 @@ const merchantByIdQuery = prepared((db, a: { id: string }) =>
 export const merchantById = (db: Tx, id: string) => first(merchantByIdQuery(db, { id }))
 
 /** What local dates and money need: the merchant's slug, time zone and currency. */
+/** The language a merchant writes its messages in first (0060). */
+export async function defaultLocaleOf(db: Tx, id: string): Promise<string> {
+  const r = await db.selectFrom('merchants').select('default_locale').where('id', '=', id).executeTakeFirst()
+  return r?.default_locale ?? 'en'
+}
+
+export const setDefaultLocale = (db: Tx, id: string, locale: string) =>
+  db.updateTable('merchants').set({ default_locale: locale }).where('id', '=', id).execute()
+
 export const merchantLocale = (db: Tx, id: string) =>
   db.selectFrom('merchants').select(['slug', 'timezone', 'currency']).where('id', '=', id).executeTakeFirst()
 

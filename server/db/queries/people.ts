@@ -11,6 +11,10 @@ export const staffByEmail = (db: Tx, email: string) =>
 export const insertCustomer = (db: Tx, row: Insertable<CustomerTable>) =>
   db.insertInto('customers').values(row).execute()
 
+/** The member's language (0060); only a known one is ever written (the contract checks it). */
+export const setCustomerLocale = (db: Tx, id: string, locale: string) =>
+  db.updateTable('customers').set({ locale }).where('id', '=', id).execute()
+
 export const customerById = (db: Tx, id: string) =>
   db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst()
 

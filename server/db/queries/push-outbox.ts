@@ -20,6 +20,8 @@ export const pushTarget = (db: Tx, cardId: string) =>
       'c.created_at as joined_at',
       'cu.name as member_name',
       'cu.birthday',
+      'cu.locale as member_locale',
+      'm.default_locale',
       'm.name as merchant_name',
       'm.slug',
       'm.logo_url',

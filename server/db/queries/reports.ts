@@ -301,6 +301,8 @@ export const ledgerPage = (
       'e.points',
       'e.balance_after',
       'e.reason',
+      'e.reason_code',
+      'e.reason_params',
       'e.amount_minor',
       'e.currency',
       's.name as staff_name',

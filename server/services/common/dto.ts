@@ -2,6 +2,17 @@ import type { LedgerEntry } from '../../contract/card.js'
 import type { MerchantPublic } from '../../contract/merchant.js'
 import type { LedgerRow, Merchant, ProgramVersion } from '../../db/schema.js'
 import { businessStatus } from '../../domain/business-status.js'
+import { storedReason } from '../../domain/i18n/reasons.js'
+
+/** The reason's code and parameters (0060) when the entry has them; the client renders them in its language. */
+export function reasonFields(e: { reason: string; reason_code?: string | null; reason_params?: string | null }) {
+  const r = storedReason({
+    reason: e.reason,
+    reason_code: e.reason_code ?? null,
+    reason_params: e.reason_params ?? null,
+  })
+  return { reasonCode: r.code, reasonParams: (r.params ?? null) as Record<string, unknown> | null }
+}
 
 export function toMerchantPublic(m: Merchant, p: ProgramVersion | undefined): MerchantPublic {
   return {
@@ -25,6 +36,7 @@ export function toLedgerEntry(e: LedgerRow & { reversed_count?: number | string 
     points: e.points,
     balanceAfter: e.balance_after,
     reason: e.reason,
+    ...reasonFields(e),
     amountMinor: e.amount_minor,
     currency: e.currency,
     reversesEntryId: e.reverses_entry_id,

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { adjustWhy } from '../../domain/i18n/reasons.js'
 import type { Adjustment } from '../../contract/staff.js'
 import type { CustomerDetail, CustomerPage } from '../../contract/console.js'
 import type { AwardResponse } from '../../contract/staff.js'
@@ -139,7 +140,14 @@ export function adjustFromConsole(
       await assertBusinessOpen(tx, actor.merchantId)
       const card = await memberCardOf(tx, actor.merchantId, cardId)
       if (!card) throw new DomainError('card_not_found', 'No card with this id in your program.')
-      return postEntry(tx, card, actor, { kind: 'adjust', points: req.points, reason: req.reason }, key, now)
+      return postEntry(
+        tx,
+        card,
+        actor,
+        { kind: 'adjust', points: req.points, reason: req.reason, why: adjustWhy(req.reason) },
+        key,
+        now,
+      )
     },
   )
 }

@@ -1,4 +1,5 @@
 import { writeTx } from '../../db/connection.js'
+import { fill, messagesFor } from '../../domain/i18n/index.js'
 import {
   feedbackMerchants,
   feedbackScannedUntil,
@@ -67,6 +68,7 @@ export async function runFeedbackJobs(deps: Deps): Promise<FeedbackRun> {
               kind: 'feedback_visit',
               title: merchant.name,
               body: `How was your visit to ${merchant.name}? Tap to rate it.`,
+              localized: (l) => ({ body: fill(messagesFor(l).push.visitQuestion, { merchant: merchant.name }, l) }),
               run: { kind: 'feedback_visit', period: q.id },
             },
             now,

@@ -100,6 +100,7 @@ export async function answerSurvey(deps: Deps, customerId: string, cardId: strin
         kind: 'bonus',
         points: thanks,
         reason: `Thank you for answering "${survey.title}"`,
+        why: { code: 'survey', params: { title: survey.title } },
         programVersion: ctx.version,
         lotExpiresAt: lotExpiry(now, ctx.rules.expiry, ctx.merchant.timezone),
       },

@@ -1,4 +1,5 @@
 import type { CreateSurvey, SurveyDto, SurveyResults } from '../../contract/feedback.js'
+import { fill, messagesFor } from '../../domain/i18n/index.js'
 import type { SegmentName } from '../../contract/insights.js'
 import { writeTx } from '../../db/connection.js'
 import {
@@ -126,6 +127,13 @@ export async function openSurveyRounds(deps: Deps, onlyId?: string): Promise<num
             kind: 'feedback_survey',
             title: s.title,
             body: s.thanks_points > 0 ? `A short survey: ${s.thanks_points} points to thank you.` : 'A short survey.',
+            localized: (l) => {
+              const m = messagesFor(l).push
+              return {
+                body:
+                  s.thanks_points > 0 ? fill(m.surveyWithThanks, { n: s.thanks_points }, l, s.thanks_points) : m.survey,
+              }
+            },
             run: { kind: 'feedback_survey', period: `${s.id}:${round.round}` },
           },
           now,

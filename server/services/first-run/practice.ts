@@ -130,6 +130,9 @@ export async function practiceEarn(deps: Deps, actor: Actor, req: PracticeReques
       points: earned.points,
       balanceAfter: earned.points,
       reason: `Practice (not recorded): ${earned.reason}`,
+      // A practice award is not an entry; its text says so, in English only.
+      reasonCode: null,
+      reasonParams: null,
       amountMinor: req.amountMinor,
       currency: ctx.merchant.currency,
       reversesEntryId: null,

@@ -2,7 +2,9 @@ import { MAX_EXPORT_DAYS } from '../../contract/reports.js'
 import { locationOf } from '../../db/queries/locations.js'
 import { merchantLocale } from '../../db/queries/merchants.js'
 import { ledgerPage, membersPage, purchasesOfCards } from '../../db/queries/reports.js'
+import type { Locale } from '../../contract/locales.js'
 import { csvRow, formatMinor } from '../../domain/csv.js'
+import { messagesFor, renderReason, storedReason } from '../../domain/i18n/index.js'
 import { minorDigits } from '../../domain/earning.js'
 import { DomainError } from '../../domain/errors.js'
 import { DAY_MS, isRealDate, localClock, zonedToUtc } from '../../domain/time.js'
@@ -91,13 +93,27 @@ const fileTag = (l: { name: string } | null) =>
       }`
     : ''
 
-export async function ledgerExport(deps: Deps, merchantId: string, from: string, to: string, locationId?: string) {
+/**
+ * The header row: the column keys (what integrations read), or in a language when one is asked for.
+ * Values stay machine-readable either way (ISO dates, decimal amounts with a point).
+ */
+const headerRow = (keys: string[], names: Record<string, string> | null) => csvRow(keys.map((k) => names?.[k] ?? k))
+
+export async function ledgerExport(
+  deps: Deps,
+  merchantId: string,
+  from: string,
+  to: string,
+  locationId?: string,
+  lang?: Locale,
+) {
+  const msg = lang ? messagesFor(lang) : null
   const m = await merchantOf(deps, merchantId)
   const location = await filterLocation(deps, merchantId, locationId)
   const { start, end } = exportRange(from, to, m.timezone)
   const local = localClock(m.timezone)
   async function* rows(): AsyncGenerator<string> {
-    yield csvRow(LEDGER_COLUMNS)
+    yield headerRow(LEDGER_COLUMNS, msg?.csv.ledger ?? null)
     let after: { at: string; id: string } | null = null
     for (;;) {
       const page = await ledgerPage(deps.db, merchantId, start, end, after, PAGE, location?.id ?? null)
@@ -107,10 +123,10 @@ export async function ledgerExport(deps: Deps, merchantId: string, from: string,
           e.created_at,
           e.card_number,
           e.member,
-          e.kind,
+          msg ? msg.csv.kinds[e.kind] : e.kind,
           e.points,
           e.balance_after,
-          e.reason,
+          msg ? renderReason(storedReason(e), msg.reasons, lang!) : e.reason,
           e.amount_minor === null ? null : formatMinor(e.amount_minor, minorDigits(e.currency ?? m.currency)),
           e.amount_minor === null ? null : (e.currency ?? m.currency),
           e.staff_name ?? (e.api_key_name ? `API: ${e.api_key_name}` : null),
@@ -133,15 +149,21 @@ export async function ledgerExport(deps: Deps, merchantId: string, from: string,
 export async function membersExport(
   deps: Deps,
   merchantId: string,
-  range: { from?: string | undefined; to?: string | undefined; locationId?: string | undefined } = {},
+  range: {
+    from?: string | undefined
+    to?: string | undefined
+    locationId?: string | undefined
+    lang?: Locale | undefined
+  } = {},
 ) {
+  const msg = range.lang ? messagesFor(range.lang) : null
   const m = await merchantOf(deps, merchantId)
   const location = await filterLocation(deps, merchantId, range.locationId)
   const joined = range.from && range.to ? exportRange(range.from, range.to, m.timezone, null) : null
   const digits = minorDigits(m.currency)
   const local = localClock(m.timezone)
   async function* rows(): AsyncGenerator<string> {
-    yield csvRow(MEMBER_COLUMNS)
+    yield headerRow(MEMBER_COLUMNS, msg?.csv.members ?? null)
     let after: string | null = null
     for (;;) {
       const page = await membersPage(deps.db, merchantId, after, PAGE, joined, location?.id ?? null)
@@ -169,7 +191,7 @@ export async function membersExport(
           formatMinor(s?.spend ?? 0, digits),
           m.currency,
           s ? local.date(s.last) : null,
-          c.marketing_consent ? 'yes' : 'no',
+          c.marketing_consent ? (msg?.csv.yes ?? 'yes') : (msg?.csv.no ?? 'no'),
           c.joined_location,
         ])
       }

@@ -19,7 +19,8 @@ import {
   memberRows,
 } from '../../db/queries/member-data.js'
 import { closeCard, deleteSignInRequests, updateProfile, withdrawAllConsents } from '../../db/queries/merge.js'
-import { customerById } from '../../db/queries/people.js'
+import { customerById, setCustomerLocale } from '../../db/queries/people.js'
+import { isLocale, type Locale } from '../../contract/locales.js'
 import { DomainError } from '../../domain/errors.js'
 import { newId } from '../../domain/ids.js'
 import type { Deps } from '../common/deps.js'
@@ -29,7 +30,18 @@ import { emailHash } from './email-sign-in.js'
 export async function accountProfile(deps: Deps, customerId: string): Promise<AccountProfile> {
   const c = await customerById(deps.db, customerId)
   if (!c) throw new DomainError('unauthenticated', 'Open your card from its signup link first.')
-  return { name: c.name, email: c.email, passkeys: (await passkeysOf(deps.db, customerId)).length }
+  return {
+    name: c.name,
+    email: c.email,
+    passkeys: (await passkeysOf(deps.db, customerId)).length,
+    locale: isLocale(c.locale) ? c.locale : null,
+  }
+}
+
+/** The member's language for what is sent to them (pushes, emails); Settings changes it. */
+export async function setMemberLocale(deps: Deps, customerId: string, locale: Locale): Promise<AccountProfile> {
+  await writeTx(deps.db, (tx) => setCustomerLocale(tx, customerId, locale))
+  return accountProfile(deps, customerId)
 }
 
 export async function listDevices(deps: Deps, customerId: string, currentSessionId: string): Promise<DeviceDto[]> {

@@ -11,7 +11,9 @@ import {
   signInLinkByTokenHash,
   signInRequestsSince,
 } from '../../db/queries/account.js'
+import { isLocale } from '../../contract/locales.js'
 import { DomainError } from '../../domain/errors.js'
+import { fill, messagesFor } from '../../domain/i18n/index.js'
 import { newId, randomToken, sha256 } from '../../domain/ids.js'
 import { sendMail } from '../../mail/mailer.js'
 import type { Deps } from '../common/deps.js'
@@ -27,21 +29,6 @@ const TOKEN_BYTES = 16
 
 /** The rate limit and the lookup key of an email never store the address itself. */
 export const emailHash = (email: string) => sha256(`email:${email.trim().toLowerCase()}`)
-
-const MAIL = {
-  en: {
-    subject: 'Your Loyalty Wallet sign-in link',
-    text: (url: string) =>
-      `Open this link to sign in to your loyalty cards on this device:\n\n${url}\n\nThe link works once, for 15 minutes. If you did not ask for it, ignore this message.`,
-    button: 'Sign in to my cards',
-  },
-  pl: {
-    subject: 'Twój link do logowania w Loyalty Wallet',
-    text: (url: string) =>
-      `Otwórz ten link, aby zalogować się do swoich kart na tym urządzeniu:\n\n${url}\n\nLink działa raz, przez 15 minut. Jeśli to nie Ty o niego prosisz, zignoruj tę wiadomość.`,
-    button: 'Zaloguj się do moich kart',
-  },
-} as const
 
 const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`)
 
@@ -64,6 +51,8 @@ export async function requestEmailLink(deps: Deps, req: EmailLinkRequest): Promi
     await insertSignInRequest(tx, { id: newId(), email_hash: hash, created_at: now.toISOString() })
     const customer = await customerByEmail(tx, req.email)
     if (!customer) return null
+    // The member's own language (remembered at join, changed in Settings), else the asking screen's.
+    const locale = isLocale(customer.locale) ? customer.locale : req.locale
     const token = randomToken(TOKEN_BYTES)
     await insertSignInLink(tx, {
       id: newId(),
@@ -73,16 +62,17 @@ export async function requestEmailLink(deps: Deps, req: EmailLinkRequest): Promi
       expires_at: new Date(now.getTime() + LINK_TTL_MS).toISOString(),
       used_at: null,
     })
-    return token
+    return { token, locale }
   })
   if (!link) return
-  const url = `${deps.config.publicUrl}/signin/email?token=${link}`
-  const m = MAIL[req.locale]
+  const url = `${deps.config.publicUrl}/signin/email?token=${link.token}`
+  const m = messagesFor(link.locale).signInEmail
+  const text = fill(m.text, { url }, link.locale)
   void sendMail(deps.config, {
     to: req.email,
     subject: m.subject,
-    text: m.text(url),
-    html: `<p>${escapeHtml(m.text(url)).replace(/\n/g, '<br>')}</p><p><a href="${escapeHtml(url)}">${m.button}</a></p>`,
+    text,
+    html: `<html lang="${link.locale}"><body><p>${escapeHtml(text).replace(/\n/g, '<br>')}</p><p><a href="${escapeHtml(url)}">${escapeHtml(m.button)}</a></p></body></html>`,
   }).catch((err: unknown) => console.error('[mail] sending a sign-in link failed:', err))
 }
 

@@ -4,7 +4,7 @@ import { writeTx, type Db } from '../../db/connection.js'
 import { insertConsentEvent } from '../../db/queries/account.js'
 import { cardOfCustomerAtMerchant, insertCard } from '../../db/queries/cards.js'
 import { currentProgram, merchantBySlug, signupLinkByCode } from '../../db/queries/merchants.js'
-import { customerById, insertCustomer } from '../../db/queries/people.js'
+import { customerById, insertCustomer, setCustomerLocale } from '../../db/queries/people.js'
 import { welcomeClaims } from '../../domain/bonuses.js'
 import { businessStatus } from '../../domain/business-status.js'
 import { DomainError } from '../../domain/errors.js'
@@ -63,7 +63,11 @@ export async function joinProgram(
         email: req.email || null,
         birthday: req.birthday || null,
         created_at: at,
+        locale: req.locale ?? null,
       })
+    } else if (req.locale && !known?.locale) {
+      // A wallet from before languages were remembered learns the browser's now.
+      await setCustomerLocale(tx, customerId, req.locale)
     }
     const existing = await cardOfCustomerAtMerchant(tx, customerId, merchant.id)
     if (existing) return { customerId, cardId: existing.id, alreadyMember: true, newCustomer }

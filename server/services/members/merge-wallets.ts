@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection.js'
+import type { Reason } from '../../domain/i18n/reasons.js'
 import { lockedOpenCardsOf } from '../../db/queries/cards.js'
 import { closeCard, moveCard, moveOpenPerks, reassignCustomerRows, updateProfile } from '../../db/queries/merge.js'
 import { customerById } from '../../db/queries/people.js'
@@ -23,9 +24,23 @@ const toMergeCard = (c: Card) => ({
 })
 
 /** One transfer entry through the ledger's one posting path; `card.balance` is the balance before it. */
-const transfer = (tx: Db, card: Card, points: number, reason: string, now: Date, lotExpiresAt: string | null = null) =>
+const transfer = (
+  tx: Db,
+  card: Card,
+  points: number,
+  reason: { text: string; why: Reason },
+  now: Date,
+  lotExpiresAt: string | null = null,
+) =>
   // A transfer-in is one lot per expiry date of what it moves, so merged points expire as they would have.
-  postEntry(tx, card, systemActor(card.merchant_id), { kind: 'transfer', points, reason, lotExpiresAt }, null, now)
+  postEntry(
+    tx,
+    card,
+    systemActor(card.merchant_id),
+    { kind: 'transfer', points, reason: reason.text, why: reason.why, lotExpiresAt },
+    null,
+    now,
+  )
 
 /**
  * Merges wallet `fromId` into wallet `intoId`, in the caller's transaction. Cards of other
@@ -62,10 +77,10 @@ export async function mergeWallets(tx: Db, fromId: string, intoId: string, now: 
       parts.clear()
       parts.set(null, t.points)
     }
-    await transfer(tx, src, -t.points, t.outReason, now)
+    await transfer(tx, src, -t.points, { text: t.outReason, why: t.outWhy }, now)
     let balance = dst.balance
     for (const [expiresAt, points] of parts) {
-      await transfer(tx, { ...dst, balance }, points, t.inReason, now, expiresAt)
+      await transfer(tx, { ...dst, balance }, points, { text: t.inReason, why: t.inWhy }, now, expiresAt)
       balance += points
     }
     // Coupons still to use and stamps not yet exchanged follow the points.

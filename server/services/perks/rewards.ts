@@ -148,7 +148,12 @@ export async function redeemReward(deps: Deps, customerId: string, cardId: strin
         tx,
         card,
         actor,
-        { kind: 'redeem', points: -reward.points_cost, reason: `Reward: ${reward.name}` },
+        {
+          kind: 'redeem',
+          points: -reward.points_cost,
+          reason: `Reward: ${reward.name}`,
+          why: { code: 'reward', params: { reward: reward.name } },
+        },
         key,
         now,
       )

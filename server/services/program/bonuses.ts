@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection.js'
+import type { Reason } from '../../domain/i18n/reasons.js'
 import { lockedCardById } from '../../db/queries/cards.js'
 import { customerById } from '../../db/queries/people.js'
 import {
@@ -25,7 +26,7 @@ export async function grantBonus(
   tx: Db,
   cardId: string,
   ctx: ProgramContext,
-  b: { kind: 'welcome' | 'birthday' | 'referral'; period: string; points: number; reason: string },
+  b: { kind: 'welcome' | 'birthday' | 'referral'; period: string; points: number; reason: string; why: Reason },
   now: Date,
 ): Promise<boolean> {
   if (b.points <= 0) return false
@@ -40,6 +41,7 @@ export async function grantBonus(
       kind: 'bonus',
       points: b.points,
       reason: b.reason,
+      why: b.why,
       programVersion: ctx.version,
       lotExpiresAt: lotExpiry(now, ctx.rules.expiry, ctx.merchant.timezone),
     },
@@ -81,6 +83,7 @@ export async function grantReferralBonuses(tx: Db, friend: Card, ctx: ProgramCon
       period: friend.id,
       points,
       reason: 'Referral bonus: a friend you invited made their first purchase',
+      why: { code: 'referral_inviter' },
     },
     now,
   )
@@ -88,7 +91,13 @@ export async function grantReferralBonuses(tx: Db, friend: Card, ctx: ProgramCon
     tx,
     friend.id,
     ctx,
-    { kind: 'referral', period: 'referred', points, reason: 'Referral bonus: welcome from the friend who invited you' },
+    {
+      kind: 'referral',
+      period: 'referred',
+      points,
+      reason: 'Referral bonus: welcome from the friend who invited you',
+      why: { code: 'referral_invited' },
+    },
     now,
   )
 }
@@ -127,7 +136,13 @@ export async function onJoined(
     tx,
     cardId,
     ctx,
-    { kind: 'welcome', period: 'join', points: ctx.rules.welcomeBonus, reason: 'Welcome bonus' },
+    {
+      kind: 'welcome',
+      period: 'join',
+      points: ctx.rules.welcomeBonus,
+      reason: 'Welcome bonus',
+      why: { code: 'welcome' },
+    },
     now,
   )
 }

@@ -108,6 +108,7 @@ async function expireCard(tx: Db, id: string, now: Date): Promise<number> {
         kind: 'expire',
         points: -Math.min(lot.points, card.balance),
         reason: `${lot.points} points earned on ${localDate(new Date(earnedAt), tz)} expired`,
+        why: { code: 'expire', params: { points: lot.points, earnedOn: localDate(new Date(earnedAt), tz) } },
         programVersion: ctx.version,
         expiresEntryId: lot.lotId,
       },
@@ -215,7 +216,13 @@ export async function grantBirthdayBonuses(deps: Deps): Promise<number> {
           tx,
           c.id,
           inTx,
-          { kind: 'birthday', period: String(c.year), points: inTx.rules.birthdayBonus, reason: 'Happy birthday!' },
+          {
+            kind: 'birthday',
+            period: String(c.year),
+            points: inTx.rules.birthdayBonus,
+            reason: 'Happy birthday!',
+            why: { code: 'birthday' },
+          },
           now,
         )
         return ok ? 1 : 0

@@ -4,6 +4,7 @@ import type { Db } from '../../db/connection.js'
 import { insertLedgerEntry, moveBalance } from '../../db/queries/cards.js'
 import type { Card } from '../../db/schema.js'
 import { newId } from '../../domain/ids.js'
+import type { Reason } from '../../domain/i18n/reasons.js'
 import { balanceAfter } from '../../domain/ledger.js'
 import type { Actor } from '../common/deps.js'
 import { toLedgerEntry } from '../common/dto.js'
@@ -13,7 +14,10 @@ import { applyToLots, touchCard } from './card-summary.js'
 export interface Posting {
   kind: LedgerKind
   points: number
+  /** The English text of the time (what older readers and the API's `reason` show). */
   reason: string
+  /** The same reason as a code and parameters, rendered in each reader's language (0060). */
+  why?: Reason
   amountMinor?: number | null
   currency?: string | null
   reversesEntryId?: string | null
@@ -63,6 +67,8 @@ export async function postEntry(
     idempotency_key: idempotencyKey,
     created_at: at,
     location_id: p.locationId ?? null,
+    reason_code: p.why?.code ?? null,
+    reason_params: p.why?.params ? JSON.stringify(p.why.params) : null,
   }
   const seq = await insertLedgerEntry(tx, row)
   // What is left of each lot, and (once, before the commit) the card's summary.

@@ -18,7 +18,9 @@ import {
   saveSettings,
   upsertSubscription,
 } from '../../db/queries/push-devices.js'
+import { defaultLocaleOf, setDefaultLocale } from '../../db/queries/merchants.js'
 import { DomainError } from '../../domain/errors.js'
+import { checkTranslations, type Translations } from '../../domain/i18n/templates.js'
 import { newId } from '../../domain/ids.js'
 import { assertBusinessOpen } from '../platform/status.js'
 import type { Deps } from '../common/deps.js'
@@ -108,16 +110,19 @@ export const getPushSettings = (deps: Deps, merchantId: string): Promise<PushSet
   loadPushSettings(deps.db, merchantId)
 
 export async function updatePushSettings(deps: Deps, merchantId: string, s: PushSettingsDto): Promise<PushSettingsDto> {
-  await writeTx(deps.db, (tx) =>
-    saveSettings(tx, {
+  for (const [kind, a] of Object.entries(s.automations))
+    checkTranslations(a.translations, s.defaultLocale, `automations.${kind}.translations`)
+  await writeTx(deps.db, async (tx) => {
+    await setDefaultLocale(tx, merchantId, s.defaultLocale)
+    await saveSettings(tx, {
       merchant_id: merchantId,
       quiet_start: s.quietStart,
       quiet_end: s.quietEnd,
       daily_cap: s.dailyCap,
       automations: JSON.stringify(s.automations),
       updated_at: deps.clock.now().toISOString(),
-    }),
-  )
+    })
+  })
   return loadPushSettings(deps.db, merchantId)
 }
 
@@ -132,6 +137,7 @@ export async function listOffers(deps: Deps, merchantId: string): Promise<Offer[
     id: r.id,
     title: r.title,
     body: r.body,
+    translations: r.translations ? (JSON.parse(r.translations) as Translations) : {},
     segment: r.segment as OfferSegment,
     state: r.state,
     sendAt: r.send_at,
@@ -147,6 +153,7 @@ export async function createOffer(
   req: {
     title: string
     body: string
+    translations?: Translations | undefined
     segment: OfferSegment
     sendAt?: string | null | undefined
     holdoutPct?: number | undefined
@@ -163,11 +170,14 @@ export async function createOffer(
     throw new DomainError('validation_failed', 'Schedule at most 90 days ahead.', [
       { path: 'sendAt', message: 'too far ahead' },
     ])
+  checkTranslations(req.translations, await defaultLocaleOf(deps.db, actor.merchantId), 'translations')
+  const translations = req.translations ?? {}
   const row = {
     id: newId(),
     merchant_id: actor.merchantId,
     title: req.title,
     body: req.body,
+    translations: Object.keys(translations).length ? JSON.stringify(translations) : null,
     segment: req.segment,
     state: 'scheduled' as const,
     send_at: sendAt.toISOString(),
@@ -184,6 +194,7 @@ export async function createOffer(
     id: row.id,
     title: row.title,
     body: row.body,
+    translations,
     segment: req.segment,
     state: 'scheduled',
     sendAt: row.send_at,

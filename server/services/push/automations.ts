@@ -12,6 +12,7 @@ import {
 import { pushTarget, insertRun, runExists } from '../../db/queries/push-outbox.js'
 import { birthdayDue, fillTemplate, type AutomationKind, type PushSettings } from '../../domain/push-rules.js'
 import { winbackDue } from '../../domain/insights.js'
+import { automationTextFor, writtenFor, type Translations } from '../../domain/i18n/templates.js'
 import { DAY_MS, isoOfDay } from '../../domain/time.js'
 import { SegmentName } from '../../contract/insights.js'
 import { classifyMembers, segmentCardIds } from '../insights/dashboard.js'
@@ -81,13 +82,15 @@ async function queueFor(
       ...vars,
     }
     const issuer = coupon?.issuer && s.withCoupon ? coupon.issuer : null
+    // The member's language: what the merchant wrote in it, else ours in it (untouched texts), else the default's.
+    const text = automationTextFor(kind, s, target.member_locale, target.default_locale)
     return queueNotification(
       tx,
       {
         cardId,
         kind,
-        title: fillTemplate(s.title, v),
-        body: fillTemplate(s.body, v),
+        title: fillTemplate(text.title, v),
+        body: fillTemplate(text.body, v),
         run: { kind, period },
         // The coupon is issued only when the push really goes out, in the same transaction.
         attach: issuer
@@ -253,13 +256,18 @@ export async function sendDueOffers(deps: Deps): Promise<Tally> {
             merchant: target.merchant_name,
             points: target.balance,
           }
+          const text = writtenFor(
+            { ...offer, translations: offer.translations ? (JSON.parse(offer.translations) as Translations) : null },
+            target.member_locale,
+            target.default_locale,
+          )
           const res = await queueNotification(
             tx,
             {
               cardId: m.card_id,
               kind: 'offer',
-              title: fillTemplate(offer.title, v),
-              body: fillTemplate(offer.body, v),
+              title: fillTemplate(text.title, v),
+              body: fillTemplate(text.body, v),
               run: { kind: 'offer', period: offer.id },
               offerId: offer.id,
             },

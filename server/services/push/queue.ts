@@ -15,7 +15,10 @@ import {
   settingsOfMerchant,
   subscriptionsOfCustomer,
 } from '../../db/queries/push-devices.js'
+import { isLocale, type Locale } from '../../contract/locales.js'
+import { defaultLocaleOf } from '../../db/queries/merchants.js'
 import { DomainError } from '../../domain/errors.js'
+import { fill, formatNumber, messagesFor } from '../../domain/i18n/index.js'
 import { newId } from '../../domain/ids.js'
 import {
   CAPPED_KINDS,
@@ -51,6 +54,8 @@ export interface QueueRequest {
   kind: NotificationKind
   title: string
   body: string
+  /** Our own words, in the member's language (replacing title and body where it gives them). */
+  localized?: (locale: Locale) => { title?: string; body?: string }
   /** Where a click goes (one of our pages); the card by default. */
   url?: string
   /** The automation key: one notification per card, kind and period. */
@@ -66,14 +71,17 @@ export type QueueResult =
   | { status: 'duplicate' | 'no_device' | 'no_consent' | 'switched_off' | 'capped' | 'no_card' | 'business_paused' }
 
 export async function loadPushSettings(db: Db, merchantId: string): Promise<PushSettings> {
-  const row = await settingsOfMerchant(db, merchantId)
-  if (!row) return withDefaults(null)
-  return withDefaults({
-    quietStart: row.quiet_start,
-    quietEnd: row.quiet_end,
-    dailyCap: row.daily_cap,
-    automations: JSON.parse(row.automations) as PushSettings['automations'],
-  })
+  const [row, locale] = await Promise.all([settingsOfMerchant(db, merchantId), defaultLocaleOf(db, merchantId)])
+  if (!row) return withDefaults(null, locale)
+  return withDefaults(
+    {
+      quietStart: row.quiet_start,
+      quietEnd: row.quiet_end,
+      dailyCap: row.daily_cap,
+      automations: JSON.parse(row.automations) as PushSettings['automations'],
+    },
+    locale,
+  )
 }
 
 /** A topic names what a newer push replaces at the push service: one per card and kind. */
@@ -118,9 +126,10 @@ export async function queueNotification(
 
   const attached = req.attach ? await req.attach(target) : null
   const id = newId()
+  const own = req.localized?.(isLocale(target.member_locale) ? target.member_locale : 'en')
   const payload = JSON.stringify({
-    title: req.title,
-    body: req.body,
+    title: own?.title ?? req.title,
+    body: own?.body ?? req.body,
     merchantName: target.merchant_name,
     icon: target.logo_url ?? '/pwa-192x192.png',
     tag: `${target.slug}:${req.kind}`,
@@ -195,13 +204,16 @@ export async function queueEarnedPush(
   const cardId = card.id
   const target = await pushTarget(tx, cardId)
   if (!target) return { status: 'no_card' }
+  // In the member's language (ours, not the merchant's: every language has it).
+  const locale = isLocale(target.member_locale) ? target.member_locale : 'en'
+  const n = (x: number) => formatNumber(x, locale)
   return queueNotification(
     tx,
     {
       cardId,
       kind: 'earned',
       title: target.merchant_name,
-      body: `You earned ${points} ${points === 1 ? 'point' : 'points'}. Balance: ${balance}.`,
+      body: fill(messagesFor(locale).push.earned, { n: n(points), balance: n(balance) }, locale, points),
     },
     now,
     { target },

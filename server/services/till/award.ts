@@ -5,6 +5,7 @@ import type { Card } from '../../db/schema.js'
 import { lotExpiry } from '../../domain/expiry.js'
 import { assertBusinessActive } from '../../domain/business-status.js'
 import { DomainError } from '../../domain/errors.js'
+import { adjustWhy, storedReason } from '../../domain/i18n/reasons.js'
 import { reversalPoints } from '../../domain/ledger.js'
 import type { Actor, Deps } from '../common/deps.js'
 import { runIdempotent } from '../common/idempotency.js'
@@ -50,6 +51,7 @@ export async function earnOnCard(
       kind: 'earn',
       points: earned.points,
       reason: earned.reason,
+      why: earned.why,
       amountMinor,
       currency: ctx.merchant.currency,
       programVersion: ctx.version,
@@ -116,7 +118,7 @@ export function adjustAtTill(
         tx,
         card,
         actor,
-        { kind: 'adjust', points: req.points, reason: req.reason, locationId },
+        { kind: 'adjust', points: req.points, reason: req.reason, why: adjustWhy(req.reason), locationId },
         key,
         now,
       )
@@ -147,7 +149,14 @@ export function undoAward(deps: Deps, actor: Actor, req: { handle: string; entry
         tx,
         card,
         actor,
-        { kind: 'reversal', points, reason: `Undo: ${entry.reason}`, reversesEntryId: entry.id, locationId },
+        {
+          kind: 'reversal',
+          points,
+          reason: `Undo: ${entry.reason}`,
+          why: { code: 'undo', params: { of: storedReason(entry) } },
+          reversesEntryId: entry.id,
+          locationId,
+        },
         key,
         now,
       )
