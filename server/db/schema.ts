@@ -1,5 +1,6 @@
 import type { ColumnType, Insertable, Selectable } from 'kysely'
 import type { FeedbackDatabase } from './schema-feedback.js'
+import type { WebhookDatabase } from './schema-webhooks.js'
 
 /** Times are UTC ISO-8601 text; points and money are integers. */
 type Iso = string
@@ -656,8 +657,8 @@ export interface LoginThrottleTable {
   blocked_until: Iso | null
 }
 
-/** The feedback tables (0070) are declared in schema-feedback.ts. */
-export interface Database extends FeedbackDatabase {
+/** The feedback tables (0070) are declared in schema-feedback.ts, the webhook tables (0090) in schema-webhooks.ts. */
+export interface Database extends FeedbackDatabase, WebhookDatabase {
   merchants: MerchantTable
   program_versions: ProgramVersionTable
   staff: StaffTable

@@ -8,6 +8,7 @@ import { balanceAfter } from '../../domain/ledger.js'
 import type { Actor } from '../common/deps.js'
 import { toLedgerEntry } from '../common/dto.js'
 import type { Outcome } from '../common/idempotency.js'
+import { emitEvent, LEDGER_EVENT } from '../webhooks/events.js'
 
 export interface Posting {
   kind: LedgerKind
@@ -30,6 +31,8 @@ export interface Posting {
  * The balance moves first (`balance = balance + points`, which on PostgreSQL holds the card's row
  * until the commit), so balance_after is computed from the balance as it really is, even when
  * another process posted to the card after `card` was read; an overdraft is refused on that balance.
+ * The entry's webhook event (points.earned, .spent, .adjusted, .expired) is written in the same
+ * transaction, so it exists exactly when the entry does.
  */
 export async function postEntry(
   tx: Db,
@@ -63,5 +66,24 @@ export async function postEntry(
     location_id: p.locationId ?? null,
   }
   const seq = await insertLedgerEntry(tx, row)
+  await emitEvent(
+    tx,
+    card.merchant_id,
+    LEDGER_EVENT[p.kind]!,
+    {
+      cardId: card.id,
+      cardNumber: card.card_number,
+      entryId: row.id,
+      kind: p.kind,
+      points: p.points,
+      balanceAfter: balance,
+      amountMinor: row.amount_minor,
+      currency: row.currency,
+      locationId: row.location_id,
+      staffId: row.staff_id,
+      apiKeyId: row.api_key_id,
+    },
+    now,
+  )
   return { status: 201, body: { entry: toLedgerEntry({ ...row, seq }), balance: row.balance_after } }
 }
