@@ -101,4 +101,6 @@ export type WebhookDeliveryDto = z.infer<typeof WebhookDeliveryDto>
 export const WebhookEndpointList = z
   .object({ endpoints: z.array(WebhookEndpointDto), eventTypes: z.array(WebhookEventType) })
   .meta({ id: 'WebhookEndpointList' })
-export const WebhookDeliveryList = z.object({ deliveries: z.array(WebhookDeliveryDto) }).meta({ id: 'WebhookDeliveryList' })
+export const WebhookDeliveryList = z
+  .object({ deliveries: z.array(WebhookDeliveryDto) })
+  .meta({ id: 'WebhookDeliveryList' })

@@ -6,7 +6,9 @@ import type { AppEnv } from '../middleware/env.js'
 
 const Headers = z.object({
   'webhook-id': z.string().describe('The event id (evt_…): the same on every retry and resend; deduplicate on it'),
-  'webhook-timestamp': z.string().describe('Unix seconds when this attempt was signed; refuse one more than 5 minutes off'),
+  'webhook-timestamp': z
+    .string()
+    .describe('Unix seconds when this attempt was signed; refuse one more than 5 minutes off'),
   'webhook-signature': z
     .string()
     .describe(
@@ -18,7 +20,9 @@ const responses = {
   200: { description: 'Any 2xx: received. Answer quickly (within 15 s) and do the work afterwards' },
   410: { description: 'Gone: the endpoint is disabled and gets no more deliveries' },
   429: { description: 'Slow down: the next attempt waits for Retry-After (seconds or an HTTP date)' },
-  500: { description: 'Any other answer, a timeout or no connection: retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h' },
+  500: {
+    description: 'Any other answer, a timeout or no connection: retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h',
+  },
 }
 
 /**

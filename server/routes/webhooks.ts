@@ -30,7 +30,7 @@ const Queued = z.object({ eventId: z.string(), deliveryId: z.string().optional()
  * /merchant/webhooks, and for integrators with an API key under /pos/v1/webhooks. Who may act is
  * decided by the middleware; every route reaches only the actor's own business's endpoints.
  */
-function webhookRoutes(base: string, tag: string, guard: MiddlewareHandler<AppEnv>, apiKey: boolean) {
+function webhookRoutes<B extends string>(base: B, tag: string, guard: MiddlewareHandler<AppEnv>, apiKey: boolean) {
   const security = apiKey ? { security: [{ ApiKey: [] }] } : {}
   const common = { tags: [tag], middleware: guard, ...security }
   return router()
@@ -62,7 +62,7 @@ function webhookRoutes(base: string, tag: string, guard: MiddlewareHandler<AppEn
       createRoute({
         ...common,
         method: 'patch',
-        path: `${base}/{id}`,
+        path: `${base}/{id}` as const,
         request: { params: IdParam, body: jsonBody(UpdateWebhookEndpoint) },
         responses: { 200: json(WebhookEndpointDto, 'Saved'), ...E400, ...E401, ...E403, ...E404 },
       }),
@@ -73,7 +73,7 @@ function webhookRoutes(base: string, tag: string, guard: MiddlewareHandler<AppEn
       createRoute({
         ...common,
         method: 'delete',
-        path: `${base}/{id}`,
+        path: `${base}/{id}` as const,
         request: { params: IdParam },
         responses: { 204: { description: 'Deleted, with its deliveries' }, ...E401, ...E403, ...E404 },
       }),
@@ -86,10 +86,13 @@ function webhookRoutes(base: string, tag: string, guard: MiddlewareHandler<AppEn
       createRoute({
         ...common,
         method: 'post',
-        path: `${base}/{id}/rotate-secret`,
+        path: `${base}/{id}/rotate-secret` as const,
         request: { params: IdParam, body: jsonBody(RotateWebhookSecret) },
         responses: {
-          200: json(WebhookEndpointWithSecret, 'The new secret, shown this once; the old one signs too until the grace ends'),
+          200: json(
+            WebhookEndpointWithSecret,
+            'The new secret, shown this once; the old one signs too until the grace ends',
+          ),
           ...E400,
           ...E401,
           ...E403,
@@ -106,9 +109,14 @@ function webhookRoutes(base: string, tag: string, guard: MiddlewareHandler<AppEn
       createRoute({
         ...common,
         method: 'get',
-        path: `${base}/{id}/deliveries`,
+        path: `${base}/{id}/deliveries` as const,
         request: { params: IdParam },
-        responses: { 200: json(WebhookDeliveryList, 'The latest 50 deliveries, newest first'), ...E401, ...E403, ...E404 },
+        responses: {
+          200: json(WebhookDeliveryList, 'The latest 50 deliveries, newest first'),
+          ...E401,
+          ...E403,
+          ...E404,
+        },
       }),
       async (c) => c.json(await listDeliveries(c.var.deps, c.var.actor, c.req.valid('param').id), 200),
     )
@@ -116,7 +124,7 @@ function webhookRoutes(base: string, tag: string, guard: MiddlewareHandler<AppEn
       createRoute({
         ...common,
         method: 'post',
-        path: `${base}/{id}/test`,
+        path: `${base}/{id}/test` as const,
         request: { params: IdParam },
         responses: {
           202: json(Queued, 'A webhook.test event is queued for this endpoint'),
@@ -132,7 +140,7 @@ function webhookRoutes(base: string, tag: string, guard: MiddlewareHandler<AppEn
       createRoute({
         ...common,
         method: 'post',
-        path: `${base}/deliveries/{id}/resend`,
+        path: `${base}/deliveries/{id}/resend` as const,
         request: { params: IdParam },
         responses: {
           202: json(Queued, 'Queued again as a new delivery of the same event (same webhook-id)'),

@@ -46,11 +46,14 @@ const attemptTimes = async (endpointId: string) =>
   ).map((r) => r.created_at)
 
 const deliveryOf = (endpointId: string) =>
-  get<{ id: string; state: string; attempts: number; not_before: string; last_status: number | null; last_error: string | null }>(
-    t.db,
-    'select * from webhook_deliveries where endpoint_id = ? order by created_at desc limit 1',
-    endpointId,
-  )
+  get<{
+    id: string
+    state: string
+    attempts: number
+    not_before: string
+    last_status: number | null
+    last_error: string | null
+  }>(t.db, 'select * from webhook_deliveries where endpoint_id = ? order by created_at desc limit 1', endpointId)
 
 describe('retries', () => {
   it('three 500s then a 200 give attempts at the scheduled times, with the same webhook-id', async () => {
@@ -86,7 +89,9 @@ describe('retries', () => {
   })
 
   it('Retry-After: 120 on a 429 waits 120 s', async () => {
-    const r = await receiverWith((n) => (n === 1 ? { status: 429, headers: { 'retry-after': '120' } } : { status: 200 }))
+    const r = await receiverWith((n) =>
+      n === 1 ? { status: 429, headers: { 'retry-after': '120' } } : { status: 200 },
+    )
     const m = await merchantWithOwner(t)
     const hook = await addEndpoint(m.owner, r.url)
     await m.owner.post(`/api/merchant/webhooks/${hook.id}/test`)
@@ -165,9 +170,9 @@ describe('disabling', () => {
     t.clock.advance(DISABLE_AFTER_FAILING_MS - 60_000)
     await till.earn({ cardNumber: till.card.cardNumber, amountMinor: 100 })
     await sender.drain()
-    expect((await get<{ state: string }>(t.db, 'select state from webhook_endpoints where id = ?', hook.id))!.state).toBe(
-      'active',
-    )
+    expect(
+      (await get<{ state: string }>(t.db, 'select state from webhook_endpoints where id = ?', hook.id))!.state,
+    ).toBe('active')
     t.clock.advance(60_000)
     await till.earn({ cardNumber: till.card.cardNumber, amountMinor: 100 })
     await sender.drain()
@@ -191,7 +196,10 @@ describe('at least once, exactly once at the receiver', () => {
   it('delivers each event to each subscribed endpoint, and the docs example handles each once despite lost answers and a resend', async () => {
     const till = await posTill(t)
     const now = () => Math.floor(t.clock.now().getTime() / 1000)
-    const sites: Record<string, { id: string; handled: WebhookEvent[]; server: Awaited<ReturnType<typeof startReceiver>> }> = {}
+    const sites: Record<
+      string,
+      { id: string; handled: WebhookEvent[]; server: Awaited<ReturnType<typeof startReceiver>> }
+    > = {}
     for (const name of ['crm', 'pos', 'marketing']) {
       const handled: WebhookEvent[] = []
       const secret = { value: '' }

@@ -113,7 +113,9 @@ describe('signatures', () => {
     const hook = await addEndpoint(m.owner, receiver.url)
     const rotated = await m.owner.post(`/api/merchant/webhooks/${hook.id}/rotate-secret`, { graceHours: 24 })
     expect(rotated.status).toBe(200)
-    expect(rotated.body.endpoint.previousSecretUntil).toBe(new Date(t.clock.now().getTime() + 24 * 3600_000).toISOString())
+    expect(rotated.body.endpoint.previousSecretUntil).toBe(
+      new Date(t.clock.now().getTime() + 24 * 3600_000).toISOString(),
+    )
     const fresh = rotated.body.secret as string
     expect(fresh).toMatch(/^whsec_/)
     expect(fresh).not.toBe(hook.secret)
@@ -232,7 +234,9 @@ describe('authorization', () => {
     for (const role of ['cashier', 'manager'] as const) {
       const staff = await addStaff(t, m.merchantId, role)
       expect((await staff.get('/api/merchant/webhooks')).status).toBe(403)
-      expect((await staff.post('/api/merchant/webhooks', { url: receiver.url, events: ['points.earned'] })).status).toBe(403)
+      expect(
+        (await staff.post('/api/merchant/webhooks', { url: receiver.url, events: ['points.earned'] })).status,
+      ).toBe(403)
       expect((await staff.req('PATCH', `/api/merchant/webhooks/${hook.id}`, { enabled: false })).status).toBe(403)
       expect((await staff.delete(`/api/merchant/webhooks/${hook.id}`)).status).toBe(403)
       expect((await staff.get(`/api/merchant/webhooks/${hook.id}/deliveries`)).status).toBe(403)

@@ -18,21 +18,30 @@ export type Reply = { status: number; headers?: Record<string, string>; body?: s
  * A real HTTP receiver on loopback that records every request and answers by `reply` (200 by
  * default); `handler` puts another request listener (the docs' receiver example) behind the recording.
  */
-export async function startReceiver(opts: { reply?: (n: number, r: Received) => Reply; handler?: http.RequestListener } = {}) {
+export async function startReceiver(
+  opts: { reply?: (n: number, r: Received) => Reply; handler?: http.RequestListener } = {},
+) {
   const received: Received[] = []
   const hung: http.ServerResponse[] = []
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
-      const r = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), id: String(req.headers['webhook-id']) }
+      const r = {
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        id: String(req.headers['webhook-id']),
+      }
       received.push(r)
       const reply = opts.reply?.(received.length, r) ?? { status: 200 }
       if (reply === 'hang') return void hung.push(res)
       if (reply === 'drop') return void req.socket.destroy()
       if (opts.handler && reply.status === 200) {
         // Replay the body to the handler as a fresh stream.
-        const fake = Object.assign(Readable.from([Buffer.from(r.body)]), { headers: req.headers, socket: req.socket }) as http.IncomingMessage
+        const fake = Object.assign(Readable.from([Buffer.from(r.body)]), {
+          headers: req.headers,
+          socket: req.socket,
+        }) as http.IncomingMessage
         return opts.handler(fake, res)
       }
       res.writeHead(reply.status, reply.headers ?? {}).end(reply.body ?? '')

@@ -79,7 +79,14 @@ export const settleDelivery = (
 
 export const insertAttempt = (
   db: Tx,
-  row: { id: string; delivery_id: string; status: number; error: string | null; duration_ms: number; created_at: string },
+  row: {
+    id: string
+    delivery_id: string
+    status: number
+    error: string | null
+    duration_ms: number
+    created_at: string
+  },
 ) => db.insertInto('webhook_attempts').values(row).execute()
 
 export const attemptsOf = (db: Tx, deliveryId: string) =>
@@ -93,11 +100,7 @@ export const attemptsOf = (db: Tx, deliveryId: string) =>
 
 /** An endpoint's health after an attempt: success clears failing_since, a failure starts it. */
 export const markEndpointSuccess = (db: Tx, id: string, now: string) =>
-  db
-    .updateTable('webhook_endpoints')
-    .set({ failing_since: null, last_success_at: now })
-    .where('id', '=', id)
-    .execute()
+  db.updateTable('webhook_endpoints').set({ failing_since: null, last_success_at: now }).where('id', '=', id).execute()
 
 export const markEndpointFailing = (db: Tx, id: string, now: string) =>
   db

@@ -152,7 +152,13 @@ export async function stampCard(
       tx,
       card.merchant_id,
       'stampcard.completed',
-      { cardId: card.id, cardNumber: card.card_number, stampCardId: sc.id, stamps: sc.stamps_required, couponId: row.id },
+      {
+        cardId: card.id,
+        cardNumber: card.card_number,
+        stampCardId: sc.id,
+        stamps: sc.stamps_required,
+        couponId: row.id,
+      },
       at,
     )
   }

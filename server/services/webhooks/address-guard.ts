@@ -48,8 +48,7 @@ for (const [net6, bits] of [
 ] as const)
   blocked.addSubnet(net6, bits, 'ipv6')
 
-const isLoopback = (ip: string) =>
-  net.isIPv4(ip) ? ip.startsWith('127.') : ip === '::1' || ip === '0:0:0:0:0:0:0:1'
+const isLoopback = (ip: string) => (net.isIPv4(ip) ? ip.startsWith('127.') : ip === '::1' || ip === '0:0:0:0:0:0:0:1')
 
 /** Why a connection to `ip` is refused, or null when it may go ahead. */
 export function addressProblem(ip: string, policy: AddressPolicy): string | null {
@@ -110,7 +109,8 @@ export function guardedLookup(policy: AddressPolicy): net.LookupFunction {
         const problem = addressProblem(a.address, policy)
         if (problem) return callback(Object.assign(new Error(`refused: ${problem}`), { code: 'EREFUSED' }), '', 0)
       }
-      if ((options as dns.LookupAllOptions).all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list)
+      if ((options as dns.LookupAllOptions).all)
+        return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list)
       const first = list[0]
       if (!first) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), '', 0)
       callback(null, first.address, first.family)

@@ -160,7 +160,9 @@ export class WebhookSender {
         return
       }
       const wait =
-        r.status === 429 ? (retryAfterMs(r.retryAfter, now) ?? retryDelayMs(attempts, row.id)) : retryDelayMs(attempts, row.id)
+        r.status === 429
+          ? (retryAfterMs(r.retryAfter, now) ?? retryDelayMs(attempts, row.id))
+          : retryDelayMs(attempts, row.id)
       if (wait === null || attempts >= MAX_ATTEMPTS) {
         await settleDelivery(tx, row.id, { ...base, state: 'failed' })
         outcome = 'failed'

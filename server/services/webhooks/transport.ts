@@ -64,7 +64,8 @@ export const postWebhook: WebhookPost = (url, headers, body, { timeoutMs, policy
         })
         res.on('end', () => {
           const ok = status >= 200 && status < 300
-          const redirect = status >= 300 && status < 400 ? ` (redirect to ${res.headers.location ?? '?'} not followed)` : ''
+          const redirect =
+            status >= 300 && status < 400 ? ` (redirect to ${res.headers.location ?? '?'} not followed)` : ''
           const retryAfter = res.headers['retry-after']
           done(
             status,
