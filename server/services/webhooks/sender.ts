@@ -38,7 +38,7 @@ export interface WebhookDrainReport {
 }
 
 /** How often a running sender on PostgreSQL hands back deliveries whose lease ran out. */
-const RECOVER_EVERY_MS = 30_000
+const RECOVER_EVERY_MS = 10_000
 
 /**
  * The webhook outbox sender, the push sender's machinery with at-least-once rules: it claims due
@@ -65,7 +65,7 @@ export class WebhookSender {
 
   /**
    * Hands back deliveries a stopped process left in `sending`. On SQLite (one process) at start
-   * that is every such row; on PostgreSQL only those whose lease ran out, at start and every 30 s.
+   * that is every such row; on PostgreSQL only those whose lease ran out, at start and every 10 s.
    */
   recover(): Promise<number> {
     const now = this.deps.clock.now()
