@@ -155,6 +155,12 @@ const routes: RouteRecordRaw[] = [
         meta: { title: 'apiKeys.title' },
       },
       {
+        path: 'webhooks',
+        name: 'merchant-webhooks',
+        component: () => import('./views/merchant/WebhooksView.vue'),
+        meta: { title: 'webhooks.title' },
+      },
+      {
         path: 'rewards',
         name: 'merchant-rewards',
         component: () => import('./views/merchant/RewardsView.vue'),

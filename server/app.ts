@@ -24,6 +24,8 @@ import { rewardRoutes } from './routes/rewards.js'
 import { pushRoutes } from './routes/push.js'
 import { setupRoutes } from './routes/setup.js'
 import { staffRoutes } from './routes/staff.js'
+import { webhookApiRoutes, webhookConsoleRoutes } from './routes/webhooks.js'
+import { registerWebhookDocs } from './routes/webhooks-doc.js'
 import type { Deps } from './services/common/deps.js'
 import { serveClient } from './static.js'
 
@@ -72,6 +74,9 @@ function buildApi(deps: Deps) {
     .route('/', platformRoutes(limitPerMinute(deps, 'business', r.joinPerMinute)))
     .route('/', locationRoutes)
     .route('/', operatorRoutes)
+    .route('/', webhookConsoleRoutes)
+    .route('/', webhookApiRoutes)
+  registerWebhookDocs(api)
   const document = {
     openapi: '3.1.0',
     // Paths below are relative to this: without it, tools call /health and get the app's HTML.

@@ -65,6 +65,12 @@ const Env = z.object({
     )
     .pipe(z.array(z.email('each entry must be an email address'))),
   RATE_LIMIT_SIGNUP_PER_HOUR: z.coerce.number().int().positive().default(5),
+  /** Webhook endpoints on loopback (127.0.0.1, ::1, over http too): for tests; refused in production. */
+  WEBHOOKS_ALLOW_LOCALHOST: z.enum(['0', '1']).default('0'),
+  /** Webhook requests in flight per process. */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /** How long a claimed delivery is its process's to send; past it, another process sends it again. */
+  WEBHOOK_CLAIM_LEASE_SECONDS: z.coerce.number().int().min(20).max(3600).default(300),
 })
 
 /**
@@ -139,6 +145,16 @@ export interface Config {
   operatorEmails: string[]
   /** Business sign-ups per address per hour. */
   signupsPerHour: number
+  webhooks: WebhookConfig
+}
+
+export interface WebhookConfig {
+  /** Development: endpoints may be anywhere, private networks included. */
+  anyAddress: boolean
+  /** WEBHOOKS_ALLOW_LOCALHOST: loopback endpoints too (tests). */
+  allowLocalhost: boolean
+  concurrency: number
+  leaseMs: number
 }
 
 /** Why a VAPID subject is unusable in production, or null when it is fine. */
@@ -200,6 +216,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         `Refusing to start in production: VAPID_SUBJECT (${e.VAPID_SUBJECT}) is unusable: ${problem}. Set it to mailto:you@yourdomain or an https:// page of yours.`,
       )
     }
+    if (e.WEBHOOKS_ALLOW_LOCALHOST === '1') {
+      throw new ConfigError(
+        'Refusing to start in production: WEBHOOKS_ALLOW_LOCALHOST=1 would let webhook endpoints reach this machine. It is for tests; unset it.',
+      )
+    }
   }
   const dataDir = path.resolve(e.DATA_DIR)
   return {
@@ -244,5 +265,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signup: e.SIGNUP,
     operatorEmails: e.OPERATOR_EMAILS,
     signupsPerHour: e.RATE_LIMIT_SIGNUP_PER_HOUR,
+    webhooks: {
+      anyAddress: e.NODE_ENV === 'development',
+      allowLocalhost: e.WEBHOOKS_ALLOW_LOCALHOST === '1',
+      concurrency: e.WEBHOOK_CONCURRENCY,
+      leaseMs: e.WEBHOOK_CLAIM_LEASE_SECONDS * 1000,
+    },
   }
 }

@@ -54,6 +54,7 @@ export const ERROR_CODES = [
   'login_throttled',
   'reset_invalid',
   'practice_card',
+  'webhook_endpoint_disabled',
   // Client-only:
   'network_error',
   'offline',

@@ -50,6 +50,7 @@ export const CONSOLE_LINKS: ConsoleLink[] = [
   { to: 'merchant-staff', label: 'console.nav.staff', icon: 'store', roles: MANAGERS, testid: 'nav-staff' },
   { to: 'merchant-locations', label: 'locations.nav', icon: 'pin', roles: MANAGERS, testid: 'nav-locations' },
   { to: 'merchant-api-keys', label: 'nav.apiKeys', icon: 'key', roles: ['owner'], testid: 'nav-api-keys' },
+  { to: 'merchant-webhooks', label: 'webhooks.nav', icon: 'share', roles: ['owner'], testid: 'nav-webhooks' },
   { to: 'operator', label: 'operator.nav', icon: 'shield', roles: ALL, testid: 'nav-operator', operator: true },
 ]
 

@@ -1,6 +1,7 @@
 import type { ColumnType, Insertable, Selectable } from 'kysely'
 import type { FeedbackDatabase } from './schema-feedback.js'
 import type { SummaryDatabase } from './schema-summaries.js'
+import type { WebhookDatabase } from './schema-webhooks.js'
 
 /** Times are UTC ISO-8601 text; points and money are integers. */
 type Iso = string
@@ -669,8 +670,8 @@ export interface LoginThrottleTable {
   blocked_until: Iso | null
 }
 
-/** The feedback tables (0070) are declared in schema-feedback.ts, lots and card summaries (0040) in schema-summaries.ts. */
-export interface Database extends FeedbackDatabase, SummaryDatabase {
+/** The feedback tables (0070) are declared in schema-feedback.ts, lots and card summaries (0040) in schema-summaries.ts, the webhook tables (0090) in schema-webhooks.ts. */
+export interface Database extends FeedbackDatabase, SummaryDatabase, WebhookDatabase {
   merchants: MerchantTable
   program_versions: ProgramVersionTable
   staff: StaffTable

@@ -75,6 +75,8 @@ export const ERROR_STATUS = {
   login_throttled: 429,
   reset_invalid: 410,
   practice_card: 422,
+  // Webhooks (issue 23)
+  webhook_endpoint_disabled: 409,
 } as const
 
 export type ErrorCode = keyof typeof ERROR_STATUS

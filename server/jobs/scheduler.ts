@@ -12,6 +12,8 @@ import { expirePoints, grantBirthdayBonuses, reevaluateTiers } from '../services
 import { runAutomations } from '../services/push/automations.js'
 import { PushSender } from '../services/push/sender.js'
 import { purgeExpiredHandles } from '../services/till/housekeeping.js'
+import { emitExpiringEvents } from '../services/webhooks/expiring.js'
+import { WebhookSender } from '../services/webhooks/sender.js'
 
 const MIN = 60_000
 const HOUR = 60 * MIN
@@ -39,6 +41,11 @@ export function serverJobs(deps: Deps): Job[] {
   // At start: rows a stopped process left in `sending` are failed, never sent twice.
   const recovered = sender.recover().then((n) => {
     if (n) console.warn(`push: ${n} message(s) were being sent when the server stopped; marked failed, not resent.`)
+  })
+  const webhooks = new WebhookSender(deps)
+  // At start: deliveries a stopped process left in `sending` are queued again (at least once).
+  const handedBack = webhooks.recover().then((n) => {
+    if (n) console.warn(`webhooks: ${n} delivery(ies) were being sent when the server stopped; sending again.`)
   })
   const jobs: Job[] = [
     { name: 'purge scan handles', pattern: '*/10 * * * *', periodMs: 10 * MIN, run: () => purgeExpiredHandles(deps) },
@@ -68,6 +75,14 @@ export function serverJobs(deps: Deps): Job[] {
       periodMs: 5 * MIN,
       atStart: true,
       run: async () => (await recovered, runFeedbackJobs(deps)),
+    },
+    { name: 'webhooks: points expiring', pattern: '6 * * * *', periodMs: HOUR, run: () => emitExpiringEvents(deps) },
+    {
+      name: 'webhook sender',
+      pattern: '*/2 * * * * *',
+      periodMs: 2000,
+      everyProcess: true,
+      run: async () => (await handedBack, webhooks.drain()),
     },
     {
       name: 'push sender',

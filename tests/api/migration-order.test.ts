@@ -85,8 +85,13 @@ describe('migrations on a database made before the platform', () => {
       )
     })
 
-    // The next start: what was missing, in name order.
-    expect(await migrate(older.db)).toEqual([
+    // The next start: what was missing, in name order (and the migrations that came after, such as 0090).
+    expect(await migrate(older.db)).toEqual(
+      Object.keys(migrations)
+        .filter((n) => !RELEASED_BEFORE.includes(n))
+        .sort(),
+    )
+    expect(Object.keys(migrations).filter((n) => !RELEASED_BEFORE.includes(n) && n < '0090')).toEqual([
       '0020-businesses',
       '0021-locations',
       '0022-staff-accounts',

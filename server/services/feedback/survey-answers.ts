@@ -1,5 +1,6 @@
 import type { SurveyAnswerBody } from '../../contract/feedback.js'
 import { writeTx } from '../../db/connection.js'
+import { emitEvent } from '../webhooks/events.js'
 import { cardById } from '../../db/queries/cards.js'
 import { surveyOf } from '../../db/queries/feedback-console.js'
 import {
@@ -75,6 +76,20 @@ export async function answerSurvey(deps: Deps, customerId: string, cardId: strin
       alerted_at: null,
       created_at: at,
     })
+    await emitEvent(
+      tx,
+      card.merchant_id,
+      'feedback.received',
+      async () => ({
+        cardId: card.id,
+        cardNumber: (await cardById(tx, card.id))?.card_number ?? null,
+        responseId: id,
+        kind: 'survey',
+        surveyId: survey.id,
+        rating: null,
+      }),
+      deps.clock.now(),
+    )
     await insertAnswers(
       tx,
       checked.answers.map((a) => ({

@@ -1,5 +1,7 @@
 import type { CardFeedback } from '../../contract/feedback.js'
 import { writeTx, type Db } from '../../db/connection.js'
+import { cardById } from '../../db/queries/cards.js'
+import { emitEvent } from '../webhooks/events.js'
 import {
   closeRequest,
   insertRequests,
@@ -161,6 +163,20 @@ export async function rateVisit(
       alerted_at: null,
       created_at: at,
     })
+    await emitEvent(
+      tx,
+      card.merchant_id,
+      'feedback.received',
+      async () => ({
+        cardId: card.id,
+        cardNumber: (await cardById(tx, card.id))?.card_number ?? null,
+        responseId: id,
+        kind: 'visit',
+        surveyId: null,
+        rating: body.rating,
+      }),
+      deps.clock.now(),
+    )
     return id
   })
   if (body.rating <= LOW_RATING_MAX) alertOwnersOfLowRating(deps, card.merchant_id, responseId, body.rating, comment)

@@ -1,5 +1,6 @@
 import type { AccountProfile, ConsentDto, DeviceDto } from '../../contract/account.js'
 import { writeTx } from '../../db/connection.js'
+import { emitEvent } from '../webhooks/events.js'
 import {
   consentsOf,
   customerDevices,
@@ -152,6 +153,15 @@ export async function deleteAccount(deps: Deps, customerId: string): Promise<voi
         })
       }
       await closeCard(tx, cardId, null, now)
+      if (card) {
+        await emitEvent(
+          tx,
+          card.merchant_id,
+          'member.erased',
+          { cardId: card.id, cardNumber: card.card_number },
+          deps.clock.now(),
+        )
+      }
     }
     await withdrawAllConsents(tx, ids.cardIds, now)
     for (const t of MEMBER_TABLES) {

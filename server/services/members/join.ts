@@ -1,6 +1,7 @@
 import type { JoinRequest, JoinResponse, WalletCard } from '../../contract/card.js'
 import type { MerchantPublic } from '../../contract/merchant.js'
 import { writeTx, type Db } from '../../db/connection.js'
+import { emitEvent } from '../webhooks/events.js'
 import { insertConsentEvent } from '../../db/queries/account.js'
 import { cardOfCustomerAtMerchant, insertCard } from '../../db/queries/cards.js'
 import { currentProgram, merchantBySlug, signupLinkByCode } from '../../db/queries/merchants.js'
@@ -74,11 +75,12 @@ export async function joinProgram(
 
     const link = req.via ? await signupLinkByCode(tx, merchant.id, req.via) : undefined
     const cardId = newId()
+    const cardNumber = newCardNumber()
     await insertCard(tx, {
       id: cardId,
       customer_id: customerId,
       merchant_id: merchant.id,
-      card_number: newCardNumber(),
+      card_number: cardNumber,
       totp_secret: newTotpSecret(),
       balance: 0,
       last_code_step: null,
@@ -93,6 +95,18 @@ export async function joinProgram(
     touchCard(tx, cardId, merchant.id, now)
     // The wallet's own email when it has one: a second join can't claim the bonus by typing another.
     const claims = welcomeClaims(known ? known.email : req.email, req.deviceId)
+    await emitEvent(
+      tx,
+      merchant.id,
+      'member.joined',
+      {
+        cardId,
+        cardNumber,
+        marketingConsent: Boolean(req.marketingConsent),
+        joinedLocationId: link?.location_id ?? null,
+      },
+      now,
+    )
     await onJoined(tx, cardId, merchant.id, customerId, req.ref, now, claims)
     if (req.marketingConsent) {
       await insertConsentEvent(tx, {

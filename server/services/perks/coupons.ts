@@ -11,6 +11,7 @@ import { cardById } from '../../db/queries/cards.js'
 import { cardForHandle } from '../till/scan.js'
 import { assertBusinessOpen } from '../platform/status.js'
 import { tillLocation } from '../locations/locations.js'
+import { emitEvent } from '../webhooks/events.js'
 import { merchantById } from '../../db/queries/merchants.js'
 import { customerById } from '../../db/queries/people.js'
 import {
@@ -92,6 +93,21 @@ export async function issueCoupon(tx: Db, c: IssueCoupon): Promise<Coupon> {
     created_at: c.now.toISOString(),
   }
   await insertCoupon(tx, row)
+  await emitEvent(
+    tx,
+    c.merchantId,
+    'coupon.issued',
+    async () => ({
+      cardId: c.cardId,
+      cardNumber: (await cardById(tx, c.cardId))?.card_number ?? null,
+      couponId: row.id,
+      source: row.source,
+      rewardId: row.reward_id,
+      validFrom: row.valid_from,
+      validUntil: row.valid_until,
+    }),
+    c.now,
+  )
   return row
 }
 
@@ -210,6 +226,21 @@ export async function redeemCoupon(deps: Deps, actor: Actor, input: string, key:
         created_at: at,
         location_id: location,
       })
+      await emitEvent(
+        tx,
+        actor.merchantId,
+        'coupon.redeemed',
+        {
+          cardId: found.coupon.card_id,
+          cardNumber: found.cardNumber,
+          couponId: found.coupon.id,
+          redemptionId,
+          locationId: location,
+          staffId: actor.staffId,
+          apiKeyId: actor.apiKeyId,
+        },
+        now,
+      )
       const after = (await couponById(tx, found.coupon.id))!
       return {
         status: 200,

@@ -28,6 +28,7 @@ import { issueCoupon, toCoupon } from './coupons.js'
 import type { Actor, Deps } from '../common/deps.js'
 import { runIdempotent } from '../common/idempotency.js'
 import { stampProgress } from './stamps.js'
+import { emitEvent } from '../webhooks/events.js'
 import { DAY_MS } from '../../domain/time.js'
 
 export function toReward(r: Reward): RewardDto {
@@ -169,6 +170,21 @@ export async function redeemReward(deps: Deps, customerId: string, cardId: strin
         validUntil: new Date(now.getTime() + reward.valid_days * DAY_MS),
         now,
       })
+      await emitEvent(
+        tx,
+        merchantId,
+        'reward.redeemed',
+        {
+          cardId,
+          cardNumber: card.card_number,
+          rewardId: reward.id,
+          entryId: posted.body.entry.id,
+          points: -reward.points_cost,
+          balanceAfter: posted.body.balance,
+          couponId: coupon.id,
+        },
+        now,
+      )
       const merchant = (await merchantById(tx, merchantId))!
       return {
         status: 201,

@@ -16,6 +16,7 @@ import { DomainError } from '../../domain/errors.js'
 import { newId } from '../../domain/ids.js'
 import { assertStampAllowed, stampsAfter } from '../../domain/stamps.js'
 import { issueCoupon, toCoupon } from './coupons.js'
+import { emitEvent } from '../webhooks/events.js'
 import type { Actor, Deps } from '../common/deps.js'
 import { runIdempotent } from '../common/idempotency.js'
 import { openHandle } from '../till/scan.js'
@@ -147,6 +148,19 @@ export async function stampCard(
     })
     await closeOpenStamps(tx, card.id, row.id)
     coupon = toCoupon(row, merchant.timezone, at)
+    await emitEvent(
+      tx,
+      card.merchant_id,
+      'stampcard.completed',
+      {
+        cardId: card.id,
+        cardNumber: card.card_number,
+        stampCardId: sc.id,
+        stamps: sc.stamps_required,
+        couponId: row.id,
+      },
+      at,
+    )
   }
   return {
     stamps: {

@@ -10,6 +10,7 @@ import type { Actor } from '../common/deps.js'
 import { toLedgerEntry } from '../common/dto.js'
 import type { Outcome } from '../common/idempotency.js'
 import { applyToLots, touchCard } from './card-summary.js'
+import { emitEvent, LEDGER_EVENT } from '../webhooks/events.js'
 
 export interface Posting {
   kind: LedgerKind
@@ -36,6 +37,8 @@ export interface Posting {
  * until the commit), so balance_after is computed from the balance as it really is, even when
  * another process posted to the card after `card` was read; an overdraft is refused on that balance.
  * The card's lots move with the entry, and its summary is recomputed before the commit.
+ * The entry's webhook event (points.earned, .spent, .adjusted, .expired) is written in the same
+ * transaction, so it exists exactly when the entry does.
  */
 export async function postEntry(
   tx: Db,
@@ -80,5 +83,24 @@ export async function postEntry(
     expiresEntryId: row.expires_entry_id,
   })
   touchCard(tx, card.id, card.merchant_id, now, p.kind === 'expire' ? undefined : at)
+  await emitEvent(
+    tx,
+    card.merchant_id,
+    LEDGER_EVENT[p.kind]!,
+    {
+      cardId: card.id,
+      cardNumber: card.card_number,
+      entryId: row.id,
+      kind: p.kind,
+      points: p.points,
+      balanceAfter: row.balance_after,
+      amountMinor: row.amount_minor,
+      currency: row.currency,
+      locationId: row.location_id,
+      staffId: row.staff_id,
+      apiKeyId: row.api_key_id,
+    },
+    now,
+  )
   return { status: 201, body: { entry: toLedgerEntry({ ...row, seq }), balance: row.balance_after }, cardId: card.id }
 }

@@ -1,3 +1,5 @@
+import { cardById } from '../../db/queries/cards.js'
+import { emitEvent } from '../webhooks/events.js'
 import type { Db } from '../../db/connection.js'
 import { cardTier, insertTierChange, setCardTier, tierEarnings } from '../../db/queries/program.js'
 import { newId } from '../../domain/ids.js'
@@ -56,4 +58,17 @@ export async function moveTier(
     direction,
     created_at: at,
   })
+  await emitEvent(
+    tx,
+    ctx.merchant.id,
+    'tier.changed',
+    async () => ({
+      cardId,
+      cardNumber: (await cardById(tx, cardId))?.card_number ?? null,
+      fromTier: from,
+      toTier: to,
+      direction,
+    }),
+    now,
+  )
 }
