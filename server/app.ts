@@ -22,6 +22,8 @@ import { rewardRoutes } from './routes/rewards.js'
 import { pushRoutes } from './routes/push.js'
 import { setupRoutes } from './routes/setup.js'
 import { staffRoutes } from './routes/staff.js'
+import { walletRoutes } from './routes/wallet.js'
+import { appleWalletRoutes } from './routes/wallet-apple.js'
 import type { Deps } from './services/common/deps.js'
 import { serveClient } from './static.js'
 
@@ -69,6 +71,9 @@ function buildApi(deps: Deps) {
     .route('/', platformRoutes(limitPerMinute(deps, 'business', r.joinPerMinute)))
     .route('/', locationRoutes)
     .route('/', operatorRoutes)
+    .route('/', walletRoutes)
+  // Apple's web service: Apple's paths and bare answers, outside the OpenAPI document and the client's types.
+  api.route('/', appleWalletRoutes)
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {

@@ -75,6 +75,9 @@ export const ERROR_STATUS = {
   login_throttled: 429,
   reset_invalid: 410,
   practice_card: 422,
+  // Wallet passes (issue 22)
+  wallet_unavailable: 503,
+  award_only_code: 422,
 } as const
 
 export type ErrorCode = keyof typeof ERROR_STATUS

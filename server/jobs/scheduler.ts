@@ -11,6 +11,7 @@ import { expirePoints, grantBirthdayBonuses, reevaluateTiers } from '../services
 import { runAutomations } from '../services/push/automations.js'
 import { PushSender } from '../services/push/sender.js'
 import { purgeExpiredHandles } from '../services/till/housekeeping.js'
+import { WalletSender } from '../services/wallet/sender.js'
 
 const MIN = 60_000
 const HOUR = 60 * MIN
@@ -35,9 +36,12 @@ export interface Job {
  */
 export function serverJobs(deps: Deps): Job[] {
   const sender = new PushSender(deps)
+  // Wallet pass updates (APNs pushes, Google PATCHes) share the push sender's tick and machinery.
+  const wallet = new WalletSender(deps)
   // At start: rows a stopped process left in `sending` are failed, never sent twice.
-  const recovered = sender.recover().then((n) => {
+  const recovered = Promise.all([sender.recover(), wallet.recover()]).then(([n, w]) => {
     if (n) console.warn(`push: ${n} message(s) were being sent when the server stopped; marked failed, not resent.`)
+    if (w) console.warn(`wallet: ${w} pass update(s) were being sent when the server stopped; marked failed.`)
   })
   const jobs: Job[] = [
     { name: 'purge scan handles', pattern: '*/10 * * * *', periodMs: 10 * MIN, run: () => purgeExpiredHandles(deps) },
@@ -71,7 +75,7 @@ export function serverJobs(deps: Deps): Job[] {
       pattern: '*/2 * * * * *',
       periodMs: 2000,
       everyProcess: true,
-      run: async () => (await recovered, sender.drain()),
+      run: async () => (await recovered, Promise.all([sender.drain(), wallet.drain()])),
     },
   ]
   const every = deps.config.jobsEverySeconds

@@ -16,6 +16,7 @@ import * as m0022 from './0022-staff-accounts.js'
 import * as m0030 from './0030-till-ready.js'
 import * as m0070 from './0070-feedback.js'
 import * as m0071 from './0071-offline-scan-locations.js'
+import * as m0080 from './0080-wallet-passes.js'
 
 /** Numbered, append-only. Add the next file and list it here; never edit a shipped one. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '0030-till-ready': m0030,
   '0070-feedback': m0070,
   '0071-offline-scan-locations': m0071,
+  '0080-wallet-passes': m0080,
 }

@@ -6,6 +6,7 @@ import type { Card } from '../../db/schema.js'
 import { newId } from '../../domain/ids.js'
 import { balanceAfter } from '../../domain/ledger.js'
 import type { Actor } from '../common/deps.js'
+import { queueWalletUpdates } from '../wallet/updates.js'
 import { toLedgerEntry } from '../common/dto.js'
 import type { Outcome } from '../common/idempotency.js'
 
@@ -63,5 +64,7 @@ export async function postEntry(
     location_id: p.locationId ?? null,
   }
   const seq = await insertLedgerEntry(tx, row)
+  // The card's wallet passes show the balance: queued in this transaction, sent by the outbox.
+  await queueWalletUpdates(tx, [card.id], now)
   return { status: 201, body: { entry: toLedgerEntry({ ...row, seq }), balance: row.balance_after } }
 }

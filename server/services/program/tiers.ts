@@ -2,6 +2,7 @@ import type { Db } from '../../db/connection.js'
 import { cardTier, insertTierChange, setCardTier, tierEarnings } from '../../db/queries/program.js'
 import { newId } from '../../domain/ids.js'
 import { earnedInWindow, onEarnDecision, qualifyingTier, tierIndex, windowStart } from '../../domain/tiers.js'
+import { queueWalletUpdates } from '../wallet/updates.js'
 import type { ProgramContext } from './engine.js'
 
 /** Points counting towards tiers within the window at `now`. */
@@ -54,4 +55,6 @@ export async function moveTier(
     direction,
     created_at: at,
   })
+  // The wallet passes show the tier (a change with no points moved, such as a drop, reaches them here).
+  await queueWalletUpdates(tx, [cardId], now)
 }
