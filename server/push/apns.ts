@@ -23,6 +23,8 @@ const REQUEST_TIMEOUT_MS = 15_000
 
 export class ApnsClient {
   private session: http2.ClientHttp2Session | null = null
+  /** Why the session failed (a TLS refusal, a refused connection): what the pushes on it report. */
+  private sessionError: string | null = null
 
   constructor(private readonly target: ApnsTarget) {}
 
@@ -35,7 +37,11 @@ export class ApnsClient {
       passphrase: t.keyPassphrase ?? undefined,
       ...(t.ca ? { ca: t.ca } : {}),
     })
-    s.on('error', () => s.destroy())
+    this.sessionError = null
+    s.on('error', (err) => {
+      this.sessionError = err.message
+      s.destroy()
+    })
     s.on('goaway', () => s.close())
     s.unref()
     this.session = s
@@ -70,7 +76,8 @@ export class ApnsClient {
         } catch {
           reason = body.slice(0, 200)
         }
-        resolve({ status, reason: status === 0 ? (reason ?? 'network: no answer') : reason })
+        const why = reason ?? this.sessionError ?? 'no answer'
+        resolve({ status, reason: status === 0 ? `network: ${why}` : reason })
       })
       req.end('{}')
     })

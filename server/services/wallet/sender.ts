@@ -107,7 +107,8 @@ export class WalletSender {
     if (!row.push_token) return { row, status: 0, error: 'gone: the device unregistered' }
     this.apns ??= new ApnsClient({
       url: creds.apnsUrl,
-      certPem: creds.certPem,
+      // The chain up to Apple's intermediate, so the server can build it without knowing the WWDR.
+      certPem: `${creds.certPem.trim()}\n${creds.wwdrPem.trim()}\n`,
       keyPem: creds.keyPem,
       keyPassphrase: creds.keyPassphrase,
       ca: creds.apnsCa,
