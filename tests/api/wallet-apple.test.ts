@@ -108,6 +108,26 @@ async function installed(client: TestClient, cardId: string) {
   }
 }
 
+describe('locations on the pass', () => {
+  it('carries the locations with a map position (lock-screen relevance), at most 10', async () => {
+    const m = await merchantWithOwner(t)
+    for (let i = 0; i < 12; i++) {
+      const res = await m.owner.post('/api/merchant/locations', {
+        name: `Branch ${i}`,
+        timezone: 'Europe/Warsaw',
+        ...(i === 11 ? {} : { latitude: 52 + i / 100, longitude: 21 }),
+      })
+      expect(res.status).toBe(201)
+    }
+    const bad = await m.owner.post('/api/merchant/locations', { name: 'X', timezone: 'Europe/Warsaw', latitude: 52 })
+    expect(bad.status).toBe(400)
+    const { client, card } = await joinedCustomer(t, m.slug)
+    const pass = JSON.parse(unzip(await pkpass(client, card.id))['pass.json']!.toString())
+    expect(pass.locations).toHaveLength(10)
+    expect(pass.locations[0]).toMatchObject({ latitude: 52, longitude: 21 })
+  })
+})
+
 describe("Apple's web service", () => {
   it('registers (201, then 200), refuses a wrong token, lists updated serials, answers 304 or the pass, unregisters', async () => {
     const { client, card, owner } = await memberWithPass()
