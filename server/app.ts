@@ -26,6 +26,8 @@ import { setupRoutes } from './routes/setup.js'
 import { staffRoutes } from './routes/staff.js'
 import { webhookApiRoutes, webhookConsoleRoutes } from './routes/webhooks.js'
 import { registerWebhookDocs } from './routes/webhooks-doc.js'
+import { walletRoutes } from './routes/wallet.js'
+import { appleWalletRoutes } from './routes/wallet-apple.js'
 import type { Deps } from './services/common/deps.js'
 import { serveClient } from './static.js'
 
@@ -76,6 +78,9 @@ function buildApi(deps: Deps) {
     .route('/', operatorRoutes)
     .route('/', webhookConsoleRoutes)
     .route('/', webhookApiRoutes)
+    .route('/', walletRoutes)
+  // Apple's web service: Apple's paths and bare answers, outside the OpenAPI document and the client's types.
+  api.route('/', appleWalletRoutes)
   registerWebhookDocs(api)
   const document = {
     openapi: '3.1.0',

@@ -71,6 +71,31 @@ const Env = z.object({
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   /** How long a claimed delivery is its process's to send; past it, another process sends it again. */
   WEBHOOK_CLAIM_LEASE_SECONDS: z.coerce.number().int().min(20).max(3600).default(300),
+  /** Apple Wallet (docs/wallet-passes.md): a PEM or a path to one, for the cert, key and Apple's WWDR intermediate. */
+  APPLE_PASS_TYPE_ID: z
+    .string()
+    .regex(/^pass\.[A-Za-z0-9.-]+$/, 'a Pass Type ID such as pass.com.example.loyalty')
+    .optional(),
+  APPLE_TEAM_ID: z
+    .string()
+    .regex(/^[A-Z0-9]{10}$/, 'the 10-character Apple team id')
+    .optional(),
+  APPLE_PASS_CERT: z.string().min(1).optional(),
+  APPLE_PASS_KEY: z.string().min(1).optional(),
+  APPLE_PASS_KEY_PASSPHRASE: z.string().optional(),
+  APPLE_WWDR_CERT: z.string().min(1).optional(),
+  APPLE_APNS_URL: z.url().default('https://api.push.apple.com'),
+  /** Staging and tests: a CA (PEM or path) to trust for the APNs stand-in's TLS certificate. */
+  APPLE_APNS_CA: z.string().min(1).optional(),
+  /** Google Wallet: the issuer id and the service account's JSON key (the JSON or a path to it). */
+  GOOGLE_WALLET_ISSUER_ID: z
+    .string()
+    .regex(/^\d{5,25}$/, 'the numeric issuer id from the Google Pay & Wallet console')
+    .optional(),
+  GOOGLE_WALLET_SERVICE_ACCOUNT: z.string().min(1).optional(),
+  GOOGLE_WALLET_API_URL: z.url().default('https://walletobjects.googleapis.com'),
+  GOOGLE_WALLET_SAVE_URL: z.url().default('https://pay.google.com'),
+  GOOGLE_OAUTH_TOKEN_URL: z.url().default('https://oauth2.googleapis.com/token'),
 })
 
 /**
@@ -146,6 +171,7 @@ export interface Config {
   /** Business sign-ups per address per hour. */
   signupsPerHour: number
   webhooks: WebhookConfig
+  wallet: WalletConfig
 }
 
 export interface WebhookConfig {
@@ -155,6 +181,30 @@ export interface WebhookConfig {
   allowLocalhost: boolean
   concurrency: number
   leaseMs: number
+}
+
+/**
+ * The operator's wallet credentials as given (PEMs or paths; read and checked by
+ * services/wallet/credentials.ts, which says why a half-configured wallet stays off).
+ */
+export interface WalletConfig {
+  apple: {
+    passTypeId: string | null
+    teamId: string | null
+    cert: string | null
+    key: string | null
+    keyPassphrase: string | null
+    wwdr: string | null
+    apnsUrl: string
+    apnsCa: string | null
+  }
+  google: {
+    issuerId: string | null
+    serviceAccount: string | null
+    apiUrl: string
+    saveUrl: string
+    tokenUrl: string
+  }
 }
 
 /** Why a VAPID subject is unusable in production, or null when it is fine. */
@@ -270,6 +320,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowLocalhost: e.WEBHOOKS_ALLOW_LOCALHOST === '1',
       concurrency: e.WEBHOOK_CONCURRENCY,
       leaseMs: e.WEBHOOK_CLAIM_LEASE_SECONDS * 1000,
+    },
+    wallet: {
+      apple: {
+        passTypeId: e.APPLE_PASS_TYPE_ID ?? null,
+        teamId: e.APPLE_TEAM_ID ?? null,
+        cert: e.APPLE_PASS_CERT ?? null,
+        key: e.APPLE_PASS_KEY ?? null,
+        keyPassphrase: e.APPLE_PASS_KEY_PASSPHRASE || null,
+        wwdr: e.APPLE_WWDR_CERT ?? null,
+        apnsUrl: e.APPLE_APNS_URL.replace(/\/$/, ''),
+        apnsCa: e.APPLE_APNS_CA ?? null,
+      },
+      google: {
+        issuerId: e.GOOGLE_WALLET_ISSUER_ID ?? null,
+        serviceAccount: e.GOOGLE_WALLET_SERVICE_ACCOUNT ?? null,
+        apiUrl: e.GOOGLE_WALLET_API_URL.replace(/\/$/, ''),
+        saveUrl: e.GOOGLE_WALLET_SAVE_URL.replace(/\/$/, ''),
+        tokenUrl: e.GOOGLE_OAUTH_TOKEN_URL,
+      },
     },
   }
 }

@@ -26,6 +26,15 @@ export interface ParsedCode {
   totp: string
 }
 
+/**
+ * An Apple Wallet pass's static code, `LWP:<card number>:<member code>` (Apple has no rotating
+ * barcode): it finds the card for an award, never for a redemption.
+ */
+export function parseMemberCode(input: string): { cardNumber: string; memberCode: string } | null {
+  const m = /^LWP:([0-9A-Z]{8}):([0-9A-Z]{10})$/.exec(input.trim().toUpperCase())
+  return m ? { cardNumber: m[1]!, memberCode: m[2]! } : null
+}
+
 /** Accepts the QR payload or the typed short code; null when it is neither. */
 export function parseCardCode(input: string): ParsedCode | null {
   const raw = input.trim().toUpperCase()

@@ -16,6 +16,9 @@ export const LocationDto = z
     timezone: z.string(),
     /** Seven days, Monday first; null is none set (no off-hours alerts there). */
     openingHours: OpeningWeek.nullable(),
+    /** Where it is (degrees): a wallet pass shows itself on the lock screen near it. */
+    latitude: z.number().nullable(),
+    longitude: z.number().nullable(),
     archived: z.boolean(),
     staffIds: z.array(z.string()),
     createdAt: z.string(),
@@ -23,13 +26,20 @@ export const LocationDto = z
   .meta({ id: 'Location' })
 export type LocationDto = z.infer<typeof LocationDto>
 
-export const LocationInput = z.object({
-  name: z.string().trim().min(1, 'required').max(80),
-  address: z.string().trim().max(200).default(''),
-  timezone: TimeZone,
-  openingHours: OpeningWeek.nullable().default(null),
-  archived: z.boolean().default(false),
-})
+export const LocationInput = z
+  .object({
+    name: z.string().trim().min(1, 'required').max(80),
+    address: z.string().trim().max(200).default(''),
+    timezone: TimeZone,
+    openingHours: OpeningWeek.nullable().default(null),
+    latitude: z.number().min(-90).max(90).nullable().default(null),
+    longitude: z.number().min(-180).max(180).nullable().default(null),
+    archived: z.boolean().default(false),
+  })
+  .refine((l) => (l.latitude === null) === (l.longitude === null), {
+    message: 'give both latitude and longitude, or neither',
+    path: ['longitude'],
+  })
 export type LocationInput = z.infer<typeof LocationInput>
 
 export const StaffLocationsBody = z.object({ locationIds: z.array(Id).max(50) })

@@ -79,6 +79,8 @@ export const ScanResponse = z.object({
   card: CardSummary,
   /** Where this scan counts; null for a business without locations. */
   location: LocationRef.nullable().optional(),
+  /** Opened by an Apple Wallet pass's static code: awards points, never redeems or takes points. */
+  awardOnly: z.boolean().optional(),
 })
 export type ScanResponse = z.infer<typeof ScanResponse>
 

@@ -2,6 +2,7 @@ import type { ColumnType, Insertable, Selectable } from 'kysely'
 import type { FeedbackDatabase } from './schema-feedback.js'
 import type { SummaryDatabase } from './schema-summaries.js'
 import type { WebhookDatabase } from './schema-webhooks.js'
+import type { WalletDatabase } from './schema-wallet.js'
 
 /** Times are UTC ISO-8601 text; points and money are integers. */
 type Iso = string
@@ -186,6 +187,8 @@ export interface ScanHandleTable {
   expires_at: Iso
   /** Where the card was scanned: what follows on this handle happened there. */
   location_id: ColumnType<string | null, string | null | undefined, string | null>
+  /** 1: opened by an Apple pass's static member code (0080): awards, never redeems or takes points. */
+  award_only: ColumnType<number, number | undefined, number>
 }
 
 export interface CardTierTable {
@@ -648,6 +651,9 @@ export interface LocationTable {
   created_at: Iso
   updated_at: Iso
   archived_at: Iso | null
+  /** Where it is (0080), for a wallet pass's lock-screen relevance; null when not given. */
+  latitude: ColumnType<number | null, number | null | undefined, number | null>
+  longitude: ColumnType<number | null, number | null | undefined, number | null>
 }
 export interface StaffLocationTable {
   staff_id: string
@@ -670,8 +676,8 @@ export interface LoginThrottleTable {
   blocked_until: Iso | null
 }
 
-/** The feedback tables (0070) are declared in schema-feedback.ts, lots and card summaries (0040) in schema-summaries.ts, the webhook tables (0090) in schema-webhooks.ts. */
-export interface Database extends FeedbackDatabase, SummaryDatabase, WebhookDatabase {
+/** The feedback tables (0070) are declared in schema-feedback.ts, lots and card summaries (0040) in schema-summaries.ts, the webhook tables (0090) in schema-webhooks.ts, the wallet tables (0080) in schema-wallet.ts. */
+export interface Database extends FeedbackDatabase, SummaryDatabase, WebhookDatabase, WalletDatabase {
   merchants: MerchantTable
   program_versions: ProgramVersionTable
   staff: StaffTable

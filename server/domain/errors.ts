@@ -77,6 +77,9 @@ export const ERROR_STATUS = {
   practice_card: 422,
   // Webhooks (issue 23)
   webhook_endpoint_disabled: 409,
+  // Wallet passes (issue 22)
+  wallet_unavailable: 503,
+  award_only_code: 422,
 } as const
 
 export type ErrorCode = keyof typeof ERROR_STATUS

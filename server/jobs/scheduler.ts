@@ -14,6 +14,7 @@ import { PushSender } from '../services/push/sender.js'
 import { purgeExpiredHandles } from '../services/till/housekeeping.js'
 import { emitExpiringEvents } from '../services/webhooks/expiring.js'
 import { WebhookSender } from '../services/webhooks/sender.js'
+import { WalletSender } from '../services/wallet/sender.js'
 
 const MIN = 60_000
 const HOUR = 60 * MIN
@@ -38,9 +39,12 @@ export interface Job {
  */
 export function serverJobs(deps: Deps): Job[] {
   const sender = new PushSender(deps)
+  // Wallet pass updates (APNs pushes, Google PATCHes) share the push sender's tick and machinery.
+  const wallet = new WalletSender(deps)
   // At start: rows a stopped process left in `sending` are failed, never sent twice.
-  const recovered = sender.recover().then((n) => {
+  const recovered = Promise.all([sender.recover(), wallet.recover()]).then(([n, w]) => {
     if (n) console.warn(`push: ${n} message(s) were being sent when the server stopped; marked failed, not resent.`)
+    if (w) console.warn(`wallet: ${w} pass update(s) were being sent when the server stopped; marked failed.`)
   })
   const webhooks = new WebhookSender(deps)
   // At start: deliveries a stopped process left in `sending` are queued again (at least once).
@@ -89,7 +93,7 @@ export function serverJobs(deps: Deps): Job[] {
       pattern: '*/2 * * * * *',
       periodMs: 2000,
       everyProcess: true,
-      run: async () => (await recovered, sender.drain()),
+      run: async () => (await recovered, Promise.all([sender.drain(), wallet.drain()])),
     },
   ]
   const every = deps.config.jobsEverySeconds

@@ -96,6 +96,8 @@ describe('migrations on a database made before the platform', () => {
       '0021-locations',
       '0022-staff-accounts',
       '0071-offline-scan-locations',
+      // Migrations made after this test's scenario are missing on it too.
+      '0080-wallet-passes',
     ])
     expect(await migrate(older.db)).toEqual([])
 

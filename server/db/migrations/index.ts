@@ -19,6 +19,7 @@ import * as m0050 from './0050-retention.js'
 import * as m0060 from './0060-languages.js'
 import * as m0070 from './0070-feedback.js'
 import * as m0071 from './0071-offline-scan-locations.js'
+import * as m0080 from './0080-wallet-passes.js'
 import * as m0090 from './0090-webhooks.js'
 
 /** Numbered, append-only. Add the next file and list it here; never edit a shipped one. */
@@ -43,5 +44,6 @@ export const migrations: Record<string, Migration> = {
   '0060-languages': m0060,
   '0070-feedback': m0070,
   '0071-offline-scan-locations': m0071,
+  '0080-wallet-passes': m0080,
   '0090-webhooks': m0090,
 }

@@ -73,6 +73,12 @@ export const MEMBER_TABLES: readonly MemberTable[] = [
   // Hashes of the email and device a welcome bonus was claimed by: kept, so deleting and joining again
   // does not earn a second welcome bonus (neither the address nor the device id can be read back).
   { table: 'welcome_claims', column: 'card_id', via: 'card', onDelete: 'keep' },
+  // Wallet passes (issue 22): the updates waiting for them, the Apple devices that registered them
+  // (push tokens), and the passes (the web-service token only as a hash, left out). Deleted in this
+  // order: each row points at the next table's.
+  { table: 'wallet_outbox', column: 'card_id', via: 'card', onDelete: 'delete' },
+  { table: 'wallet_registrations', column: 'card_id', via: 'card', onDelete: 'delete' },
+  { table: 'wallet_passes', column: 'card_id', via: 'card', onDelete: 'delete', omit: ['auth_token_hash'] },
 ]
 
 export interface MemberIds {

@@ -15,6 +15,7 @@ import { markFirstRunStep } from '../../db/queries/platform.js'
 import type { Merchant } from '../../db/schema.js'
 import { DomainError } from '../../domain/errors.js'
 import { sniffImageType } from '../../domain/image-type.js'
+import { queueMerchantWalletUpdates } from '../wallet/updates.js'
 import type { Deps } from '../common/deps.js'
 
 /** Logos are stored as a 256x256 WebP: small enough for a card tile at 3x, with transparency kept. */
@@ -54,6 +55,8 @@ export async function updateBranding(
     })
     // The first-run checklist's branding step is done by saving it once.
     await markFirstRunStep(tx, merchantId, 'branding', deps.clock.now().toISOString())
+    // Wallet passes carry the brand: each is updated (APNs push, Google PATCH).
+    await queueMerchantWalletUpdates(tx, merchantId, deps.clock.now())
   })
   return getBranding(deps, merchantId)
 }
@@ -86,6 +89,7 @@ export async function uploadLogo(deps: Deps, merchantId: string, bytes: Uint8Arr
     const version = ((await logoOf(tx, merchantId))?.version ?? 0) + 1
     await saveLogo(tx, { merchant_id: merchantId, version, content_type: LOGO_CONTENT_TYPE, data, created_at: now })
     await setMerchantLogoUrl(tx, merchantId, logoUrlFor(m.slug, version))
+    await queueMerchantWalletUpdates(tx, merchantId, deps.clock.now())
   })
   return getBranding(deps, merchantId)
 }
@@ -94,6 +98,7 @@ export async function removeLogo(deps: Deps, merchantId: string): Promise<Brandi
   await writeTx(deps.db, async (tx) => {
     await deleteLogo(tx, merchantId)
     await setMerchantLogoUrl(tx, merchantId, null)
+    await queueMerchantWalletUpdates(tx, merchantId, deps.clock.now())
   })
   return getBranding(deps, merchantId)
 }

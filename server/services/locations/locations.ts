@@ -15,6 +15,7 @@ import { DomainError } from '../../domain/errors.js'
 import { newId } from '../../domain/ids.js'
 import type { OpeningHours } from '../../domain/staff-anomalies.js'
 import type { Actor, Deps } from '../common/deps.js'
+import { queueMerchantWalletUpdates } from '../wallet/updates.js'
 
 export const toLocationRef = (l: Pick<Location, 'id' | 'name'>): LocationRef => ({ id: l.id, name: l.name })
 
@@ -25,6 +26,8 @@ export function toLocation(l: Location, staffIds: string[]): LocationDto {
     address: l.address,
     timezone: l.timezone,
     openingHours: l.opening_hours ? (JSON.parse(l.opening_hours) as OpeningHours) : null,
+    latitude: l.latitude,
+    longitude: l.longitude,
     archived: l.archived_at !== null,
     staffIds,
     createdAt: l.created_at,
@@ -39,17 +42,23 @@ export async function listLocations(deps: Deps, merchantId: string): Promise<Loc
   return (await locationsOf(deps.db, merchantId)).map((l) => toLocation(l, staff.get(l.id) ?? []))
 }
 
-const columns = (i: LocationInput, at: string) => ({
+/** A location's fields; the coordinates may be left out (the first location, made at sign-up, has none). */
+type LocationFields = Omit<LocationInput, 'latitude' | 'longitude'> &
+  Partial<Pick<LocationInput, 'latitude' | 'longitude'>>
+
+const columns = (i: LocationFields, at: string) => ({
   name: i.name,
   address: i.address,
   timezone: i.timezone,
   opening_hours: i.openingHours ? JSON.stringify(i.openingHours) : null,
+  latitude: i.latitude ?? null,
+  longitude: i.longitude ?? null,
   archived_at: i.archived ? at : null,
   updated_at: at,
 })
 
 /** A new location; the first-run sign-up makes the first one (named after the business). */
-export async function addLocation(tx: Db, merchantId: string, input: LocationInput, now: Date): Promise<string> {
+export async function addLocation(tx: Db, merchantId: string, input: LocationFields, now: Date): Promise<string> {
   const at = now.toISOString()
   const id = newId()
   await insertLocation(tx, { id, merchant_id: merchantId, created_at: at, ...columns(input, at) })
@@ -57,7 +66,12 @@ export async function addLocation(tx: Db, merchantId: string, input: LocationInp
 }
 
 export async function createLocation(deps: Deps, merchantId: string, input: LocationInput): Promise<LocationDto> {
-  const id = await writeTx(deps.db, (tx) => addLocation(tx, merchantId, input, deps.clock.now()))
+  const id = await writeTx(deps.db, async (tx) => {
+    const added = await addLocation(tx, merchantId, input, deps.clock.now())
+    // Apple passes carry the locations for lock-screen relevance.
+    await queueMerchantWalletUpdates(tx, merchantId, deps.clock.now())
+    return added
+  })
   return (await listLocations(deps, merchantId)).find((l) => l.id === id)!
 }
 
@@ -76,6 +90,7 @@ export async function updateLocationById(
     // Archiving again keeps the first date.
     if (input.archived && existing.archived_at) set.archived_at = existing.archived_at
     await updateLocation(tx, merchantId, id, set)
+    await queueMerchantWalletUpdates(tx, merchantId, deps.clock.now())
   })
   return (await listLocations(deps, merchantId)).find((l) => l.id === id)!
 }

@@ -60,7 +60,7 @@ export async function listDevices(deps: Deps, customerId: string, currentSession
 export async function signOutDevice(deps: Deps, customerId: string, sessionId: string): Promise<void> {
   const ended = await writeTx(deps.db, async (tx) => {
     if (!(await deleteCustomerSession(tx, customerId, sessionId))) return false
-    await rotateCardSecrets(tx, customerId)
+    await rotateCardSecrets(tx, customerId, deps.clock.now())
     return true
   })
   if (!ended) throw new DomainError('device_not_found', 'This device is not signed in to your wallet (any more).')
@@ -69,7 +69,7 @@ export async function signOutDevice(deps: Deps, customerId: string, sessionId: s
 export const signOutOtherDevices = (deps: Deps, customerId: string, currentSessionId: string) =>
   writeTx(deps.db, async (tx) => {
     const n = await deleteOtherCustomerSessions(tx, customerId, currentSessionId)
-    if (n > 0) await rotateCardSecrets(tx, customerId)
+    if (n > 0) await rotateCardSecrets(tx, customerId, deps.clock.now())
     return n
   })
 
@@ -120,7 +120,7 @@ export async function exportMemberData(deps: Deps, customerId: string): Promise<
     format: 'loyalty-wallet-member-export/1',
     exportedAt: deps.clock.now().toISOString(),
     customerId,
-    note: 'Session and sign-in token hashes are left out: they are security secrets, not data about you.',
+    note: 'Session, sign-in and wallet-pass token hashes are left out: they are security secrets, not data about you.',
     tables,
   }
 }

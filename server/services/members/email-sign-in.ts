@@ -97,7 +97,7 @@ export async function consumeEmailLink(deps: Deps, token: string): Promise<strin
       }
       // A new device now holds the wallet (with the cards just merged into it): codes drawn by an old
       // one (perhaps lost) stop opening the cards.
-      await rotateCardSecrets(tx, customerId)
+      await rotateCardSecrets(tx, customerId, deps.clock.now())
       return customerId
     }
     const row = await signInLinkByTokenHash(tx, hash)

@@ -7,6 +7,7 @@ import { newId } from '../../domain/ids.js'
 import type { Reason } from '../../domain/i18n/reasons.js'
 import { balanceAfter } from '../../domain/ledger.js'
 import type { Actor } from '../common/deps.js'
+import { queueWalletUpdates } from '../wallet/updates.js'
 import { toLedgerEntry } from '../common/dto.js'
 import type { Outcome } from '../common/idempotency.js'
 import { applyToLots, touchCard } from './card-summary.js'
@@ -102,5 +103,7 @@ export async function postEntry(
     },
     now,
   )
+  // The card's wallet passes show the balance: queued in this transaction, sent by the outbox.
+  await queueWalletUpdates(tx, [card.id], now)
   return { status: 201, body: { entry: toLedgerEntry({ ...row, seq }), balance: row.balance_after }, cardId: card.id }
 }

@@ -5,6 +5,7 @@ import { cardTier, insertTierChange, setCardTier, tierEarnings } from '../../db/
 import { newId } from '../../domain/ids.js'
 import { earnedInWindow, onEarnDecision, qualifyingTier, tierIndex, windowStart } from '../../domain/tiers.js'
 import { touchCard } from './card-summary.js'
+import { queueWalletUpdates } from '../wallet/updates.js'
 import type { ProgramContext } from './engine.js'
 
 /** Points counting towards tiers within the window at `now`. */
@@ -71,4 +72,6 @@ export async function moveTier(
     }),
     now,
   )
+  // The wallet passes show the tier (a change with no points moved, such as a drop, reaches them here).
+  await queueWalletUpdates(tx, [cardId], now)
 }

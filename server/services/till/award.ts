@@ -16,7 +16,7 @@ import { queueEarnedPush } from '../push/queue.js'
 import { isPracticeHandle, practiceEarn } from '../first-run/practice.js'
 import { assertBusinessOpen } from '../platform/status.js'
 import { quoteEarn } from './quote.js'
-import { cardClosed, consumeRotatingCode, openHandle } from './scan.js'
+import { awardOnlyCode, cardClosed, consumeRotatingCode, openHandle } from './scan.js'
 
 /**
  * Points for a purchase under the rules in force: rate, visit points, minimum spend, promotions, tier
@@ -113,7 +113,8 @@ export function adjustAtTill(
     deps.db,
     { merchantId: actor.merchantId, scope: 'staff:adjust', key, request: req, now: now.toISOString() },
     async (tx) => {
-      const { card, locationId } = await openHandle(tx, actor.merchantId, req.handle, now)
+      const { card, locationId, awardOnly } = await openHandle(tx, actor.merchantId, req.handle, now)
+      if (awardOnly && req.points < 0) throw awardOnlyCode()
       return postEntry(
         tx,
         card,

@@ -1,5 +1,5 @@
 import type { ScanResponse } from '../../contract/staff.js'
-import { parseCardCode } from '../../contract/card-code.js'
+import { parseCardCode, parseMemberCode } from '../../contract/card-code.js'
 import { writeTx, type Db } from '../../db/connection.js'
 import { insertScanHandle, scanHandle } from '../../db/queries/access.js'
 import { cardById, consumeCodeStep, lockedCardById, lockedCardByNumber } from '../../db/queries/cards.js'
@@ -12,6 +12,7 @@ import type { Actor, Deps } from '../common/deps.js'
 import { isPracticeHandle, practiceCardNumber, scanPracticeCard } from '../first-run/practice.js'
 import { tillLocation, toLocationRef } from '../locations/locations.js'
 import { assertBusinessOpen } from '../platform/status.js'
+import { cardForMemberCode } from '../wallet/member-code.js'
 import { cardSummary } from './card-summary.js'
 
 /** How long the scanner may act on a card after one scan (award, undo, redeem). */
@@ -45,6 +46,13 @@ export async function consumeRotatingCode(tx: Db, merchantId: string, code: stri
   return card
 }
 
+/** A handle opened by a wallet pass's static code takes no points away (no redemption, no minus). */
+export const awardOnlyCode = () =>
+  new DomainError(
+    'award_only_code',
+    "This is the card's wallet pass code: it adds points only. To redeem, ask for the code in the app or the coupon's code.",
+  )
+
 export const codeUsed = () =>
   new DomainError(
     'code_used',
@@ -75,8 +83,13 @@ export async function scanCard(
   }
   const handle = randomToken(24)
   const expiresAt = new Date(now.getTime() + HANDLE_TTL_MS)
+  // An Apple Wallet pass's static code opens the card for awards only (it never rotates).
+  const awardOnly = parseMemberCode(code) !== null
   const card = await writeTx(deps.db, async (tx) => {
-    const c = await consumeRotatingCode(tx, staff.merchantId, code, now)
+    const c = awardOnly
+      ? await cardForMemberCode(tx, staff.merchantId, code)
+      : await consumeRotatingCode(tx, staff.merchantId, code, now)
+    if (c.closed_at) throw cardClosed()
     await insertScanHandle(tx, {
       id: handle,
       card_id: c.id,
@@ -85,6 +98,7 @@ export async function scanCard(
       created_at: now.toISOString(),
       expires_at: expiresAt.toISOString(),
       location_id: location?.id ?? null,
+      award_only: awardOnly ? 1 : 0,
     })
     return c
   })
@@ -93,6 +107,7 @@ export async function scanCard(
     handleExpiresAt: expiresAt.toISOString(),
     card: await cardSummary(deps.db, card, now, seesConsent(staff.role)),
     location: where,
+    ...(awardOnly ? { awardOnly: true } : {}),
   }
 }
 
@@ -107,7 +122,7 @@ export async function openHandle(
   handle: string,
   now: Date,
   lock = true,
-): Promise<{ card: Card; locationId: string | null }> {
+): Promise<{ card: Card; locationId: string | null; awardOnly: boolean }> {
   if (isPracticeHandle(handle)) {
     throw new DomainError('practice_card', 'This is the practice card: try an award; nothing else is recorded on it.')
   }
@@ -118,7 +133,7 @@ export async function openHandle(
   await assertBusinessOpen(tx, merchantId)
   const card = lock ? await lockedCardById(tx, h.card_id) : await cardById(tx, h.card_id)
   if (!card) throw new DomainError('card_not_found', 'The card no longer exists.')
-  return { card, locationId: h.location_id }
+  return { card, locationId: h.location_id, awardOnly: h.award_only === 1 }
 }
 
 /** The card a scan handle opened (see openHandle). */
