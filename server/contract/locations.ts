@@ -4,7 +4,8 @@ import { DayHours } from './reports.js'
 
 /* A business's locations, the staff assigned to them, and what happened at each. */
 
-export const OpeningWeek = z.array(DayHours).length(7)
+// The generator drops .length(); the meta says it in the document (tests/api/contract-bounds.test.ts).
+export const OpeningWeek = z.array(DayHours).length(7).meta({ minItems: 7, maxItems: 7 })
 export const LocationRef = z.object({ id: z.string(), name: z.string() }).meta({ id: 'LocationRef' })
 export type LocationRef = z.infer<typeof LocationRef>
 

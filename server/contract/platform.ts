@@ -191,7 +191,9 @@ export const BusinessExport = z
       createdAt: z.string(),
     }),
     locations: z.array(z.object({ id: z.string(), name: z.string(), address: z.string(), timezone: z.string() })),
-    programVersions: z.array(z.object({ version: z.number().int(), effectiveFrom: z.string(), rules: z.unknown() })),
+    programVersions: z.array(
+      z.object({ version: z.number().int(), effectiveFrom: z.string(), rules: z.record(z.string(), z.unknown()) }),
+    ),
     rewards: z.array(z.object({ name: z.string(), pointsCost: z.number().int(), active: z.boolean() })),
     /** Cards by number only. */
     cards: z.array(

@@ -41,6 +41,7 @@ export const merchantRoutes = router()
         ...E400,
         ...E401,
         ...E403,
+        ...E404,
       },
     }),
     async (c) => {

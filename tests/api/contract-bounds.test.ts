@@ -46,7 +46,9 @@ function plain(s: S | undefined, defs: S): S {
   if (s.allOf) return Object.assign({}, ...s.allOf.map((a: S) => plain(a, defs)))
   if (Array.isArray(s.type) && s.type.includes('null')) {
     const type = s.type.filter((x: string) => x !== 'null')
-    return { ...s, type: type.length === 1 ? type[0] : type, nullable: true }
+    // A nullable enum lists null among its values too (or null would not validate): the same enum.
+    const values = Array.isArray(s.enum) ? { enum: s.enum.filter((v: unknown) => v !== null) } : {}
+    return { ...s, ...values, type: type.length === 1 ? type[0] : type, nullable: true }
   }
   return s
 }

@@ -95,8 +95,11 @@ describe('migrations on a database made before the platform', () => {
       '0020-businesses',
       '0021-locations',
       '0022-staff-accounts',
+      // Migrations made beside or after this test's scenario are missing on it too.
+      '0040-lots-and-card-summaries',
+      '0050-retention',
+      '0060-languages',
       '0071-offline-scan-locations',
-      // Migrations made after this test's scenario are missing on it too.
       '0080-wallet-passes',
     ])
     expect(await migrate(older.db)).toEqual([])

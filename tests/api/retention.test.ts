@@ -3,6 +3,8 @@ import { writeTx } from '../../server/db/connection.js'
 import { purgeExpiredData } from '../../server/services/common/retention.js'
 import { runBirthdays } from '../../server/services/push/automations.js'
 import { PushSender } from '../../server/services/push/sender.js'
+import { WebhookSender } from '../../server/services/webhooks/sender.js'
+import { addEndpoint, LOCALHOST_OK, startReceiver } from '../helpers/webhooks.js'
 import { addDevice, member } from '../helpers/push.js'
 import { startScriptedEndpoint } from '../helpers/push-service.js'
 import { issueCoupon } from '../../server/services/perks/coupons.js'
@@ -142,6 +144,43 @@ describe('the purge of push deliveries', () => {
       expect(await all(t.db, text)).toEqual([{ payload: '{}' }])
     } finally {
       await endpoint.close()
+    }
+  })
+})
+
+describe('the purge of webhook deliveries', () => {
+  it('drops delivered deliveries, their attempts and events after 30 days, and keeps one still being retried', async () => {
+    t = await makeTestApp(LOCALHOST_OK)
+    const ok = await startReceiver()
+    const down = await startReceiver({ reply: () => ({ status: 503 }) })
+    try {
+      const till = await posTill(t)
+      await addEndpoint(till.owner, ok.url, ['points.earned'])
+      const failing = await addEndpoint(till.owner, down.url, ['points.earned'])
+      expect((await till.earn({ cardNumber: till.card.cardNumber, amountMinor: 1250 })).status).toBe(201)
+      await new WebhookSender(t.deps).drain()
+      await ok.waitFor(1)
+      const states = 'select endpoint_id, state from webhook_deliveries order by endpoint_id'
+      expect((await all(t.db, states)).map((r) => r.state).sort()).toEqual(['delivered', 'queued'])
+
+      t.clock.advance(29 * 24 * HOUR)
+      await purgeExpiredData(t.deps)
+      expect([await rowsIn(t.db, 'webhook_events'), await rowsIn(t.db, 'webhook_deliveries')]).toEqual([1, 2])
+      t.clock.advance(2 * 24 * HOUR)
+      await purgeExpiredData(t.deps)
+      // The delivered one and its attempt are gone; the one still retrying keeps itself and its event.
+      expect(await all(t.db, states)).toEqual([{ endpoint_id: failing.id, state: 'queued' }])
+      expect(await rowsIn(t.db, 'webhook_events')).toBe(1)
+      expect(
+        await countOf(
+          t.db,
+          'select count(*) as n from webhook_attempts a join webhook_deliveries d on d.id = a.delivery_id where d.state = ?',
+          'delivered',
+        ),
+      ).toBe(0)
+    } finally {
+      await ok.close()
+      await down.close()
     }
   })
 })

@@ -55,3 +55,31 @@ export const deleteRefusedOfflineScansBefore = (tx: Tx, before: string) =>
 /** Staff alerts an owner or manager resolved long ago. */
 export const deleteResolvedAlertsBefore = (tx: Tx, before: string) =>
   tx.deleteFrom('staff_alerts').where('state', '<>', 'open').where('resolved_at', '<', before).execute()
+
+/**
+ * Webhook deliveries done with (delivered, or failed for good) and their attempts; then the events no
+ * delivery still needs. A queued or retrying delivery keeps its event whatever its age.
+ */
+export async function deleteWebhookDeliveriesBefore(tx: Tx, before: string): Promise<void> {
+  const finished = () =>
+    tx
+      .selectFrom('webhook_deliveries')
+      .select('id')
+      .where('state', 'in', ['delivered', 'failed'])
+      .where('created_at', '<', before)
+  await tx.deleteFrom('webhook_attempts').where('delivery_id', 'in', finished()).execute()
+  await tx.deleteFrom('webhook_deliveries').where('id', 'in', finished()).execute()
+  await tx
+    .deleteFrom('webhook_events')
+    .where('created_at', '<', before)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(selectFrom('webhook_deliveries as d').select('d.id').whereRef('d.event_id', '=', 'webhook_events.id')),
+      ),
+    )
+    .execute()
+}
+
+/** Wallet pass updates sent or failed (a newer change queues a new one). */
+export const deleteWalletUpdatesBefore = (tx: Tx, before: string) =>
+  tx.deleteFrom('wallet_outbox').where('state', 'in', ['sent', 'failed']).where('created_at', '<', before).execute()

@@ -7,6 +7,8 @@ import {
   deleteResolvedAlertsBefore,
   deleteUsedInvitesBefore,
   erasePushTextsBefore,
+  deleteWalletUpdatesBefore,
+  deleteWebhookDeliveriesBefore,
 } from '../../db/queries/retention.js'
 import { DAY_MS } from '../../domain/time.js'
 import type { Deps } from './deps.js'
@@ -26,6 +28,10 @@ export const RETENTION_DAYS = {
   refusedOfflineScans: 90,
   /** Staff alerts resolved by an owner or manager. */
   resolvedAlerts: 365,
+  /** Webhook deliveries delivered or given up, their attempts and events: the console shows 30 days to resend from. */
+  webhookDeliveries: 30,
+  /** Wallet pass updates sent or failed. */
+  walletUpdates: 30,
 } as const
 
 /** The hourly purge of rows kept past their purpose; expired sessions go at once. Idempotent. */
@@ -44,5 +50,7 @@ export async function purgeExpiredData(deps: Deps): Promise<void> {
     await erasePushTextsBefore(tx, daysAgo(d.pushTexts))
     await deleteRefusedOfflineScansBefore(tx, daysAgo(d.refusedOfflineScans))
     await deleteResolvedAlertsBefore(tx, daysAgo(d.resolvedAlerts))
+    await deleteWebhookDeliveriesBefore(tx, daysAgo(d.webhookDeliveries))
+    await deleteWalletUpdatesBefore(tx, daysAgo(d.walletUpdates))
   })
 }
