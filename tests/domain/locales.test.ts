@@ -24,7 +24,7 @@ const FORMS: Record<Locale, number> = { en: 2, pl: 3, ro: 3, hu: 2, 'zh-Hant': 1
 /** Words that really are the same in the language (loanwords, brand-like labels). Keep it short. */
 const SAME_AS_ENGLISH: Record<Locale, string[]> = {
   en: [],
-  pl: ['offline', 'Bonus', 'Program', 'Logo', 'Segment', 'Push', 'Bar', 'Salon', 'Operator'],
+  pl: ['offline', 'Bonus', 'Program', 'Logo', 'Segment', 'Push', 'Bar', 'Salon', 'Operator', 'Apple Wallet', '{ms} ms'],
   ro: [
     'offline',
     'Bonus',
@@ -40,8 +40,11 @@ const SAME_AS_ENGLISH: Record<Locale, string[]> = {
     'OK',
     'Feedback',
     'Restaurant',
+    'Apple Wallet',
+    'Google Wallet',
+    '{ms} ms',
   ],
-  hu: ['offline', 'Program'],
+  hu: ['offline', 'Program', 'Apple Wallet', 'Google Wallet', '{ms} ms'],
   'zh-Hant': ['App', 'M{k}'],
 }
 /** A message with no words of its own (placeholders, signs, numbers) needs no translation. */
