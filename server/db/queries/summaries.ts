@@ -64,6 +64,9 @@ const upsertSummaryQuery = prepared((db, r: CardSummaryRow) =>
     ),
 )
 export const upsertCardSummary = (tx: Tx, row: CardSummaryRow) => upsertSummaryQuery(tx, row)
+/** A card's summary dropped: the next read computes the status from the lots, the next write makes one. */
+export const deleteCardSummary = (tx: Tx, cardId: string) =>
+  tx.deleteFrom('card_summaries').where('card_id', '=', cardId).execute()
 
 const lastActivityQuery = prepared((db, a: { cardId: string }) =>
   db.selectFrom('card_summaries').select('last_activity_at').where('card_id', '=', a.cardId),

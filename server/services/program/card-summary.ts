@@ -7,9 +7,11 @@ import {
   openLots,
   setLotRemaining,
   summaryLastActivity,
+  deleteCardSummary,
   upsertCardSummary,
 } from '../../db/queries/summaries.js'
 import { statusAt, type StatusAt } from '../../domain/card-summary.js'
+import { DomainError } from '../../domain/errors.js'
 import { windowStart } from '../../domain/tiers.js'
 import { programContext, type ProgramContext } from './engine.js'
 
@@ -118,7 +120,16 @@ export async function refreshCardSummary(
   now: Date,
   activityAt?: string,
 ): Promise<void> {
-  const ctx = await programContext(tx, merchantId, now)
+  // A posting dated before the first program version (backfilled history) has no rules to summarise
+  // by: no summary then, rather than one a later read would take as current.
+  const ctx = await programContext(tx, merchantId, now).catch((e: unknown) => {
+    if (e instanceof DomainError && e.code === 'not_found') return null
+    throw e
+  })
+  if (!ctx) {
+    await deleteCardSummary(tx, cardId)
+    return
+  }
   const last = await lastActivityOf(tx, cardId, activityAt)
   const s = await computeStatus(tx, cardId, ctx, now, last)
   await upsertCardSummary(tx, {
