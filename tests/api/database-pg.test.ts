@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { inject } from 'vitest'
 import { ConfigError, loadConfig } from '../../server/config.js'
 import {
@@ -9,6 +9,7 @@ import {
   WriteOutsideTxError,
   type OpenedDb,
 } from '../../server/db/connection.js'
+import { withTryLock } from '../../server/db/queries/locks.js'
 import { freshPgDatabase, urlFor } from '../helpers/pg.js'
 
 /* PostgreSQL only (project api-pg): the write path and the boot check; tests/api/database.test.ts is SQLite's. */
@@ -86,6 +87,51 @@ describe('the one write path on PostgreSQL', () => {
       a: unknown
     }>`select count(*) as n, sum(id::bigint) as s, avg(id) as a from notes`.execute(opened.db)
     expect(r.rows[0]).toEqual({ n: expect.any(Number), s: expect.any(Number), a: expect.any(Number) })
+  })
+})
+
+describe('advisory locks', () => {
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+  it('let more tasks hold a lock at once than the pool has connections, each writing under it', async () => {
+    // Eight jobs on a pool of four, as every scheduled job ticking in the same second does. With a
+    // connection per lock, four holders would each wait for a fifth connection for ever.
+    const keys = Array.from({ length: 8 }, (_, i) => `many:${i}`)
+    let inside = 0
+    let most = 0
+    const results = await Promise.all(
+      keys.map((key) =>
+        withTryLock(opened.db, key, async () => {
+          most = Math.max(most, ++inside)
+          await pause(100)
+          await writeTx(opened.db, (tx) => sql`insert into notes (body) values (${key})`.execute(tx))
+          inside--
+          return key
+        }),
+      ),
+    )
+    expect(results).toEqual(keys.map((key) => ({ ran: true, value: key })))
+    expect(most).toBe(8)
+    // The lock connection goes back to the pool with the last lock.
+    await vi.waitFor(() => expect(opened.pool!.idleCount).toBe(opened.pool!.totalCount))
+  }, 10_000)
+
+  it('let one of two tasks of one process hold a key, and another process wait for it too', async () => {
+    const other = await openPgDb(fresh.url, { poolSize: 2 })
+    try {
+      const hold = () => withTryLock(opened.db, 'one', () => pause(200).then(() => 'held'))
+      const [a, b, elsewhere] = await Promise.all([
+        hold(),
+        hold(),
+        pause(50).then(() => withTryLock(other.db, 'one', async () => 'elsewhere')),
+      ])
+      expect([a, b].map((r) => r.ran).sort()).toEqual([false, true])
+      expect(elsewhere).toEqual({ ran: false })
+      // Let go: the other process takes it now.
+      expect(await withTryLock(other.db, 'one', async () => 'elsewhere')).toEqual({ ran: true, value: 'elsewhere' })
+    } finally {
+      await other.close()
+    }
   })
 })
 
