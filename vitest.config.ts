@@ -10,7 +10,11 @@ import { probe } from './tests/helpers/pg.js'
 const api = { environment: 'node' as const, testTimeout: 30_000, hookTimeout: 30_000 }
 // SQLite's own (and deploy-config, which needs no database: once is enough).
 const SQLITE_ONLY = ['tests/api/database.test.ts', 'tests/api/backup.test.ts', 'tests/api/deploy-config.test.ts']
-const PG_ONLY = ['tests/api/database-pg.test.ts', 'tests/api/move-to-postgres.test.ts']
+const PG_ONLY = [
+  'tests/api/database-pg.test.ts',
+  'tests/api/move-to-postgres.test.ts',
+  'tests/api/push-lease-pg.test.ts',
+]
 
 async function postgresProjects() {
   const url = process.env.TEST_DATABASE_URL

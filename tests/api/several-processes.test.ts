@@ -158,30 +158,4 @@ describe('two push senders sharing the outbox', () => {
     expect(await countOf(t.db, "select count(*) as n from push_outbox where state = 'sent'")).toBe(60)
     expect(await countOf(t.db, 'select count(*) as n from push_attempts')).toBe(60)
   })
-
-  it.runIf(process.env.LW_TEST_DB === 'postgres')(
-    'leave alone, at a process start, the rows another live process is sending',
-    async () => {
-      const m = await merchantWithOwner(t)
-      const mem = await member(t, m.slug)
-      await addDevice(mem.client)
-      await m.owner.post('/api/merchant/push/offers', { title: 'Hi', body: 'Offer' })
-      await sendDueOffers(t.deps)
-      // Process one has claimed the row (its lease runs 10 minutes) and is sending it.
-      const { writeTx } = await import('../../server/db/connection.js')
-      const { claimOutbox } = await import('../../server/db/queries/push-outbox.js')
-      const now = t.clock.now()
-      const until = new Date(now.getTime() + 10 * 60_000).toISOString()
-      await writeTx(t.db, async (tx) => {
-        const ids = (await all<{ id: string }>(tx, 'select id from push_outbox')).map((r) => r.id)
-        await claimOutbox(tx, ids, now.toISOString(), until)
-      })
-      // Process two starts: nothing of process one's is failed.
-      expect(await new PushSender(other.deps).recover()).toBe(0)
-      // Process one dies; once its lease is over, recovery fails the row rather than send it twice.
-      t.clock.advance(11 * 60_000)
-      expect(await new PushSender(other.deps).recover()).toBe(1)
-      expect(await get(t.db, 'select state from push_outbox')).toEqual({ state: 'failed' })
-    },
-  )
 })
