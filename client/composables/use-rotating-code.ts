@@ -23,7 +23,11 @@ export interface RotatingCode {
  * a second while the page is visible; the code itself is recomputed only when the time step changes
  * or the card's key does.
  */
-export function useRotatingCode(card: Ref<WalletCard | null | undefined>): RotatingCode {
+export function useRotatingCode(
+  card: Ref<WalletCard | null | undefined>,
+  /** The card's key: the wallet's stored one; the owner's practice card (no wallet, no id) brings its own. */
+  keyOf: (card: WalletCard) => Promise<CryptoKey | null> = (c) => cardKey(c.id),
+): RotatingCode {
   const now = ref(Date.now())
   const visible = usePageVisible()
 
@@ -34,11 +38,16 @@ export function useRotatingCode(card: Ref<WalletCard | null | undefined>): Rotat
   // Async (WebCrypto): the latest of overlapping computations wins, an older one is dropped.
   let asked = 0
   watch(
-    [() => card.value?.id, () => (card.value ? wallet.keyVersion[card.value.id] : 0), step, period],
-    async ([id, , s, p], old) => {
+    [
+      () => card.value?.id ?? card.value?.cardNumber,
+      () => (card.value?.id ? wallet.keyVersion[card.value.id] : 0),
+      step,
+      period,
+    ],
+    async ([which, , s, p], old) => {
       const mine = ++asked
-      if (old?.[0] !== id) totp.value = null // another card: never its predecessor's code
-      const key = id ? await cardKey(id) : null
+      if (old?.[0] !== which) totp.value = null // another card: never its predecessor's code
+      const key = card.value ? await keyOf(card.value) : null
       const code = key ? await totpAt(key, s * p * 1000, p) : null
       if (mine === asked) totp.value = code
     },
