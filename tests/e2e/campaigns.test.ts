@@ -50,8 +50,9 @@ describe('campaign lift, staff alerts and exports in the console', () => {
     const href = await page.getByTestId('export-members').getAttribute('href')
     const csv = await page.request.get(href!)
     expect(csv.status()).toBe(200)
+    // Headers in the console's language (English here).
     expect((await csv.text()).split('\r\n')[0]).toBe(
-      'card_number,name,email,joined,tier,balance,visits,spend,currency,last_visit,marketing_consent,joined_at_location',
+      'Card number,Name,Email,Joined,Tier,Balance,Visits,Spend,Currency,Last visit,Marketing consent,Joined at',
     )
     await expectNoAxeViolations(page)
     await context.close()
