@@ -83,6 +83,11 @@ describe('the signed .pkpass', () => {
     expect(files['pass.json']!.toString()).not.toContain(card.totpSecret)
     expect(files['en.lproj/pass.strings']!.toString()).toContain('You now have %@ points')
     expect(files['pl.lproj/pass.strings']!.toString()).toContain('Masz teraz %@ pkt')
+    // Every language we speak: the iPhone shows the one it is set to.
+    expect(files['ro.lproj/pass.strings']!.toString()).toContain('"points" = "Puncte";')
+    expect(files['hu.lproj/pass.strings']!.toString()).toContain('"points" = "Pontok";')
+    expect(files['hu.lproj/pass.strings']!.toString()).toContain('"howTo" = "A kártya használata";')
+    expect(files['zh-Hant.lproj/pass.strings']!.toString()).toContain('"changeMessage" = "你現在有 %@ 點";')
   })
 
   it('fails verification after a one-byte change to pass.json', async () => {

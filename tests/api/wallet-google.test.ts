@@ -97,6 +97,35 @@ describe('Google Wallet', () => {
     })
   })
 
+  it("labels a member's object in their stored language, the others as translations, and follows Settings", async () => {
+    const m = await merchantWithOwner(t)
+    const client = t.client()
+    const join = await client.post('/api/join', { slug: m.slug, name: 'Ádám Kovács', locale: 'hu' })
+    expect(join.status).toBe(201)
+    expect((await client.post(`/api/me/cards/${join.body.card.id}/wallet/google`)).status).toBe(200)
+    const objectId = [...google.objects.keys()][0]!
+    type Localized = { defaultValue: { language: string; value: string }; translatedValues: object[] }
+    const points = () =>
+      (google.objects.get(objectId) as unknown as { loyaltyPoints: { label: string; localizedLabel: Localized } })
+        .loyaltyPoints
+    expect(points().label).toBe('Pontok')
+    expect(points().localizedLabel.defaultValue).toEqual({ language: 'hu', value: 'Pontok' })
+    expect(points().localizedLabel.translatedValues).toEqual([
+      { language: 'en', value: 'Points' },
+      { language: 'pl', value: 'Punkty' },
+      { language: 'ro', value: 'Puncte' },
+      { language: 'zh-Hant', value: '點數' },
+    ])
+    // The business's class (shared by its members) speaks the business's default language, English here.
+    expect(google.classes.get(`${ISSUER_ID}.m-${m.merchantId}`)).toMatchObject({
+      localizedRewardsTier: { defaultValue: { language: 'en', value: 'Tier' } },
+    })
+
+    expect((await client.req('PUT', '/api/me/locale', { locale: 'zh-Hant' })).status).toBe(200)
+    expect(await new WalletSender(t.deps).drain()).toMatchObject({ sent: 1 })
+    expect(points().localizedLabel.defaultValue).toEqual({ language: 'zh-Hant', value: '點數' })
+  })
+
   it('gives a save link whose JWT verifies with the service account key, names the object only and carries no secret', async () => {
     const { url, objectId, card } = await memberInGoogleWallet()
     expect(url.startsWith('https://pay.google.test/gp/v/save/')).toBe(true)

@@ -10,7 +10,7 @@ import {
   passkeysOf,
   setCardConsent,
 } from '../../db/queries/account.js'
-import { cardById } from '../../db/queries/cards.js'
+import { cardById, openCardIdsOf } from '../../db/queries/cards.js'
 import {
   deleteMemberRows,
   eraseMemberColumns,
@@ -27,6 +27,7 @@ import { newId } from '../../domain/ids.js'
 import type { Deps } from '../common/deps.js'
 import { rotateCardSecrets } from './card-secrets.js'
 import { emailHash } from './email-sign-in.js'
+import { queueWalletUpdates } from '../wallet/updates.js'
 
 export async function accountProfile(deps: Deps, customerId: string): Promise<AccountProfile> {
   const c = await customerById(deps.db, customerId)
@@ -39,9 +40,16 @@ export async function accountProfile(deps: Deps, customerId: string): Promise<Ac
   }
 }
 
-/** The member's language for what is sent to them (pushes, emails); Settings changes it. */
+/**
+ * The member's language for what is sent to them (pushes, emails) and their Google passes' default
+ * labels, which are sent again; Settings changes it.
+ */
 export async function setMemberLocale(deps: Deps, customerId: string, locale: Locale): Promise<AccountProfile> {
-  await writeTx(deps.db, (tx) => setCustomerLocale(tx, customerId, locale))
+  await writeTx(deps.db, async (tx) => {
+    await setCustomerLocale(tx, customerId, locale)
+    const cards = (await openCardIdsOf(tx, customerId)).map((c) => c.id)
+    await queueWalletUpdates(tx, cards, deps.clock.now())
+  })
   return accountProfile(deps, customerId)
 }
 

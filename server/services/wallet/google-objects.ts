@@ -2,7 +2,7 @@ import { Secret } from 'otpauth'
 import { qrPayload, TOTP_DIGITS, TOTP_PERIOD_SECONDS } from '../../contract/card-code.js'
 import type { GoogleCredentials } from './credentials.js'
 import type { PassContent } from './pass-content.js'
-import { PASS_TEXT } from './pass-text.js'
+import { PASS_LANGUAGES, PASS_TEXT, type PassLanguage, type PassTextKey } from './pass-text.js'
 
 /*
  * The Google Wallet loyalty class (one per business: its brand) and object (one per card), as the
@@ -21,10 +21,13 @@ export const secretHex = (base32: string) => Secret.fromBase32(base32).hex
  */
 export const valuePattern = (cardNumber: string) => qrPayload(cardNumber, '{totp_value_0}')
 
-const pl = (key: string) => ({ language: 'pl', value: PASS_TEXT.pl[key]! })
-const localized = (key: string) => ({
-  defaultValue: { language: 'en', value: PASS_TEXT.en[key]! },
-  translatedValues: [pl(key)],
+/**
+ * A label in every language: Google shows the one for the device's language, else the default value,
+ * which is the reader's own (the member's stored language for an object, the business's for its class).
+ */
+const localized = (key: PassTextKey, lang: PassLanguage) => ({
+  defaultValue: { language: lang, value: PASS_TEXT[lang][key] },
+  translatedValues: PASS_LANGUAGES.filter((l) => l !== lang).map((l) => ({ language: l, value: PASS_TEXT[l][key] })),
 })
 
 export function loyaltyClass(creds: GoogleCredentials, m: PassContent['merchant'], logoUrl: string) {
@@ -35,7 +38,7 @@ export function loyaltyClass(creds: GoogleCredentials, m: PassContent['merchant'
     programLogo: { sourceUri: { uri: logoUrl } },
     hexBackgroundColor: m.brandColor,
     reviewStatus: 'UNDER_REVIEW',
-    localizedRewardsTier: localized('tier'),
+    localizedRewardsTier: localized('tier', m.language),
   }
 }
 
@@ -47,18 +50,37 @@ export function loyaltyObject(creds: GoogleCredentials, c: PassContent, objectId
     accountId: c.cardNumber,
     accountName: c.memberName || c.cardNumber,
     hexBackgroundColor: c.merchant.brandColor,
-    loyaltyPoints: { label: PASS_TEXT.en.points, localizedLabel: localized('points'), balance: { int: c.balance } },
+    loyaltyPoints: {
+      label: PASS_TEXT[c.language].points,
+      localizedLabel: localized('points', c.language),
+      balance: { int: c.balance },
+    },
     ...(c.tier
       ? {
           secondaryLoyaltyPoints: undefined,
-          textModulesData: [{ id: 'tier', header: PASS_TEXT.en.tier, body: c.tier }],
+          textModulesData: [
+            {
+              id: 'tier',
+              header: PASS_TEXT[c.language].tier,
+              localizedHeader: localized('tier', c.language),
+              body: c.tier,
+            },
+          ],
         }
       : { textModulesData: [] }),
     ...(c.next
       ? {
           infoModuleData: {
             labelValueRows: [
-              { columns: [{ label: PASS_TEXT.en.next, value: `${c.next.pointsNeeded} → ${c.next.name}` }] },
+              {
+                columns: [
+                  {
+                    label: PASS_TEXT[c.language].next,
+                    localizedLabel: localized('next', c.language),
+                    value: `${c.next.pointsNeeded} → ${c.next.name}`,
+                  },
+                ],
+              },
             ],
           },
         }

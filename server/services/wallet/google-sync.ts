@@ -5,12 +5,13 @@ import type { GoogleCredentials } from './credentials.js'
 import { upsertLoyaltyClass, upsertLoyaltyObject } from './google-api.js'
 import { loyaltyClass, loyaltyObject } from './google-objects.js'
 import { passContent } from './pass-content.js'
+import { passLanguage } from './pass-text.js'
 
 /** Where Google fetches the business's logo (PNG, which Google takes; routes/wallet-google.ts). */
 export const googleLogoUrl = (publicUrl: string, merchantId: string) =>
   `${publicUrl}/api/wallet/google/logos/${merchantId}.png`
 
-/** The business's loyalty class, created or brought up to date (name, colour, logo). */
+/** The business's loyalty class, created or brought up to date (name, colour, logo, default language). */
 export async function syncGoogleClass(deps: Deps, creds: GoogleCredentials, merchantId: string): Promise<void> {
   const m = await merchantById(deps.db, merchantId)
   if (!m) return
@@ -18,7 +19,14 @@ export async function syncGoogleClass(deps: Deps, creds: GoogleCredentials, merc
     creds,
     loyaltyClass(
       creds,
-      { id: m.id, slug: m.slug, name: m.name, brandColor: m.brand_color, accentColor: m.accent_color },
+      {
+        id: m.id,
+        slug: m.slug,
+        name: m.name,
+        brandColor: m.brand_color,
+        accentColor: m.accent_color,
+        language: passLanguage(m.default_locale),
+      },
       googleLogoUrl(deps.config.publicUrl, m.id),
     ),
   )

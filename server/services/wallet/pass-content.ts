@@ -5,6 +5,7 @@ import { locationsOf } from '../../db/queries/locations.js'
 import { merchantById } from '../../db/queries/merchants.js'
 import { customerById } from '../../db/queries/people.js'
 import { cardStatus } from '../program/card-status.js'
+import { passLanguage, type PassLanguage } from './pass-text.js'
 
 /** Apple shows a pass on the lock screen near at most 10 places. */
 export const MAX_PASS_LOCATIONS = 10
@@ -16,7 +17,17 @@ export interface PassContent {
   totpSecret: string
   balance: number
   memberName: string
-  merchant: { id: string; slug: string; name: string; brandColor: string; accentColor: string }
+  /** The member's stored language (customers.locale), else English: Google's default value. */
+  language: PassLanguage
+  merchant: {
+    id: string
+    slug: string
+    name: string
+    brandColor: string
+    accentColor: string
+    /** The business's default language: the default value of its Google class, shared by its members. */
+    language: PassLanguage
+  }
   /** The merchant's logo as stored (webp), or null. */
   logo: Uint8Array | null
   tier: string | null
@@ -43,12 +54,14 @@ export async function passContent(db: Db, cardId: string, now: Date): Promise<Pa
     totpSecret: card.totp_secret,
     balance: card.balance,
     memberName: customer?.name ?? '',
+    language: passLanguage(customer?.locale),
     merchant: {
       id: merchant.id,
       slug: merchant.slug,
       name: merchant.name,
       brandColor: merchant.brand_color,
       accentColor: merchant.accent_color,
+      language: passLanguage(merchant.default_locale),
     },
     logo: logo?.data ?? null,
     tier: status?.tier?.name ?? null,
