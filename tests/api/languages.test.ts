@@ -3,7 +3,8 @@ import { writeTx } from '../../server/db/connection.js'
 import { lockedCardById } from '../../server/db/queries/cards.js'
 import { systemActor } from '../../server/services/program/engine.js'
 import { postEntry } from '../../server/services/program/post-entry.js'
-import { runWelcome, sendDueOffers } from '../../server/services/push/automations.js'
+import { couponIssuer } from '../../server/services/perks/coupon-issuer.js'
+import { runBirthdays, runWelcome, sendDueOffers } from '../../server/services/push/automations.js'
 import { earn, linkIn, startMailbox } from '../helpers/account.js'
 import { idemKey, merchantWithOwner, scan } from '../helpers/factories.js'
 import { all } from '../helpers/db.js'
@@ -188,6 +189,44 @@ describe("each member's language", () => {
     await addDevice(hu2.client)
     await runWelcome(t.deps)
     expect(await payloads('welcome', hu2.card.id)).toMatchObject([{ title: 'Üdv nálunk', body: 'Kész a kártyája' }])
+  })
+
+  it("titles the birthday coupon in the member's language, else in the merchant's default", async () => {
+    const m = await merchantWithOwner(t)
+    const settings = (await m.owner.get('/api/merchant/push/settings')).body
+    settings.defaultLocale = 'pl'
+    settings.automations.birthday = { ...settings.automations.birthday, enabled: true, withCoupon: true }
+    expect((await m.owner.req('PUT', '/api/merchant/push/settings', settings)).status).toBe(200)
+    const born = async (name: string, locale?: string) => {
+      const client = t.client()
+      const res = await client.post('/api/join', {
+        slug: m.slug,
+        name,
+        locale,
+        birthday: '1990-03-10',
+        marketingConsent: true,
+      })
+      expect(res.status).toBe(201)
+      await addDevice(client)
+      return { client, cardId: res.body.card.id as string }
+    }
+    const hu = await born('Ádám', 'hu')
+    const zh = await born('小美', 'zh-Hant')
+    // A member from before languages were stored: the merchant's default language.
+    const none = await born('Ola')
+    await writeTx(t.db, (tx) => tx.updateTable('customers').set({ locale: null }).where('name', '=', 'Ola').execute())
+    expect(await runBirthdays(t.deps, { coupons: couponIssuer })).toEqual({ queued: 3 })
+    const coupon = async (cardId: string) =>
+      (await all(t.db, 'select title, description from coupons where card_id = ?', cardId))[0]
+    expect(await coupon(hu.cardId)).toEqual({
+      title: 'Boldog születésnapot! Egy kis ajándék tőlünk',
+      description: 'Mutassa meg fizetéskor, amikor legközelebb nálunk jár.',
+    })
+    expect(await coupon(zh.cardId)).toMatchObject({ title: '生日快樂！送你一份小禮物' })
+    expect(await coupon(none.cardId)).toMatchObject({ title: 'Wszystkiego najlepszego! Mamy dla Ciebie prezent' })
+    // The member reads it as issued on their coupons screen.
+    const perks = await hu.client.get(`/api/me/cards/${hu.cardId}/perks`)
+    expect(JSON.stringify(perks.body)).toContain('Boldog születésnapot! Egy kis ajándék tőlünk')
   })
 
   it('refuses a translation in the default language, and a language we do not speak, changing nothing', async () => {

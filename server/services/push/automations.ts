@@ -101,6 +101,8 @@ async function queueFor(
                 reason: coupon!.reason,
                 period,
                 now,
+                memberLocale: target.member_locale,
+                defaultLocale: target.default_locale,
               })
               return c ? { url: c.url, extra: { couponId: c.couponId } } : null
             }

@@ -51,6 +51,14 @@ export const en = {
       body: 'It has been a while. Come back to {merchant}: your {points} points are waiting.',
     },
   },
+  /** The birthday and win-back automations' coupons (coupons.title, coupons.description). */
+  coupons: {
+    birthday: { title: 'Happy birthday: a treat on us', description: 'Show this at the till on your next visit.' },
+    winback: {
+      title: 'We miss you: a treat on your next visit',
+      description: 'Show this at the till when you come back.',
+    },
+  },
   signInEmail: {
     subject: 'Your Loyalty Wallet sign-in link',
     text: 'Open this link to sign in to your loyalty cards on this device:\n\n{url}\n\nThe link works once, for 15 minutes. If you did not ask for it, ignore this message.',

@@ -56,6 +56,16 @@ export const hu: ServerMessages = {
       body: 'Rég járt nálunk. Jöjjön vissza a(z) {merchant} üzletbe: {points} pontja várja.',
     },
   },
+  coupons: {
+    birthday: {
+      title: 'Boldog születésnapot! Egy kis ajándék tőlünk',
+      description: 'Mutassa meg fizetéskor, amikor legközelebb nálunk jár.',
+    },
+    winback: {
+      title: 'Hiányzik nekünk: ajándék a következő látogatására',
+      description: 'Mutassa meg fizetéskor, amikor visszatér hozzánk.',
+    },
+  },
   signInEmail: {
     subject: 'Bejelentkezési link a Loyalty Wallethez',
     text: 'Nyissa meg ezt a linket, hogy ezen az eszközön bejelentkezzen a hűségkártyáihoz:\n\n{url}\n\nA link egyszer használható, 15 percig érvényes. Ha nem Ön kérte, nyugodtan hagyja figyelmen kívül ezt az üzenetet.',

@@ -51,6 +51,16 @@ export const pl: ServerMessages = {
       body: 'Dawno Cię nie było. Wróć do {merchant}: czekają na Ciebie Twoje punkty ({points}).',
     },
   },
+  coupons: {
+    birthday: {
+      title: 'Wszystkiego najlepszego! Mamy dla Ciebie prezent',
+      description: 'Pokaż to przy kasie przy następnej wizycie.',
+    },
+    winback: {
+      title: 'Tęsknimy! Prezent na Twoją następną wizytę',
+      description: 'Pokaż to przy kasie, gdy do nas wrócisz.',
+    },
+  },
   signInEmail: {
     subject: 'Twój link do logowania w Loyalty Wallet',
     text: 'Otwórz ten link, aby zalogować się do swoich kart na tym urządzeniu:\n\n{url}\n\nLink działa raz, przez 15 minut. Jeśli to nie Ty o niego prosisz, zignoruj tę wiadomość.',

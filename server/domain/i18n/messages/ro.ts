@@ -54,6 +54,16 @@ export const ro: ServerMessages = {
       body: 'A trecut ceva vreme. Revino la {merchant}: punctele tale ({points}) te așteaptă.',
     },
   },
+  coupons: {
+    birthday: {
+      title: 'La mulți ani! Un cadou din partea casei',
+      description: 'Arată asta la casă data viitoare când treci pe la noi.',
+    },
+    winback: {
+      title: 'Ne e dor de tine: un cadou la următoarea vizită',
+      description: 'Arată asta la casă când revii.',
+    },
+  },
   signInEmail: {
     subject: 'Linkul tău de conectare la Loyalty Wallet',
     text: 'Deschide acest link ca să te conectezi la cardurile tale de fidelitate pe acest dispozitiv:\n\n{url}\n\nLinkul funcționează o singură dată, timp de 15 minute. Dacă nu l-ai cerut tu, ignoră acest mesaj.',

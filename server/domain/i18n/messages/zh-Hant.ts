@@ -40,6 +40,10 @@ export const zhHant: ServerMessages = {
       body: '好一陣子沒見到你了。回來 {merchant} 看看吧，你的 {points} 點還在等你。',
     },
   },
+  coupons: {
+    birthday: { title: '生日快樂！送你一份小禮物', description: '下次光臨時，結帳請出示這張券。' },
+    winback: { title: '好久不見！下次光臨有小禮物送你', description: '回來光臨時，結帳請出示這張券。' },
+  },
   signInEmail: {
     subject: 'Loyalty Wallet 登入連結',
     text: '請開啟以下連結，在這部裝置上登入你的會員卡：\n\n{url}\n\n此連結只能使用一次，15 分鐘內有效。如果你沒有提出這個要求，請忽略這封郵件。',
