@@ -144,13 +144,46 @@ export function limitBody(
   }
 }
 
+/** How much of a refused body is read and thrown away before the 413 goes out, at most. */
+const LINGER_BYTES = 16 * 1024 * 1024
+const LINGER_MS = 2_000
+
 /**
- * A body refused for its size is left unread: the server drains what follows only briefly (500 ms
- * or 64 MB in @hono/node-server) and then drops the socket. A client told `keep-alive` could send
- * its next request down that socket and see "socket hang up"; `Connection: close` tells it to open
- * a new one. Node ends the connection after the answer when it carries this header.
+ * A body refused for its size would be left unread, and the socket dropped after the answer: a
+ * client told `keep-alive` could send its next request down it and see "socket hang up", so the
+ * answer says `Connection: close` (Node ends the connection after it). And a client still writing
+ * its body when the socket closes gets EPIPE or a reset and may never read the 413: so, as nginx's
+ * lingering close does, the rest of the body is read and discarded first, up to 16 MB or 2 seconds;
+ * past that the connection is closed anyway.
  */
 export const closeAfterTooLarge: MiddlewareHandler = async (c, next) => {
   await next()
-  if (c.res.status === 413) c.header('Connection', 'close')
+  if (c.res.status !== 413) return
+  c.header('Connection', 'close')
+  await discardBody(c.req.raw)
+}
+
+async function discardBody(req: Request): Promise<void> {
+  if (!req.body || req.bodyUsed) return
+  let reader: ReadableStreamDefaultReader<Uint8Array>
+  try {
+    reader = req.body.getReader()
+  } catch {
+    return // already being read (the counting limit): it stopped reading where it refused
+  }
+  const deadline = Date.now() + LINGER_MS
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<null>((r) => (timer = setTimeout(() => r(null), LINGER_MS)))
+  try {
+    for (let read = 0; read <= LINGER_BYTES && Date.now() < deadline; ) {
+      const chunk = await Promise.race([reader.read(), late])
+      if (!chunk || chunk.done) break
+      read += chunk.value.byteLength
+    }
+  } catch {
+    // The client went away: nothing left to read.
+  } finally {
+    clearTimeout(timer)
+    reader.cancel().catch(() => {})
+  }
 }
