@@ -2,26 +2,13 @@
  * Webhook endpoints and their deliveries for the console (server/routes/webhooks.ts, owners only).
  * Built into the lazy staff chunk.
  */
+import { WEBHOOK_EVENT_TYPES } from '../../server/contract/webhook-event-types.js'
 import { call, rpc, seg } from './client.js'
 
 export type { WebhookDeliveryDto, WebhookEndpointDto, WebhookEventType } from '../../server/contract/webhooks.js'
 
-/** Mirrors WEBHOOK_EVENT_TYPES in server/contract/webhooks.ts (not imported: that module pulls in zod). */
-export const WEBHOOK_EVENTS = [
-  'member.joined',
-  'member.erased',
-  'points.earned',
-  'points.spent',
-  'points.adjusted',
-  'points.expiring',
-  'points.expired',
-  'tier.changed',
-  'reward.redeemed',
-  'coupon.issued',
-  'coupon.redeemed',
-  'stampcard.completed',
-  'feedback.received',
-] as const
+/** The events an endpoint can subscribe to: the server's own list (a module without zod). */
+export const WEBHOOK_EVENTS = WEBHOOK_EVENT_TYPES
 
 const hooks = rpc.merchant.webhooks
 const byId = (id: string) => ({ param: { id: seg(id) } })

@@ -1,22 +1,8 @@
 import { z } from 'zod'
 import { Text } from './fields.js'
+import { WEBHOOK_EVENT_TYPES } from './webhook-event-types.js'
 
-/** Every event a business's endpoints can subscribe to (docs/webhooks.md). */
-export const WEBHOOK_EVENT_TYPES = [
-  'member.joined',
-  'member.erased',
-  'points.earned',
-  'points.spent',
-  'points.adjusted',
-  'points.expiring',
-  'points.expired',
-  'tier.changed',
-  'reward.redeemed',
-  'coupon.issued',
-  'coupon.redeemed',
-  'stampcard.completed',
-  'feedback.received',
-] as const
+export { WEBHOOK_EVENT_TYPES }
 export const WebhookEventType = z.enum(WEBHOOK_EVENT_TYPES)
 export type WebhookEventType = z.infer<typeof WebhookEventType>
 /** Sent only to the endpoint it was asked for, from the console or the API. */

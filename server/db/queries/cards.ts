@@ -88,7 +88,6 @@ function walletCardsQuery(db: Tx) {
       'm.closed_at',
     ])
 }
-export type WalletCardRow = Awaited<ReturnType<ReturnType<typeof walletCardsQuery>['executeTakeFirstOrThrow']>>
 
 export const walletCard = (db: Tx, customerId: string, cardId: string) =>
   walletCardsQuery(db).where('c.customer_id', '=', customerId).where('c.id', '=', cardId).executeTakeFirst()
