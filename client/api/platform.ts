@@ -21,8 +21,7 @@ export type {
 export type SignupBody = JsonOf<typeof rpc.business.signup.$post>
 export type LocationBody = JsonOf<typeof rpc.merchant.locations.$post>
 
-/** Mirrors BUSINESS_KINDS in server/contract/platform.ts (not imported: that module pulls in zod). */
-export const BUSINESS_KINDS = ['cafe', 'restaurant', 'bakery', 'bar', 'salon', 'retail', 'other'] as const
+export { BUSINESS_KINDS } from '../../server/contract/business-kinds.js'
 
 const business = rpc.operator.businesses[':id']
 const byId = (id: string) => ({ param: { id: seg(id) } })

@@ -1,11 +1,12 @@
 import { z } from 'zod'
+import { BUSINESS_KINDS } from './business-kinds.js'
 import { Currency, Email, Id, TimeZone } from './common.js'
 import { SLUG_MAX, slugProblem } from './slugs.js'
 import { StaffMe } from './staff.js'
 
 /* Many businesses on one installation: sign-up, email verification, the first run, the operator. */
 
-export const BUSINESS_KINDS = ['cafe', 'restaurant', 'bakery', 'bar', 'salon', 'retail', 'other'] as const
+export { BUSINESS_KINDS }
 export const BusinessKind = z.enum(BUSINESS_KINDS)
 export type BusinessKind = z.infer<typeof BusinessKind>
 
