@@ -7,6 +7,7 @@ import {
   retryDelayMs,
 } from '../../server/domain/webhook-rules.js'
 import { WebhookSender } from '../../server/services/webhooks/sender.js'
+import { postWebhook } from '../../server/services/webhooks/transport.js'
 import { startMailbox } from '../helpers/account.js'
 import { all, get } from '../helpers/db.js'
 import { merchantWithOwner, posTill } from '../helpers/factories.js'
@@ -189,6 +190,40 @@ describe('disabling', () => {
         (d) => d.state,
       ),
     ).toEqual(['failed', 'failed', 'failed'])
+  })
+  it('an attempt that answers after its endpoint was disabled fails instead of queuing a retry', async () => {
+    const r = await receiverWith(() => ({ status: 500 }))
+    const till = await posTill(t)
+    const hook = await addEndpoint(till.owner, r.url)
+    const endpointState = async () =>
+      (await get<{ state: string }>(t.db, 'select state from webhook_endpoints where id = ?', hook.id))!.state
+    await till.earn({ cardNumber: till.card.cardNumber, amountMinor: 100 })
+    await new WebhookSender(t.deps).drain()
+    const firstId = r.received[0]!.id
+    // Five days on, the first delivery's retry and a new one go out in the same round; the new one's
+    // answer is held until the first one's failure has disabled the endpoint.
+    t.clock.advance(DISABLE_AFTER_FAILING_MS)
+    await till.earn({ cardNumber: till.card.cardNumber, amountMinor: 100 })
+    const sender = new WebhookSender(t.deps, {
+      post: async (url, headers, body, opts) => {
+        if (headers['webhook-id'] !== firstId)
+          for (let i = 0; (await endpointState()) !== 'disabled'; i++) {
+            if (i > 400) throw new Error('the endpoint was never disabled')
+            await new Promise((done) => setTimeout(done, 25))
+          }
+        return postWebhook(url, headers, body, opts)
+      },
+    })
+    const report = await sender.drain()
+    // The first was queued for a retry and then failed by the disable; the late answer failed at once.
+    expect(report).toMatchObject({ disabled: 1, retried: 1, failed: 1 })
+    expect(r.received).toHaveLength(3)
+    expect(await endpointState()).toBe('disabled')
+    expect(
+      (await all<{ state: string }>(t.db, 'select state from webhook_deliveries where endpoint_id = ?', hook.id)).map(
+        (d) => d.state,
+      ),
+    ).toEqual(['failed', 'failed'])
   })
 })
 

@@ -127,6 +127,13 @@ export async function disableEndpoint(
   return Number(r.numUpdatedRows) === 1
 }
 
+/**
+ * The endpoint row held until the commit (FOR UPDATE): a settling attempt and a concurrent disable take it in
+ * turn, so a retry is never queued after the disable has failed the endpoint's queue.
+ */
+export const lockedEndpointState = (db: Tx, id: string) =>
+  db.selectFrom('webhook_endpoints').select(['state']).where('id', '=', id).forUpdate().executeTakeFirst()
+
 export const endpointHealth = (db: Tx, id: string) =>
   db
     .selectFrom('webhook_endpoints')

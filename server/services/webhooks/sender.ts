@@ -4,6 +4,7 @@ import {
   dueDeliveries,
   endpointHealth,
   insertAttempt,
+  lockedEndpointState,
   markEndpointFailing,
   markEndpointSuccess,
   requeueInterrupted,
@@ -152,6 +153,7 @@ export class WebhookSender {
         outcome = 'delivered'
         return
       }
+      const endpoint = await lockedEndpointState(tx, row.endpoint_id)
       await markEndpointFailing(tx, row.endpoint_id, at)
       if (r.status === 410) {
         await settleDelivery(tx, row.id, { ...base, state: 'failed' })
@@ -163,7 +165,8 @@ export class WebhookSender {
         r.status === 429
           ? (retryAfterMs(r.retryAfter, now) ?? retryDelayMs(attempts, row.id))
           : retryDelayMs(attempts, row.id)
-      if (wait === null || attempts >= MAX_ATTEMPTS) {
+      // Disabled while this attempt was in flight: its queue was failed then, so this one fails too.
+      if (wait === null || attempts >= MAX_ATTEMPTS || endpoint?.state !== 'active') {
         await settleDelivery(tx, row.id, { ...base, state: 'failed' })
         outcome = 'failed'
       } else {
