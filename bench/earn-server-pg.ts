@@ -4,6 +4,7 @@
  * `baseline` is a bare Hono route with a pg pool of the same size doing one insert and one update
  * in one transaction. It prints one JSON line with its port.
  */
+import path from 'node:path'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import pg from 'pg'
@@ -14,23 +15,10 @@ import { systemClock } from '../server/domain/clock.js'
 import { newId } from '../server/domain/ids.js'
 import type { Deps } from '../server/services/common/deps.js'
 
-const [mode, url, dataDir] = process.argv.slice(2) as [string, string, string]
-const POOL = 10
-let fetchHandler: (req: Request) => Response | Promise<Response>
-if (mode === 'real') {
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    PUBLIC_URL: 'https://bench.invalid',
-    VAPID_SUBJECT: 'mailto:bench@example.com',
-    DATA_DIR: dataDir,
-    DATABASE_URL: url,
-    DATABASE_POOL_SIZE: String(POOL),
-  })
-  const opened = await openPgDb(url, { poolSize: POOL })
-  const deps: Deps = { db: opened.db, clock: systemClock, config, setupToken: null }
-  fetchHandler = createApp(deps).fetch
-} else {
-  const pool = new pg.Pool({ connectionString: url, max: POOL })
+/** The bare route: a Hono app on its own pg pool doing one insert and one update in one transaction. */
+export async function bareEarnHandler(url: string, poolSize: number) {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize })
+  pool.on('error', () => undefined) // the benchmark drops the database under it at the end
   const { rows } = await pool.query<{ id: string; card_number: string; merchant_id: string }>(
     'select id, card_number, merchant_id from cards',
   )
@@ -64,10 +52,30 @@ if (mode === 'real') {
     }
     return c.json({ points }, 201)
   })
-  fetchHandler = bare.fetch
+  return bare.fetch
 }
 
-serve({ fetch: fetchHandler, port: 0, hostname: '127.0.0.1' }, (info) => {
-  console.log(JSON.stringify({ port: info.port }))
-})
-process.on('SIGTERM', () => process.exit(0))
+const POOL = 10
+if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1]))) {
+  const [mode, url, dataDir] = process.argv.slice(2) as [string, string, string]
+  let fetchHandler: (req: Request) => Response | Promise<Response>
+  if (mode === 'real') {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      PUBLIC_URL: 'https://bench.invalid',
+      VAPID_SUBJECT: 'mailto:bench@example.com',
+      DATA_DIR: dataDir,
+      DATABASE_URL: url,
+      DATABASE_POOL_SIZE: String(POOL),
+    })
+    const opened = await openPgDb(url, { poolSize: POOL })
+    const deps: Deps = { db: opened.db, clock: systemClock, config, setupToken: null }
+    fetchHandler = createApp(deps).fetch
+  } else {
+    fetchHandler = await bareEarnHandler(url, POOL)
+  }
+  serve({ fetch: fetchHandler, port: 0, hostname: '127.0.0.1' }, (info) => {
+    console.log(JSON.stringify({ port: info.port }))
+  })
+  process.on('SIGTERM', () => process.exit(0))
+}

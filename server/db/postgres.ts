@@ -25,19 +25,72 @@ const types = {
 const READ_ONLY_SQL_TRANSACTION = '25006'
 
 /**
+ * Statements the process runs again and again (every Kysely query compiles to the same text each
+ * time) become named prepared statements on each connection: PostgreSQL then parses and plans them
+ * once per connection instead of on every call, which halves its CPU per POS earn
+ * (bench/earn-profile-pg.ts). A text is named on its second use, so one-off statements (bulk inserts
+ * of every length, reports) stay unnamed, and at most MAX_NAMED texts are named per process, which
+ * bounds what each connection keeps on the server.
+ */
+const MAX_NAMED = 400
+class StatementNames {
+  private readonly named = new Map<string, string>()
+  private readonly seenOnce = new Set<string>()
+  private next = 0
+
+  nameOf(text: string): string | undefined {
+    const name = this.named.get(text)
+    if (name || this.named.size >= MAX_NAMED) return name
+    if (!this.seenOnce.has(text)) {
+      if (this.seenOnce.size >= 10 * MAX_NAMED) this.seenOnce.clear()
+      this.seenOnce.add(text)
+      return undefined
+    }
+    this.seenOnce.delete(text)
+    const fresh = `lw_${this.next++}`
+    this.named.set(text, fresh)
+    return fresh
+  }
+
+  /** After a stale plan: the text gets a new name (a new plan) on its next uses. */
+  forget(text: string) {
+    this.named.delete(text)
+  }
+}
+
+/**
+ * A prepared `select *` whose table gained a column (another process migrated) fails once with
+ * this; run unnamed it works, and a transaction it broke may simply run again.
+ */
+const isStalePlan = (err: unknown) =>
+  (err as { code?: string }).code === '0A000' && /cached plan must not change result type/.test(String(err))
+const IN_FAILED_TRANSACTION = '25P02'
+
+/**
  * Every connection starts read-only (default_transaction_read_only): reads run anywhere, and a
  * statement that writes fails unless writeTx opened its transaction READ WRITE. That is the same
  * guarantee the SQLite handle gives, so a stray write fails in tests on either backend. The error
  * is turned into the same WriteOutsideTxError.
  */
 function guardedPool(pool: pg.Pool): PostgresPool {
+  const names = new StatementNames()
   const wrap = (client: pg.PoolClient): PostgresPoolClient => ({
-    query: ((sqlText: unknown, parameters?: ReadonlyArray<unknown>) => {
+    query: (async (sqlText: unknown, parameters?: unknown[]) => {
       if (typeof sqlText !== 'string') return client.query(sqlText as never)
-      return client.query(sqlText, parameters as unknown[]).catch((err: unknown) => {
+      const name = parameters?.length ? names.nameOf(sqlText) : undefined
+      try {
+        return await (name
+          ? client.query({ name, text: sqlText, values: parameters })
+          : client.query(sqlText, parameters))
+      } catch (err) {
         if ((err as { code?: string }).code === READ_ONLY_SQL_TRANSACTION) throw new WriteOutsideTxError(sqlText)
-        throw err
-      })
+        if (!name || !isStalePlan(err)) throw err
+        names.forget(sqlText)
+        // Outside a transaction the statement runs again unnamed; inside one, writeTx runs it again.
+        return client.query(sqlText, parameters).catch((again: unknown) => {
+          throw (again as { code?: string }).code === IN_FAILED_TRANSACTION ? err : again
+        })
+      }
     }) as unknown as PostgresPoolClient['query'],
     release: () => client.release(),
   })
@@ -132,12 +185,13 @@ function explain(err: unknown): string {
 
 /**
  * Errors after which the whole transaction may simply run again: a serialization failure or a
- * deadlock (PostgreSQL aborted it), and a unique key another transaction committed meanwhile (run
- * again, the use case sees that row, as it would have one after the other on SQLite: a duplicate
- * idempotency key replays, a second join finds the card).
+ * deadlock (PostgreSQL aborted it), a prepared statement's plan gone stale (it runs unnamed next
+ * time), and a unique key another transaction committed meanwhile (run again, the use case sees
+ * that row, as it would have one after the other on SQLite: a duplicate idempotency key replays,
+ * a second join finds the card).
  */
 const RETRYABLE = new Set(['40001', '40P01', '23505'])
-export const isRetryable = (err: unknown) => RETRYABLE.has((err as { code?: string })?.code ?? '')
+export const isRetryable = (err: unknown) => RETRYABLE.has((err as { code?: string })?.code ?? '') || isStalePlan(err)
 
 export const MAX_TX_ATTEMPTS = 5
 export const BEGIN_READ_WRITE = CompiledQuery.raw('start transaction read write')

@@ -90,6 +90,43 @@ describe('the one write path on PostgreSQL', () => {
   })
 })
 
+describe('prepared statements', () => {
+  it('prepares a statement on its second use, and runs it again unnamed after its table changed', async () => {
+    const one = await openPgDb(fresh.url, { poolSize: 1 })
+    try {
+      await writeTx(one.db, (tx) => sql`create table jots (id int primary key, body text)`.execute(tx))
+      await writeTx(one.db, (tx) => sql`insert into jots values (1, 'x')`.execute(tx))
+      const read = (db: OpenedDb['db']) =>
+        db
+          .selectFrom('jots' as never)
+          .selectAll()
+          .where('id' as never, '=', 1)
+          .execute()
+      const prepared = async () =>
+        (
+          await sql<{
+            statement: string
+          }>`select statement from pg_prepared_statements where statement like '%jots%'`.execute(one.db)
+        ).rows.map((r) => r.statement)
+      await read(one.db)
+      expect(await prepared()).toEqual([])
+      await read(one.db)
+      expect(await prepared()).toEqual(['select * from "jots" where "id" = $1'])
+      expect(await read(one.db)).toEqual([{ id: 1, body: 'x' }])
+      // Another process adds a column: the prepared plan no longer fits; the read still answers.
+      await writeTx(one.db, (tx) => sql`alter table jots add column extra text`.execute(tx))
+      expect(await read(one.db)).toEqual([{ id: 1, body: 'x', extra: null }])
+      await read(one.db)
+      await read(one.db)
+      await writeTx(one.db, (tx) => sql`alter table jots add column more text`.execute(tx))
+      // Inside a transaction the failed statement aborts it; writeTx runs it again and it succeeds.
+      expect(await writeTx(one.db, (tx) => read(tx))).toEqual([{ id: 1, body: 'x', extra: null, more: null }])
+    } finally {
+      await one.close()
+    }
+  })
+})
+
 describe('advisory locks', () => {
   const pause = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
