@@ -49,9 +49,12 @@ export const compressJson: MiddlewareHandler = async (c, next) => {
       out = encoding === 'br' ? await brotli(body, BROTLI) : await gzip(body)
     }
   }
-  // The setter keeps the old answer's headers (Content-Length among them): fix them after it.
-  c.res = new Response(out, res)
-  c.res.headers.delete('Content-Length')
-  if (out !== body) c.res.headers.set('Content-Encoding', encoding)
-  c.res.headers.append('Vary', 'Accept-Encoding')
+  const compressed = new Response(out, { status: res.status, headers: res.headers })
+  compressed.headers.delete('Content-Length')
+  if (out !== body) compressed.headers.set('Content-Encoding', encoding)
+  compressed.headers.append('Vary', 'Accept-Encoding')
+  // Replace the answer outright: assigned over an existing one, Hono rebuilds it around its body
+  // stream, which @hono/node-server can only send down its slow streaming path.
+  c.res = undefined
+  c.res = compressed
 }

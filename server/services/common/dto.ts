@@ -1,5 +1,6 @@
 import type { LedgerEntry } from '../../contract/card.js'
 import type { MerchantPublic } from '../../contract/merchant.js'
+import type { HistoryColumn } from '../../db/queries/card-read.js'
 import type { LedgerRow, Merchant, ProgramVersion } from '../../db/schema.js'
 import { businessStatus } from '../../domain/business-status.js'
 import { storedReason } from '../../domain/i18n/reasons.js'
@@ -29,7 +30,9 @@ export function toMerchantPublic(m: Merchant, p: ProgramVersion | undefined): Me
   }
 }
 
-export function toLedgerEntry(e: LedgerRow & { reversed_count?: number | string | bigint }): LedgerEntry {
+export function toLedgerEntry(
+  e: Pick<LedgerRow, HistoryColumn> & { reversed_count?: number | string | bigint },
+): LedgerEntry {
   return {
     id: e.id,
     kind: e.kind,
