@@ -158,11 +158,12 @@ export default defineConfig({
           includeDependenciesRecursively: false,
           groups: [
             // The merchant console (staff + merchant screens) is one lazy chunk, never on the card route,
-            // nor on the staff login page, which is a first screen of its own (its view is left out).
+            // nor on the staff login page, which is a first screen of its own: its view is left out, and
+            // so is the language picker it shows (in the group, it brought the whole console along).
             {
               name: 'staff',
               priority: 30,
-              test: /[\\/]client[\\/](views[\\/](staff[\\/](?!StaffLoginView)|(merchant|business|operator)[\\/])|layouts[\\/](StaffLayout|console-nav)|stores[\\/](merchant|till-location)|api[\\/](console|insights|reports|platform)|components[\\/](console|insights|till|locations|first-run)[\\/]|composables[\\/](use-qr-camera|use-till-session)|components[\\/]common[\\/](CopyButton|LanguagePicker))/,
+              test: /[\\/]client[\\/](views[\\/](staff[\\/](?!StaffLoginView)|(merchant|business|operator)[\\/])|layouts[\\/](StaffLayout|console-nav)|stores[\\/](merchant|till-location)|api[\\/](console|insights|reports|platform)|components[\\/](console|insights|till|locations|first-run)[\\/]|composables[\\/](use-qr-camera|use-till-session)|components[\\/]common[\\/]CopyButton)/,
             },
             // The framework, cached across releases that only touch app code.
             {
@@ -177,10 +178,11 @@ export default defineConfig({
               minShareCount: 2,
               // The QR component stays with its qrcode dependency, loaded only where a QR is drawn;
               // the account screens (passkeys, devices, privacy) load only when opened; so does
-              // the card's feedback (its lazy prompts share their own chunk).
+              // the card's feedback (its lazy prompts share their own chunk); the language picker is for
+              // staff screens and the business sign-up only, so it is a chunk of its own.
               test: (id: string) =>
                 /[\\/]client[\\/](lib|api|stores|composables|components|i18n[\\/]index)/.test(id) &&
-                !/QrCode\.vue|[\\/]components[\\/]account[\\/]|[\\/]api[\\/]account|[\\/]stores[\\/]account|use-passkeys|user-agent|feedback/.test(
+                !/QrCode\.vue|LanguagePicker|[\\/]components[\\/]account[\\/]|[\\/]api[\\/]account|[\\/]stores[\\/]account|use-passkeys|user-agent|feedback/.test(
                   id,
                 ),
             },
