@@ -9,11 +9,8 @@ import { loadConfig } from '../server/config.js'
 import { migrate, openPgDb } from '../server/db/connection.js'
 import { systemClock } from '../server/domain/clock.js'
 import type { Deps } from '../server/services/common/deps.js'
-import { createApiKey } from '../server/services/console/keys-and-links.js'
-import { createMerchant } from '../server/services/console/setup.js'
-import { joinProgram } from '../server/services/members/join.js'
 import { median, run, type HttpResult } from './earn-http.js'
-import { benchDatabase } from './pg.js'
+import { benchDatabase, seedPosMerchant } from './pg.js'
 
 async function startServer(mode: 'real' | 'baseline', url: string, dir: string) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/earn-server-pg.ts', mode, url, dir], {
@@ -61,24 +58,7 @@ export async function benchEarnHttpPg(secondsPerRound = 3, rounds = 4): Promise<
     const opened = await openPgDb(database.url)
     await migrate(opened.db)
     const deps: Deps = { db: opened.db, clock: systemClock, config, setupToken: null }
-    const { merchantId, ownerId } = await createMerchant(
-      opened.db,
-      {
-        slug: 'bench',
-        name: 'Bench',
-        currency: 'EUR',
-        timezone: 'UTC',
-        brandColor: '#000000',
-        owner: { name: 'B', email: 'b@bench.test', password: 'bench-password' },
-      },
-      new Date(),
-    )
-    const cards: string[] = []
-    for (let i = 0; i < 500; i++) {
-      const j = await joinProgram(deps, { slug: 'bench', name: `Bench member ${i}`, marketingConsent: false }, null)
-      cards.push(j.card.cardNumber)
-    }
-    const { key } = await createApiKey(deps, { id: ownerId, merchantId }, 'bench')
+    const { cards, key } = await seedPosMerchant(deps, 500)
     const base = await startServer('baseline', database.url, dir)
     const one = await startServer('real', database.url, dir)
     const other = await startServer('real', database.url, dir)

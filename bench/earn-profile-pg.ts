@@ -19,11 +19,8 @@ import { loadConfig } from '../server/config.js'
 import { migrate, openPgDb } from '../server/db/connection.js'
 import { systemClock } from '../server/domain/clock.js'
 import type { Deps } from '../server/services/common/deps.js'
-import { createApiKey } from '../server/services/console/keys-and-links.js'
-import { createMerchant } from '../server/services/console/setup.js'
-import { joinProgram } from '../server/services/members/join.js'
 import { bareEarnHandler } from './earn-server-pg.js'
-import { benchDatabase } from './pg.js'
+import { benchDatabase, seedPosMerchant } from './pg.js'
 
 const n = Number(process.argv[2] ?? 2000)
 const showSql = process.argv.includes('--sql')
@@ -66,24 +63,7 @@ try {
     DATABASE_URL: database.url,
   })
   const deps: Deps = { db: opened.db, clock: systemClock, config, setupToken: null }
-  const { merchantId, ownerId } = await createMerchant(
-    opened.db,
-    {
-      slug: 'bench',
-      name: 'Bench',
-      currency: 'EUR',
-      timezone: 'UTC',
-      brandColor: '#000000',
-      owner: { name: 'B', email: 'b@bench.test', password: 'bench-password' },
-    },
-    new Date(),
-  )
-  const cards: string[] = []
-  for (let i = 0; i < 100; i++) {
-    const j = await joinProgram(deps, { slug: 'bench', name: `M ${i}`, marketingConsent: false }, null)
-    cards.push(j.card.cardNumber)
-  }
-  const { key } = await createApiKey(deps, { id: ownerId, merchantId }, 'bench')
+  const { cards, key } = await seedPosMerchant(deps, 100)
   const app = createApp(deps).fetch
   const bare = await bareEarnHandler(database.url, 10)
 
