@@ -128,11 +128,12 @@ export async function disableEndpoint(
 }
 
 /**
- * The endpoint row held until the commit (FOR UPDATE): a settling attempt and a concurrent disable take it in
- * turn, so a retry is never queued after the disable has failed the endpoint's queue.
+ * The endpoint row held until the commit: a settling attempt and a concurrent disable take it in turn, so a
+ * retry is never queued after the disable has failed the endpoint's queue. FOR NO KEY UPDATE, as the disable's
+ * UPDATE takes, so events queued for the endpoint meanwhile (their key share on it) do not wait.
  */
 export const lockedEndpointState = (db: Tx, id: string) =>
-  db.selectFrom('webhook_endpoints').select(['state']).where('id', '=', id).forUpdate().executeTakeFirst()
+  db.selectFrom('webhook_endpoints').select(['state']).where('id', '=', id).forNoKeyUpdate().executeTakeFirst()
 
 export const endpointHealth = (db: Tx, id: string) =>
   db
