@@ -133,7 +133,12 @@ export async function disableEndpoint(
  * UPDATE takes, so events queued for the endpoint meanwhile (their key share on it) do not wait.
  */
 export const lockedEndpointState = (db: Tx, id: string) =>
-  db.selectFrom('webhook_endpoints').select(['state']).where('id', '=', id).forNoKeyUpdate().executeTakeFirst()
+  db
+    .selectFrom('webhook_endpoints')
+    .select(['state', 'failing_since'])
+    .where('id', '=', id)
+    .forNoKeyUpdate()
+    .executeTakeFirst()
 
 export const endpointHealth = (db: Tx, id: string) =>
   db

@@ -2,7 +2,6 @@ import { backendOf, writeTx } from '../../db/connection.js'
 import {
   claimDeliveries,
   dueDeliveries,
-  endpointHealth,
   insertAttempt,
   lockedEndpointState,
   markEndpointFailing,
@@ -174,7 +173,8 @@ export class WebhookSender {
         await settleDelivery(tx, row.id, { ...base, state: 'queued', not_before: notBefore })
         outcome = 'retried'
       }
-      const health = await endpointFailingSince(tx, row.endpoint_id)
+      // Failing since the held row says, or since now: markEndpointFailing set it if it was not.
+      const health = endpoint ? (endpoint.failing_since ?? at) : null
       if (failingTooLong(health, now))
         disable = { reason: 'failing', detail: `No delivery succeeded since ${health}; the last error: ${r.error}` }
     })
@@ -183,8 +183,4 @@ export class WebhookSender {
     if (d && (await disableAndNotify(this.deps, row.merchant_id, row.endpoint_id, d.reason, d.detail)))
       report.disabled++
   }
-}
-
-async function endpointFailingSince(tx: Parameters<typeof markEndpointFailing>[0], id: string) {
-  return (await endpointHealth(tx, id))?.failing_since ?? null
 }
