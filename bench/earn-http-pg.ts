@@ -10,7 +10,8 @@ import { migrate, openPgDb } from '../server/db/connection.js'
 import { systemClock } from '../server/domain/clock.js'
 import type { Deps } from '../server/services/common/deps.js'
 import { median, run, type HttpResult } from './earn-http.js'
-import { benchDatabase, seedPosMerchant } from './pg.js'
+import { benchDatabase } from './pg.js'
+import { seedPosMerchant } from './seed.js'
 
 async function startServer(mode: 'real' | 'baseline', url: string, dir: string) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/earn-server-pg.ts', mode, url, dir], {
@@ -58,7 +59,9 @@ export async function benchEarnHttpPg(secondsPerRound = 3, rounds = 4): Promise<
     const opened = await openPgDb(database.url)
     await migrate(opened.db)
     const deps: Deps = { db: opened.db, clock: systemClock, config, setupToken: null }
-    const { cards, key } = await seedPosMerchant(deps, 500)
+    const seeded = await seedPosMerchant(deps, 500)
+    const { key } = seeded
+    const cards = seeded.cards.map((c) => c.cardNumber)
     const base = await startServer('baseline', database.url, dir)
     const one = await startServer('real', database.url, dir)
     const other = await startServer('real', database.url, dir)

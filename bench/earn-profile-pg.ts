@@ -20,7 +20,8 @@ import { migrate, openPgDb } from '../server/db/connection.js'
 import { systemClock } from '../server/domain/clock.js'
 import type { Deps } from '../server/services/common/deps.js'
 import { bareEarnHandler } from './earn-server-pg.js'
-import { benchDatabase, seedPosMerchant } from './pg.js'
+import { benchDatabase } from './pg.js'
+import { seedPosMerchant } from './seed.js'
 
 const n = Number(process.argv[2] ?? 2000)
 const showSql = process.argv.includes('--sql')
@@ -63,7 +64,9 @@ try {
     DATABASE_URL: database.url,
   })
   const deps: Deps = { db: opened.db, clock: systemClock, config, setupToken: null }
-  const { cards, key } = await seedPosMerchant(deps, 100)
+  const seeded = await seedPosMerchant(deps, 100)
+  const { key } = seeded
+  const cards = seeded.cards.map((c) => c.cardNumber)
   const app = createApp(deps).fetch
   const bare = await bareEarnHandler(database.url, 10)
 

@@ -14,9 +14,7 @@ import { migrate, openDb } from '../server/db/connection.js'
 import { systemClock } from '../server/domain/clock.js'
 import { newId } from '../server/domain/ids.js'
 import type { Deps } from '../server/services/common/deps.js'
-import { joinProgram } from '../server/services/members/join.js'
-import { createApiKey } from '../server/services/console/keys-and-links.js'
-import { createMerchant } from '../server/services/console/setup.js'
+import { seedPosMerchant } from './seed.js'
 
 const mode = process.argv[2]
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lw-bench-'))
@@ -34,27 +32,7 @@ const plain = process.env.BENCH_PLAIN_WRITES === '1'
 const opened = openDb(config.dbFile, plain ? { maxBatch: 1 } : { backgroundCheckpoints: true })
 await migrate(opened.db)
 const deps: Deps = { db: opened.db, clock: systemClock, config, setupToken: null }
-const { merchantId, ownerId } = await createMerchant(
-  opened.db,
-  {
-    slug: 'bench',
-    name: 'Bench',
-    currency: 'EUR',
-    timezone: 'UTC',
-    brandColor: '#000000',
-    owner: { name: 'B', email: 'b@bench.test', password: 'bench-password' },
-  },
-  new Date(),
-)
-// A till serves many members: earns go round the cards, as they do at a real merchant.
-const MEMBERS = 500
-const cards: { id: string; cardNumber: string }[] = []
-for (let i = 0; i < MEMBERS; i++) {
-  cards.push(
-    (await joinProgram(deps, { slug: 'bench', name: `Bench member ${i}`, marketingConsent: false }, null)).card,
-  )
-}
-const { key } = await createApiKey(deps, { id: ownerId, merchantId }, 'bench')
+const { merchantId, key, cards } = await seedPosMerchant(deps, 500)
 
 let fetchHandler: (req: Request) => Response | Promise<Response>
 if (mode === 'real') {

@@ -1,8 +1,4 @@
 import pg from 'pg'
-import type { Deps } from '../server/services/common/deps.js'
-import { createApiKey } from '../server/services/console/keys-and-links.js'
-import { createMerchant } from '../server/services/console/setup.js'
-import { joinProgram } from '../server/services/members/join.js'
 
 /**
  * The PostgreSQL benchmarks need a server and a role that may create databases:
@@ -30,27 +26,4 @@ export async function benchDatabase(name: string): Promise<{ url: string; drop()
   const u = new URL(admin)
   u.pathname = `/${db}`
   return { url: u.toString(), drop: () => run(`drop database if exists "${db}" with (force)`) }
-}
-
-/** The earn benchmarks' merchant: the ready-made program, `members` members, and a POS key. */
-export async function seedPosMerchant(deps: Deps, members: number): Promise<{ cards: string[]; key: string }> {
-  const { merchantId, ownerId } = await createMerchant(
-    deps.db,
-    {
-      slug: 'bench',
-      name: 'Bench',
-      currency: 'EUR',
-      timezone: 'UTC',
-      brandColor: '#000000',
-      owner: { name: 'B', email: 'b@bench.test', password: 'bench-password' },
-    },
-    new Date(),
-  )
-  const cards: string[] = []
-  for (let i = 0; i < members; i++) {
-    const j = await joinProgram(deps, { slug: 'bench', name: `Bench member ${i}`, marketingConsent: false }, null)
-    cards.push(j.card.cardNumber)
-  }
-  const { key } = await createApiKey(deps, { id: ownerId, merchantId }, 'bench')
-  return { cards, key }
 }
