@@ -2,21 +2,20 @@
  * Webhook endpoints and their deliveries for the console (server/routes/webhooks.ts, owners only).
  * Built into the lazy staff chunk.
  */
-import { WEBHOOK_EVENT_TYPES } from '../../server/contract/webhook-event-types.js'
+import type { WebhookEventType } from '../../server/contract/webhooks.js'
 import { call, rpc, seg } from './client.js'
 
 export type { WebhookDeliveryDto, WebhookEndpointDto, WebhookEventType } from '../../server/contract/webhooks.js'
 
 /** The events an endpoint can subscribe to: the server's own list (a module without zod). */
-export const WEBHOOK_EVENTS = WEBHOOK_EVENT_TYPES
+export { WEBHOOK_EVENT_TYPES } from '../../server/contract/webhook-event-types.js'
 
 const hooks = rpc.merchant.webhooks
 const byId = (id: string) => ({ param: { id: seg(id) } })
 
 export const webhooksApi = {
   list: () => call(hooks.$get()),
-  create: (body: { url: string; description: string; events: (typeof WEBHOOK_EVENTS)[number][] }) =>
-    call(hooks.$post({ json: body })),
+  create: (body: { url: string; description: string; events: WebhookEventType[] }) => call(hooks.$post({ json: body })),
   update: (id: string, body: { enabled?: boolean; url?: string; description?: string }) =>
     call(hooks[':id'].$patch({ ...byId(id), json: body })),
   remove: (id: string) => call(hooks[':id'].$delete(byId(id))),
