@@ -155,6 +155,7 @@ try {
   await opened.close()
 } catch (err) {
   console.error(err)
+  process.exitCode = 1
 } finally {
   await database.drop()
   fs.rmSync(dir, { recursive: true, force: true })
