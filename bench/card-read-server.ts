@@ -9,6 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
+import { listen } from '../server/listen.js'
 
 const mode = process.argv[2]
 let fetchHandler: (req: Request) => Response | Promise<Response>
@@ -46,9 +47,13 @@ if (mode === 'real') {
   fetchHandler = bare.fetch
 }
 
-serve({ fetch: fetchHandler, port: 0, hostname: '127.0.0.1' }, (a) => {
+// The app as it is served (secure headers on Node's response); the baseline as bare as Hono gets.
+const at = { port: 0, hostname: '127.0.0.1' }
+const onListening = (a: { port: number }) => {
   console.log(JSON.stringify({ port: a.port, ...info }))
-})
+}
+if (mode === 'real') listen(fetchHandler, at, onListening)
+else serve({ fetch: fetchHandler, ...at }, onListening)
 process.on('SIGTERM', () => {
   fs.rmSync(dir, { recursive: true, force: true })
   process.exit(0)

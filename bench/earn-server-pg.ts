@@ -9,6 +9,7 @@ import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import pg from 'pg'
 import { createApp } from '../server/app.js'
+import { listen } from '../server/listen.js'
 import { loadConfig } from '../server/config.js'
 import { openPgDb } from '../server/db/connection.js'
 import { systemClock } from '../server/domain/clock.js'
@@ -74,8 +75,9 @@ if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1])))
   } else {
     fetchHandler = await bareEarnHandler(url, POOL)
   }
-  serve({ fetch: fetchHandler, port: 0, hostname: '127.0.0.1' }, (info) => {
-    console.log(JSON.stringify({ port: info.port }))
-  })
+  const at = { port: 0, hostname: '127.0.0.1' }
+  const onListening = (info: { port: number }) => console.log(JSON.stringify({ port: info.port }))
+  if (mode === 'real') listen(fetchHandler, at, onListening)
+  else serve({ fetch: fetchHandler, ...at }, onListening)
   process.on('SIGTERM', () => process.exit(0))
 }

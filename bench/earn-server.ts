@@ -9,6 +9,7 @@ import path from 'node:path'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { createApp } from '../server/app.js'
+import { listen } from '../server/listen.js'
 import { loadConfig } from '../server/config.js'
 import { migrate, openDb } from '../server/db/connection.js'
 import { systemClock } from '../server/domain/clock.js'
@@ -61,9 +62,11 @@ if (mode === 'real') {
   fetchHandler = bare.fetch
 }
 
-serve({ fetch: fetchHandler, port: 0, hostname: '127.0.0.1' }, (info) => {
+const at = { port: 0, hostname: '127.0.0.1' }
+const onListening = (info: { port: number }) =>
   console.log(JSON.stringify({ port: info.port, apiKey: key, cardNumbers: cards.map((c) => c.cardNumber) }))
-})
+if (mode === 'real') listen(fetchHandler, at, onListening)
+else serve({ fetch: fetchHandler, ...at }, onListening)
 process.on('SIGTERM', () => {
   fs.rmSync(dir, { recursive: true, force: true })
   process.exit(0)

@@ -6,8 +6,8 @@
  * `RESULT {json}` with what each took and returned.
  */
 import readline from 'node:readline'
-import { serve } from '@hono/node-server'
 import { createApp } from '../server/app.js'
+import { listen } from '../server/listen.js'
 import { loadConfig } from '../server/config.js'
 import { openDb } from '../server/db/connection.js'
 import { FixedClock } from '../server/domain/clock.js'
@@ -19,9 +19,7 @@ const clock = new FixedClock(new Date(process.argv[3]!))
 const deps = { db: opened.db, clock, config, setupToken: null }
 const app = createApp(deps)
 
-serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (a) =>
-  console.log(`READY ${JSON.stringify({ port: a.port })}`),
-)
+listen(app.fetch, { port: 0, hostname: '127.0.0.1' }, (a) => console.log(`READY ${JSON.stringify({ port: a.port })}`))
 
 const jobs = { expirePoints, reevaluateTiers, grantBirthdayBonuses }
 for await (const line of readline.createInterface({ input: process.stdin })) {

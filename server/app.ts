@@ -4,7 +4,6 @@ import { loadSessions } from './middleware/auth.js'
 import type { AppEnv } from './middleware/env.js'
 import { compressJson } from './middleware/compress.js'
 import { errorJson, onError } from './middleware/errors.js'
-import { securityHeaders } from './middleware/headers.js'
 import { checkOrigin, closeAfterTooLarge, limitBody, limitPerMinute } from './middleware/security.js'
 import { consoleRoutes, LOGO_UPLOAD_PATH } from './routes/console.js'
 import { accountRoutes, signInRoutes } from './routes/account.js'
@@ -102,7 +101,6 @@ function buildApi(deps: Deps) {
 export function createApp(deps: Deps) {
   const app = new OpenAPIHono<AppEnv>()
   app.use('*', closeAfterTooLarge)
-  app.use('*', securityHeaders)
   if (deps.config.logRequests) {
     app.use('*', async (c, next) => {
       const t = performance.now()

@@ -1,10 +1,10 @@
-import { serve } from '@hono/node-server'
 import { createApp } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { DatabaseUnavailableError, migrate, openDatabase, type OpenedDb } from './db/connection.js'
 import { systemClock } from './domain/clock.js'
 import { randomToken } from './domain/ids.js'
 import { serverJobs, startScheduler } from './jobs/scheduler.js'
+import { listen } from './listen.js'
 import { closeSharedEncryptPool } from './push/encrypt-pool.js'
 import { seedDemo } from './seed/demo.js'
 import type { Deps } from './services/common/deps.js'
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   if (await setupNeeded(deps)) deps.setupToken = randomToken(18)
 
   const app = createApp(deps)
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const server = listen(app.fetch, { port: config.port, hostname: config.host }, (info) => {
     const base = config.publicUrl
     console.log(
       `Loyalty Wallet is running on port ${info.port} (${config.databaseUrl ? 'PostgreSQL' : `data in ${config.dataDir}`}).`,

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono'
+import { Hono } from 'hono'
 import { secureHeaders } from 'hono/secure-headers'
 
 /**
@@ -57,15 +57,20 @@ export const PERMISSIONS_POLICY = [
   'browsing-topics=()',
 ].join(', ')
 
-const hono = secureHeaders({ crossOriginEmbedderPolicy: false, xFrameOptions: 'DENY' })
-
-/** Hono's secure headers (X-Frame-Options DENY tells old browsers frame-ancestors 'none') and our policies. */
-export const securityHeaders: MiddlewareHandler = (c, next) =>
-  hono(c, async () => {
-    await next()
-    // On the answer's own headers, not c.header(): once the answer is made, c.header() rebuilds it
-    // around its body stream, and @hono/node-server then sends every answer down its slow streaming
-    // path (the card read over HTTP was 0.10 of a bare route with it; bench card-read-http).
-    c.res.headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY)
-    c.res.headers.set('Permissions-Policy', PERMISSIONS_POLICY)
-  })
+/**
+ * Every answer's secure headers, worked out once: Hono's secure headers (X-Frame-Options DENY tells
+ * old browsers frame-ancestors 'none') and our two policies. They are the same for every answer, so
+ * they are put on Node's response (server/listen.ts) rather than on each answer's Headers object:
+ * setting a dozen headers there cost a bare JSON route about half its speed (bench card-read-http).
+ */
+export const SECURITY_HEADERS: readonly (readonly [string, string])[] = await (async () => {
+  const probe = new Hono()
+  probe.use('*', secureHeaders({ crossOriginEmbedderPolicy: false, xFrameOptions: 'DENY' }))
+  probe.get('*', (c) => c.body(null))
+  const res = await probe.request('/')
+  return [
+    ...[...res.headers].filter(([name]) => name !== 'content-type'),
+    ['content-security-policy', CONTENT_SECURITY_POLICY],
+    ['permissions-policy', PERMISSIONS_POLICY],
+  ] as const
+})()

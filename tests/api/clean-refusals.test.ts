@@ -1,8 +1,9 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { serve, type ServerType } from '@hono/node-server'
+import type { ServerType } from '@hono/node-server'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'
+import { listen } from '../../server/listen.js'
 
 /**
  * Refusals a client can live with, over a real Node HTTP server and real sockets (app.request has
@@ -14,7 +15,7 @@ let server: ServerType
 let port: number
 beforeEach(async () => {
   t = await makeTestApp()
-  server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' })
+  server = listen(t.app.fetch, { port: 0, hostname: '127.0.0.1' })
   await new Promise((r) => server.once('listening', r))
   port = (server.address() as AddressInfo).port
 })

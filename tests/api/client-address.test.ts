@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net'
-import { serve } from '@hono/node-server'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from '../../server/config.js'
 import { clientFrom } from '../../server/middleware/security.js'
 import { merchantWithOwner } from '../helpers/factories.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'
+import { listen } from '../../server/listen.js'
 
 /**
  * The client's address is the one our nearest trusted proxy saw, never an entry the client wrote
@@ -52,7 +52,7 @@ describe('behind proxies named by address (TRUST_PROXY=127.0.0.1,10.0.0.0/8)', (
   it('takes the rightmost address that is not one of ours, over a real connection', async () => {
     t = await makeTestApp({ TRUST_PROXY: '127.0.0.1,10.0.0.0/8', RATE_LIMIT_JOIN_PER_MIN: '2' })
     const { slug } = await merchantWithOwner(t)
-    const server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' })
+    const server = listen(t.app.fetch, { port: 0, hostname: '127.0.0.1' })
     await new Promise((r) => server.once('listening', r))
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/join`
     try {

@@ -2,12 +2,13 @@ import { execFile } from 'node:child_process'
 import fs from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { promisify } from 'node:util'
-import { serve, type ServerType } from '@hono/node-server'
+import type { ServerType } from '@hono/node-server'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { PosError, posClient } from '../../docs/examples/pos-client.js'
 import { countOf } from '../helpers/db.js'
 import { idemKey, posTill } from '../helpers/factories.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'
+import { listen } from '../../server/listen.js'
 
 /**
  * The examples published in docs/pos-api.md, run as an integrator would: the curl block as written
@@ -20,7 +21,7 @@ let till: Awaited<ReturnType<typeof posTill>>
 beforeEach(async () => {
   t = await makeTestApp()
   till = await posTill(t)
-  server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' })
+  server = listen(t.app.fetch, { port: 0, hostname: '127.0.0.1' })
   await new Promise((r) => server.once('listening', r))
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 })
