@@ -34,6 +34,7 @@ function guardedHandle(sqlite: BetterSqlite3.Database) {
   const cache = new Map<string, BetterSqlite3.Statement>()
   const handle = {
     writesAllowed: false,
+    inTransaction: () => sqlite.inTransaction,
     close: () => sqlite.close(),
     prepare(source: string) {
       let stmt = cache.get(source)
@@ -103,6 +104,19 @@ export function openSqlite(
       await db.destroy()
     },
   }
+}
+
+/**
+ * The reusable statement for `source` when a read may run on db's connection at once: db is the
+ * database itself (not a transaction's handle) and no transaction is open on the connection, so what
+ * the statement reads is what is committed, as it would be after waiting its turn. Otherwise null
+ * (the read waits for the connection through Kysely). Only statements that read are given out.
+ */
+export function idleReader(db: Db, source: string): BetterSqlite3.Statement | null {
+  const handle = handles.get(db)
+  if (!handle || handle.inTransaction()) return null
+  const stmt = handle.prepare(source)
+  return stmt.reader ? stmt : null
 }
 
 /** Runs fn with writes allowed on db's connection (writeTx's batches and the migrator). */

@@ -5,6 +5,7 @@ import BetterSqlite3 from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
 import { migrate, openDb, writeTx, WriteOutsideTxError } from '../../server/db/connection.js'
+import { prepared } from '../../server/db/prepared.js'
 
 type OpenedDb = ReturnType<typeof openDb>
 
@@ -157,6 +158,31 @@ describe('the one write path', () => {
     await writeTx(db, (tx) => tx.insertInto('merchants').values(row).execute())
     await expect(db.updateTable('merchants').set({ name: 'N' }).execute()).rejects.toThrow(WriteOutsideTxError)
     expect(await db.selectFrom('merchants').select('name').execute()).toEqual([{ name: 'M' }])
+
+    // A prepared read runs on the connection at once when it is idle, but never while a write
+    // transaction is open on it: it must not see a write that is not committed (and may yet roll back).
+    const nameOf = prepared((d, a: { id: string }) => d.selectFrom('merchants').select('name').where('id', '=', a.id))
+    let release!: () => void
+    let opened_!: () => void
+    const inside = new Promise<void>((r) => (opened_ = r))
+    const writing = writeTx(db, async (tx) => {
+      await tx.updateTable('merchants').set({ name: 'N' }).where('id', '=', 'm1').execute()
+      opened_()
+      await new Promise<void>((r) => (release = r))
+    })
+    await inside
+    const seen: string[] = []
+    let committed = false
+    const during = nameOf(db, { id: 'm1' }).then((rows) =>
+      seen.push(`${rows[0]!.name} ${committed ? 'after' : 'before'}`),
+    )
+    await new Promise((r) => setTimeout(r, 30))
+    expect(seen).not.toContain('N before')
+    release()
+    await writing
+    committed = true
+    await during
+    expect(await nameOf(db, { id: 'm1' })).toEqual([{ name: 'N' }])
   })
 })
 
