@@ -56,25 +56,43 @@ export async function applyToLots(
   }
 }
 
+/**
+ * What the writer that touches a card already read in its transaction, so the summary need not read
+ * it again: `ctx`, the program in force at the touch's `now`.
+ */
+export interface SummaryInputs {
+  ctx?: ProgramContext
+}
+
 interface Touch {
   merchantId: string
   now: Date
   activityAt: string | undefined
+  known: SummaryInputs | undefined
 }
 
 /**
  * Marks a card's summary for recomputing at the end of this write transaction (once, however many
  * entries, tier moves or marks the transaction makes). `activityAt`: the card had activity then
- * (any posting but an expiry), which inactivity expiry counts from.
+ * (any posting but an expiry), which inactivity expiry counts from. `known`: what the caller read
+ * that the summary is made from; a later touch without it drops it, since whatever that touch did
+ * may have changed it (and its `now` may be another).
  */
-export function touchCard(tx: Db, cardId: string, merchantId: string, now: Date, activityAt?: string): void {
+export function touchCard(
+  tx: Db,
+  cardId: string,
+  merchantId: string,
+  now: Date,
+  activityAt?: string,
+  known?: SummaryInputs,
+): void {
   const touched = txLocal(tx, 'card-summaries', () => new Map<string, Touch>())
   const before = touched.get(cardId)
-  touched.set(cardId, { merchantId, now, activityAt: activityAt ?? before?.activityAt })
+  touched.set(cardId, { merchantId, now, activityAt: activityAt ?? before?.activityAt, known })
   beforeCommit(tx, 'card-summaries', async () => {
     const cards = [...touched]
     touched.clear()
-    for (const [id, t] of cards) await refreshCardSummary(tx, id, t.merchantId, t.now, t.activityAt)
+    for (const [id, t] of cards) await refreshCardSummary(tx, id, t.merchantId, t.now, t.activityAt, t.known)
   })
 }
 
@@ -119,13 +137,16 @@ export async function refreshCardSummary(
   merchantId: string,
   now: Date,
   activityAt?: string,
+  known: SummaryInputs = {},
 ): Promise<void> {
   // A posting dated before the first program version (backfilled history) has no rules to summarise
   // by: no summary then, rather than one a later read would take as current.
-  const ctx = await programContext(tx, merchantId, now).catch((e: unknown) => {
-    if (e instanceof DomainError && e.code === 'not_found') return null
-    throw e
-  })
+  const ctx =
+    known.ctx ??
+    (await programContext(tx, merchantId, now).catch((e: unknown) => {
+      if (e instanceof DomainError && e.code === 'not_found') return null
+      throw e
+    }))
   if (!ctx) {
     await deleteCardSummary(tx, cardId)
     return

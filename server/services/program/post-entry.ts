@@ -10,7 +10,7 @@ import type { Actor } from '../common/deps.js'
 import { queueWalletUpdates } from '../wallet/updates.js'
 import { toLedgerEntry } from '../common/dto.js'
 import type { Outcome } from '../common/idempotency.js'
-import { applyToLots, touchCard } from './card-summary.js'
+import { applyToLots, touchCard, type SummaryInputs } from './card-summary.js'
 import { emitEvent, LEDGER_EVENT } from '../webhooks/events.js'
 
 export interface Posting {
@@ -39,7 +39,8 @@ export interface Posting {
  * another process posted to the card after `card` was read; an overdraft is refused on that balance.
  * The card's lots move with the entry, and its summary is recomputed before the commit.
  * The entry's webhook event (points.earned, .spent, .adjusted, .expired) is written in the same
- * transaction, so it exists exactly when the entry does.
+ * transaction, so it exists exactly when the entry does. `known`: what the caller already read in this
+ * transaction that the summary is made from (card-summary.ts), so it is not read again.
  */
 export async function postEntry(
   tx: Db,
@@ -48,6 +49,7 @@ export async function postEntry(
   p: Posting,
   idempotencyKey: string | null,
   now: Date,
+  known?: SummaryInputs,
 ): Promise<Outcome<AwardResponse>> {
   const at = now.toISOString()
   const balance = await moveBalance(tx, card.id, p.points, at, p.kind === 'earn')
@@ -83,7 +85,7 @@ export async function postEntry(
     lotExpiresAt: row.lot_expires_at,
     expiresEntryId: row.expires_entry_id,
   })
-  touchCard(tx, card.id, card.merchant_id, now, p.kind === 'expire' ? undefined : at)
+  touchCard(tx, card.id, card.merchant_id, now, p.kind === 'expire' ? undefined : at, known)
   await emitEvent(
     tx,
     card.merchant_id,

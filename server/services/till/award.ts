@@ -60,6 +60,8 @@ export async function earnOnCard(
     },
     key,
     now,
+    // The summary's program is the one in force now: the quote's, unless it priced an earlier purchase.
+    at.purchasedAt ? undefined : { ctx },
   )
   if (hasTiers) await upgradeIfQualified(tx, card.id, ctx, now, tierRow ?? null)
   let balance = outcome.body.balance
