@@ -58,10 +58,12 @@ export async function applyToLots(
 
 /**
  * What the writer that touches a card already read in its transaction, so the summary need not read
- * it again: `ctx`, the program in force at the touch's `now`.
+ * it again: `ctx`, the program in force at the touch's `now`; `tier`, the card's tier row (null: none),
+ * read while holding the card (every writer of that row holds it).
  */
 export interface SummaryInputs {
   ctx?: ProgramContext
+  tier?: Awaited<ReturnType<typeof cardTier>> | null
 }
 
 interface Touch {
@@ -103,10 +105,12 @@ export async function computeStatus(
   ctx: ProgramContext,
   now: Date,
   lastActivityAt: string | null,
+  /** The card's tier row when the caller has it (null: none); read here otherwise. */
+  knownTier?: Awaited<ReturnType<typeof cardTier>> | null,
 ): Promise<StatusAt> {
   const tz = ctx.merchant.timezone
   const [tier, earnings, lots] = await Promise.all([
-    cardTier(db, cardId),
+    knownTier === undefined ? cardTier(db, cardId) : knownTier,
     tierEarnings(db, cardId, windowStart(now, ctx.rules.tierWindow, tz).toISOString()),
     openLots(db, cardId),
   ])
@@ -152,7 +156,7 @@ export async function refreshCardSummary(
     return
   }
   const last = await lastActivityOf(tx, cardId, activityAt)
-  const s = await computeStatus(tx, cardId, ctx, now, last)
+  const s = await computeStatus(tx, cardId, ctx, now, last, known.tier)
   await upsertCardSummary(tx, {
     card_id: cardId,
     merchant_id: merchantId,

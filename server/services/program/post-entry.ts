@@ -11,7 +11,7 @@ import { queueWalletUpdates } from '../wallet/updates.js'
 import { toLedgerEntry } from '../common/dto.js'
 import type { Outcome } from '../common/idempotency.js'
 import { applyToLots, touchCard, type SummaryInputs } from './card-summary.js'
-import { emitEvent, LEDGER_EVENT } from '../webhooks/events.js'
+import { emitEvent, LEDGER_EVENT, type EmitOptions } from '../webhooks/events.js'
 
 export interface Posting {
   kind: LedgerKind
@@ -32,6 +32,14 @@ export interface Posting {
   locationId?: string | null
 }
 
+/** What the caller read in this transaction after taking the card's lock, so the posting reads none of it again. */
+export interface KnownReads extends SummaryInputs {
+  /** The business's active webhook endpoints (see emitEvent). */
+  endpoints?: EmitOptions['endpoints']
+  /** Whether the card has wallet passes: with none, there is no update to queue. */
+  hasPasses?: boolean
+}
+
 /**
  * The one way points move: the cached balance and an appended entry, in the caller's transaction.
  * The balance moves first (`balance = balance + points`, which on PostgreSQL holds the card's row
@@ -39,8 +47,7 @@ export interface Posting {
  * another process posted to the card after `card` was read; an overdraft is refused on that balance.
  * The card's lots move with the entry, and its summary is recomputed before the commit.
  * The entry's webhook event (points.earned, .spent, .adjusted, .expired) is written in the same
- * transaction, so it exists exactly when the entry does. `known`: what the caller already read in this
- * transaction that the summary is made from (card-summary.ts), so it is not read again.
+ * transaction, so it exists exactly when the entry does.
  */
 export async function postEntry(
   tx: Db,
@@ -49,7 +56,7 @@ export async function postEntry(
   p: Posting,
   idempotencyKey: string | null,
   now: Date,
-  known?: SummaryInputs,
+  known: KnownReads = {},
 ): Promise<Outcome<AwardResponse>> {
   const at = now.toISOString()
   const balance = await moveBalance(tx, card.id, p.points, at, p.kind === 'earn')
@@ -104,8 +111,9 @@ export async function postEntry(
       apiKeyId: row.api_key_id,
     },
     now,
+    { endpoints: known.endpoints },
   )
   // The card's wallet passes show the balance: queued in this transaction, sent by the outbox.
-  await queueWalletUpdates(tx, [card.id], now)
+  if (known.hasPasses !== false) await queueWalletUpdates(tx, [card.id], now)
   return { status: 201, body: { entry: toLedgerEntry({ ...row, seq }), balance: row.balance_after }, cardId: card.id }
 }
