@@ -1,11 +1,12 @@
 import type { CardStatus } from '../../contract/program.js'
 import { beforeCommit, txLocal, type Db } from '../../db/connection.js'
-import { cardTier, tierEarnings } from '../../db/queries/program.js'
+import { cardTier } from '../../db/queries/program.js'
 import {
   insertLot,
   lastActivityInLedger,
   openLots,
   setLotRemaining,
+  statusInputs,
   summaryLastActivity,
   deleteCardSummary,
   upsertCardSummary,
@@ -109,18 +110,23 @@ export async function computeStatus(
   knownTier?: Awaited<ReturnType<typeof cardTier>> | null,
 ): Promise<StatusAt> {
   const tz = ctx.merchant.timezone
-  const [tier, earnings, lots] = await Promise.all([
+  const [tier, inputs] = await Promise.all([
     knownTier === undefined ? cardTier(db, cardId) : knownTier,
-    tierEarnings(db, cardId, windowStart(now, ctx.rules.tierWindow, tz).toISOString()),
-    openLots(db, cardId),
+    statusInputs(db, cardId, windowStart(now, ctx.rules.tierWindow, tz).toISOString()),
   ])
+  const earnings: { points: number; at: string }[] = []
+  const lots: { remaining: number; expiresAt: string | null }[] = []
+  for (const r of inputs) {
+    if (r.part === 'earning') earnings.push({ points: r.points, at: r.at! })
+    else lots.push({ remaining: r.points, expiresAt: r.at })
+  }
   return statusAt(
     {
       rules: ctx.rules,
       tz,
       tier: tier ? { name: tier.tier, belowSince: tier.below_since } : null,
-      earnings: earnings.map((e) => ({ points: e.points, at: e.created_at })),
-      lots: lots.map((l) => ({ remaining: l.remaining, expiresAt: l.expires_at })),
+      earnings,
+      lots,
       lastActivityAt,
     },
     now,
