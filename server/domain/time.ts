@@ -1,9 +1,10 @@
 /*
  * Local time in a merchant's IANA time zone: the one place that turns instants into wall-clock
  * parts and back. Intl only (no time zone database of our own, no SQL date functions). A library
- * (@date-fns/tz, temporal-polyfill) would do the same through the same Intl calls; the insights
- * build needs the hour-cached offsets of localClock and the integer calendar below, which keep
- * 2,000,000 entries to one Intl call per UTC hour.
+ * (@date-fns/tz, temporal-polyfill) would do the same through the same Intl calls; what we need
+ * beyond that is speed: the zone offsets kept per UTC hour (offsetAt), which keep an earn to no
+ * Intl call at all once warm and the insights build's 2,000,000 entries to one per UTC hour, and the
+ * integer calendar below.
  */
 
 export const DAY_MS = 86_400_000
@@ -51,31 +52,71 @@ function format(tz: string): Intl.DateTimeFormat {
 export const isoDateOf = (p: { year: number; month: number; day: number }): string =>
   `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`
 
-export function localParts(at: Date, tz: string): LocalParts {
+/** Local parts as Intl gives them: one formatToParts call (microseconds). */
+function intlParts(at: Date, tz: string): LocalParts {
   const out: Record<string, string> = {}
   for (const p of format(tz).formatToParts(at)) out[p.type] = p.value
-  const year = Number(out.year)
-  const month = Number(out.month)
-  const day = Number(out.day)
-  const hour = Number(out.hour) % 24
-  const minute = Number(out.minute)
-  return {
-    year,
-    month,
-    day,
-    hour,
-    minute,
-    second: Number(out.second),
-    weekday: WEEKDAYS[out.weekday!] ?? 1,
-    date: isoDateOf({ year, month, day }),
-    minutes: hour * 60 + minute,
-  }
+  const [year, month, day, hour, minute, second] = [out.year, out.month, out.day, out.hour, out.minute, out.second]
+  const weekday = WEEKDAYS[out.weekday!] ?? 1
+  return partsOf(Number(year), Number(month), Number(day), Number(hour) % 24, Number(minute), Number(second), weekday)
 }
+
+function partsOf(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  weekday: number,
+): LocalParts {
+  const date = isoDateOf({ year, month, day })
+  return { year, month, day, hour, minute, second, weekday, date, minutes: hour * 60 + minute }
+}
+
+/** The zone's offset from UTC at an instant (whole seconds), in milliseconds, as Intl gives it. */
+function intlOffset(ms: number, tz: string): number {
+  const p = intlParts(new Date(ms), tz)
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(ms / 1000) * 1000
+}
+
+/*
+ * A zone's offset, found once per UTC hour and kept: an earn turns a dozen instants into local time
+ * (its tier window, its lot's expiry, its summary's dates), a formatToParts call each otherwise. The
+ * offset is checked at both ends of the hour, so an hour with a clock change is worked out per
+ * instant. It depends only on the zone's rules, which do not change while the process runs.
+ */
+const hourOffsets = new Map<string, Map<number, number | null>>()
+const HOURS_KEPT = 50_000
 
 /** The zone's offset from UTC at an instant (whole seconds), in milliseconds. */
 function offsetAt(ms: number, tz: string): number {
-  const p = localParts(new Date(ms), tz)
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(ms / 1000) * 1000
+  let byHour = hourOffsets.get(tz)
+  if (!byHour) hourOffsets.set(tz, (byHour = new Map()))
+  const hour = Math.floor(ms / HOUR_MS)
+  let off = byHour.get(hour)
+  if (off === undefined) {
+    const start = intlOffset(hour * HOUR_MS, tz)
+    off = start === intlOffset(hour * HOUR_MS + HOUR_MS - 1000, tz) ? start : null
+    if (byHour.size >= HOURS_KEPT) byHour.clear()
+    byHour.set(hour, off)
+  }
+  return off ?? intlOffset(ms, tz)
+}
+
+export function localParts(at: Date, tz: string): LocalParts {
+  const ms = at.getTime()
+  // The wall clock read as if it were UTC (whole-second offsets keep the seconds as they are).
+  const wall = new Date(ms + offsetAt(ms, tz))
+  return partsOf(
+    wall.getUTCFullYear(),
+    wall.getUTCMonth() + 1,
+    wall.getUTCDate(),
+    wall.getUTCHours(),
+    wall.getUTCMinutes(),
+    wall.getUTCSeconds(),
+    wall.getUTCDay() || 7,
+  )
 }
 
 /** The instant a local wall-clock time happens; months and days may overflow (month 13 is January next year). */
@@ -119,23 +160,11 @@ export const minutesToHhmm = (m: number): string =>
   `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`
 
 /**
- * Local wall time of many instants in one time zone, fast: Intl's formatToParts costs microseconds a
- * call, which is most of a large export. The zone's offset is found once per UTC hour and reused
- * (checked at both ends of the hour, so an hour with an offset change is worked out per instant).
+ * Local wall time of many instants in one time zone, fast: by the offsets kept per UTC hour (offsetAt),
+ * without building the parts of each (most of a large export otherwise).
  */
 export function localClock(tz: string) {
-  const cache = new Map<number, number | null>()
-  function offset(ms: number): number {
-    const hour = Math.floor(ms / HOUR_MS)
-    let off = cache.get(hour)
-    if (off === undefined) {
-      const a = offsetAt(hour * HOUR_MS, tz)
-      off = a === offsetAt(hour * HOUR_MS + HOUR_MS - 1000, tz) ? a : null
-      if (cache.size > 50_000) cache.clear()
-      cache.set(hour, off)
-    }
-    return off ?? offsetAt(ms, tz)
-  }
+  const offset = (ms: number): number => offsetAt(ms, tz)
   const wall = (iso: string) => {
     const ms = Date.parse(iso)
     return new Date(ms + offset(ms)).toISOString()

@@ -13,19 +13,20 @@ export const lotLedger = (db: Tx, cardId: string) =>
     .execute()
 
 /** Earn and bonus entries since `since`, and the reversals of such entries (negative), for tier qualification. */
-const tierEarningsQuery = prepared((db, a: { cardId: string; since: string }) =>
+export const tierEarningsFrom = (db: Tx, cardId: string, since: string) =>
   db
     .selectFrom('ledger_entries as e')
     .leftJoin('ledger_entries as o', 'o.id', 'e.reverses_entry_id')
-    .select(['e.points', 'e.created_at'])
-    .where('e.card_id', '=', a.cardId)
-    .where('e.created_at', '>', a.since)
+    .where('e.card_id', '=', cardId)
+    .where('e.created_at', '>', since)
     .where((eb) =>
       eb.or([
         eb('e.kind', 'in', ['earn', 'bonus']),
         eb.and([eb('e.kind', '=', 'reversal'), eb('o.kind', 'in', ['earn', 'bonus'])]),
       ]),
-    ),
+    )
+const tierEarningsQuery = prepared((db, a: { cardId: string; since: string }) =>
+  tierEarningsFrom(db, a.cardId, a.since).select(['e.points', 'e.created_at']),
 )
 // Every write to a card reads these two (its summary is recomputed in the same transaction): prepared.
 export const tierEarnings = (db: Tx, cardId: string, since: string) => tierEarningsQuery(db, { cardId, since })

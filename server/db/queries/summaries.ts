@@ -1,6 +1,7 @@
 import { sql, type Insertable, type Selectable } from 'kysely'
 import type { Tx } from '../connection.js'
 import { first, prepared } from '../prepared.js'
+import { tierEarningsFrom } from './program.js'
 import type { CardSummaryTable, PointLotTable } from '../schema-summaries.js'
 
 /* Lots still holding points and card summaries (0040): kept by the write that changes them. */
@@ -26,6 +27,30 @@ const openLotsQuery = prepared((db, a: { cardId: string }) =>
     .orderBy('seq'),
 )
 export const openLots = (db: Tx, cardId: string) => openLotsQuery(db, { cardId })
+
+/**
+ * What a card's summary is computed from besides its tier row, in one read (every write to a card
+ * computes it before the commit): its tier earnings since `since` (as tierEarnings, `at` their time)
+ * and its open lots oldest first (as openLots, `at` their expiry), told apart by `part`.
+ */
+const statusInputsQuery = prepared((db, a: { cardId: string; since: string }) =>
+  tierEarningsFrom(db, a.cardId, a.since)
+    .select((eb) => [
+      sql<'earning' | 'lot'>`'earning'`.as('part'),
+      'e.points as points',
+      eb.ref('e.created_at').$castTo<string | null>().as('at'),
+      sql<number | null>`null`.as('seq'),
+    ])
+    .unionAll(
+      db
+        .selectFrom('point_lots')
+        .select([sql<'earning' | 'lot'>`'lot'`.as('part'), 'remaining as points', 'expires_at as at', 'seq'])
+        .where('card_id', '=', a.cardId),
+    )
+    .orderBy('part')
+    .orderBy('seq'),
+)
+export const statusInputs = (db: Tx, cardId: string, since: string) => statusInputsQuery(db, { cardId, since })
 
 const setLotRemainingQuery = prepared((db, a: { entryId: string; remaining: number }) =>
   db.updateTable('point_lots').set({ remaining: a.remaining }).where('entry_id', '=', a.entryId),

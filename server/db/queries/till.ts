@@ -1,5 +1,6 @@
-import type { Insertable } from 'kysely'
+import { sql, type Insertable } from 'kysely'
 import type { Tx } from '../connection.js'
+import { prepared } from '../prepared.js'
 import type { OfflineScanTable } from '../schema.js'
 
 /* The counter's own records: rotating-code steps used, and scans queued by a till while offline. */
@@ -53,3 +54,44 @@ export const offlineScansSyncedBetween = (db: Tx, merchantId: string, from: stri
     .orderBy('synced_at', 'asc')
     .orderBy('id', 'asc')
     .execute()
+
+/**
+ * What an earn reads besides the card, in one statement after taking the card's lock (so it sees all
+ * that an earlier holder of the lock wrote): the merchant with the program version in force at `now`
+ * (as merchantWithProgram), the card's tier row, whether the card has wallet passes, and the
+ * business's active webhook endpoints, one row each (a single row with null endpoint columns when
+ * there is none; a business has at most a handful). No row: no program in force.
+ */
+const earnContextQuery = prepared((db, a: { merchantId: string; cardId: string; now: string }) =>
+  db
+    .selectFrom(
+      db
+        .selectFrom('merchants as m')
+        .innerJoin('program_versions as pv', 'pv.merchant_id', 'm.id')
+        .selectAll('m')
+        .select(['pv.version', 'pv.points_per_unit', 'pv.unit_minor', 'pv.rounding', 'pv.rules'])
+        .where('m.id', '=', a.merchantId)
+        .where('pv.effective_from', '<=', a.now)
+        .orderBy('pv.version', 'desc')
+        .limit(sql.lit(1))
+        .as('p'),
+    )
+    .leftJoin('card_tiers as ct', (j) => j.on('ct.card_id', '=', a.cardId))
+    .leftJoin('webhook_endpoints as we', (j) => j.onRef('we.merchant_id', '=', 'p.id').on('we.state', '=', 'active'))
+    .selectAll('p')
+    .select([
+      'ct.merchant_id as tier_merchant_id',
+      'ct.tier',
+      'ct.achieved_at as tier_achieved_at',
+      'ct.below_since as tier_below_since',
+      'we.id as endpoint_id',
+      'we.events as endpoint_events',
+    ])
+    .select((eb) =>
+      eb
+        .exists(eb.selectFrom('wallet_passes as wp').select('wp.id').where('wp.card_id', '=', a.cardId))
+        .as('has_passes'),
+    ),
+)
+export const earnContextRows = (db: Tx, merchantId: string, cardId: string, now: string) =>
+  earnContextQuery(db, { merchantId, cardId, now })

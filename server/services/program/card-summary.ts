@@ -1,11 +1,12 @@
 import type { CardStatus } from '../../contract/program.js'
 import { beforeCommit, txLocal, type Db } from '../../db/connection.js'
-import { cardTier, tierEarnings } from '../../db/queries/program.js'
+import { cardTier } from '../../db/queries/program.js'
 import {
   insertLot,
   lastActivityInLedger,
   openLots,
   setLotRemaining,
+  statusInputs,
   summaryLastActivity,
   deleteCardSummary,
   upsertCardSummary,
@@ -56,25 +57,45 @@ export async function applyToLots(
   }
 }
 
+/**
+ * What the writer that touches a card already read in its transaction, so the summary need not read
+ * it again: `ctx`, the program in force at the touch's `now`; `tier`, the card's tier row (null: none),
+ * read while holding the card (every writer of that row holds it).
+ */
+export interface SummaryInputs {
+  ctx?: ProgramContext
+  tier?: Awaited<ReturnType<typeof cardTier>> | null
+}
+
 interface Touch {
   merchantId: string
   now: Date
   activityAt: string | undefined
+  known: SummaryInputs | undefined
 }
 
 /**
  * Marks a card's summary for recomputing at the end of this write transaction (once, however many
  * entries, tier moves or marks the transaction makes). `activityAt`: the card had activity then
- * (any posting but an expiry), which inactivity expiry counts from.
+ * (any posting but an expiry), which inactivity expiry counts from. `known`: what the caller read
+ * that the summary is made from; a later touch without it drops it, since whatever that touch did
+ * may have changed it (and its `now` may be another).
  */
-export function touchCard(tx: Db, cardId: string, merchantId: string, now: Date, activityAt?: string): void {
+export function touchCard(
+  tx: Db,
+  cardId: string,
+  merchantId: string,
+  now: Date,
+  activityAt?: string,
+  known?: SummaryInputs,
+): void {
   const touched = txLocal(tx, 'card-summaries', () => new Map<string, Touch>())
   const before = touched.get(cardId)
-  touched.set(cardId, { merchantId, now, activityAt: activityAt ?? before?.activityAt })
+  touched.set(cardId, { merchantId, now, activityAt: activityAt ?? before?.activityAt, known })
   beforeCommit(tx, 'card-summaries', async () => {
     const cards = [...touched]
     touched.clear()
-    for (const [id, t] of cards) await refreshCardSummary(tx, id, t.merchantId, t.now, t.activityAt)
+    for (const [id, t] of cards) await refreshCardSummary(tx, id, t.merchantId, t.now, t.activityAt, t.known)
   })
 }
 
@@ -85,20 +106,27 @@ export async function computeStatus(
   ctx: ProgramContext,
   now: Date,
   lastActivityAt: string | null,
+  /** The card's tier row when the caller has it (null: none); read here otherwise. */
+  knownTier?: Awaited<ReturnType<typeof cardTier>> | null,
 ): Promise<StatusAt> {
   const tz = ctx.merchant.timezone
-  const [tier, earnings, lots] = await Promise.all([
-    cardTier(db, cardId),
-    tierEarnings(db, cardId, windowStart(now, ctx.rules.tierWindow, tz).toISOString()),
-    openLots(db, cardId),
+  const [tier, inputs] = await Promise.all([
+    knownTier === undefined ? cardTier(db, cardId) : knownTier,
+    statusInputs(db, cardId, windowStart(now, ctx.rules.tierWindow, tz).toISOString()),
   ])
+  const earnings: { points: number; at: string }[] = []
+  const lots: { remaining: number; expiresAt: string | null }[] = []
+  for (const r of inputs) {
+    if (r.part === 'earning') earnings.push({ points: r.points, at: r.at! })
+    else lots.push({ remaining: r.points, expiresAt: r.at })
+  }
   return statusAt(
     {
       rules: ctx.rules,
       tz,
       tier: tier ? { name: tier.tier, belowSince: tier.below_since } : null,
-      earnings: earnings.map((e) => ({ points: e.points, at: e.created_at })),
-      lots: lots.map((l) => ({ remaining: l.remaining, expiresAt: l.expires_at })),
+      earnings,
+      lots,
       lastActivityAt,
     },
     now,
@@ -119,19 +147,22 @@ export async function refreshCardSummary(
   merchantId: string,
   now: Date,
   activityAt?: string,
+  known: SummaryInputs = {},
 ): Promise<void> {
   // A posting dated before the first program version (backfilled history) has no rules to summarise
   // by: no summary then, rather than one a later read would take as current.
-  const ctx = await programContext(tx, merchantId, now).catch((e: unknown) => {
-    if (e instanceof DomainError && e.code === 'not_found') return null
-    throw e
-  })
+  const ctx =
+    known.ctx ??
+    (await programContext(tx, merchantId, now).catch((e: unknown) => {
+      if (e instanceof DomainError && e.code === 'not_found') return null
+      throw e
+    }))
   if (!ctx) {
     await deleteCardSummary(tx, cardId)
     return
   }
   const last = await lastActivityOf(tx, cardId, activityAt)
-  const s = await computeStatus(tx, cardId, ctx, now, last)
+  const s = await computeStatus(tx, cardId, ctx, now, last, known.tier)
   await upsertCardSummary(tx, {
     card_id: cardId,
     merchant_id: merchantId,

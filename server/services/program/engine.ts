@@ -41,10 +41,20 @@ function deepFreeze<T>(value: T): T {
 
 /** The merchant and the rules in force at `now`. */
 export async function programContext(tx: Db, merchantId: string, now: Date): Promise<ProgramContext> {
-  const row = await merchantWithProgram(tx, merchantId, now.toISOString())
-  if (!row) throw new DomainError('not_found', 'The merchant has no program set up.')
+  return toProgramContext(await merchantWithProgram(tx, merchantId, now.toISOString()))
+}
+
+export const noProgram = (): never => {
+  throw new DomainError('not_found', 'The merchant has no program set up.')
+}
+
+type ProgramRow = Merchant & { version: number } & Parameters<typeof rulesFromVersion>[0]
+
+/** A context from a row of the merchant with its program version (see merchantWithProgram); none: no program. */
+export function toProgramContext(row: ProgramRow | undefined): ProgramContext {
+  if (!row) return noProgram()
   const { version, points_per_unit, unit_minor, rounding, rules, ...merchant } = row
-  return { merchant, version, rules: rulesOf(merchantId, { version, points_per_unit, unit_minor, rounding, rules }) }
+  return { merchant, version, rules: rulesOf(merchant.id, { version, points_per_unit, unit_minor, rounding, rules }) }
 }
 
 export const systemActor = (merchantId: string): Actor => ({ merchantId, staffId: null, apiKeyId: null, role: 'pos' })

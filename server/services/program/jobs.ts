@@ -150,6 +150,9 @@ export async function reevaluateTiers(deps: Deps): Promise<number> {
 }
 
 async function reevaluateCard(tx: Db, id: string, merchantId: string, now: Date): Promise<number> {
+  // The card first, held to the commit, as every other writer of its tier row holds it: an earn reads
+  // that row once, just after taking the lock, and computes the card's summary from it at the commit.
+  await lockedCardById(tx, id)
   const ctx = await programContext(tx, merchantId, now)
   touchCard(tx, id, merchantId, now)
   const row = await cardTier(tx, id)

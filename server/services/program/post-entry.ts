@@ -10,8 +10,8 @@ import type { Actor } from '../common/deps.js'
 import { queueWalletUpdates } from '../wallet/updates.js'
 import { toLedgerEntry } from '../common/dto.js'
 import type { Outcome } from '../common/idempotency.js'
-import { applyToLots, touchCard } from './card-summary.js'
-import { emitEvent, LEDGER_EVENT } from '../webhooks/events.js'
+import { applyToLots, touchCard, type SummaryInputs } from './card-summary.js'
+import { emitEvent, LEDGER_EVENT, type EmitOptions } from '../webhooks/events.js'
 
 export interface Posting {
   kind: LedgerKind
@@ -32,6 +32,14 @@ export interface Posting {
   locationId?: string | null
 }
 
+/** What the caller read in this transaction after taking the card's lock, so the posting reads none of it again. */
+export interface KnownReads extends SummaryInputs {
+  /** The business's active webhook endpoints (see emitEvent). */
+  endpoints?: EmitOptions['endpoints']
+  /** Whether the card has wallet passes: with none, there is no update to queue. */
+  hasPasses?: boolean
+}
+
 /**
  * The one way points move: the cached balance and an appended entry, in the caller's transaction.
  * The balance moves first (`balance = balance + points`, which on PostgreSQL holds the card's row
@@ -48,6 +56,7 @@ export async function postEntry(
   p: Posting,
   idempotencyKey: string | null,
   now: Date,
+  known: KnownReads = {},
 ): Promise<Outcome<AwardResponse>> {
   const at = now.toISOString()
   const balance = await moveBalance(tx, card.id, p.points, at, p.kind === 'earn')
@@ -83,7 +92,7 @@ export async function postEntry(
     lotExpiresAt: row.lot_expires_at,
     expiresEntryId: row.expires_entry_id,
   })
-  touchCard(tx, card.id, card.merchant_id, now, p.kind === 'expire' ? undefined : at)
+  touchCard(tx, card.id, card.merchant_id, now, p.kind === 'expire' ? undefined : at, known)
   await emitEvent(
     tx,
     card.merchant_id,
@@ -102,8 +111,9 @@ export async function postEntry(
       apiKeyId: row.api_key_id,
     },
     now,
+    { endpoints: known.endpoints },
   )
   // The card's wallet passes show the balance: queued in this transaction, sent by the outbox.
-  await queueWalletUpdates(tx, [card.id], now)
+  if (known.hasPasses !== false) await queueWalletUpdates(tx, [card.id], now)
   return { status: 201, body: { entry: toLedgerEntry({ ...row, seq }), balance: row.balance_after }, cardId: card.id }
 }

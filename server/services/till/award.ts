@@ -36,7 +36,13 @@ export async function earnOnCard(
   now: Date,
   at: { locationId: string | null; purchasedAt?: Date },
 ) {
-  const { ctx, tierRow, earned } = await quoteEarn(tx, card, amountMinor, discountMinor, at.purchasedAt ?? now)
+  const { ctx, tierRow, hasPasses, endpoints, earned } = await quoteEarn(
+    tx,
+    card,
+    amountMinor,
+    discountMinor,
+    at.purchasedAt ?? now,
+  )
   // A suspended or closed business earns nothing, at the till, from its POS or from a queued scan.
   assertBusinessActive(ctx.merchant)
   const tz = ctx.merchant.timezone
@@ -60,8 +66,11 @@ export async function earnOnCard(
     },
     key,
     now,
+    // Read with the quote, after the card's lock. The summary's program is the one in force now: the
+    // quote's, unless it priced an earlier purchase.
+    { ctx: at.purchasedAt ? undefined : ctx, tier: tierRow, hasPasses, endpoints },
   )
-  if (hasTiers) await upgradeIfQualified(tx, card.id, ctx, now, tierRow ?? null)
+  if (hasTiers) await upgradeIfQualified(tx, card.id, ctx, now, tierRow)
   let balance = outcome.body.balance
   if (referralDue) {
     // The referral bonus may have just been added to this card.

@@ -8,6 +8,8 @@ export interface EmitOptions {
   dedupeKey?: string
   /** Only to this endpoint, subscribed or not (the test event). */
   endpointId?: string
+  /** The business's active endpoints, when the caller read them in this transaction (read here otherwise). */
+  endpoints?: readonly { id: string; events: string }[] | undefined
 }
 
 /** Event ids: the `webhook-id` header and the body's `id`; `evt_` and a UUIDv7. */
@@ -28,7 +30,7 @@ export async function emitEvent(
   now: Date,
   opts: EmitOptions = {},
 ): Promise<string | null> {
-  const endpoints = (await activeEndpoints(tx, merchantId)).filter((e) =>
+  const endpoints = (opts.endpoints ?? (await activeEndpoints(tx, merchantId))).filter((e) =>
     opts.endpointId ? e.id === opts.endpointId : (JSON.parse(e.events) as string[]).includes(type),
   )
   if (!endpoints.length) return null
