@@ -182,7 +182,7 @@ export default defineConfig({
               // staff screens and the business sign-up only, so it is a chunk of its own.
               test: (id: string) =>
                 /[\\/]client[\\/](lib|api|stores|composables|components|i18n[\\/]index)/.test(id) &&
-                !/QrCode\.vue|LanguagePicker|[\\/]components[\\/]account[\\/]|[\\/]api[\\/]account|[\\/]stores[\\/]account|use-passkeys|user-agent|feedback/.test(
+                !/QrCode\.vue|LanguagePicker|InstallPrompt|PushOptIn|[\\/]components[\\/]account[\\/]|[\\/]api[\\/]account|[\\/]stores[\\/]account|use-passkeys|user-agent|feedback/.test(
                   id,
                 ),
             },
