@@ -1,5 +1,8 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { useSessionStore } from './stores/session.js'
+import { usePerksStore } from './stores/perks.js'
+import { useWalletStore } from './stores/wallet.js'
+import { prefetchMerchant } from './api/client.js'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -25,6 +28,18 @@ const routes: RouteRecordRaw[] = [
     name: 'card',
     component: () => import('./views/CardView.vue'),
     meta: { layout: 'customer', title: 'card.title' },
+    // The card's requests leave while its view (and the language) still load, not after: the view
+    // shares them (refreshCard and perks.refresh share a request in flight). Errors are the view's.
+    beforeEnter: (to) => {
+      if (!navigator.onLine) return
+      const id = String(to.params.id)
+      useWalletStore()
+        .refreshCard(id)
+        .catch(() => undefined)
+      usePerksStore()
+        .refresh(id)
+        .catch(() => undefined)
+    },
   },
   {
     path: '/cards/:id/coupons',
@@ -43,6 +58,14 @@ const routes: RouteRecordRaw[] = [
     name: 'join',
     component: () => import('./views/JoinView.vue'),
     meta: { layout: 'customer', title: 'join.title' },
+    // As for the card: the business and the wallet are asked for while the view loads.
+    beforeEnter: (to) => {
+      const slug = String(to.params.slug)
+      const wallet = useWalletStore()
+      if (!navigator.onLine || wallet.byMerchant(slug)) return
+      prefetchMerchant(slug)
+      wallet.refresh().catch(() => undefined)
+    },
   },
   {
     path: '/settings',
@@ -281,9 +304,11 @@ const routes: RouteRecordRaw[] = [
 export const router = createRouter({
   history: createWebHistory(),
   routes,
-  scrollBehavior(to, _from, saved) {
+  scrollBehavior(to, from, saved) {
     if (saved) return saved
     if (to.hash) return { el: to.hash }
+    // The first page opens at the top anyway: scrolling there would force a layout of the whole first screen mid-script.
+    if (!from.matched.length) return false
     return { top: 0 }
   },
 })
