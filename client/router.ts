@@ -1,8 +1,8 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { useSessionStore } from './stores/session.js'
-import { usePerksStore } from './stores/perks.js'
 import { useWalletStore } from './stores/wallet.js'
 import { prefetchMerchant } from './api/client.js'
+import { loadStaffMessages } from './i18n/index.js'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -11,6 +11,8 @@ declare module 'vue-router' {
     /** i18n key of the document title. */
     title?: string
     requiresStaff?: boolean
+    /** Needs the staff part of the messages (i18n/parts.ts); implied by requiresStaff. */
+    staffMessages?: boolean
   }
 }
 
@@ -33,12 +35,11 @@ const routes: RouteRecordRaw[] = [
     beforeEnter: (to) => {
       if (!navigator.onLine) return
       const id = String(to.params.id)
-      useWalletStore()
+      void useWalletStore()
         .refreshCard(id)
         .catch(() => undefined)
-      usePerksStore()
-        .refresh(id)
-        .catch(() => undefined)
+      // The perks store is not one the first screens load: it comes with the card's code.
+      void import('./stores/perks.js').then(({ usePerksStore }) => usePerksStore().refresh(id)).catch(() => undefined)
     },
   },
   {
@@ -89,31 +90,31 @@ const routes: RouteRecordRaw[] = [
     path: '/setup',
     name: 'setup',
     component: () => import('./views/SetupView.vue'),
-    meta: { layout: 'bare', title: 'setup.title' },
+    meta: { staffMessages: true, layout: 'bare', title: 'setup.title' },
   },
   {
     path: '/business/signup',
     name: 'business-signup',
     component: () => import('./views/business/BusinessSignupView.vue'),
-    meta: { layout: 'bare', title: 'business.signup.title' },
+    meta: { staffMessages: true, layout: 'bare', title: 'business.signup.title' },
   },
   {
     path: '/business/verify',
     name: 'business-verify',
     component: () => import('./views/business/BusinessVerifyView.vue'),
-    meta: { layout: 'bare', title: 'business.verify.title' },
+    meta: { staffMessages: true, layout: 'bare', title: 'business.verify.title' },
   },
   {
     path: '/staff/forgot',
     name: 'staff-forgot',
     component: () => import('./views/staff/StaffForgotView.vue'),
-    meta: { layout: 'bare', title: 'staffAccount.forgot.title' },
+    meta: { staffMessages: true, layout: 'bare', title: 'staffAccount.forgot.title' },
   },
   {
     path: '/staff/reset',
     name: 'staff-reset',
     component: () => import('./views/staff/StaffResetView.vue'),
-    meta: { layout: 'bare', title: 'staffAccount.reset.title' },
+    meta: { staffMessages: true, layout: 'bare', title: 'staffAccount.reset.title' },
   },
   {
     path: '/operator',
@@ -291,7 +292,7 @@ const routes: RouteRecordRaw[] = [
     path: '/staff/invite',
     name: 'staff-invite',
     component: () => import('./views/staff/StaffInviteView.vue'),
-    meta: { layout: 'bare', title: 'console.invite.title' },
+    meta: { staffMessages: true, layout: 'bare', title: 'console.invite.title' },
   },
   {
     path: '/:pathMatch(.*)*',
@@ -314,6 +315,10 @@ export const router = createRouter({
 })
 
 router.beforeEach(async (to) => {
+  if (to.matched.some((r) => r.meta.requiresStaff || r.meta.staffMessages)) {
+    // Not there (offline, and not cached yet): the screen shows its keys rather than not opening.
+    await loadStaffMessages().catch(() => undefined)
+  }
   if (!to.matched.some((r) => r.meta.requiresStaff)) return true
   const session = useSessionStore()
   try {
