@@ -195,8 +195,12 @@ export default defineConfig({
               // the account screens (passkeys, devices, privacy) load only when opened; so does
               // the card's feedback (its lazy prompts share their own chunk); the language picker is for
               // staff screens and the business sign-up only, so it is a chunk of its own.
+              // With them, the tiny helpers every screen needs (Vite's preload helper, the SFC export helper,
+              // plural rules, the contract's small modules): each was a request of its own (its headers
+              // alone three times its size) on every first screen.
               test: (id: string) =>
-                /[\\/]client[\\/](lib|api|stores|composables|components|i18n[\\/]index)/.test(id) &&
+                (/[\\/]client[\\/](lib|api|stores|composables|components|i18n[\\/](index|plural))/.test(id) ||
+                  /[\\/]server[\\/]contract[\\/]|plugin-vue:export-helper|vite[\\/]preload-helper/.test(id)) &&
                 !/QrCode\.vue|LanguagePicker|InstallPrompt|PushOptIn|[\\/]components[\\/]account[\\/]|[\\/]api[\\/]account|[\\/]stores[\\/]account|use-passkeys|user-agent|feedback/.test(
                   id,
                 ),
