@@ -4,11 +4,13 @@ import { readFileSync } from 'node:fs'
 import { defineConfig, type Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'
 import { VitePWA } from 'vite-plugin-pwa'
+import { messagePart, type MessagePart } from './client/i18n/parts.js'
 
-const LOCALES_RE = /[\\/]client[\\/]i18n[\\/]locales[\\/][\w-]+\.json$/
+const LOCALES_RE = /[\\/]client[\\/]i18n[\\/]locales[\\/][\w-]+\.json(\?part=(member|staff))?$/
 
 /**
- * Precompiles the vue-i18n locale JSON into message ASTs at build time, so the client ships the
+ * Precompiles the vue-i18n locale JSON into message ASTs at build time (one part of it when imported
+ * with ?part=, see client/i18n/parts.ts), so the client ships the
  * runtime without the message compiler (about a third of vue-i18n) and bad message syntax fails
  * the build instead of a screen. The output is still JSON, so Vite's JSON handling stays as is.
  */
@@ -39,11 +41,16 @@ function precompileI18nMessages(): Plugin {
     name: 'loyalty:precompile-i18n',
     enforce: 'pre',
     transform(code, id) {
-      if (!LOCALES_RE.test(id)) return null
+      const match = LOCALES_RE.exec(id)
+      if (!match) return null
       const errors: string[] = []
-      const compiled = compileTree(JSON.parse(code), '', errors)
+      const messages = JSON.parse(code) as Record<string, unknown>
+      // ?part=member or ?part=staff (client/i18n/parts.ts): that part of the file only.
+      const part = match[2] as MessagePart | undefined
+      const compiled = compileTree(part ? messagePart(messages, part) : messages, '', errors)
       if (errors.length) this.error(`i18n syntax errors in ${id}:\n${errors.join('\n')}`)
-      return { code: JSON.stringify(compiled), map: null }
+      // With a query the id no longer ends in .json: say it is JSON all the same.
+      return { code: JSON.stringify(compiled), map: null, ...(part ? { moduleType: 'json' } : {}) }
     },
   }
 }
@@ -171,6 +178,14 @@ export default defineConfig({
               priority: 20,
               test: /[\\/]node_modules[\\/](vue|@vue|vue-router|pinia|vue-i18n|@intlify|hono)[\\/]/,
             },
+            // Shared by the inner screens (card, coupons, history, settings) and the console, not by
+            // the first screens (join, staff login, wallet): kept out of `app`, which they all load.
+            {
+              name: 'inner',
+              priority: 11,
+              minShareCount: 2,
+              test: /[\\/]client[\\/](components[\\/](card[\\/](LedgerList|StampCard)|coupons[\\/]messages|program[\\/]NumField)|composables[\\/](use-push-subscription|use-rotating-code|use-wake-lock)|lib[\\/](form-checks|idempotency|reasons)|api[\\/](program|wallet|rewards)\.|stores[\\/]perks)/,
+            },
             // Small shared app modules in one request instead of a dozen tiny ones.
             {
               name: 'app',
@@ -180,9 +195,13 @@ export default defineConfig({
               // the account screens (passkeys, devices, privacy) load only when opened; so does
               // the card's feedback (its lazy prompts share their own chunk); the language picker is for
               // staff screens and the business sign-up only, so it is a chunk of its own.
+              // With them, the tiny helpers every screen needs (Vite's preload helper, the SFC export helper,
+              // plural rules, the contract's small modules): each was a request of its own (its headers
+              // alone three times its size) on every first screen.
               test: (id: string) =>
-                /[\\/]client[\\/](lib|api|stores|composables|components|i18n[\\/]index)/.test(id) &&
-                !/QrCode\.vue|LanguagePicker|[\\/]components[\\/]account[\\/]|[\\/]api[\\/]account|[\\/]stores[\\/]account|use-passkeys|user-agent|feedback/.test(
+                (/[\\/]client[\\/](lib|api|stores|composables|components|i18n[\\/](index|plural))/.test(id) ||
+                  /[\\/]server[\\/]contract[\\/]|plugin-vue:export-helper|vite[\\/]preload-helper/.test(id)) &&
+                !/QrCode\.vue|LanguagePicker|InstallPrompt|PushOptIn|[\\/]components[\\/]account[\\/]|[\\/]api[\\/]account|[\\/]stores[\\/]account|use-passkeys|user-agent|feedback/.test(
                   id,
                 ),
             },

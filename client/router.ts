@@ -1,5 +1,8 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { useSessionStore } from './stores/session.js'
+import { useWalletStore } from './stores/wallet.js'
+import { prefetchMerchant } from './api/client.js'
+import { loadStaffMessages } from './i18n/index.js'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -8,6 +11,8 @@ declare module 'vue-router' {
     /** i18n key of the document title. */
     title?: string
     requiresStaff?: boolean
+    /** Needs the staff part of the messages (i18n/parts.ts); implied by requiresStaff. */
+    staffMessages?: boolean
   }
 }
 
@@ -25,6 +30,17 @@ const routes: RouteRecordRaw[] = [
     name: 'card',
     component: () => import('./views/CardView.vue'),
     meta: { layout: 'customer', title: 'card.title' },
+    // The card's requests leave while its view (and the language) still load, not after: the view
+    // shares them (refreshCard and perks.refresh share a request in flight). Errors are the view's.
+    beforeEnter: (to) => {
+      if (!navigator.onLine) return
+      const id = String(to.params.id)
+      void useWalletStore()
+        .refreshCard(id)
+        .catch(() => undefined)
+      // The perks store is not one the first screens load: it comes with the card's code.
+      void import('./stores/perks.js').then(({ usePerksStore }) => usePerksStore().refresh(id)).catch(() => undefined)
+    },
   },
   {
     path: '/cards/:id/coupons',
@@ -43,6 +59,14 @@ const routes: RouteRecordRaw[] = [
     name: 'join',
     component: () => import('./views/JoinView.vue'),
     meta: { layout: 'customer', title: 'join.title' },
+    // As for the card: the business and the wallet are asked for while the view loads.
+    beforeEnter: (to) => {
+      const slug = String(to.params.slug)
+      const wallet = useWalletStore()
+      if (!navigator.onLine || wallet.byMerchant(slug)) return
+      prefetchMerchant(slug)
+      wallet.refresh().catch(() => undefined)
+    },
   },
   {
     path: '/settings',
@@ -66,31 +90,31 @@ const routes: RouteRecordRaw[] = [
     path: '/setup',
     name: 'setup',
     component: () => import('./views/SetupView.vue'),
-    meta: { layout: 'bare', title: 'setup.title' },
+    meta: { staffMessages: true, layout: 'bare', title: 'setup.title' },
   },
   {
     path: '/business/signup',
     name: 'business-signup',
     component: () => import('./views/business/BusinessSignupView.vue'),
-    meta: { layout: 'bare', title: 'business.signup.title' },
+    meta: { staffMessages: true, layout: 'bare', title: 'business.signup.title' },
   },
   {
     path: '/business/verify',
     name: 'business-verify',
     component: () => import('./views/business/BusinessVerifyView.vue'),
-    meta: { layout: 'bare', title: 'business.verify.title' },
+    meta: { staffMessages: true, layout: 'bare', title: 'business.verify.title' },
   },
   {
     path: '/staff/forgot',
     name: 'staff-forgot',
     component: () => import('./views/staff/StaffForgotView.vue'),
-    meta: { layout: 'bare', title: 'staffAccount.forgot.title' },
+    meta: { staffMessages: true, layout: 'bare', title: 'staffAccount.forgot.title' },
   },
   {
     path: '/staff/reset',
     name: 'staff-reset',
     component: () => import('./views/staff/StaffResetView.vue'),
-    meta: { layout: 'bare', title: 'staffAccount.reset.title' },
+    meta: { staffMessages: true, layout: 'bare', title: 'staffAccount.reset.title' },
   },
   {
     path: '/operator',
@@ -268,7 +292,7 @@ const routes: RouteRecordRaw[] = [
     path: '/staff/invite',
     name: 'staff-invite',
     component: () => import('./views/staff/StaffInviteView.vue'),
-    meta: { layout: 'bare', title: 'console.invite.title' },
+    meta: { staffMessages: true, layout: 'bare', title: 'console.invite.title' },
   },
   {
     path: '/:pathMatch(.*)*',
@@ -281,14 +305,20 @@ const routes: RouteRecordRaw[] = [
 export const router = createRouter({
   history: createWebHistory(),
   routes,
-  scrollBehavior(to, _from, saved) {
+  scrollBehavior(to, from, saved) {
     if (saved) return saved
     if (to.hash) return { el: to.hash }
+    // The first page opens at the top anyway: scrolling there would force a layout of the whole first screen mid-script.
+    if (!from.matched.length) return false
     return { top: 0 }
   },
 })
 
 router.beforeEach(async (to) => {
+  if (to.matched.some((r) => r.meta.requiresStaff || r.meta.staffMessages)) {
+    // Not there (offline, and not cached yet): the screen shows its keys rather than not opening.
+    await loadStaffMessages().catch(() => undefined)
+  }
   if (!to.matched.some((r) => r.meta.requiresStaff)) return true
   const session = useSessionStore()
   try {

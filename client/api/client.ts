@@ -141,3 +141,19 @@ export const api = {
     call(rpc.merchant.push.offers.$post({ json: body })),
   pushFigures: () => call(rpc.merchant.push.figures.$get()),
 }
+
+/**
+ * A business's public page asked for ahead of the view that shows it (the join route starts it while
+ * the view's code loads). The view takes it once, if it is fresh; a retry asks again.
+ */
+const merchantAhead = new Map<string, { at: number; answer: ReturnType<typeof api.merchant> }>()
+export function prefetchMerchant(slug: string): void {
+  const answer = api.merchant(slug)
+  answer.catch(() => undefined)
+  merchantAhead.set(slug, { at: Date.now(), answer })
+}
+export function merchantOnce(slug: string): ReturnType<typeof api.merchant> {
+  const ahead = merchantAhead.get(slug)
+  merchantAhead.delete(slug)
+  return ahead && Date.now() - ahead.at < 10_000 ? ahead.answer : api.merchant(slug)
+}

@@ -46,6 +46,8 @@ export function usePushSubscription() {
     const support = pushSupport()
     if (support !== 'supported') return (state.value = support)
     if (Notification.permission === 'denied') return (state.value = 'denied')
+    // Without the permission no subscription counts: known at once, so the card's prompt is in its first paint.
+    if (Notification.permission !== 'granted') return (state.value = 'off')
     try {
       const reg = await navigator.serviceWorker.getRegistration()
       const sub = await reg?.pushManager.getSubscription()

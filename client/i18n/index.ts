@@ -2,6 +2,7 @@ import { createI18n } from 'vue-i18n'
 import { LOCALES, LOCALE_NAMES as NAMES, isLocale, pickLocale, type Locale } from '../../server/contract/locales.js'
 import { readString, writeString } from '../lib/storage.js'
 import { pluralIndex } from './plural.js'
+import type { MessagePart } from './parts.js'
 
 /** The server's list (server/contract/locales.ts) is the one list: UI, messages and members' languages. */
 export const SUPPORTED_LOCALES = LOCALES
@@ -11,12 +12,19 @@ export const LOCALE_NAMES: Record<AppLocale, string> = NAMES
 const STORAGE_KEY = 'lw.locale'
 
 /**
- * Messages are precompiled at build time (vite.config.ts) and loaded per locale on demand. A glob,
- * so a language whose file is not there yet loads nothing (and falls back to English) instead of
- * failing the build.
+ * Messages are precompiled at build time (vite.config.ts) and loaded per locale on demand, in two
+ * parts (parts.ts): what members' screens say, loaded with the app, and the staff and console
+ * screens' messages, loaded with those screens. A glob, so a language whose file is not there yet
+ * loads nothing (and falls back to English) instead of failing the build.
  */
-const files = import.meta.glob<{ default: Record<string, unknown> }>('./locales/*.json')
-const loaderOf = (l: AppLocale) => files[`./locales/${l}.json`]
+type Messages = { default: Record<string, unknown> }
+const files: Record<MessagePart, Record<string, () => Promise<Messages>>> = {
+  member: import.meta.glob<Messages>('./locales/*.json', { query: '?part=member' }),
+  staff: import.meta.glob<Messages>('./locales/*.json', { query: '?part=staff' }),
+}
+const loaded = new Set<string>()
+/** Once a staff screen has asked for its messages, a change of language brings them too. */
+let staffWanted = false
 
 const pluralRules = Object.fromEntries(
   LOCALES.filter((l) => l !== 'en').map((l) => [l, (c: number, n: number) => pluralIndex(l, c, n)]),
@@ -39,12 +47,26 @@ export function preferredLocale(): AppLocale {
   return pickLocale(navigator.languages?.length ? navigator.languages : [navigator.language])
 }
 
+async function loadPart(locale: AppLocale, part: MessagePart): Promise<void> {
+  const key = `${part}:${locale}`
+  const load = files[part][`./locales/${locale}.json`]
+  if (loaded.has(key) || !load) return
+  const messages = (await load()).default as never
+  if (loaded.has(key)) return
+  loaded.add(key)
+  // The parts share no message: the second one to arrive is merged into the first.
+  if (i18n.global.availableLocales.includes(locale)) i18n.global.mergeLocaleMessage(locale, messages)
+  else i18n.global.setLocaleMessage(locale, messages)
+}
+
 export async function loadLocale(locale: AppLocale): Promise<void> {
-  if (i18n.global.availableLocales.includes(locale)) return
-  const load = loaderOf(locale)
-  if (!load) return
-  const messages = await load()
-  i18n.global.setLocaleMessage(locale, messages.default as never)
+  await Promise.all([loadPart(locale, 'member'), staffWanted ? loadPart(locale, 'staff') : undefined])
+}
+
+/** The staff and console screens' messages in the current language (router.ts, before such a screen). */
+export async function loadStaffMessages(): Promise<void> {
+  staffWanted = true
+  await loadPart(currentLocale(), 'staff')
 }
 
 /** Switches the UI language, keeps <html lang> in step, and remembers an explicit choice. */

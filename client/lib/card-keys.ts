@@ -45,11 +45,16 @@ async function request<T>(mode: IDBTransactionMode, run: (s: IDBObjectStore) => 
   })
 }
 
-/** Turns a card's secret into its key and keeps it; false if the secret does not decode. */
-export async function saveCardKey(cardId: string, secretBase32: string): Promise<boolean> {
+/**
+ * Turns a card's secret into its key and keeps it; false if the secret does not decode. `onUsable`
+ * runs as soon as the key is held in memory, before IndexedDB has written it (tens to hundreds of
+ * milliseconds on a first visit, which creates the database), so the card draws its code at once.
+ */
+export async function saveCardKey(cardId: string, secretBase32: string, onUsable?: () => void): Promise<boolean> {
   const key = await importCardSecret(secretBase32).catch(() => null)
   if (!key) return false
   memory.set(cardId, key)
+  onUsable?.()
   await request('readwrite', (s) => s.put(key, cardId))
   return true
 }

@@ -106,7 +106,7 @@ export const useWalletStore = defineStore('wallet', () => {
 
   /** Keeps a card; a secret it carries (fresh from the server) is turned into its key, never kept as text. */
   function upsert(card: WalletCard, at = new Date().toISOString()): void {
-    if (card.totpSecret) void saveCardKey(card.id, card.totpSecret).then(() => bumpKey(card.id))
+    if (card.totpSecret) void saveCardKey(card.id, card.totpSecret, () => bumpKey(card.id))
     const kept = withoutSecret(card)
     const i = cards.value.findIndex((c) => c.id === card.id)
     if (i >= 0) cards.value.splice(i, 1, kept)
