@@ -1,9 +1,7 @@
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
-import type { ServerType } from '@hono/node-server'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'
-import { listen } from '../../server/listen.js'
+import { serveOverHttp } from '../helpers/net.js'
 
 /**
  * Refusals a client can live with, over a real Node HTTP server and real sockets (app.request has
@@ -11,16 +9,15 @@ import { listen } from '../../server/listen.js'
  * connections alive does not send its next request down a socket the server is about to drop.
  */
 let t: TestApp
-let server: ServerType
+let server: Awaited<ReturnType<typeof serveOverHttp>>
 let port: number
 beforeEach(async () => {
   t = await makeTestApp()
-  server = listen(t.app.fetch, { port: 0, hostname: '127.0.0.1' })
-  await new Promise((r) => server.once('listening', r))
-  port = (server.address() as AddressInfo).port
+  server = await serveOverHttp(t.app.fetch)
+  port = server.port
 })
 afterEach(async () => {
-  await new Promise((r) => server.close(r))
+  await server.close()
   await t.close()
 })
 

@@ -1,10 +1,9 @@
-import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from '../../server/config.js'
 import { clientFrom } from '../../server/middleware/security.js'
 import { merchantWithOwner } from '../helpers/factories.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'
-import { listen } from '../../server/listen.js'
+import { serveOverHttp } from '../helpers/net.js'
 
 /**
  * The client's address is the one our nearest trusted proxy saw, never an entry the client wrote
@@ -52,9 +51,8 @@ describe('behind proxies named by address (TRUST_PROXY=127.0.0.1,10.0.0.0/8)', (
   it('takes the rightmost address that is not one of ours, over a real connection', async () => {
     t = await makeTestApp({ TRUST_PROXY: '127.0.0.1,10.0.0.0/8', RATE_LIMIT_JOIN_PER_MIN: '2' })
     const { slug } = await merchantWithOwner(t)
-    const server = listen(t.app.fetch, { port: 0, hostname: '127.0.0.1' })
-    await new Promise((r) => server.once('listening', r))
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/join`
+    const server = await serveOverHttp(t.app.fetch)
+    const url = `${server.base}/api/join`
     try {
       const statuses = []
       for (let i = 0; i < 3; i++) {
@@ -67,7 +65,7 @@ describe('behind proxies named by address (TRUST_PROXY=127.0.0.1,10.0.0.0/8)', (
       }
       expect(statuses).toEqual([201, 201, 429])
     } finally {
-      await new Promise((r) => server.close(r))
+      await server.close()
     }
   })
 })

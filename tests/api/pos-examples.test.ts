@@ -1,32 +1,29 @@
 import { execFile } from 'node:child_process'
 import fs from 'node:fs'
-import type { AddressInfo } from 'node:net'
 import { promisify } from 'node:util'
-import type { ServerType } from '@hono/node-server'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { PosError, posClient } from '../../docs/examples/pos-client.js'
 import { countOf } from '../helpers/db.js'
 import { idemKey, posTill } from '../helpers/factories.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'
-import { listen } from '../../server/listen.js'
+import { serveOverHttp } from '../helpers/net.js'
 
 /**
  * The examples published in docs/pos-api.md, run as an integrator would: the curl block as written
  * (only the card number is ours) and docs/examples/pos-client.ts, over a real HTTP server.
  */
 let t: TestApp
-let server: ServerType
+let server: Awaited<ReturnType<typeof serveOverHttp>>
 let url: string
 let till: Awaited<ReturnType<typeof posTill>>
 beforeEach(async () => {
   t = await makeTestApp()
   till = await posTill(t)
-  server = listen(t.app.fetch, { port: 0, hostname: '127.0.0.1' })
-  await new Promise((r) => server.once('listening', r))
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  server = await serveOverHttp(t.app.fetch)
+  url = server.base
 })
 afterEach(async () => {
-  await new Promise((r) => server.close(r))
+  await server.close()
   await t.close()
 })
 

@@ -1,8 +1,6 @@
-import type { AddressInfo } from 'node:net'
-import type { ServerType } from '@hono/node-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { listen } from '../../server/listen.js'
 import { CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY } from '../../server/middleware/headers.js'
+import { serveOverHttp } from '../helpers/net.js'
 import { makeTestApp, type TestApp } from '../helpers/test-app.js'
 
 /**
@@ -10,16 +8,15 @@ import { makeTestApp, type TestApp } from '../helpers/test-app.js'
  * real socket, on answers of every kind, each header once and with its value.
  */
 let t: TestApp
-let server: ServerType
+let server: Awaited<ReturnType<typeof serveOverHttp>>
 let base: string
 beforeAll(async () => {
   t = await makeTestApp()
-  server = listen(t.app.fetch, { port: 0, hostname: '127.0.0.1' })
-  await new Promise((r) => server.once('listening', r))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  server = await serveOverHttp(t.app.fetch)
+  base = server.base
 })
 afterAll(async () => {
-  await new Promise((r) => server.close(r))
+  await server.close()
   await t.close()
 })
 

@@ -48,17 +48,21 @@ const currentProgramQuery = prepared((db, a: { merchantId: string; now: string }
 export const currentProgram = (db: Tx, merchantId: string, now: string) =>
   first(currentProgramQuery(db, { merchantId, now }))
 
-/** A merchant with the program version in force at `now`, in one read (every earn needs both). */
-const merchantProgramQuery = prepared((db, a: { merchantId: string; now: string }) =>
+/** A merchant with the program version in force at `now`, as one query (the earn's context reads it inside another). */
+export const merchantWithProgramAt = (db: Tx, merchantId: string, now: string) =>
   db
     .selectFrom('merchants as m')
     .innerJoin('program_versions as pv', 'pv.merchant_id', 'm.id')
     .selectAll('m')
     .select(['pv.version', 'pv.points_per_unit', 'pv.unit_minor', 'pv.rounding', 'pv.rules'])
-    .where('m.id', '=', a.merchantId)
-    .where('pv.effective_from', '<=', a.now)
+    .where('m.id', '=', merchantId)
+    .where('pv.effective_from', '<=', now)
     .orderBy('pv.version', 'desc')
-    .limit(sql.lit(1)),
+    .limit(sql.lit(1))
+
+/** A merchant with the program version in force at `now`, in one read (every earn needs both). */
+const merchantProgramQuery = prepared((db, a: { merchantId: string; now: string }) =>
+  merchantWithProgramAt(db, a.merchantId, a.now),
 )
 export const merchantWithProgram = (db: Tx, merchantId: string, now: string) =>
   first(merchantProgramQuery(db, { merchantId, now }))

@@ -1,6 +1,7 @@
-import { sql, type Insertable } from 'kysely'
+import type { Insertable } from 'kysely'
 import type { Tx } from '../connection.js'
 import { prepared } from '../prepared.js'
+import { merchantWithProgramAt } from './merchants.js'
 import type { OfflineScanTable } from '../schema.js'
 
 /* The counter's own records: rotating-code steps used, and scans queued by a till while offline. */
@@ -64,18 +65,7 @@ export const offlineScansSyncedBetween = (db: Tx, merchantId: string, from: stri
  */
 const earnContextQuery = prepared((db, a: { merchantId: string; cardId: string; now: string }) =>
   db
-    .selectFrom(
-      db
-        .selectFrom('merchants as m')
-        .innerJoin('program_versions as pv', 'pv.merchant_id', 'm.id')
-        .selectAll('m')
-        .select(['pv.version', 'pv.points_per_unit', 'pv.unit_minor', 'pv.rounding', 'pv.rules'])
-        .where('m.id', '=', a.merchantId)
-        .where('pv.effective_from', '<=', a.now)
-        .orderBy('pv.version', 'desc')
-        .limit(sql.lit(1))
-        .as('p'),
-    )
+    .selectFrom(merchantWithProgramAt(db, a.merchantId, a.now).as('p'))
     .leftJoin('card_tiers as ct', (j) => j.on('ct.card_id', '=', a.cardId))
     .leftJoin('webhook_endpoints as we', (j) => j.onRef('we.merchant_id', '=', 'p.id').on('we.state', '=', 'active'))
     .selectAll('p')
