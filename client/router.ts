@@ -58,7 +58,9 @@ const routes: RouteRecordRaw[] = [
     path: '/join/:slug',
     name: 'join',
     component: () => import('./views/JoinView.vue'),
-    meta: { layout: 'customer', title: 'join.title' },
+    // No bottom nav: a visitor from a poster has no wallet to go to yet, and on a phone the nav would
+    // cover the join button at the top of the page.
+    meta: { layout: 'bare', title: 'join.title' },
     // As for the card: the business and the wallet are asked for while the view loads.
     beforeEnter: (to) => {
       const slug = String(to.params.slug)

@@ -44,6 +44,17 @@ describe('the core loop in Chromium at 390x844', () => {
     expect(await card.getByTestId('join-consent').isChecked()).toBe(false)
     await expectNoAxeViolations(card)
     await screenshot(card, 'core-join')
+    // The join button is whole on the first screen of a phone, and nothing lies over it (no bottom nav here).
+    const submit = (await card.getByTestId('join-submit').boundingBox())!
+    expect(submit.y + submit.height).toBeLessThanOrEqual(card.viewportSize()!.height)
+    const covered = await card.evaluate(
+      (el) => {
+        const r = el!.getBoundingClientRect()
+        return document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) !== el
+      },
+      await card.getByTestId('join-submit').elementHandle(),
+    )
+    expect(covered).toBe(false)
 
     await card.getByTestId('join-name').fill('Ada Lovelace')
     await card.getByTestId('join-submit').click()
