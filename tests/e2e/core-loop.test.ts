@@ -50,7 +50,7 @@ describe('the core loop in Chromium at 390x844', () => {
     const covered = await card.evaluate(
       (el) => {
         const r = el!.getBoundingClientRect()
-        return document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) !== el
+        return el!.ownerDocument.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) !== el
       },
       await card.getByTestId('join-submit').elementHandle(),
     )
