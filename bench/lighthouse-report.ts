@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs'
 import * as chromeLauncher from 'chrome-launcher'
-import lighthouse from 'lighthouse'
+import { firstScreens, lighthouseRun } from './lighthouse.js'
 import { CHROME_FLAGS, CHROMIUM } from './route-js.js'
 import { joinDemo, startSite } from './site.js'
 
@@ -17,23 +17,11 @@ const site = await startSite({ mode: 'compiled' })
 const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: CHROME_FLAGS })
 try {
   const member = await joinDemo(site.url, 'Report Member')
-  const targets = [
-    { route: 'join', url: `${site.url}/join/demo` },
-    { route: 'card', url: `${site.url}/cards/${member.cardId}`, cookie: member.cookie },
-    { route: 'staff-login', url: `${site.url}/staff/login` },
-  ].filter((t) => !wanted.length || wanted.includes(t.route))
+  const targets = firstScreens(site.url, member).filter((t) => !wanted.length || wanted.includes(t.route))
   fs.mkdirSync('bench/.lighthouse', { recursive: true })
   for (const t of targets) {
     await fetch(t.url, { headers: t.cookie ? { cookie: t.cookie } : {} })
-    const r = await lighthouse(t.url, {
-      port: chrome.port,
-      output: 'json',
-      logLevel: 'error',
-      onlyCategories: ['performance'],
-      ...(t.cookie ? { extraHeaders: { Cookie: t.cookie } } : {}),
-    })
-    if (!r) throw new Error('no result')
-    const lhr = r.lhr
+    const lhr = await lighthouseRun(chrome.port, t.url, t.cookie)
     fs.writeFileSync(`bench/.lighthouse/${t.route}.json`, JSON.stringify(lhr))
     const a = lhr.audits
     const ms = (k: string) => `${Math.round(a[k]?.numericValue ?? NaN)}`

@@ -24,7 +24,8 @@ export interface LcpResult extends LcpRun {
   runs: LcpRun[]
 }
 
-async function runOnce(port: number, url: string, cookie?: string): Promise<LcpRun> {
+/** One Lighthouse mobile run of the performance category (the member's cookie for the card). */
+export async function lighthouseRun(port: number, url: string, cookie?: string) {
   const result = await lighthouse(
     url,
     {
@@ -37,7 +38,18 @@ async function runOnce(port: number, url: string, cookie?: string): Promise<LcpR
     undefined,
   )
   if (!result) throw new Error(`Lighthouse gave no result for ${url}`)
-  const lhr = result.lhr
+  return result.lhr
+}
+
+/** The first screens Lighthouse measures, for a site with the demo and one member of it. */
+export const firstScreens = (siteUrl: string, member: { cardId: string; cookie: string }) => [
+  { route: 'join', url: `${siteUrl}/join/demo`, cookie: undefined },
+  { route: 'card', url: `${siteUrl}/cards/${member.cardId}`, cookie: member.cookie },
+  { route: 'staff-login', url: `${siteUrl}/staff/login`, cookie: undefined },
+]
+
+async function runOnce(port: number, url: string, cookie?: string): Promise<LcpRun> {
+  const lhr = await lighthouseRun(port, url, cookie)
   if (lhr.runtimeError) throw new Error(`Lighthouse: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`)
   const items = (
     lhr.audits['network-requests']?.details as { items?: { resourceType?: string; transferSize?: number }[] }
@@ -79,11 +91,7 @@ export async function benchLighthouse(
   const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: CHROME_FLAGS })
   try {
     const member = await joinDemo(site.url, 'Lighthouse Member')
-    const targets = [
-      { route: 'lcp-join', url: `${site.url}/join/demo` },
-      { route: 'lcp-card', url: `${site.url}/cards/${member.cardId}`, cookie: member.cookie },
-      { route: 'lcp-staff-login', url: `${site.url}/staff/login` },
-    ]
+    const targets = firstScreens(site.url, member).map((t) => ({ ...t, route: `lcp-${t.route}` }))
     // Warm the server (and the OS's file cache) once per route before timing anything.
     for (const t of targets) await fetch(t.url, { headers: t.cookie ? { cookie: t.cookie } : {} })
     const baselineRuns: LcpRun[] = []
