@@ -3,7 +3,7 @@
  * app, and the `staff` part, which only staff and console screens need (about two thirds of the
  * messages) and which loads with them (`loadStaffMessages`, router.ts). The files themselves stay
  * whole, one per language. A section or a sub-section listed here goes to the staff part; everything
- * else is the member part. tests/domain/locales.test.ts checks that no screen a member can open uses
+ * else is the member part. tests/domain/locale-parts.test.ts checks that no screen a member can open uses
  * a staff message.
  */
 export const STAFF_SECTIONS = [

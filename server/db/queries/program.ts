@@ -28,7 +28,7 @@ export const tierEarningsFrom = (db: Tx, cardId: string, since: string) =>
 const tierEarningsQuery = prepared((db, a: { cardId: string; since: string }) =>
   tierEarningsFrom(db, a.cardId, a.since).select(['e.points', 'e.created_at']),
 )
-// Every write to a card reads these two (its summary is recomputed in the same transaction): prepared.
+// Read on every earn of a program with tiers (earnedForTier, to see whether the card moves up): prepared.
 export const tierEarnings = (db: Tx, cardId: string, since: string) => tierEarningsQuery(db, { cardId, since })
 
 /** Points of 'earn' entries since `since` (the start of the merchant's local day), for the daily cap. */
